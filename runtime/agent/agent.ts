@@ -1,0 +1,587 @@
+// The Mesos agent: registers with the master, runs tasks through executors in sandboxes, relays status
+// updates reliably (checkpointed, retried until acknowledged) and recovers its state after a restart.
+import type { ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { EventStream, openStream, postJson, type OpenStream } from '../common/http';
+import { newStatusUUID, newUUID } from '../common/ids';
+import type { Logger } from '../common/log';
+import { isAlive, killGroup, selfInvocation } from '../common/process';
+import * as res from '../common/resources';
+import { AGENT_API_PATH, AGENT_PROTOCOL_VERSION, type AgentCall, type AgentEvent, type ExecutorHostEvent, type StatusUpdate } from '../common/protocol/internal';
+import type {
+  AgentInfo, Attribute, ExecutorEvent, ExecutorInfo, FrameworkInfo, KillPolicy, MasterInfo, Resource, Task, TaskGroupInfo,
+  TaskInfo, TaskState, TaskStatus, TaskStatusReason,
+} from '../common/protocol/v1';
+import { isTerminalState } from '../common/protocol/v1';
+import { Checkpointer, type RecoveredState, type UpdateRecord } from './checkpoint';
+import { launchCustomExecutor, launchExecutorHost, type AgentIdentity } from './containerizer/containerizer';
+import { metaRunDir, metaTaskDir, sandboxDirectory, type ExecutorRun } from './sandbox';
+import { StatusUpdateManager } from './status-updates';
+
+export interface AgentOptions {
+  master: string; // http://host:port
+  ip: string;
+  port: number;
+  hostname: string;
+  workDir: string;
+  resources: Resource[];
+  attributes: Attribute[];
+  recover: 'reconnect' | 'cleanup';
+  executorShutdownGraceMs: number;
+  executorShutdownGraceText: string;
+  executorReregistrationTimeoutMs: number;
+  flags: Record<string, string>;
+}
+
+export type ExecutorKind = 'command' | 'default' | 'custom';
+
+export interface ExecutorRecord {
+  frameworkId: string;
+  info: ExecutorInfo;
+  kind: ExecutorKind;
+  run: ExecutorRun;
+  directory: string;
+  subscription?: EventStream;
+  /** LAUNCH / LAUNCH_GROUP events waiting for the executor to subscribe. */
+  queued: ExecutorEvent[];
+  tasks: Map<string, Task>;
+  completedTasks: Task[];
+  process?: ChildProcess;
+  pid?: number;
+  shuttingDown: boolean;
+  timer?: NodeJS.Timeout;
+}
+
+export interface FrameworkRecord {
+  info: FrameworkInfo;
+  executors: Map<string, ExecutorRecord>;
+  completedExecutors: ExecutorRecord[];
+}
+
+interface HostRecord { stream?: EventStream; pid?: number; queue: ExecutorHostEvent[]; idleTimer?: NodeJS.Timeout }
+
+const now = () => Date.now() / 1000;
+const DEFAULT_KILL_GRACE_MS = 3000;
+const RECONNECT_MS = 500;
+const HOST_LINGER_MS = 30_000;
+
+export class Agent {
+  readonly startTime = now();
+  agentId?: string;
+  masterInfo?: MasterInfo;
+  readonly frameworks = new Map<string, FrameworkRecord>();
+  readonly completedFrameworks: FrameworkRecord[] = [];
+  readonly statusUpdates: StatusUpdateManager;
+  private readonly hosts = new Map<string, HostRecord>();
+  private readonly checkpoint: Checkpointer;
+  private masterStream?: OpenStream;
+  private stopped = false;
+  private reconnectTimer?: NodeJS.Timeout;
+
+  constructor(readonly options: AgentOptions, private readonly log: Logger) {
+    this.checkpoint = new Checkpointer(options.workDir);
+    this.statusUpdates = new StatusUpdateManager((u) => this.forwardUpdate(u), (fw, task) => this.findTask(fw, task)?.task.state);
+  }
+
+  get pid(): string {
+    return `slave(1)@${this.options.ip}:${this.options.port}`;
+  }
+
+  get info(): AgentInfo {
+    return {
+      hostname: this.options.hostname, port: this.options.port, resources: this.options.resources, attributes: this.options.attributes,
+      ...(this.agentId ? { id: { value: this.agentId } } : {}),
+    };
+  }
+
+  private identity(): AgentIdentity {
+    return { agentId: this.agentId!, endpoint: `${this.options.ip}:${this.options.port}`, pid: this.pid, shutdownGracePeriod: this.options.executorShutdownGraceText };
+  }
+
+  start(): void {
+    this.recover();
+    this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    this.masterStream?.close();
+    this.statusUpdates.stop();
+    for (const fw of this.frameworks.values()) for (const e of fw.executors.values()) { clearTimeout(e.timer); e.subscription?.close(); }
+    for (const host of this.hosts.values()) host.stream?.close();
+  }
+
+  // ---------------------------------------------------------------- master connection
+
+  private connect(): void {
+    if (this.stopped) return;
+    const reregister = this.agentId !== undefined;
+    const call: AgentCall = reregister
+      ? {
+          type: 'REREGISTER', version: AGENT_PROTOCOL_VERSION, pid: this.pid,
+          reregister: {
+            agent_info: { ...this.info, id: { value: this.agentId! } }, resources: this.options.resources,
+            tasks: this.allTasks(), executors: this.allExecutors().map((e) => e.info),
+            frameworks: [...this.frameworks.values()].map((f) => f.info),
+          },
+        }
+      : { type: 'REGISTER', version: AGENT_PROTOCOL_VERSION, pid: this.pid, register: { agent_info: this.info, resources: this.options.resources } };
+    openStream(this.options.master + AGENT_API_PATH, call, (event) => this.onMasterEvent(event as unknown as AgentEvent))
+      .then((stream) => {
+        this.masterStream = stream;
+        return stream.ended;
+      })
+      .catch((e: Error) => this.log.warn(`Could not ${reregister ? 're-register' : 'register'} with master ${this.options.master}: ${e.message}`))
+      .finally(() => {
+        this.masterStream = undefined;
+        this.statusUpdates.pause();
+        if (this.stopped) return;
+        this.reconnectTimer = setTimeout(() => this.connect(), RECONNECT_MS);
+      });
+  }
+
+  private callMaster(call: AgentCall): void {
+    postJson(this.options.master + AGENT_API_PATH, call).then((r) => {
+      if (r.status !== 202) this.log.warn(`Master answered ${call.type} with ${r.status}: ${r.body}`);
+    }, (e: Error) => this.log.warn(`Could not send ${call.type} to master: ${e.message}`));
+  }
+
+  private onMasterEvent(event: AgentEvent): void {
+    switch (event.type) {
+      case 'REGISTERED': {
+        const first = this.agentId === undefined;
+        this.agentId = event.registered.agent_id.value;
+        this.masterInfo = event.registered.master_info;
+        if (first) this.checkpoint.agentInfo({ ...this.info, id: { value: this.agentId } });
+        this.log.info(`${first ? 'Registered' : 'Re-registered'} with master ${this.masterInfo.pid} as agent ${this.agentId}`);
+        this.statusUpdates.resume();
+        return;
+      }
+      case 'PING':
+        if (this.agentId) this.callMaster({ type: 'PONG', agent_id: { value: this.agentId } });
+        return;
+      case 'RUN_TASK':
+        return this.runTask(event.run_task.framework_info, event.run_task.task);
+      case 'RUN_TASK_GROUP':
+        return this.runTaskGroup(event.run_task_group.framework_info, event.run_task_group.executor_info, event.run_task_group.task_group);
+      case 'KILL_TASK':
+        return this.killTask(event.kill_task.framework_id.value, event.kill_task.task_id.value, event.kill_task.kill_policy);
+      case 'SHUTDOWN_EXECUTOR': {
+        const executor = this.frameworks.get(event.shutdown_executor.framework_id.value)?.executors.get(event.shutdown_executor.executor_id.value);
+        if (executor) this.shutdownExecutor(executor);
+        return;
+      }
+      case 'SHUTDOWN_FRAMEWORK':
+        return this.shutdownFramework(event.shutdown_framework.framework_id.value);
+      case 'ACKNOWLEDGE':
+        return this.acknowledge(event.acknowledge.framework_id.value, event.acknowledge.task_id.value, event.acknowledge.uuid);
+      case 'FRAMEWORK_MESSAGE': {
+        const m = event.framework_message;
+        const executor = this.frameworks.get(m.framework_id.value)?.executors.get(m.executor_id.value);
+        if (executor?.subscription) executor.subscription.send({ type: 'MESSAGE', message: { data: m.data } } satisfies ExecutorEvent);
+        else this.log.warn(`Dropping message for executor ${m.executor_id.value}: not subscribed`);
+        return;
+      }
+      case 'UPDATE_FRAMEWORK': {
+        const fw = this.frameworks.get(event.update_framework.framework_info.id!.value);
+        if (fw) {
+          fw.info = event.update_framework.framework_info;
+          this.checkpoint.framework(this.agentId!, fw.info);
+        }
+        return;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- launching
+
+  private ensureFramework(info: FrameworkInfo): FrameworkRecord {
+    const id = info.id!.value;
+    let fw = this.frameworks.get(id);
+    if (!fw) {
+      fw = { info, executors: new Map(), completedExecutors: [] };
+      this.frameworks.set(id, fw);
+    } else {
+      fw.info = info;
+    }
+    this.checkpoint.framework(this.agentId!, info);
+    return fw;
+  }
+
+  private createExecutor(fw: FrameworkRecord, info: ExecutorInfo, kind: ExecutorKind): ExecutorRecord {
+    const run: ExecutorRun = { agentId: this.agentId!, frameworkId: fw.info.id!.value, executorId: info.executor_id.value, containerId: newUUID() };
+    const directory = sandboxDirectory(this.options.workDir, run);
+    fs.mkdirSync(directory, { recursive: true });
+    const executor: ExecutorRecord = {
+      frameworkId: run.frameworkId, info, kind, run, directory, queued: [], tasks: new Map(), completedTasks: [], shuttingDown: false,
+    };
+    fw.executors.set(info.executor_id.value, executor);
+    this.checkpoint.executor(this.agentId!, run.frameworkId, info, { container_id: run.containerId, directory, launcher: kind === 'custom' ? 'process' : 'host' });
+    if (kind === 'custom') {
+      const child = launchCustomExecutor(this.identity(), run.frameworkId, info, directory);
+      executor.process = child;
+      executor.pid = child.pid;
+      this.checkpoint.executorPid(run, { container_id: run.containerId, directory, launcher: 'process', pid: child.pid });
+      child.on('exit', (code, signal) => this.executorTerminated(executor, code ?? (signal ? 128 : 1), `Executor exited ${signal ? `with signal ${signal}` : `with status ${code}`}`));
+      this.log.info(`Launched executor ${info.executor_id.value} of framework ${run.frameworkId} as pid ${child.pid} in ${directory}`);
+    } else {
+      const checkpointDirectory = metaRunDir(this.options.workDir, run);
+      this.sendToHost(run.frameworkId, { type: 'LAUNCH_EXECUTOR', launch_executor: { executor_info: info, directory, container_id: run.containerId, checkpoint_directory: checkpointDirectory } });
+    }
+    return executor;
+  }
+
+  private newTask(frameworkId: string, task: TaskInfo, executorId: string | undefined): Task {
+    return {
+      name: task.name, task_id: task.task_id, framework_id: { value: frameworkId }, agent_id: task.agent_id,
+      ...(executorId ? { executor_id: { value: executorId } } : {}),
+      state: 'TASK_STAGING', resources: task.resources ?? [], statuses: [],
+      ...(task.labels ? { labels: task.labels } : {}), ...(task.discovery ? { discovery: task.discovery } : {}),
+      ...(task.kill_policy ? { kill_policy: task.kill_policy } : {}),
+    };
+  }
+
+  private runTask(frameworkInfo: FrameworkInfo, task: TaskInfo): void {
+    const fw = this.ensureFramework(frameworkInfo);
+    const frameworkId = frameworkInfo.id!.value;
+    let executor: ExecutorRecord;
+    if (task.executor) {
+      executor = fw.executors.get(task.executor.executor_id.value) ?? this.createExecutor(fw, task.executor, 'custom');
+    } else {
+      // Mesos' command executor: one per task, named after it.
+      const info: ExecutorInfo = {
+        executor_id: { value: task.task_id.value }, framework_id: { value: frameworkId }, name: `Command Executor (Task: ${task.task_id.value}) (Command: ${describeCommand(task)})`,
+        source: task.task_id.value, command: { value: 'mesolite-command-executor' }, resources: [],
+      };
+      executor = this.createExecutor(fw, info, 'command');
+    }
+    executor.tasks.set(task.task_id.value, this.newTask(frameworkId, task, task.executor ? task.executor.executor_id.value : undefined));
+    this.checkpoint.task(executor.run, task);
+    this.sendToExecutor(executor, { type: 'LAUNCH', launch: { task } });
+  }
+
+  private runTaskGroup(frameworkInfo: FrameworkInfo, executorInfo: ExecutorInfo, group: TaskGroupInfo): void {
+    const fw = this.ensureFramework(frameworkInfo);
+    const executor = fw.executors.get(executorInfo.executor_id.value) ?? this.createExecutor(fw, executorInfo, 'default');
+    for (const task of group.tasks) {
+      executor.tasks.set(task.task_id.value, this.newTask(fw.info.id!.value, task, executorInfo.executor_id.value));
+      this.checkpoint.task(executor.run, task);
+    }
+    this.sendToExecutor(executor, { type: 'LAUNCH_GROUP', launch_group: { task_group: group } });
+  }
+
+  private sendToExecutor(executor: ExecutorRecord, event: ExecutorEvent): void {
+    if (executor.subscription) executor.subscription.send(event);
+    else executor.queued.push(event);
+  }
+
+  // ---------------------------------------------------------------- executor hosts
+
+  private sendToHost(frameworkId: string, event: ExecutorHostEvent): void {
+    let host = this.hosts.get(frameworkId);
+    if (!host) {
+      host = { queue: [] };
+      this.hosts.set(frameworkId, host);
+    }
+    clearTimeout(host.idleTimer);
+    if (host.stream) { host.stream.send(event); return; }
+    host.queue.push(event);
+    if (!isAlive(host.pid)) {
+      const logDir = path.join(this.options.workDir, 'executor-hosts', frameworkId);
+      const child = launchExecutorHost(this.identity(), frameworkId, selfInvocation('executor-host'), logDir);
+      host.pid = child.pid;
+      fs.writeFileSync(path.join(logDir, 'pid'), String(child.pid));
+      child.on('exit', (code, signal) => this.hostExited(frameworkId, child.pid!, code, signal));
+      this.log.info(`Started the executor host of framework ${frameworkId} as pid ${child.pid}`);
+    }
+  }
+
+  /** An executor host subscribed (first start, or reconnecting after an agent restart). */
+  hostSubscribed(frameworkId: string, pid: number, stream: EventStream): boolean {
+    if (!this.frameworks.has(frameworkId)) return false;
+    const host = this.hosts.get(frameworkId) ?? { queue: [] };
+    this.hosts.set(frameworkId, host);
+    host.stream?.close();
+    host.stream = stream;
+    host.pid = pid;
+    stream.send({ type: 'SUBSCRIBED' } satisfies ExecutorHostEvent);
+    for (const event of host.queue.splice(0)) stream.send(event);
+    stream.onClose(() => { if (host.stream === stream) host.stream = undefined; });
+    return true;
+  }
+
+  private hostExited(frameworkId: string, pid: number, code: number | null, signal: NodeJS.Signals | null): void {
+    const host = this.hosts.get(frameworkId);
+    if (host?.pid !== pid) return;
+    this.log.info(`Executor host of framework ${frameworkId} (pid ${pid}) exited ${signal ? `with signal ${signal}` : `with status ${code}`}`);
+    this.hosts.delete(frameworkId);
+    const fw = this.frameworks.get(frameworkId);
+    for (const executor of [...(fw?.executors.values() ?? [])]) {
+      if (executor.kind !== 'custom') this.executorTerminated(executor, code ?? 1, 'Executor host terminated');
+    }
+  }
+
+  // ---------------------------------------------------------------- executor API
+
+  findExecutor(frameworkId: string, executorId: string): ExecutorRecord | undefined {
+    return this.frameworks.get(frameworkId)?.executors.get(executorId);
+  }
+
+  private findTask(frameworkId: string, taskId: string): { executor: ExecutorRecord; task: Task } | undefined {
+    for (const executor of this.frameworks.get(frameworkId)?.executors.values() ?? []) {
+      const task = executor.tasks.get(taskId);
+      if (task) return { executor, task };
+    }
+    return undefined;
+  }
+
+  executorSubscribed(executor: ExecutorRecord, stream: EventStream, unacknowledged: StatusUpdate['status'][]): void {
+    executor.subscription?.close();
+    executor.subscription = stream;
+    clearTimeout(executor.timer);
+    const fw = this.frameworks.get(executor.frameworkId)!;
+    stream.send({
+      type: 'SUBSCRIBED',
+      subscribed: { executor_info: executor.info, framework_info: fw.info, agent_info: this.info, container_id: { value: executor.run.containerId } },
+    } satisfies ExecutorEvent);
+    // Updates the executor still holds go through the status update manager again (duplicates are dropped).
+    for (const status of unacknowledged) this.executorUpdate(executor, status);
+    for (const event of executor.queued.splice(0)) stream.send(event);
+    if (executor.shuttingDown) stream.send({ type: 'SHUTDOWN' });
+    stream.onClose(() => { if (executor.subscription === stream) executor.subscription = undefined; });
+  }
+
+  executorUpdate(executor: ExecutorRecord, status: TaskStatus): void {
+    const task = executor.tasks.get(status.task_id.value);
+    const stamped: TaskStatus = {
+      ...status, source: 'SOURCE_EXECUTOR', agent_id: { value: this.agentId! }, executor_id: executor.info.executor_id, timestamp: status.timestamp ?? now(),
+    };
+    if (task) this.applyStatus(task, stamped);
+    this.statusUpdates.update(
+      { framework_id: { value: executor.frameworkId }, executor_id: executor.info.executor_id, agent_id: { value: this.agentId! }, status: stamped, timestamp: stamped.timestamp!, uuid: status.uuid! },
+      (record) => this.checkpoint.update(executor.run, status.task_id.value, record),
+    );
+  }
+
+  executorMessage(executor: ExecutorRecord, data: string): void {
+    this.callMaster({ type: 'EXECUTOR_MESSAGE', agent_id: { value: this.agentId! }, executor_message: { framework_id: { value: executor.frameworkId }, executor_id: executor.info.executor_id, data } });
+  }
+
+  private applyStatus(task: Task, status: TaskStatus): void {
+    if (isTerminalState(task.state)) return; // a terminal state never changes
+    task.state = status.state;
+    task.statuses.push(status);
+    if (task.statuses.length > 10) task.statuses.shift();
+  }
+
+  /** A status update the agent itself generates (executor gone, killed before launch...). */
+  private agentUpdate(executor: ExecutorRecord, task: Task, state: TaskState, reason: TaskStatusReason, message: string): void {
+    const uuid = newStatusUUID();
+    const status: TaskStatus = {
+      task_id: task.task_id, state, reason, message, source: 'SOURCE_AGENT', agent_id: { value: this.agentId! }, executor_id: executor.info.executor_id, timestamp: now(), uuid,
+    };
+    this.applyStatus(task, status);
+    this.statusUpdates.update(
+      { framework_id: { value: executor.frameworkId }, executor_id: executor.info.executor_id, agent_id: { value: this.agentId! }, status, timestamp: status.timestamp!, uuid },
+      (record) => this.checkpoint.update(executor.run, task.task_id.value, record),
+    );
+  }
+
+  private forwardUpdate(update: StatusUpdate): void {
+    if (!this.agentId || !this.masterStream) return;
+    this.callMaster({ type: 'STATUS_UPDATE', agent_id: { value: this.agentId }, status_update: update });
+  }
+
+  private acknowledge(frameworkId: string, taskId: string, uuid: string): void {
+    if (!this.statusUpdates.acknowledge(frameworkId, taskId, uuid)) return;
+    const found = this.findTask(frameworkId, taskId);
+    if (found) {
+      const { executor, task } = found;
+      executor.subscription?.send({ type: 'ACKNOWLEDGED', acknowledged: { task_id: task.task_id, uuid } } satisfies ExecutorEvent);
+      if (isTerminalState(task.state) && this.statusUpdates.unacknowledged(frameworkId, taskId).length === 0) {
+        executor.tasks.delete(taskId);
+        executor.completedTasks.push(task);
+        if (executor.completedTasks.length > 200) executor.completedTasks.shift();
+      }
+    }
+    this.maybeRemoveFramework(frameworkId);
+  }
+
+  private killTask(frameworkId: string, taskId: string, killPolicy: KillPolicy | undefined): void {
+    const found = this.findTask(frameworkId, taskId);
+    if (!found) { this.log.warn(`Cannot kill unknown task ${taskId} of framework ${frameworkId}`); return; }
+    const { executor, task } = found;
+    const queuedIndex = executor.queued.findIndex((e) => e.type === 'LAUNCH' && e.launch.task.task_id.value === taskId);
+    if (queuedIndex >= 0) {
+      // Killed before its executor subscribed: it never starts.
+      executor.queued.splice(queuedIndex, 1);
+      this.agentUpdate(executor, task, 'TASK_KILLED', 'REASON_TASK_KILLED_DURING_LAUNCH', 'Task killed before delivery to the executor');
+      if (executor.kind === 'command') this.shutdownExecutor(executor);
+      return;
+    }
+    this.sendToExecutor(executor, { type: 'KILL', kill: { task_id: task.task_id, ...(killPolicy ? { kill_policy: killPolicy } : {}) } });
+  }
+
+  shutdownExecutor(executor: ExecutorRecord): void {
+    if (executor.shuttingDown) return;
+    executor.shuttingDown = true;
+    this.log.info(`Shutting down executor ${executor.info.executor_id.value} of framework ${executor.frameworkId}`);
+    if (executor.subscription) executor.subscription.send({ type: 'SHUTDOWN' } satisfies ExecutorEvent);
+    else if (executor.kind !== 'custom') this.sendToHost(executor.frameworkId, { type: 'SHUTDOWN_EXECUTOR', shutdown_executor: { executor_id: executor.info.executor_id } });
+    executor.timer = setTimeout(() => {
+      if (executor.pid) killGroup(executor.pid, 'SIGKILL');
+      if (executor.kind !== 'custom') this.sendToHost(executor.frameworkId, { type: 'SHUTDOWN_EXECUTOR', shutdown_executor: { executor_id: executor.info.executor_id } });
+      setTimeout(() => this.executorTerminated(executor, 137, 'Executor did not shut down in time'), 1000).unref();
+    }, this.options.executorShutdownGraceMs + DEFAULT_KILL_GRACE_MS);
+    executor.timer.unref();
+  }
+
+  private shutdownFramework(frameworkId: string): void {
+    const fw = this.frameworks.get(frameworkId);
+    if (!fw) return;
+    this.log.info(`Shutting down framework ${frameworkId}`);
+    this.statusUpdates.cleanup(frameworkId);
+    for (const executor of fw.executors.values()) this.shutdownExecutor(executor);
+    if (fw.executors.size === 0) this.removeFramework(frameworkId);
+  }
+
+  /** The executor is gone: tasks it left unfinished fail, the master hears EXITED_EXECUTOR. */
+  executorTerminated(executor: ExecutorRecord, status: number, message: string): void {
+    const fw = this.frameworks.get(executor.frameworkId);
+    if (!fw || fw.executors.get(executor.info.executor_id.value) !== executor) return;
+    clearTimeout(executor.timer);
+    fw.executors.delete(executor.info.executor_id.value);
+    executor.subscription?.close();
+    const killed = executor.shuttingDown;
+    for (const task of executor.tasks.values()) {
+      if (isTerminalState(task.state)) continue;
+      // A task's wrapper records its exit status, so the outcome survives its executor.
+      const code = readExitStatus(path.join(metaTaskDir(this.options.workDir, executor.run, task.task_id.value), 'exit_status'));
+      if (code === 0) this.agentUpdate(executor, task, 'TASK_FINISHED', 'REASON_EXECUTOR_TERMINATED', 'Command exited with status 0');
+      else if (code !== undefined) this.agentUpdate(executor, task, 'TASK_FAILED', 'REASON_EXECUTOR_TERMINATED', `Command exited with status ${code}`);
+      else this.agentUpdate(executor, task, killed ? 'TASK_KILLED' : 'TASK_FAILED', 'REASON_EXECUTOR_TERMINATED', message);
+    }
+    this.checkpoint.executorCompleted(executor.run);
+    fw.completedExecutors.push(executor);
+    if (fw.completedExecutors.length > 100) fw.completedExecutors.shift();
+    if (this.agentId) {
+      this.callMaster({ type: 'EXITED_EXECUTOR', agent_id: { value: this.agentId }, exited_executor: { framework_id: { value: executor.frameworkId }, executor_id: executor.info.executor_id, status } });
+    }
+    this.maybeRemoveFramework(executor.frameworkId);
+  }
+
+  /** Mesos forgets a framework once it has no executors and no updates left to deliver. */
+  private maybeRemoveFramework(frameworkId: string): void {
+    const fw = this.frameworks.get(frameworkId);
+    if (fw && fw.executors.size === 0 && !this.statusUpdates.hasPending(frameworkId)) this.removeFramework(frameworkId);
+  }
+
+  private removeFramework(frameworkId: string): void {
+    const fw = this.frameworks.get(frameworkId);
+    if (!fw) return;
+    this.frameworks.delete(frameworkId);
+    this.completedFrameworks.push(fw);
+    if (this.completedFrameworks.length > 50) this.completedFrameworks.shift();
+    const host = this.hosts.get(frameworkId);
+    if (!host) return;
+    // The host lingers a little, so a framework launching task after task does not restart it each time.
+    host.idleTimer = setTimeout(() => {
+      if (this.frameworks.has(frameworkId) || this.hosts.get(frameworkId) !== host) return;
+      if (host.stream) host.stream.send({ type: 'SHUTDOWN' } satisfies ExecutorHostEvent);
+      else if (host.pid) killGroup(host.pid, 'SIGTERM');
+      this.hosts.delete(frameworkId);
+    }, HOST_LINGER_MS);
+    host.idleTimer.unref();
+  }
+
+  // ---------------------------------------------------------------- recovery
+
+  private recover(): void {
+    let state: RecoveredState | undefined;
+    try {
+      state = this.checkpoint.recover();
+    } catch (e) {
+      this.log.error(`Could not read the checkpoint under ${this.options.workDir}/meta: ${(e as Error).message}; starting as a new agent`);
+    }
+    if (!state?.agentInfo.id) return;
+    this.agentId = state.agentInfo.id.value;
+    this.log.info(`Recovering agent ${this.agentId} from ${this.options.workDir}/meta (--recover=${this.options.recover})`);
+    for (const rf of state.frameworks) {
+      const frameworkId = rf.info.id!.value;
+      const fw: FrameworkRecord = { info: rf.info, executors: new Map(), completedExecutors: [] };
+      this.frameworks.set(frameworkId, fw);
+      for (const re of rf.executors) {
+        if (!re.run) continue;
+        const run: ExecutorRun = { agentId: this.agentId, frameworkId, executorId: re.info.executor_id.value, containerId: re.run.run.container_id };
+        const kind: ExecutorKind = re.run.run.launcher === 'process' ? 'custom' : re.info.type === 'DEFAULT' ? 'default' : 'command';
+        const executor: ExecutorRecord = {
+          frameworkId, info: re.info, kind, run, directory: re.run.run.directory, queued: [], tasks: new Map(), completedTasks: [],
+          pid: re.run.run.pid, shuttingDown: false,
+        };
+        for (const rt of re.run.tasks) {
+          const task = this.newTask(frameworkId, rt.info, kind === 'command' ? undefined : re.info.executor_id.value);
+          for (const record of rt.updates) if (record.type === 'UPDATE') this.applyStatus(task, record.update.status);
+          const checkpoint = (record: UpdateRecord) => this.checkpoint.update(run, rt.info.task_id.value, record);
+          this.statusUpdates.recover(frameworkId, rt.info.task_id.value, rt.updates, checkpoint);
+          const acknowledgedTerminal = isTerminalState(task.state) && this.statusUpdates.unacknowledged(frameworkId, rt.info.task_id.value).length === 0;
+          if (acknowledgedTerminal) executor.completedTasks.push(task);
+          else executor.tasks.set(task.task_id.value, task);
+        }
+        if (re.run.completed) continue;
+        fw.executors.set(re.info.executor_id.value, executor);
+        if (this.options.recover === 'cleanup') {
+          if (executor.pid) killGroup(executor.pid, 'SIGKILL');
+          setImmediate(() => this.executorTerminated(executor, 137, 'Executor killed by agent recovery (--recover=cleanup)'));
+          continue;
+        }
+        // Executors get --executor_reregistration_timeout to re-subscribe; silent ones are gone.
+        executor.timer = setTimeout(() => {
+          if (!executor.subscription) this.executorTerminated(executor, 1, 'Executor did not re-register after the agent restarted');
+        }, this.options.executorReregistrationTimeoutMs);
+      }
+      if (fw.executors.size > 0) this.recoverHost(frameworkId);
+    }
+    this.statusUpdates.pause();
+  }
+
+  private recoverHost(frameworkId: string): void {
+    const pidFile = path.join(this.options.workDir, 'executor-hosts', frameworkId, 'pid');
+    const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8')) : undefined;
+    if (this.options.recover === 'cleanup') {
+      if (pid && isAlive(pid)) killGroup(pid, 'SIGKILL');
+      return;
+    }
+    if (pid && isAlive(pid)) this.hosts.set(frameworkId, { pid, queue: [] });
+  }
+
+  // ---------------------------------------------------------------- views
+
+  allExecutors(): ExecutorRecord[] {
+    return [...this.frameworks.values()].flatMap((f) => [...f.executors.values()]);
+  }
+
+  allTasks(): Task[] {
+    return this.allExecutors().flatMap((e) => [...e.tasks.values()]);
+  }
+
+  usedResources(): Resource[] {
+    return res.add(...this.allTasks().filter((t) => !isTerminalState(t.state)).map((t) => t.resources));
+  }
+}
+
+function readExitStatus(file: string): number | undefined {
+  try {
+    const code = Number.parseInt(fs.readFileSync(file, 'utf8'), 10);
+    return Number.isInteger(code) ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function describeCommand(task: TaskInfo): string {
+  const c = task.command;
+  if (!c) return '';
+  return c.shell === false ? [c.value, ...(c.arguments ?? []).slice(1)].join(' ') : `sh -c '${c.value ?? ''}'`;
+}

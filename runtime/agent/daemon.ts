@@ -1,0 +1,73 @@
+// Wires an agent process together: flags -> Agent, HTTP endpoints, master connection.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { FlagError, parseFlags } from '../common/flags';
+import { listen, Router, type Listening } from '../common/http';
+import { createLogger } from '../common/log';
+import { parseResources } from '../common/resources';
+import type { Attribute, Resource } from '../common/protocol/v1';
+import { Agent } from './agent';
+import { mountFiles } from './files';
+import { AGENT_FLAGS } from './flags';
+import { mountExecutorApi } from './http/executor';
+import { mountAgentState } from './http/state';
+import { sandboxRoot } from './sandbox';
+
+/** Mesos-like detection: all cores, memory less 1 GB (or half when small), disk less 5 GB (or half). */
+export function detectResources(workDir: string): Resource[] {
+  const memMb = Math.floor(os.totalmem() / 1048576);
+  const mem = memMb >= 2048 ? memMb - 1024 : Math.floor(memMb / 2);
+  let diskMb = 10_000;
+  try {
+    const s = fs.statfsSync(workDir);
+    const total = Math.floor((s.bavail * s.bsize) / 1048576);
+    diskMb = total >= 10_240 ? total - 5120 : Math.floor(total / 2);
+  } catch {
+    // keep the default
+  }
+  return parseResources(`cpus:${os.cpus().length};mem:${mem};disk:${diskMb};ports:[31000-32000]`);
+}
+
+export function parseAttributes(text: string | undefined): Attribute[] {
+  if (!text) return [];
+  return text.split(';').filter(Boolean).map((part) => {
+    const [name, value] = part.split(':');
+    if (!name || value === undefined) throw new FlagError(`Invalid attribute '${part}' (expected name:value)`);
+    return /^-?\d+(\.\d+)?$/.test(value) ? { name, type: 'SCALAR', scalar: { value: Number(value) } } : { name, type: 'TEXT', text: { value } };
+  });
+}
+
+export function masterUrl(master: string): string {
+  if (master.startsWith('zk://')) throw new FlagError('--master=zk://... needs ZooKeeper support, which is not built yet; use HOST:PORT');
+  const url = master.startsWith('http') ? master : `http://${master}`;
+  return url.replace(/\/+$/, '');
+}
+
+export async function startAgent(argv: string[]): Promise<{ agent: Agent; listening: Listening }> {
+  const { values: flags, raw } = parseFlags(AGENT_FLAGS, argv);
+  if (!flags.master) throw new FlagError('Flag --master is required (HOST:PORT of the master)');
+  if (!flags.work_dir) throw new FlagError('Flag --work_dir is required');
+  if (flags.recover !== 'reconnect' && flags.recover !== 'cleanup') throw new FlagError(`Flag --recover must be reconnect or cleanup, got '${flags.recover}'`);
+  const log = createLogger('agent', flags.quiet);
+  fs.mkdirSync(flags.work_dir, { recursive: true });
+  let resources: Resource[];
+  try {
+    resources = flags.resources ? parseResources(flags.resources) : detectResources(flags.work_dir);
+  } catch (e) {
+    throw new FlagError(`Flag --resources: ${(e as Error).message}`);
+  }
+  const router = new Router(log);
+  const listening = await listen(router, flags.ip!, flags.port!);
+  const agent = new Agent({
+    master: masterUrl(flags.master), ip: flags.ip!, port: listening.port, hostname: flags.hostname ?? flags.ip!, workDir: flags.work_dir,
+    resources, attributes: parseAttributes(flags.attributes), recover: flags.recover as 'reconnect' | 'cleanup',
+    executorShutdownGraceMs: flags.executor_shutdown_grace_period!, executorShutdownGraceText: raw.executor_shutdown_grace_period,
+    executorReregistrationTimeoutMs: flags.executor_reregistration_timeout!, flags: { ...raw, port: String(listening.port) },
+  }, log);
+  mountExecutorApi(router, agent);
+  mountAgentState(router, agent);
+  mountFiles(router, () => sandboxRoot(flags.work_dir!));
+  agent.start();
+  log.info(`Agent listening on http://${flags.ip}:${listening.port}, work_dir ${flags.work_dir}`);
+  return { agent, listening };
+}

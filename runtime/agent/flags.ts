@@ -1,0 +1,15 @@
+import type { FlagSpecs } from '../common/flags';
+
+export const AGENT_FLAGS = {
+  master: { type: 'string', help: 'Master to register with: HOST:PORT (zk:// comes with the HA work)' },
+  ip: { type: 'string', default: '127.0.0.1', help: 'IP address to listen on' },
+  port: { type: 'int', default: '5051', help: 'Port to listen on' },
+  hostname: { type: 'string', help: 'Hostname to advertise (defaults to --ip)' },
+  work_dir: { type: 'string', help: 'Where sandboxes and checkpoints are kept (required)' },
+  resources: { type: 'string', help: "Total consumable resources, e.g. 'cpus:4;mem:4096;disk:10000;ports:[31000-32000]' (auto-detected when omitted)" },
+  attributes: { type: 'string', help: "Attributes of the machine, e.g. 'rack:r1;zone:a'" },
+  recover: { type: 'string', default: 'reconnect', help: 'reconnect: reattach to executors after a restart; cleanup: kill them' },
+  executor_shutdown_grace_period: { type: 'duration', default: '5secs', help: 'Time an executor gets to shut down before it is killed' },
+  executor_reregistration_timeout: { type: 'duration', default: '2secs', help: 'Time for executors to re-subscribe after an agent restart' },
+  quiet: { type: 'bool', help: 'Log warnings and errors only' },
+} satisfies FlagSpecs;

@@ -1,0 +1,90 @@
+// POST /api/v1/executor (the v1 Executor HTTP API) and the executor hosts' internal subscription.
+import { EventStream, HttpError, readJson, sendEmpty, type Router } from '../../common/http';
+import { EXECUTOR_HOST_API_PATH, type ExecutorHostCall } from '../../common/protocol/internal';
+import { TASK_STATES, type ExecutorCall, type TaskStatus } from '../../common/protocol/v1';
+import * as v from '../../common/validate';
+import type { Agent } from '../agent';
+
+const CALL_TYPES = ['SUBSCRIBE', 'UPDATE', 'MESSAGE', 'HEARTBEAT'] as const;
+
+function validateStatus(value: unknown, path: string): TaskStatus {
+  const status = v.object(value, path);
+  v.id(status.task_id, `${path}.task_id`);
+  const state = v.oneOf(status.state, TASK_STATES, `${path}.state`);
+  if (state === 'TASK_STAGING') throw new v.ValidationError(`'${path}.state' cannot be TASK_STAGING: that state belongs to the agent`);
+  v.base64(status.uuid, `${path}.uuid`);
+  v.optionalString(status.message, `${path}.message`);
+  v.optionalNumber(status.timestamp, `${path}.timestamp`);
+  v.boolean(status.healthy, `${path}.healthy`);
+  if (status.data !== undefined) v.base64(status.data, `${path}.data`);
+  return status as unknown as TaskStatus;
+}
+
+export function parseExecutorCall(body: Record<string, unknown>): ExecutorCall {
+  const type = v.oneOf(body.type, CALL_TYPES, 'type');
+  v.id(body.executor_id, 'executor_id');
+  v.id(body.framework_id, 'framework_id');
+  if (type === 'SUBSCRIBE') {
+    const s = v.optionalObject(body.subscribe, 'subscribe');
+    v.optionalArray(s?.unacknowledged_tasks, 'subscribe.unacknowledged_tasks').forEach((t, i) => v.object(t, `subscribe.unacknowledged_tasks[${i}]`));
+    v.optionalArray(s?.unacknowledged_updates, 'subscribe.unacknowledged_updates')
+      .forEach((u, i) => validateStatus(v.object(u, `subscribe.unacknowledged_updates[${i}]`).status, `subscribe.unacknowledged_updates[${i}].status`));
+  }
+  if (type === 'UPDATE') validateStatus(v.object(body.update, 'update').status, 'update.status');
+  if (type === 'MESSAGE') v.base64(v.object(body.message, 'message').data, 'message.data');
+  return body as unknown as ExecutorCall;
+}
+
+export function mountExecutorApi(router: Router, agent: Agent): void {
+  router.on('POST', '/api/v1/executor', async (req, res) => {
+    const body = await readJson(req);
+    let call: ExecutorCall;
+    try {
+      call = parseExecutorCall(body);
+    } catch (e) {
+      throw new HttpError(400, `Failed to validate executor::Call: ${(e as Error).message}`);
+    }
+    const executor = agent.findExecutor(call.framework_id.value, call.executor_id.value);
+    if (!executor) throw new HttpError(400, `Executor ${call.executor_id.value} of framework ${call.framework_id.value} is not known to this agent`);
+    switch (call.type) {
+      case 'SUBSCRIBE':
+        agent.executorSubscribed(executor, new EventStream(res, req), (call.subscribe?.unacknowledged_updates ?? []).map((u) => u.status));
+        return;
+      case 'UPDATE':
+        if (!executor.subscription) throw new HttpError(403, `Executor ${call.executor_id.value} is not subscribed`);
+        agent.executorUpdate(executor, call.update!.status);
+        break;
+      case 'MESSAGE':
+        agent.executorMessage(executor, call.message!.data);
+        break;
+      case 'HEARTBEAT':
+        break;
+    }
+    sendEmpty(res, 202);
+  });
+
+  router.on('POST', EXECUTOR_HOST_API_PATH, async (req, res) => {
+    const body = await readJson(req);
+    let call: ExecutorHostCall;
+    try {
+      const type = v.oneOf(body.type, ['SUBSCRIBE', 'EXECUTOR_EXITED'] as const, 'type');
+      v.id(body.framework_id, 'framework_id');
+      if (type === 'SUBSCRIBE') v.number(body.pid, 'pid');
+      else { v.id(body.executor_id, 'executor_id'); v.number(body.status, 'status'); }
+      call = body as unknown as ExecutorHostCall;
+    } catch (e) {
+      throw new HttpError(400, `Invalid executor host call: ${(e as Error).message}`);
+    }
+    if (call.type === 'SUBSCRIBE') {
+      const stream = new EventStream(res, req);
+      if (!agent.hostSubscribed(call.framework_id.value, call.pid, stream)) {
+        stream.send({ type: 'SHUTDOWN' });
+        stream.close();
+      }
+      return;
+    }
+    const executor = agent.findExecutor(call.framework_id.value, call.executor_id.value);
+    if (executor) agent.executorTerminated(executor, call.status, call.status === 0 ? 'Executor exited' : `Executor exited with status ${call.status}`);
+    sendEmpty(res, 202);
+  });
+}

@@ -1,0 +1,5 @@
+import { runExecutorHost } from '../executor/host';
+
+export async function run(): Promise<number | void> {
+  runExecutorHost();
+}

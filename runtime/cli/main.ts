@@ -1,0 +1,35 @@
+// The mesolite command: daemons (master, agent, executor-host) and commands for people.
+import { FlagError } from '../common/flags';
+import { MESOLITE_VERSION } from '../master/version';
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number | void> }> }> = {
+  up: { summary: 'Start a local cluster (master + agents as processes)', load: () => import('./up') },
+  down: { summary: 'Stop a local cluster started with up --detach', load: () => import('./down') },
+  status: { summary: 'Show the cluster: leader, agents, frameworks, tasks', load: () => import('./status') },
+  execute: { summary: 'Run one task, like mesos-execute', load: () => import('./execute') },
+  master: { summary: 'Run a master daemon', load: () => import('./master') },
+  agent: { summary: 'Run an agent daemon', load: () => import('./agent') },
+  'executor-host': { summary: '(internal) Run a framework\'s built-in executors; started by the agent', load: () => import('./executor-host') },
+};
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(14)} ${c.summary}`);
+  return `Usage: mesolite <command> [--flag=value ...]\n\nCommands:\n${lines.join('\n')}\n\nRun 'mesolite <command> --help' for a command's flags.\n`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === 'help') { process.stdout.write(usage()); return name ? 0 : 1; }
+  if (name === '--version' || name === 'version') { process.stdout.write(`mesolite ${MESOLITE_VERSION}\n`); return 0; }
+  const command = COMMANDS[name];
+  if (!command) { process.stderr.write(`Unknown command '${name}'\n\n${usage()}`); return 1; }
+  const result = await (await command.load()).run(rest);
+  return typeof result === 'number' ? result : -1;
+}
+
+main(process.argv.slice(2)).then((code) => {
+  if (code >= 0) process.exitCode = code;
+}, (e: unknown) => {
+  process.stderr.write(`${e instanceof FlagError ? e.message : e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,12 @@
+import { startMaster } from '../master/daemon';
+import { MASTER_FLAGS } from '../master/flags';
+import { exitOnSignals, wantsHelp } from './daemon';
+
+export async function run(argv: string[]): Promise<number | void> {
+  if (wantsHelp(argv, 'master', MASTER_FLAGS)) return 0;
+  const { master, listening } = await startMaster(argv);
+  exitOnSignals(async () => {
+    master.stop();
+    await listening.close();
+  });
+}

@@ -1,0 +1,46 @@
+// mesolite status: a short view of a cluster from its master's /master/state.
+import { parseFlags, type FlagSpecs } from '../common/flags';
+import { getJson } from '../common/http';
+import { readRecord } from './cluster-files';
+import { wantsHelp } from './daemon';
+
+const FLAGS = {
+  name: { type: 'string', default: 'local', help: 'Name of a cluster started with up' },
+  master: { type: 'string', help: 'Master HOST:PORT (instead of --name)' },
+  json: { type: 'bool', help: 'Print /master/state as JSON' },
+} satisfies FlagSpecs;
+
+interface State {
+  id: string; leader: string; hostname: string; activated_slaves: number;
+  slaves: Array<{ id: string; pid: string; hostname: string; active: boolean; resources: Record<string, number | string>; used_resources: Record<string, number | string> }>;
+  frameworks: Array<{ id: string; name: string; active: boolean; tasks: Array<{ id: string; state: string; slave_id: string }> }>;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  if (wantsHelp(argv, 'status', FLAGS)) return 0;
+  const { values: flags } = parseFlags(FLAGS, argv);
+  const master = flags.master ? (flags.master.startsWith('http') ? flags.master : `http://${flags.master}`) : readRecord(flags.name!)?.master;
+  if (!master) {
+    process.stderr.write(`No cluster named '${flags.name}' is running (start one with mesolite up, or pass --master)\n`);
+    return 1;
+  }
+  let state: State;
+  try {
+    state = await getJson<State>(`${master}/master/state`);
+  } catch (e) {
+    process.stderr.write(`The master at ${master} does not answer: ${(e as Error).message}\n`);
+    return 1;
+  }
+  if (flags.json) { process.stdout.write(`${JSON.stringify(state, null, 2)}\n`); return 0; }
+  const lines = [`Master  ${master}  leader ${state.leader}  id ${state.id}`, '', `Agents (${state.activated_slaves} active)`];
+  for (const a of state.slaves) {
+    lines.push(`  ${a.id}  ${a.pid}  ${a.active ? 'active' : 'inactive'}  cpus ${a.used_resources.cpus}/${a.resources.cpus}  mem ${a.used_resources.mem}/${a.resources.mem}  disk ${a.used_resources.disk}/${a.resources.disk}`);
+  }
+  lines.push('', `Frameworks (${state.frameworks.length})`);
+  for (const f of state.frameworks) {
+    const running = f.tasks.filter((t) => t.state === 'TASK_RUNNING').length;
+    lines.push(`  ${f.id}  ${f.name}  ${f.active ? 'active' : 'inactive'}  tasks ${f.tasks.length} (${running} running)`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}

@@ -1,0 +1,64 @@
+// mesolite up: the embedded default — a master and agents as local processes on loopback.
+import * as fs from 'node:fs';
+import { parseFlags, type FlagSpecs } from '../common/flags';
+import { startProcessCluster, stopProcessCluster } from '../cluster/process';
+import { clusterDir, readRecord, writeRecord } from './cluster-files';
+import { wantsHelp } from './daemon';
+import { isAlive } from '../common/process';
+
+const FLAGS = {
+  agents: { type: 'int', default: '2', help: 'Number of agents' },
+  name: { type: 'string', default: 'local', help: 'Name of the cluster' },
+  port: { type: 'int', default: '5050', help: "Master port; agents take the ports after it" },
+  agent_resources: { type: 'string', default: 'cpus:4;mem:4096;disk:10000', help: 'Resources of each agent (a disjoint ports range is added)' },
+  detach: { type: 'bool', help: 'Return once the cluster is ready; stop it with mesolite down' },
+  docker: { type: 'bool', help: 'Run the cluster in Docker (not available yet)' },
+} satisfies FlagSpecs;
+
+export async function run(argv: string[]): Promise<number | void> {
+  if (wantsHelp(argv, 'up', FLAGS)) return 0;
+  const { values: flags } = parseFlags(FLAGS, argv);
+  if (flags.docker) {
+    process.stderr.write('The Docker launcher is not built yet; run `mesolite up` without --docker for the process cluster.\n');
+    return 1;
+  }
+  if (flags.agents! < 1) { process.stderr.write('--agents must be at least 1\n'); return 1; }
+  const existing = readRecord(flags.name!);
+  if (existing && isAlive(existing.pids.master)) {
+    process.stderr.write(`Cluster '${flags.name}' is already running (master ${existing.master}); stop it with: mesolite down --name=${flags.name}\n`);
+    return 1;
+  }
+  const workDir = clusterDir(flags.name!);
+  fs.rmSync(workDir, { recursive: true, force: true });
+  const info = await startProcessCluster({
+    name: flags.name!, workDir, agents: flags.agents!, masterPort: flags.port!, firstAgentPort: flags.port! + 1,
+    agentResources: flags.agent_resources!, onProgress: (step) => process.stdout.write(`${step}...\n`),
+  });
+  writeRecord({ name: info.name, master: info.master, agents: info.agents, pids: info.pids, workDir });
+  process.stdout.write([
+    '',
+    `Local cluster '${info.name}' is up.`,
+    `  master          ${info.master}   (state: ${info.master}/master/state)`,
+    ...info.agents.map((a, i) => `  agent-${i + 1}         ${a}`),
+    `  scheduler API   POST ${info.master}/api/v1/scheduler`,
+    `  operator API    POST ${info.master}/api/v1`,
+    `  logs            ${workDir}/logs`,
+    `  try             mesolite execute --master=${info.master.replace('http://', '')} --name=hello --command='echo hello'`,
+    '',
+    flags.detach ? `Stop it with: mesolite down --name=${info.name}` : 'Press Ctrl+C to stop the cluster.',
+    '',
+  ].join('\n'));
+  if (flags.detach) return 0;
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.stdout.write('\nStopping the cluster...\n');
+      stopProcessCluster(info).finally(() => {
+        fs.rmSync(`${workDir}/cluster.json`, { force: true });
+        resolve();
+      });
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
+}

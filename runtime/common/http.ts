@@ -1,0 +1,270 @@
+// Small HTTP layer shared by every daemon and client: a router with body limits and clear 4xx errors,
+// RecordIO event streams (server side) and keep-alive JSON / stream requests (client side).
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { encodeRecord, RecordIODecoder } from './recordio';
+import type { Logger } from './log';
+
+export const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+export class HttpError extends Error {
+  constructor(readonly status: number, message: string, readonly headers: Record<string, string> = {}) {
+    super(message);
+  }
+}
+
+export type Handler = (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => unknown;
+
+export class Router {
+  private readonly routes = new Map<string, Map<string, Handler>>();
+
+  constructor(private readonly log: Logger) {}
+
+  on(methods: string | string[], path: string, handler: Handler): this {
+    const byMethod = this.routes.get(path) ?? new Map<string, Handler>();
+    for (const m of ([] as string[]).concat(methods)) byMethod.set(m, handler);
+    this.routes.set(path, byMethod);
+    return this;
+  }
+
+  handle = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const byMethod = this.routes.get(url.pathname.replace(/\/+$/, '') || '/');
+    const handler = byMethod?.get(req.method ?? 'GET');
+    const fail = (error: unknown) => {
+      const status = error instanceof HttpError ? error.status : 500;
+      const message = error instanceof Error ? error.message : String(error);
+      if (status >= 500) this.log.error(`${req.method} ${url.pathname}: ${error instanceof Error ? error.stack : message}`);
+      else this.log.warn(`${req.method} ${url.pathname} -> ${status}: ${message}`);
+      if (res.headersSent) { res.destroy(); return; }
+      res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...(error instanceof HttpError ? error.headers : {}) });
+      res.end(message);
+    };
+    if (!byMethod) return fail(new HttpError(404, `No endpoint at ${url.pathname}`));
+    if (!handler) return fail(new HttpError(405, `Expecting one of { '${[...byMethod.keys()].join("', '")}' }, but received '${req.method}'`, { Allow: [...byMethod.keys()].join(', ') }));
+    try {
+      const result = handler(req, res, url);
+      if (result instanceof Promise) result.catch(fail);
+    } catch (e) {
+      fail(e);
+    }
+  };
+}
+
+export function readBody(req: http.IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > limit) {
+      req.resume();
+      return reject(new HttpError(413, `Request body of ${declared} bytes exceeds the limit of ${limit} bytes`));
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new HttpError(413, `Request body exceeds the limit of ${limit} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** Reads a JSON object body; 415 for other media types, 400 naming the parse problem. */
+export async function readJson(req: http.IncomingMessage): Promise<Record<string, unknown>> {
+  const type = String(req.headers['content-type'] ?? 'application/json').split(';')[0].trim();
+  if (type !== 'application/json') {
+    req.resume();
+    throw new HttpError(415, `Expecting 'Content-Type' of application/json, got '${type}'`);
+  }
+  const body = await readBody(req);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body.toString('utf8'));
+  } catch (e) {
+    throw new HttpError(400, `Failed to parse body into JSON: ${(e as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new HttpError(400, 'Failed to validate call: body must be a JSON object');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+export function sendEmpty(res: http.ServerResponse, status: number): void {
+  res.writeHead(status, { 'Content-Length': 0 });
+  res.end();
+}
+
+/** A server-side RecordIO stream of JSON events over a chunked 200 response. */
+export class EventStream {
+  private closed = false;
+  private readonly closeHandlers: Array<() => void> = [];
+
+  constructor(private readonly res: http.ServerResponse, req: http.IncomingMessage, headers: Record<string, string> = {}) {
+    const recordio = String(req.headers.accept ?? '').includes('application/recordio');
+    res.writeHead(200, {
+      'Content-Type': recordio ? 'application/recordio' : 'application/json',
+      ...(recordio ? { 'Message-Content-Type': 'application/json' } : {}),
+      'Cache-Control': 'no-cache',
+      ...headers,
+    });
+    res.socket?.setNoDelay(true);
+    res.socket?.setKeepAlive(true, 10_000);
+    const onGone = () => this.markClosed();
+    res.on('close', onGone);
+    req.on('aborted', onGone);
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  send(event: unknown): void {
+    if (!this.closed) this.res.write(encodeRecord(event));
+  }
+
+  onClose(handler: () => void): void {
+    this.closeHandlers.push(handler);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.res.end();
+    this.markClosed();
+  }
+
+  private markClosed(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const h of this.closeHandlers.splice(0)) h();
+  }
+}
+
+export interface Listening {
+  server: http.Server;
+  port: number;
+  close(): Promise<void>;
+}
+
+export function listen(router: Router, host: string, port: number): Promise<Listening> {
+  const server = http.createServer({ keepAliveTimeout: 65_000 }, router.handle);
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve({
+        server,
+        port: (server.address() as AddressInfo).port,
+        close: () => new Promise<void>((done) => {
+          server.close(() => done());
+          server.closeAllConnections();
+        }),
+      });
+    });
+  });
+}
+
+// ---- client side ----
+
+export const keepAlive = new http.Agent({ keepAlive: true, maxSockets: 256 });
+
+export interface Response {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+export function request(method: string, url: string, body?: unknown, headers: Record<string, string> = {}, timeoutMs = 30_000): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    const req = http.request(url, {
+      method,
+      agent: keepAlive,
+      headers: {
+        ...(payload !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}),
+        Accept: 'application/json',
+        ...headers,
+      },
+      timeout: timeoutMs,
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`${method} ${url} timed out after ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return request('POST', url, body, headers);
+}
+
+export async function getJson<T>(url: string): Promise<T> {
+  const res = await request('GET', url);
+  if (res.status !== 200) throw new Error(`GET ${url}: ${res.status} ${res.body}`);
+  return JSON.parse(res.body) as T;
+}
+
+export interface OpenStream {
+  headers: http.IncomingHttpHeaders;
+  /** Resolves when the stream ends, for whatever reason. */
+  ended: Promise<void>;
+  close(): void;
+}
+
+/**
+ * POSTs a call whose answer is a RecordIO stream (SUBSCRIBE). Resolves once the 200 headers arrive;
+ * rejects with the status and body otherwise. Each record is parsed and handed to onEvent. onOpen runs
+ * before the first event (records can arrive before the returned promise's callbacks run).
+ */
+export function openStream(
+  url: string, body: unknown, onEvent: (event: Record<string, unknown>) => void, headers: Record<string, string> = {},
+  onOpen?: (headers: http.IncomingHttpHeaders) => void,
+): Promise<OpenStream> {
+  return new Promise((resolve, reject) => {
+    const payload = JSON.stringify(body);
+    // A dedicated socket per stream: a long-lived response must not hold a pooled keep-alive socket.
+    const req = http.request(url, {
+      method: 'POST',
+      agent: false,
+      headers: { 'Content-Type': 'application/json', Accept: 'application/recordio', 'Message-Accept': 'application/json', 'Content-Length': Buffer.byteLength(payload), ...headers },
+    }, (res) => {
+      if (res.statusCode !== 200) {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => reject(new HttpError(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'))));
+        return;
+      }
+      res.socket.setNoDelay(true);
+      onOpen?.(res.headers);
+      const decoder = new RecordIODecoder();
+      let endedResolve!: () => void;
+      const ended = new Promise<void>((r) => (endedResolve = r));
+      res.on('data', (chunk: Buffer) => {
+        try {
+          for (const record of decoder.decode(chunk)) onEvent(JSON.parse(record.toString('utf8')) as Record<string, unknown>);
+        } catch (e) {
+          res.destroy(e as Error);
+        }
+      });
+      res.on('close', endedResolve);
+      res.on('error', endedResolve);
+      resolve({ headers: res.headers, ended, close: () => { req.destroy(); res.destroy(); } });
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}

@@ -1,0 +1,62 @@
+// Mesolite's own protocols (Mesos uses libprocess messages here). Shaped like the v1 APIs: the client
+// POSTs JSON calls; REGISTER/SUBSCRIBE answers with a RecordIO stream of events.
+import type {
+  AgentID, AgentInfo, ExecutorID, ExecutorInfo, FrameworkID, FrameworkInfo, KillPolicy, MasterInfo,
+  Resource, Task, TaskGroupInfo, TaskID, TaskInfo, TaskStatus,
+} from './v1';
+
+/** Bumped on incompatible changes; a master refuses agents of another version. */
+export const AGENT_PROTOCOL_VERSION = 1;
+export const AGENT_API_PATH = '/internal/v1/agent';
+export const EXECUTOR_HOST_API_PATH = '/internal/v1/executor_host';
+
+export interface StatusUpdate {
+  framework_id: FrameworkID;
+  executor_id?: ExecutorID;
+  agent_id?: AgentID;
+  status: TaskStatus;
+  timestamp: number;
+  uuid: string;
+  /** The latest state the agent knows, when status is an older unacknowledged one (Mesos' latest_state). */
+  latest_state?: TaskStatus['state'];
+}
+
+// ---- agent -> master ----
+export type AgentCall =
+  | { type: 'REGISTER'; version: number; pid: string; register: { agent_info: AgentInfo; resources: Resource[] } }
+  | {
+      type: 'REREGISTER';
+      version: number;
+      pid: string;
+      reregister: { agent_info: AgentInfo & { id: AgentID }; resources: Resource[]; tasks: Task[]; executors: ExecutorInfo[]; frameworks: FrameworkInfo[] };
+    }
+  | { type: 'STATUS_UPDATE'; agent_id: AgentID; status_update: StatusUpdate }
+  | { type: 'EXECUTOR_MESSAGE'; agent_id: AgentID; executor_message: { framework_id: FrameworkID; executor_id: ExecutorID; data: string } }
+  | { type: 'EXITED_EXECUTOR'; agent_id: AgentID; exited_executor: { framework_id: FrameworkID; executor_id: ExecutorID; status: number } }
+  | { type: 'PONG'; agent_id: AgentID };
+
+// ---- master -> agent (stream events) ----
+export type AgentEvent =
+  | { type: 'REGISTERED'; registered: { agent_id: AgentID; master_info: MasterInfo } }
+  | { type: 'RUN_TASK'; run_task: { framework_info: FrameworkInfo; task: TaskInfo } }
+  | { type: 'RUN_TASK_GROUP'; run_task_group: { framework_info: FrameworkInfo; executor_info: ExecutorInfo; task_group: TaskGroupInfo } }
+  | { type: 'KILL_TASK'; kill_task: { framework_id: FrameworkID; task_id: TaskID; kill_policy?: KillPolicy } }
+  | { type: 'SHUTDOWN_EXECUTOR'; shutdown_executor: { framework_id: FrameworkID; executor_id: ExecutorID } }
+  | { type: 'SHUTDOWN_FRAMEWORK'; shutdown_framework: { framework_id: FrameworkID } }
+  | { type: 'ACKNOWLEDGE'; acknowledge: { framework_id: FrameworkID; task_id: TaskID; uuid: string } }
+  | { type: 'FRAMEWORK_MESSAGE'; framework_message: { framework_id: FrameworkID; executor_id: ExecutorID; data: string } }
+  | { type: 'UPDATE_FRAMEWORK'; update_framework: { framework_info: FrameworkInfo } }
+  | { type: 'PING' };
+
+// ---- executor host <-> agent ----
+// One executor-host process per framework on an agent runs that framework's command and default
+// executors as logical executors; each logical executor still subscribes through the v1 Executor API.
+export type ExecutorHostCall =
+  | { type: 'SUBSCRIBE'; framework_id: FrameworkID; pid: number; executor_ids: ExecutorID[] }
+  | { type: 'EXECUTOR_EXITED'; framework_id: FrameworkID; executor_id: ExecutorID; status: number };
+
+export type ExecutorHostEvent =
+  | { type: 'SUBSCRIBED' }
+  | { type: 'LAUNCH_EXECUTOR'; launch_executor: { executor_info: ExecutorInfo; directory: string; container_id: string; checkpoint_directory: string } }
+  | { type: 'SHUTDOWN_EXECUTOR'; shutdown_executor: { executor_id: ExecutorID } }
+  | { type: 'SHUTDOWN' };

@@ -1,0 +1,276 @@
+// Mesos v1 JSON types (include/mesos/v1/mesos.proto, scheduler.proto, executor.proto, master.proto).
+// Field names are the proto field names; enums are their string names; bytes are base64 strings.
+
+export interface Value { value: string }
+export type FrameworkID = Value;
+export type AgentID = Value;
+export type OfferID = Value;
+export type TaskID = Value;
+export type ExecutorID = Value;
+export type ContainerID = Value;
+
+export interface Scalar { value: number }
+export interface Range { begin: number; end: number }
+
+export interface ResourceReservation {
+  type?: 'STATIC' | 'DYNAMIC';
+  role?: string;
+  principal?: string;
+  labels?: Labels;
+}
+
+export interface Resource {
+  name: string;
+  type: 'SCALAR' | 'RANGES' | 'SET';
+  scalar?: Scalar;
+  ranges?: { range: Range[] };
+  set?: { item: string[] };
+  role?: string;
+  reservations?: ResourceReservation[];
+  allocation_info?: { role?: string };
+}
+
+export interface Label { key: string; value?: string }
+export interface Labels { labels: Label[] }
+
+export interface Attribute {
+  name: string;
+  type: 'SCALAR' | 'RANGES' | 'SET' | 'TEXT';
+  scalar?: Scalar;
+  ranges?: { range: Range[] };
+  set?: { item: string[] };
+  text?: Value;
+}
+
+export interface Address { hostname?: string; ip?: string; port: number }
+
+export interface MasterInfo {
+  id: string;
+  ip: number;
+  port: number;
+  pid?: string;
+  hostname?: string;
+  version?: string;
+  address?: Address;
+  capabilities?: Array<{ type: string }>;
+}
+
+export interface AgentInfo {
+  hostname: string;
+  port?: number;
+  resources?: Resource[];
+  attributes?: Attribute[];
+  id?: AgentID;
+  domain?: unknown;
+}
+
+export interface FrameworkInfo {
+  user: string;
+  name: string;
+  id?: FrameworkID;
+  failover_timeout?: number;
+  checkpoint?: boolean;
+  role?: string;
+  roles?: string[];
+  hostname?: string;
+  principal?: string;
+  webui_url?: string;
+  capabilities?: Array<{ type: string }>;
+  labels?: Labels;
+  offer_filters?: unknown;
+}
+
+export interface Environment {
+  variables?: Array<{ name: string; type?: 'VALUE' | 'SECRET' | 'UNKNOWN'; value?: string }>;
+}
+
+export interface CommandInfo {
+  uris?: Array<{ value: string; executable?: boolean; extract?: boolean; cache?: boolean; output_file?: string }>;
+  environment?: Environment;
+  shell?: boolean;
+  value?: string;
+  arguments?: string[];
+  user?: string;
+}
+
+export interface ExecutorInfo {
+  type?: 'UNKNOWN' | 'DEFAULT' | 'CUSTOM';
+  executor_id: ExecutorID;
+  framework_id?: FrameworkID;
+  command?: CommandInfo;
+  container?: unknown;
+  resources?: Resource[];
+  name?: string;
+  source?: string;
+  data?: string;
+  labels?: Labels;
+}
+
+export interface DurationInfo { nanoseconds: number }
+export interface TimeInfo { nanoseconds: number }
+export interface KillPolicy { grace_period?: DurationInfo }
+
+export interface TaskInfo {
+  name: string;
+  task_id: TaskID;
+  agent_id: AgentID;
+  resources?: Resource[];
+  executor?: ExecutorInfo;
+  command?: CommandInfo;
+  container?: unknown;
+  health_check?: unknown;
+  check?: unknown;
+  kill_policy?: KillPolicy;
+  data?: string;
+  labels?: Labels;
+  discovery?: unknown;
+  max_completion_time?: DurationInfo;
+}
+
+export interface TaskGroupInfo { tasks: TaskInfo[] }
+
+export const TASK_STATES = [
+  'TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING', 'TASK_FINISHED', 'TASK_FAILED',
+  'TASK_KILLED', 'TASK_ERROR', 'TASK_LOST', 'TASK_DROPPED', 'TASK_UNREACHABLE', 'TASK_GONE',
+  'TASK_GONE_BY_OPERATOR', 'TASK_UNKNOWN',
+] as const;
+export type TaskState = (typeof TASK_STATES)[number];
+
+const TERMINAL: ReadonlySet<TaskState> = new Set<TaskState>([
+  'TASK_FINISHED', 'TASK_FAILED', 'TASK_KILLED', 'TASK_ERROR', 'TASK_LOST', 'TASK_DROPPED',
+  'TASK_GONE', 'TASK_GONE_BY_OPERATOR',
+]);
+export const isTerminalState = (state: TaskState): boolean => TERMINAL.has(state);
+
+export type TaskStatusSource = 'SOURCE_MASTER' | 'SOURCE_AGENT' | 'SOURCE_EXECUTOR';
+export type TaskStatusReason =
+  | 'REASON_COMMAND_EXECUTOR_FAILED' | 'REASON_CONTAINER_LAUNCH_FAILED' | 'REASON_EXECUTOR_REGISTRATION_TIMEOUT'
+  | 'REASON_EXECUTOR_TERMINATED' | 'REASON_EXECUTOR_UNREGISTERED' | 'REASON_FRAMEWORK_REMOVED'
+  | 'REASON_INVALID_FRAMEWORKID' | 'REASON_INVALID_OFFERS' | 'REASON_MASTER_DISCONNECTED'
+  | 'REASON_RECONCILIATION' | 'REASON_RESOURCES_UNKNOWN' | 'REASON_AGENT_DISCONNECTED' | 'REASON_AGENT_REMOVED'
+  | 'REASON_AGENT_RESTARTED' | 'REASON_AGENT_UNKNOWN' | 'REASON_TASK_INVALID' | 'REASON_TASK_GROUP_INVALID'
+  | 'REASON_TASK_KILLED_DURING_LAUNCH' | 'REASON_TASK_UNKNOWN' | 'REASON_CONTAINER_PREEMPTED'
+  | 'REASON_TASK_UNAUTHORIZED' | 'REASON_EXECUTOR_PREEMPTED';
+
+export interface TaskStatus {
+  task_id: TaskID;
+  state: TaskState;
+  message?: string;
+  source?: TaskStatusSource;
+  reason?: TaskStatusReason;
+  data?: string;
+  agent_id?: AgentID;
+  executor_id?: ExecutorID;
+  timestamp?: number;
+  uuid?: string;
+  healthy?: boolean;
+  labels?: Labels;
+  container_status?: { container_id?: ContainerID; executor_pid?: number };
+}
+
+export interface Task {
+  name: string;
+  task_id: TaskID;
+  framework_id: FrameworkID;
+  executor_id?: ExecutorID;
+  agent_id: AgentID;
+  state: TaskState;
+  resources: Resource[];
+  statuses: TaskStatus[];
+  status_update_state?: TaskState;
+  status_update_uuid?: string;
+  labels?: Labels;
+  discovery?: unknown;
+  container?: unknown;
+  kill_policy?: KillPolicy;
+  health_check?: unknown;
+  user?: string;
+}
+
+export interface Offer {
+  id: OfferID;
+  framework_id: FrameworkID;
+  agent_id: AgentID;
+  hostname: string;
+  url?: { scheme: string; address: Address; path?: string };
+  resources: Resource[];
+  attributes?: Attribute[];
+  executor_ids?: ExecutorID[];
+  allocation_info?: { role?: string };
+}
+
+export interface Filters { refuse_seconds?: number }
+
+export interface Operation {
+  type: 'LAUNCH' | 'LAUNCH_GROUP' | 'RESERVE' | 'UNRESERVE' | 'CREATE' | 'DESTROY' | 'UNKNOWN';
+  id?: Value;
+  launch?: { task_infos: TaskInfo[] };
+  launch_group?: { executor: ExecutorInfo; task_group: TaskGroupInfo };
+  reserve?: { resources: Resource[] };
+  unreserve?: { resources: Resource[] };
+}
+
+// scheduler.proto
+export type SchedulerCallType =
+  | 'SUBSCRIBE' | 'TEARDOWN' | 'ACCEPT' | 'DECLINE' | 'ACCEPT_INVERSE_OFFERS' | 'DECLINE_INVERSE_OFFERS'
+  | 'REVIVE' | 'KILL' | 'SHUTDOWN' | 'ACKNOWLEDGE' | 'ACKNOWLEDGE_OPERATION_STATUS' | 'RECONCILE'
+  | 'RECONCILE_OPERATIONS' | 'MESSAGE' | 'REQUEST' | 'SUPPRESS' | 'UPDATE_FRAMEWORK';
+
+export interface SchedulerCall {
+  framework_id?: FrameworkID;
+  type: SchedulerCallType;
+  subscribe?: { framework_info: FrameworkInfo; suppressed_roles?: string[] };
+  accept?: { offer_ids: OfferID[]; operations?: Operation[]; filters?: Filters };
+  decline?: { offer_ids: OfferID[]; filters?: Filters };
+  revive?: { roles?: string[] };
+  suppress?: { roles?: string[] };
+  kill?: { task_id: TaskID; agent_id?: AgentID; kill_policy?: KillPolicy };
+  shutdown?: { executor_id: ExecutorID; agent_id: AgentID };
+  acknowledge?: { agent_id: AgentID; task_id: TaskID; uuid: string };
+  reconcile?: { tasks?: Array<{ task_id: TaskID; agent_id?: AgentID }> };
+  message?: { agent_id: AgentID; executor_id: ExecutorID; data: string };
+  request?: { requests?: unknown[] };
+  update_framework?: { framework_info: FrameworkInfo; suppressed_roles?: string[] };
+}
+
+export type SchedulerEvent =
+  | { type: 'SUBSCRIBED'; subscribed: { framework_id: FrameworkID; heartbeat_interval_seconds?: number; master_info?: MasterInfo } }
+  | { type: 'OFFERS'; offers: { offers: Offer[] } }
+  | { type: 'RESCIND'; rescind: { offer_id: OfferID } }
+  | { type: 'UPDATE'; update: { status: TaskStatus } }
+  | { type: 'MESSAGE'; message: { agent_id: AgentID; executor_id: ExecutorID; data: string } }
+  | { type: 'FAILURE'; failure: { agent_id?: AgentID; executor_id?: ExecutorID; status?: number } }
+  | { type: 'ERROR'; error: { message: string } }
+  | { type: 'HEARTBEAT' };
+
+// executor.proto
+export type ExecutorCallType = 'SUBSCRIBE' | 'UPDATE' | 'MESSAGE' | 'HEARTBEAT';
+
+export interface ExecutorCallUpdate { status: TaskStatus }
+
+export interface ExecutorCall {
+  executor_id: ExecutorID;
+  framework_id: FrameworkID;
+  type: ExecutorCallType;
+  subscribe?: { unacknowledged_tasks?: TaskInfo[]; unacknowledged_updates?: ExecutorCallUpdate[] };
+  update?: ExecutorCallUpdate;
+  message?: { data: string };
+}
+
+export type ExecutorEvent =
+  | { type: 'SUBSCRIBED'; subscribed: { executor_info: ExecutorInfo; framework_info: FrameworkInfo; agent_info: AgentInfo; container_id?: ContainerID } }
+  | { type: 'LAUNCH'; launch: { task: TaskInfo } }
+  | { type: 'LAUNCH_GROUP'; launch_group: { task_group: TaskGroupInfo } }
+  | { type: 'KILL'; kill: { task_id: TaskID; kill_policy?: KillPolicy } }
+  | { type: 'ACKNOWLEDGED'; acknowledged: { task_id: TaskID; uuid: string } }
+  | { type: 'MESSAGE'; message: { data: string } }
+  | { type: 'SHUTDOWN' }
+  | { type: 'ERROR'; error: { message: string } }
+  | { type: 'HEARTBEAT' };
+
+// master.proto (operator API)
+export type OperatorCallType =
+  | 'GET_HEALTH' | 'GET_FLAGS' | 'GET_VERSION' | 'GET_METRICS' | 'GET_LOGGING_LEVEL' | 'GET_STATE'
+  | 'GET_AGENTS' | 'GET_FRAMEWORKS' | 'GET_EXECUTORS' | 'GET_TASKS' | 'GET_MASTER' | 'SUBSCRIBE';
+
+export interface OperatorCall { type: OperatorCallType; get_metrics?: { timeout?: DurationInfo } }

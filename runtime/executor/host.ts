@@ -1,0 +1,101 @@
+// The executor host: one process per framework on an agent, running that framework's command and
+// default executors as logical executors, each subscribed through the v1 Executor API. It survives
+// agent restarts and reconnects, so tasks keep running.
+import { openStream, postJson } from '../common/http';
+import { createLogger } from '../common/log';
+import { EXECUTOR_HOST_API_PATH, type ExecutorHostCall, type ExecutorHostEvent } from '../common/protocol/internal';
+import type { BuiltinExecutor, BuiltinExecutorOptions } from './builtin';
+import { CommandExecutor } from './command';
+import { DefaultExecutor } from './default';
+
+const RETRY_MS = 500;
+const RECOVERY_TIMEOUT_MS = 15 * 60_000;
+
+function executorEnvironment(frameworkId: string, executorId: string, directory: string, agentEndpoint: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  return { ...env, MESOS_FRAMEWORK_ID: frameworkId, MESOS_EXECUTOR_ID: executorId, MESOS_DIRECTORY: directory, MESOS_SANDBOX: directory, MESOS_AGENT_ENDPOINT: agentEndpoint };
+}
+
+export function runExecutorHost(): void {
+  const agentEndpoint = process.env.MESOS_AGENT_ENDPOINT;
+  const frameworkId = process.env.MESOS_FRAMEWORK_ID;
+  if (!agentEndpoint || !frameworkId) {
+    process.stderr.write('executor-host is started by the agent (MESOS_AGENT_ENDPOINT and MESOS_FRAMEWORK_ID are required)\n');
+    process.exit(2);
+  }
+  const log = createLogger(`executor-host ${frameworkId}`);
+  const url = `http://${agentEndpoint}${EXECUTOR_HOST_API_PATH}`;
+  const executors = new Map<string, BuiltinExecutor>();
+  let disconnectedSince: number | undefined;
+
+  const call = (body: ExecutorHostCall) => postJson(url, body);
+
+  const reportExit = (executorId: string, status: number, attempt = 0): void => {
+    call({ type: 'EXECUTOR_EXITED', framework_id: { value: frameworkId }, executor_id: { value: executorId }, status })
+      .then((r) => { if (r.status !== 202) throw new Error(String(r.status)); })
+      .catch(() => { if (attempt < 120) setTimeout(() => reportExit(executorId, status, attempt + 1), RETRY_MS); })
+      .finally(() => maybeExit());
+  };
+
+  let shuttingDown = false;
+  const maybeExit = () => { if (shuttingDown && executors.size === 0) setTimeout(() => process.exit(0), 200); };
+
+  const onEvent = (event: ExecutorHostEvent) => {
+    switch (event.type) {
+      case 'LAUNCH_EXECUTOR': {
+        const { executor_info: info, directory, checkpoint_directory } = event.launch_executor;
+        const executorId = info.executor_id.value;
+        if (executors.has(executorId)) return;
+        const options: BuiltinExecutorOptions = {
+          agentEndpoint, frameworkId, executorId, directory, checkpointDirectory: checkpoint_directory,
+          env: executorEnvironment(frameworkId, executorId, directory, agentEndpoint),
+          recoveryTimeoutMs: RECOVERY_TIMEOUT_MS, shutdownGraceMs: 3000,
+          log: (m) => log.info(`[${executorId}] ${m}`),
+          onTerminated: (status) => { executors.delete(executorId); reportExit(executorId, status); },
+        };
+        const executor = info.type === 'DEFAULT' ? new DefaultExecutor(options) : new CommandExecutor(options);
+        executors.set(executorId, executor);
+        executor.start();
+        return;
+      }
+      case 'SHUTDOWN_EXECUTOR':
+        executors.get(event.shutdown_executor.executor_id.value)?.shutdownNow();
+        return;
+      case 'SHUTDOWN':
+        shuttingDown = true;
+        for (const e of executors.values()) e.shutdownNow();
+        maybeExit();
+        return;
+      default:
+        return;
+    }
+  };
+
+  const subscribe = () => {
+    const body: ExecutorHostCall = { type: 'SUBSCRIBE', framework_id: { value: frameworkId }, pid: process.pid, executor_ids: [...executors.keys()].map((value) => ({ value })) };
+    openStream(url, body, (e) => onEvent(e as unknown as ExecutorHostEvent))
+      .then((stream) => { disconnectedSince = undefined; return stream.ended; })
+      .catch((e: Error) => log.warn(`Could not reach the agent at ${agentEndpoint}: ${e.message}`))
+      .finally(() => {
+        if (shuttingDown) return;
+        disconnectedSince ??= Date.now();
+        if (Date.now() - disconnectedSince > RECOVERY_TIMEOUT_MS) {
+          log.warn('The agent did not come back within the recovery timeout; shutting down');
+          shuttingDown = true;
+          for (const e of executors.values()) e.shutdownNow();
+          setTimeout(() => process.exit(1), 5000);
+          return;
+        }
+        setTimeout(subscribe, RETRY_MS);
+      });
+  };
+
+  process.on('SIGTERM', () => {
+    shuttingDown = true;
+    for (const e of executors.values()) e.shutdownNow();
+    setTimeout(() => process.exit(0), 4000).unref();
+    maybeExit();
+  });
+  subscribe();
+}

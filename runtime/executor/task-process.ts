@@ -1,0 +1,56 @@
+// One task's process: started through a tiny shell wrapper in its own session that records the exit
+// status under the checkpoint directory, so the outcome survives the executor; killed as a group.
+import type { ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { commandArgv, commandEnvironment, killGroup, launchDetached } from '../common/process';
+import type { TaskInfo } from '../common/protocol/v1';
+
+const WRAPPER = '"$@"; code=$?; echo $code > "$0"; exit $code';
+
+export class TaskProcess {
+  private child?: ChildProcess;
+  private killTimer?: NodeJS.Timeout;
+  killed = false;
+
+  constructor(
+    readonly task: TaskInfo,
+    readonly sandbox: string,
+    private readonly env: Record<string, string>,
+    private readonly exitStatusFile: string,
+  ) {}
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Starts the command; onExit gets the exit code (a signal shows as 128+n, as a shell reports it). */
+  start(onExit: (code: number) => void): void {
+    fs.mkdirSync(this.sandbox, { recursive: true });
+    fs.mkdirSync(path.dirname(this.exitStatusFile), { recursive: true });
+    const command = this.task.command!;
+    this.child = launchDetached({
+      argv: ['/bin/sh', '-c', WRAPPER, this.exitStatusFile, ...commandArgv(command)],
+      cwd: this.sandbox,
+      env: { ...this.env, MESOS_SANDBOX: this.sandbox, MESOS_TASK_ID: this.task.task_id.value, ...commandEnvironment(command) },
+      stdoutPath: path.join(this.sandbox, 'stdout'),
+      stderrPath: path.join(this.sandbox, 'stderr'),
+    });
+    this.child.on('error', () => onExit(127));
+    this.child.on('exit', (code, signal) => {
+      clearTimeout(this.killTimer);
+      onExit(code ?? 128 + (signal ? os.constants.signals[signal] : 9));
+    });
+  }
+
+  /** SIGTERM to the whole process group, SIGKILL after the grace period. */
+  kill(graceMs: number): void {
+    if (!this.child?.pid || this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.killed = true;
+    const pid = this.child.pid;
+    killGroup(pid, 'SIGTERM');
+    clearTimeout(this.killTimer);
+    this.killTimer = setTimeout(() => killGroup(pid, 'SIGKILL'), graceMs);
+  }
+}

@@ -1,0 +1,54 @@
+// POST /internal/v1/agent: Mesolite's master <-> agent protocol (see common/protocol/internal.ts).
+import { EventStream, HttpError, readJson, sendEmpty, type Router } from '../../common/http';
+import { AGENT_API_PATH, AGENT_PROTOCOL_VERSION, type AgentCall } from '../../common/protocol/internal';
+import * as v from '../../common/validate';
+import type { Master } from '../master';
+
+const CALL_TYPES = ['REGISTER', 'REREGISTER', 'STATUS_UPDATE', 'EXECUTOR_MESSAGE', 'EXITED_EXECUTOR', 'PONG'] as const;
+
+function parseAgentCall(body: Record<string, unknown>): AgentCall {
+  const type = v.oneOf(body.type, CALL_TYPES, 'type');
+  if (type === 'REGISTER' || type === 'REREGISTER') {
+    if (body.version !== AGENT_PROTOCOL_VERSION) throw new HttpError(409, `Agent protocol version ${String(body.version)} is not ${AGENT_PROTOCOL_VERSION}; upgrade the agent`);
+    v.string(body.pid, 'pid');
+    const key = type.toLowerCase();
+    const payload = v.object(body[key], key);
+    const info = v.object(payload.agent_info, `${key}.agent_info`);
+    v.string(info.hostname, `${key}.agent_info.hostname`);
+    if (type === 'REREGISTER') {
+      v.id(info.id, 'reregister.agent_info.id');
+      v.array(payload.tasks, 'reregister.tasks');
+      v.array(payload.frameworks, 'reregister.frameworks');
+    }
+    v.array(payload.resources, `${key}.resources`);
+  } else {
+    v.id(body.agent_id, 'agent_id');
+    if (type === 'STATUS_UPDATE') {
+      const update = v.object(body.status_update, 'status_update');
+      v.id(update.framework_id, 'status_update.framework_id');
+      v.string(update.uuid, 'status_update.uuid');
+      v.id(v.object(update.status, 'status_update.status').task_id, 'status_update.status.task_id');
+    }
+  }
+  return body as unknown as AgentCall;
+}
+
+export function mountAgentApi(router: Router, master: Master): void {
+  router.on('POST', AGENT_API_PATH, async (req, res) => {
+    const body = await readJson(req);
+    let call: AgentCall;
+    try {
+      call = parseAgentCall(body);
+    } catch (e) {
+      if (e instanceof HttpError) throw e;
+      throw new HttpError(400, `Invalid agent call: ${(e as Error).message}`);
+    }
+    if (call.type === 'REGISTER' || call.type === 'REREGISTER') {
+      master.handleAgentCall(call, new EventStream(res, req));
+      return;
+    }
+    if (!master.agents.has(call.agent_id.value)) throw new HttpError(403, `Agent ${call.agent_id.value} is not registered`);
+    master.handleAgentCall(call);
+    sendEmpty(res, 202);
+  });
+}

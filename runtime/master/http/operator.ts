@@ -1,0 +1,107 @@
+// POST /api/v1: the Mesos v1 Operator HTTP API (master side), plus the v0 endpoints people and tools use.
+import * as os from 'node:os';
+import { EventStream, HttpError, readJson, sendEmpty, sendJson, type Router } from '../../common/http';
+import type { OperatorCallType, Task } from '../../common/protocol/v1';
+import * as v from '../../common/validate';
+import type { Master } from '../master';
+import { MASTER_VERSION } from '../version';
+import { metricsSnapshot } from './metrics';
+import { agentV0, frameworkV0, masterState } from './state';
+
+const CALL_TYPES: readonly OperatorCallType[] = [
+  'GET_HEALTH', 'GET_FLAGS', 'GET_VERSION', 'GET_METRICS', 'GET_LOGGING_LEVEL', 'GET_STATE', 'GET_AGENTS',
+  'GET_FRAMEWORKS', 'GET_EXECUTORS', 'GET_TASKS', 'GET_MASTER', 'SUBSCRIBE',
+];
+
+const versionInfo = () => ({ version: MASTER_VERSION, build_date: '', build_time: 0, build_user: os.userInfo().username });
+
+function getTasks(master: Master) {
+  const tasks: Task[] = [];
+  const completed: Task[] = [];
+  for (const fw of [...master.frameworks.values(), ...master.completedFrameworks]) {
+    tasks.push(...fw.tasks.values());
+    completed.push(...fw.completedTasks);
+  }
+  return { pending_tasks: [], tasks, unreachable_tasks: [], completed_tasks: completed, orphan_tasks: [] };
+}
+
+function getFrameworks(master: Master) {
+  return {
+    frameworks: [...master.frameworks.values()].map((f) => master.frameworkV1(f)),
+    completed_frameworks: master.completedFrameworks.map((f) => master.frameworkV1(f)),
+  };
+}
+
+function getAgents(master: Master) {
+  return {
+    agents: [...master.agents.values()].map((a) => master.agentV1(a)),
+    recovered_agents: master.registry.state.admitted_agents.filter((a) => !master.agents.has(a.id?.value ?? '')),
+  };
+}
+
+function getExecutors(master: Master) {
+  const executors = [...master.frameworks.values()].flatMap((fw) =>
+    [...fw.executors.entries()].flatMap(([agentId, byId]) => [...byId.values()].map((e) => ({ executor_info: e, agent_id: { value: agentId } }))));
+  return { executors, orphan_executors: [] };
+}
+
+function getState(master: Master) {
+  return { get_tasks: getTasks(master), get_executors: getExecutors(master), get_frameworks: getFrameworks(master), get_agents: getAgents(master) };
+}
+
+export function mountOperatorApi(router: Router, master: Master): void {
+  router.on('POST', '/api/v1', async (req, res) => {
+    const body = await readJson(req);
+    let type: OperatorCallType;
+    try {
+      type = v.oneOf(body.type, CALL_TYPES, 'type');
+    } catch (e) {
+      throw new HttpError(400, `Failed to validate master::Call: ${(e as Error).message}`);
+    }
+    const reply = (payload: Record<string, unknown>) => sendJson(res, 200, { type, ...payload });
+    switch (type) {
+      case 'GET_HEALTH': return reply({ get_health: { healthy: true } });
+      case 'GET_VERSION': return reply({ get_version: { version_info: versionInfo() } });
+      case 'GET_FLAGS': return reply({ get_flags: { flags: Object.entries(master.options.flags).map(([name, value]) => ({ name, value })) } });
+      case 'GET_METRICS': return reply({ get_metrics: { metrics: Object.entries(metricsSnapshot(master)).map(([name, value]) => ({ name, value })) } });
+      case 'GET_LOGGING_LEVEL': return reply({ get_logging_level: { level: 0 } });
+      case 'GET_STATE': return reply({ get_state: getState(master) });
+      case 'GET_AGENTS': return reply({ get_agents: getAgents(master) });
+      case 'GET_FRAMEWORKS': return reply({ get_frameworks: getFrameworks(master) });
+      case 'GET_EXECUTORS': return reply({ get_executors: getExecutors(master) });
+      case 'GET_TASKS': return reply({ get_tasks: getTasks(master) });
+      case 'GET_MASTER': return reply({ get_master: { master_info: master.info, start_time: master.startTime, elected_time: master.startTime } });
+      case 'SUBSCRIBE': {
+        const stream = new EventStream(res, req);
+        stream.send({ type: 'SUBSCRIBED', subscribed: { get_state: getState(master), heartbeat_interval_seconds: master.options.heartbeatIntervalMs / 1000 } });
+        master.operatorSubscribers.add(stream);
+        stream.onClose(() => master.operatorSubscribers.delete(stream));
+        return;
+      }
+    }
+  });
+
+  const state = (_req: unknown, res: Parameters<typeof sendJson>[0]) => sendJson(res, 200, masterState(master));
+  router.on('GET', '/master/state', state).on('GET', '/state', state).on('GET', '/master/state.json', state).on('GET', '/state.json', state);
+  router.on('GET', '/master/frameworks', (_req, res) => sendJson(res, 200, {
+    frameworks: [...master.frameworks.values()].map((f) => frameworkV0(master, f)),
+    completed_frameworks: master.completedFrameworks.map((f) => frameworkV0(master, f)),
+    unregistered_frameworks: [],
+  }));
+  router.on('GET', '/master/slaves', (_req, res) => sendJson(res, 200, { slaves: [...master.agents.values()].map((a) => agentV0(master, a)), recovered_slaves: [] }));
+  router.on('GET', '/master/tasks', (_req, res) => sendJson(res, 200, {
+    tasks: [...master.frameworks.values()].flatMap((f) => {
+      const v0 = frameworkV0(master, f);
+      return [...(v0.tasks as unknown[]), ...(v0.completed_tasks as unknown[])];
+    }),
+  }));
+  router.on('GET', '/master/flags', (_req, res) => sendJson(res, 200, { flags: master.options.flags }));
+  router.on('GET', '/version', (_req, res) => sendJson(res, 200, versionInfo()));
+  router.on('GET', '/health', (_req, res) => sendEmpty(res, 200));
+  router.on('GET', '/master/health', (_req, res) => sendEmpty(res, 200));
+  router.on('GET', '/metrics/snapshot', (_req, res) => sendJson(res, 200, metricsSnapshot(master)));
+  router.on('GET', '/master/redirect', (_req, res) => {
+    res.writeHead(307, { Location: `//${master.info.hostname}:${master.info.port}`, 'Content-Length': 0 });
+    res.end();
+  });
+}

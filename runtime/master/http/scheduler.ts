@@ -1,0 +1,232 @@
+// POST /api/v1/scheduler: the Mesos v1 Scheduler HTTP API (docs/scheduler-http-api.md).
+import type * as http from 'node:http';
+import { EventStream, HttpError, readJson, sendEmpty, type Router } from '../../common/http';
+import { newUUID } from '../../common/ids';
+import type { SchedulerCall, SchedulerCallType, SchedulerEvent } from '../../common/protocol/v1';
+import * as v from '../../common/validate';
+import type { FrameworkRecord, Master } from '../master';
+
+const CALL_TYPES: readonly SchedulerCallType[] = [
+  'SUBSCRIBE', 'TEARDOWN', 'ACCEPT', 'DECLINE', 'ACCEPT_INVERSE_OFFERS', 'DECLINE_INVERSE_OFFERS', 'REVIVE', 'KILL',
+  'SHUTDOWN', 'ACKNOWLEDGE', 'ACKNOWLEDGE_OPERATION_STATUS', 'RECONCILE', 'RECONCILE_OPERATIONS', 'MESSAGE', 'REQUEST',
+  'SUPPRESS', 'UPDATE_FRAMEWORK',
+];
+const OPERATION_TYPES = ['LAUNCH', 'LAUNCH_GROUP', 'RESERVE', 'UNRESERVE', 'CREATE', 'DESTROY', 'GROW_VOLUME', 'SHRINK_VOLUME', 'CREATE_DISK', 'DESTROY_DISK'] as const;
+
+function validateFrameworkInfo(value: unknown, path: string): void {
+  const info = v.object(value, path);
+  v.string(info.user, `${path}.user`);
+  v.string(info.name, `${path}.name`);
+  v.optionalId(info.id, `${path}.id`);
+  const timeout = v.optionalNumber(info.failover_timeout, `${path}.failover_timeout`);
+  if (timeout !== undefined && timeout < 0) throw new v.ValidationError(`'${path}.failover_timeout' must not be negative`);
+  v.boolean(info.checkpoint, `${path}.checkpoint`);
+  v.optionalString(info.role, `${path}.role`);
+  v.optionalString(info.hostname, `${path}.hostname`);
+  v.optionalString(info.principal, `${path}.principal`);
+  v.optionalString(info.webui_url, `${path}.webui_url`);
+  const capabilities = v.optionalArray(info.capabilities, `${path}.capabilities`);
+  capabilities.forEach((c, i) => v.string(v.object(c, `${path}.capabilities[${i}]`).type, `${path}.capabilities[${i}].type`));
+  const roles = v.optionalArray(info.roles, `${path}.roles`);
+  roles.forEach((r, i) => v.string(r, `${path}.roles[${i}]`));
+  const multiRole = capabilities.some((c) => (c as { type: string }).type === 'MULTI_ROLE');
+  if (multiRole && info.role !== undefined) throw new v.ValidationError(`'${path}.role' must not be set when the MULTI_ROLE capability is present (use 'roles')`);
+  if (!multiRole && roles.length) throw new v.ValidationError(`'${path}.roles' requires the MULTI_ROLE capability`);
+}
+
+function validateRoles(value: unknown, path: string): void {
+  v.optionalArray(value, path).forEach((r, i) => v.string(r, `${path}[${i}]`));
+}
+
+/** Checks the call's shape (not its meaning); throws ValidationError naming the field. */
+export function parseSchedulerCall(body: Record<string, unknown>): SchedulerCall {
+  const type = v.oneOf(body.type, CALL_TYPES, 'type');
+  v.optionalId(body.framework_id, 'framework_id');
+  const sub = (name: string) => v.object(body[name], name);
+  switch (type) {
+    case 'SUBSCRIBE': {
+      const s = sub('subscribe');
+      validateFrameworkInfo(s.framework_info, 'subscribe.framework_info');
+      validateRoles(s.suppressed_roles, 'subscribe.suppressed_roles');
+      break;
+    }
+    case 'UPDATE_FRAMEWORK': {
+      const s = sub('update_framework');
+      validateFrameworkInfo(s.framework_info, 'update_framework.framework_info');
+      validateRoles(s.suppressed_roles, 'update_framework.suppressed_roles');
+      break;
+    }
+    case 'ACCEPT': {
+      const a = sub('accept');
+      v.array(a.offer_ids, 'accept.offer_ids').forEach((o, i) => v.id(o, `accept.offer_ids[${i}]`));
+      v.optionalArray(a.operations, 'accept.operations').forEach((op, i) => {
+        const path = `accept.operations[${i}]`;
+        const o = v.object(op, path);
+        const opType = v.oneOf(o.type, OPERATION_TYPES, `${path}.type`);
+        if (opType === 'LAUNCH') v.array(v.object(o.launch, `${path}.launch`).task_infos, `${path}.launch.task_infos`).forEach((t, j) => v.object(t, `${path}.launch.task_infos[${j}]`));
+        if (opType === 'LAUNCH_GROUP') {
+          const g = v.object(o.launch_group, `${path}.launch_group`);
+          v.object(g.executor, `${path}.launch_group.executor`);
+          v.array(v.object(g.task_group, `${path}.launch_group.task_group`).tasks, `${path}.launch_group.task_group.tasks`)
+            .forEach((t, j) => v.object(t, `${path}.launch_group.task_group.tasks[${j}]`));
+        }
+      });
+      validateFilters(a.filters, 'accept.filters');
+      break;
+    }
+    case 'DECLINE': {
+      const d = sub('decline');
+      v.array(d.offer_ids, 'decline.offer_ids').forEach((o, i) => v.id(o, `decline.offer_ids[${i}]`));
+      validateFilters(d.filters, 'decline.filters');
+      break;
+    }
+    case 'REVIVE':
+    case 'SUPPRESS': {
+      const key = type.toLowerCase();
+      if (body[key] !== undefined) validateRoles(v.object(body[key], key).roles, `${key}.roles`);
+      break;
+    }
+    case 'KILL': {
+      const k = sub('kill');
+      v.id(k.task_id, 'kill.task_id');
+      v.optionalId(k.agent_id, 'kill.agent_id');
+      const policy = v.optionalObject(k.kill_policy, 'kill.kill_policy');
+      if (policy?.grace_period !== undefined) v.number(v.object(policy.grace_period, 'kill.kill_policy.grace_period').nanoseconds, 'kill.kill_policy.grace_period.nanoseconds');
+      break;
+    }
+    case 'SHUTDOWN': {
+      const s = sub('shutdown');
+      v.id(s.executor_id, 'shutdown.executor_id');
+      v.id(s.agent_id, 'shutdown.agent_id');
+      break;
+    }
+    case 'ACKNOWLEDGE': {
+      const a = sub('acknowledge');
+      v.id(a.agent_id, 'acknowledge.agent_id');
+      v.id(a.task_id, 'acknowledge.task_id');
+      v.base64(a.uuid, 'acknowledge.uuid');
+      break;
+    }
+    case 'RECONCILE': {
+      const r = sub('reconcile');
+      v.optionalArray(r.tasks, 'reconcile.tasks').forEach((t, i) => {
+        const task = v.object(t, `reconcile.tasks[${i}]`);
+        v.id(task.task_id, `reconcile.tasks[${i}].task_id`);
+        v.optionalId(task.agent_id, `reconcile.tasks[${i}].agent_id`);
+      });
+      break;
+    }
+    case 'MESSAGE': {
+      const m = sub('message');
+      v.id(m.agent_id, 'message.agent_id');
+      v.id(m.executor_id, 'message.executor_id');
+      v.base64(m.data, 'message.data');
+      break;
+    }
+    default:
+      break;
+  }
+  return body as unknown as SchedulerCall;
+}
+
+function validateFilters(value: unknown, path: string): void {
+  const f = v.optionalObject(value, path);
+  const seconds = v.optionalNumber(f?.refuse_seconds, `${path}.refuse_seconds`);
+  if (seconds !== undefined && seconds < 0) throw new v.ValidationError(`'${path}.refuse_seconds' must not be negative`);
+}
+
+function checkAccept(req: http.IncomingMessage): void {
+  const accept = String(req.headers.accept ?? '*/*');
+  if (!/(application\/json|application\/recordio|\*\/\*|application\/\*)/.test(accept)) {
+    throw new HttpError(406, `Expecting 'Accept' to allow application/json or application/recordio, got '${accept}'`);
+  }
+}
+
+export function mountSchedulerApi(router: Router, master: Master): void {
+  router.on('POST', '/api/v1/scheduler', async (req, res) => {
+    const body = await readJson(req);
+    let call: SchedulerCall;
+    try {
+      call = parseSchedulerCall(body);
+    } catch (e) {
+      throw new HttpError(400, `Failed to validate scheduler::Call: ${(e as Error).message}`);
+    }
+    if (call.type === 'SUBSCRIBE') {
+      checkAccept(req);
+      const info = call.subscribe!.framework_info;
+      if (call.framework_id && call.framework_id.value !== info.id?.value) {
+        throw new HttpError(400, "Failed to validate scheduler::Call: 'framework_id' differs from 'subscribe.framework_info.id'");
+      }
+      if (!call.framework_id && info.id) {
+        throw new HttpError(400, "Failed to validate scheduler::Call: 'framework_id' is required when re-subscribing with 'subscribe.framework_info.id'");
+      }
+      const streamId = newUUID();
+      const stream = new EventStream(res, req, { 'Mesos-Stream-Id': streamId });
+      const result = master.subscribe(info, call.subscribe!.suppressed_roles ?? [], stream, streamId);
+      if ('error' in result) {
+        stream.send({ type: 'ERROR', error: { message: result.error } } satisfies SchedulerEvent);
+        stream.close();
+        return;
+      }
+      stream.send({
+        type: 'SUBSCRIBED',
+        subscribed: { framework_id: { value: result.id }, heartbeat_interval_seconds: master.options.heartbeatIntervalMs / 1000, master_info: master.info },
+      } satisfies SchedulerEvent);
+      return;
+    }
+    if (!call.framework_id) throw new HttpError(400, "Failed to validate scheduler::Call: Expecting 'framework_id' to be present");
+    const fw = master.frameworks.get(call.framework_id.value);
+    if (!fw || !fw.connected) throw new HttpError(403, `Framework ${call.framework_id.value} is not subscribed`);
+    const streamId = req.headers['mesos-stream-id'];
+    if (!streamId) throw new HttpError(400, "All non-subscribe calls should include the 'Mesos-Stream-Id' header");
+    if (streamId !== fw.streamId) {
+      throw new HttpError(400, `The stream ID '${streamId}' included in this request didn't match the stream ID currently associated with framework ID ${fw.id}`);
+    }
+    const error = dispatch(master, fw, call);
+    if (error) throw new HttpError(400, error);
+    sendEmpty(res, call.type === 'UPDATE_FRAMEWORK' ? 200 : 202);
+  });
+}
+
+function dispatch(master: Master, fw: FrameworkRecord, call: SchedulerCall): string | undefined {
+  switch (call.type) {
+    case 'TEARDOWN':
+      master.removeFramework(fw);
+      return undefined;
+    case 'ACCEPT':
+      master.accept(fw, call.accept!.offer_ids.map((o) => o.value), call.accept!.operations ?? [], call.accept!.filters);
+      return undefined;
+    case 'DECLINE':
+      master.decline(fw, call.decline!.offer_ids.map((o) => o.value), call.decline!.filters);
+      return undefined;
+    case 'REVIVE':
+      master.revive(fw, call.revive?.roles ?? []);
+      return undefined;
+    case 'SUPPRESS':
+      master.suppress(fw, call.suppress?.roles ?? []);
+      return undefined;
+    case 'KILL':
+      master.kill(fw, call.kill!.task_id.value, call.kill!.agent_id?.value, call.kill!.kill_policy);
+      return undefined;
+    case 'SHUTDOWN':
+      master.shutdownExecutor(fw, call.shutdown!.executor_id.value, call.shutdown!.agent_id.value);
+      return undefined;
+    case 'ACKNOWLEDGE':
+      master.acknowledge(fw, call.acknowledge!.agent_id.value, call.acknowledge!.task_id.value, call.acknowledge!.uuid);
+      return undefined;
+    case 'RECONCILE':
+      master.reconcile(fw, call.reconcile?.tasks ?? []);
+      return undefined;
+    case 'MESSAGE':
+      master.frameworkMessage(fw, call.message!.agent_id.value, call.message!.executor_id.value, call.message!.data);
+      return undefined;
+    case 'UPDATE_FRAMEWORK':
+      return master.updateFramework(fw, call.update_framework!.framework_info, call.update_framework!.suppressed_roles);
+    case 'REQUEST':
+    case 'ACCEPT_INVERSE_OFFERS':
+    case 'DECLINE_INVERSE_OFFERS':
+      return undefined; // accepted and ignored, as Mesos does (no inverse offers are ever made here)
+    default:
+      return `Call type ${call.type} is not supported by this master`;
+  }
+}

@@ -1,0 +1,120 @@
+// The v0 JSON views (/master/state and friends) in the field names Mesos' web UI and tools read.
+import * as res from '../../common/resources';
+import type { Task } from '../../common/protocol/v1';
+import { isTerminalState } from '../../common/protocol/v1';
+import type { AgentRecord, FrameworkRecord, Master } from '../master';
+import { MESOLITE_VERSION } from '../version';
+
+function taskV0(task: Task): Record<string, unknown> {
+  return {
+    id: task.task_id.value,
+    name: task.name,
+    framework_id: task.framework_id.value,
+    executor_id: task.executor_id?.value ?? '',
+    slave_id: task.agent_id.value,
+    state: task.state,
+    resources: res.toV0(task.resources),
+    role: task.resources[0]?.allocation_info?.role ?? '*',
+    statuses: task.statuses.map((s) => ({
+      state: s.state, timestamp: s.timestamp, ...(s.healthy !== undefined ? { healthy: s.healthy } : {}),
+      ...(s.container_status ? { container_status: s.container_status } : {}),
+    })),
+    ...(task.labels ? { labels: task.labels.labels } : {}),
+    ...(task.discovery ? { discovery: task.discovery } : {}),
+    ...(task.container ? { container: task.container } : {}),
+  };
+}
+
+export function frameworkV0(master: Master, fw: FrameworkRecord): Record<string, unknown> {
+  const active = [...fw.tasks.values()].filter((t) => !isTerminalState(t.state));
+  const used = res.add(...active.map((t) => t.resources));
+  const offers = [...fw.offers].map((id) => master.offers.get(id)?.offer).filter((o) => o !== undefined);
+  return {
+    id: fw.id,
+    name: fw.info.name,
+    pid: '',
+    user: fw.info.user,
+    hostname: fw.info.hostname ?? '',
+    webui_url: fw.info.webui_url ?? '',
+    principal: fw.info.principal,
+    role: fw.info.role ?? '*',
+    roles: fw.info.roles ?? [fw.info.role ?? '*'],
+    failover_timeout: fw.info.failover_timeout ?? 0,
+    checkpoint: fw.info.checkpoint ?? false,
+    capabilities: (fw.info.capabilities ?? []).map((c) => c.type),
+    active: fw.active,
+    connected: fw.connected,
+    recovered: fw.recovered,
+    registered_time: fw.registeredTime,
+    reregistered_time: fw.reregisteredTime ?? fw.registeredTime,
+    unregistered_time: fw.unregisteredTime ?? 0,
+    resources: res.toV0(res.add(used, ...offers.map((o) => o.resources))),
+    used_resources: res.toV0(used),
+    offered_resources: res.toV0(res.add(...offers.map((o) => o.resources))),
+    tasks: [...fw.tasks.values()].map(taskV0),
+    unreachable_tasks: [],
+    completed_tasks: fw.completedTasks.map(taskV0),
+    offers: offers.map((o) => ({ id: o.id.value, framework_id: fw.id, slave_id: o.agent_id.value, resources: res.toV0(o.resources), allocation_info: o.allocation_info })),
+    executors: [...fw.executors.entries()].flatMap(([agentId, byId]) => [...byId.values()].map((e) => ({
+      executor_id: e.executor_id.value, name: e.name ?? '', framework_id: fw.id, slave_id: agentId, command: e.command, resources: res.toV0(e.resources ?? []),
+    }))),
+  };
+}
+
+export function agentV0(master: Master, agent: AgentRecord): Record<string, unknown> {
+  const used = master.agentUsed(agent.id);
+  const roles = new Set(agent.total.map(res.reservationRole).filter((role) => role !== '*'));
+  const reserved = Object.fromEntries([...roles].map((role) => [role, res.toV0(agent.total.filter((r) => res.reservationRole(r) === role))]));
+  return {
+    id: agent.id,
+    pid: agent.pid,
+    hostname: agent.info.hostname,
+    port: agent.info.port,
+    registered_time: agent.registeredTime,
+    ...(agent.reregisteredTime ? { reregistered_time: agent.reregisteredTime } : {}),
+    resources: res.toV0(agent.total),
+    used_resources: res.toV0(used),
+    offered_resources: res.toV0(master.agentOffered(agent.id)),
+    reserved_resources: reserved,
+    unreserved_resources: res.toV0(agent.total.filter((r) => res.reservationRole(r) === '*')),
+    attributes: Object.fromEntries((agent.info.attributes ?? []).map((a) => [a.name, a.type === 'SCALAR' ? a.scalar?.value : a.type === 'TEXT' ? a.text?.value : a.type === 'RANGES' ? res.formatRanges(a.ranges?.range ?? []) : `{${(a.set?.item ?? []).join(',')}}`])),
+    active: agent.active,
+    deactivated: !agent.active,
+    version: agent.version,
+    capabilities: ['MULTI_ROLE', 'HIERARCHICAL_ROLE', 'TASK_KILLING_STATE'],
+  };
+}
+
+export function masterState(master: Master): Record<string, unknown> {
+  const agents = [...master.agents.values()];
+  const frameworks = [...master.frameworks.values()];
+  return {
+    version: master.info.version,
+    mesolite_version: MESOLITE_VERSION,
+    git_sha: '',
+    build_date: '',
+    build_time: 0,
+    build_user: '',
+    start_time: master.startTime,
+    elected_time: master.startTime,
+    id: master.id,
+    pid: master.info.pid,
+    hostname: master.info.hostname,
+    capabilities: (master.info.capabilities ?? []).map((c) => c.type),
+    activated_slaves: agents.filter((a) => a.active).length,
+    deactivated_slaves: agents.filter((a) => !a.active).length,
+    unreachable_slaves: master.registry.state.unreachable_agents.length,
+    ...(master.options.flags.cluster ? { cluster: master.options.flags.cluster } : {}),
+    leader: master.info.pid,
+    leader_info: master.info,
+    allocation_paused: false,
+    log_dir: '',
+    flags: master.options.flags,
+    slaves: agents.map((a) => agentV0(master, a)),
+    recovered_slaves: [],
+    frameworks: frameworks.map((f) => frameworkV0(master, f)),
+    completed_frameworks: master.completedFrameworks.map((f) => frameworkV0(master, f)),
+    orphan_tasks: [],
+    unregistered_frameworks: [],
+  };
+}

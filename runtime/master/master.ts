@@ -1,0 +1,793 @@
+// The Mesos master: admits agents, subscribes frameworks, runs the allocator, turns allocations into
+// offers, validates ACCEPT operations, forwards tasks to agents and relays reliable status updates.
+// Everything here is soft state except the registry (admitted agents, frameworks).
+import * as os from 'node:os';
+import { EventStream } from '../common/http';
+import { IdSequence, newUUID } from '../common/ids';
+import type { Logger } from '../common/log';
+import * as res from '../common/resources';
+import type { AgentEvent, AgentCall, StatusUpdate } from '../common/protocol/internal';
+import type {
+  AgentInfo, ExecutorInfo, Filters, FrameworkInfo, MasterInfo, Offer, Operation, Resource,
+  SchedulerEvent, Task, TaskInfo, TaskState, TaskStatus, TaskStatusReason,
+} from '../common/protocol/v1';
+import { isTerminalState } from '../common/protocol/v1';
+import type { AllocationCycle, AllocationTrigger, Allocator } from './allocator/allocator';
+import type { Registry } from './registry';
+import { validateExecutorInfo, validateTaskInfo } from './validation';
+import { MASTER_VERSION } from './version';
+
+export interface MasterOptions {
+  ip: string;
+  port: number;
+  hostname: string;
+  allocationIntervalMs: number;
+  offerTimeoutMs?: number;
+  agentPingTimeoutMs: number;
+  maxAgentPingTimeouts: number;
+  heartbeatIntervalMs: number;
+  maxCompletedFrameworks: number;
+  maxCompletedTasksPerFramework: number;
+  flags: Record<string, string>;
+}
+
+export interface FrameworkRecord {
+  id: string;
+  info: FrameworkInfo;
+  stream?: EventStream;
+  streamId?: string;
+  connected: boolean;
+  active: boolean;
+  recovered: boolean;
+  registeredTime: number;
+  reregisteredTime?: number;
+  unregisteredTime?: number;
+  suppressedRoles: Set<string>;
+  tasks: Map<string, Task>;
+  completedTasks: Task[];
+  offers: Set<string>;
+  executors: Map<string, Map<string, ExecutorInfo>>; // agent id -> executor id -> info
+  failoverTimer?: NodeJS.Timeout;
+}
+
+export interface AgentRecord {
+  id: string;
+  info: AgentInfo;
+  total: Resource[];
+  pid: string;
+  stream?: EventStream;
+  connected: boolean;
+  active: boolean;
+  version: string;
+  registeredTime: number;
+  reregisteredTime?: number;
+  awaitingPong: boolean;
+  missedPings: number;
+}
+
+interface OfferRecord { offer: Offer; role: string; timer?: NodeJS.Timeout }
+
+/** Operator SUBSCRIBE events, already in v1 master.proto Event shape. */
+export type OperatorEvent = Record<string, unknown> & { type: string };
+
+const now = () => Date.now() / 1000;
+const PARTITION_AWARE = 'PARTITION_AWARE';
+
+export class Master {
+  readonly id = newUUID();
+  readonly startTime = now();
+  readonly info: MasterInfo;
+  readonly frameworks = new Map<string, FrameworkRecord>();
+  readonly completedFrameworks: FrameworkRecord[] = [];
+  readonly agents = new Map<string, AgentRecord>();
+  readonly offers = new Map<string, OfferRecord>();
+  readonly operatorSubscribers = new Set<EventStream>();
+  readonly counters = { valid_status_updates: 0, invalid_status_updates: 0, tasks_dropped: 0, tasks_error: 0, tasks_lost: 0, messages_launch_tasks: 0 };
+  readonly terminalCounts = new Map<TaskState, number>();
+  allocationRuns = 0;
+  allocationRunMs: number[] = [];
+  lastCycle?: AllocationCycle;
+
+  private readonly frameworkIds: IdSequence;
+  private readonly agentIds: IdSequence;
+  private readonly offerIds: IdSequence;
+  private pendingTrigger?: AllocationTrigger;
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(
+    readonly options: MasterOptions,
+    private readonly allocator: Allocator,
+    readonly registry: Registry,
+    private readonly log: Logger,
+  ) {
+    this.frameworkIds = new IdSequence(`${this.id}-`);
+    this.agentIds = new IdSequence(`${this.id}-S`, 1);
+    this.offerIds = new IdSequence(`${this.id}-O`, 1);
+    const address = { hostname: options.hostname, ip: options.ip, port: options.port };
+    this.info = {
+      id: this.id,
+      ip: ipToInt(options.ip),
+      port: options.port,
+      pid: `master@${options.ip}:${options.port}`,
+      hostname: options.hostname,
+      version: MASTER_VERSION,
+      address,
+      capabilities: [{ type: 'AGENT_UPDATE' }, { type: 'AGENT_DRAINING' }, { type: 'QUOTA_V2' }],
+    };
+  }
+
+  start(): void {
+    this.timers.push(setInterval(() => this.runAllocation('interval'), this.options.allocationIntervalMs));
+    this.timers.push(setInterval(() => this.heartbeat(), this.options.heartbeatIntervalMs));
+    this.timers.push(setInterval(() => this.pingAgents(), this.options.agentPingTimeoutMs));
+    for (const t of this.timers) t.unref();
+  }
+
+  stop(): void {
+    for (const t of this.timers) clearInterval(t);
+    for (const fw of this.frameworks.values()) { fw.stream?.close(); clearTimeout(fw.failoverTimer); }
+    for (const agent of this.agents.values()) agent.stream?.close();
+    for (const sub of this.operatorSubscribers) sub.close();
+    for (const offer of this.offers.values()) clearTimeout(offer.timer);
+  }
+
+  // ---------------------------------------------------------------- allocation
+
+  /** Event-triggered allocations are batched: many triggers in one tick produce one cycle. */
+  requestAllocation(trigger: AllocationTrigger): void {
+    if (this.pendingTrigger) return;
+    this.pendingTrigger = trigger;
+    setImmediate(() => {
+      const t = this.pendingTrigger!;
+      this.pendingTrigger = undefined;
+      this.runAllocation(t);
+    });
+  }
+
+  private runAllocation(trigger: AllocationTrigger): void {
+    const started = performance.now();
+    const { allocations, cycle } = this.allocator.allocate(trigger);
+    const byFramework = new Map<string, Offer[]>();
+    for (const a of allocations) {
+      const fw = this.frameworks.get(a.frameworkId);
+      const agent = this.agents.get(a.agentId);
+      if (!fw || !agent) continue;
+      const offer: Offer = {
+        id: { value: this.offerIds.take() },
+        framework_id: { value: fw.id },
+        agent_id: { value: agent.id },
+        hostname: agent.info.hostname,
+        url: { scheme: 'http', address: { hostname: agent.info.hostname, ip: agent.pid.split('@')[1].split(':')[0], port: agent.info.port ?? 5051 }, path: '/slave(1)' },
+        resources: a.resources,
+        attributes: agent.info.attributes ?? [],
+        executor_ids: [...(fw.executors.get(agent.id)?.keys() ?? [])].map((value) => ({ value })),
+        allocation_info: { role: a.role },
+      };
+      const record: OfferRecord = { offer, role: a.role };
+      if (this.options.offerTimeoutMs) {
+        record.timer = setTimeout(() => this.rescindOffer(offer.id.value, 'offer timeout'), this.options.offerTimeoutMs);
+      }
+      this.offers.set(offer.id.value, record);
+      fw.offers.add(offer.id.value);
+      byFramework.set(fw.id, [...(byFramework.get(fw.id) ?? []), offer]);
+    }
+    for (const [fwId, offers] of byFramework) this.sendToFramework(this.frameworks.get(fwId)!, { type: 'OFFERS', offers: { offers } });
+    this.allocationRuns++;
+    this.lastCycle = cycle;
+    this.allocationRunMs.push(performance.now() - started);
+    if (this.allocationRunMs.length > 1000) this.allocationRunMs.shift();
+  }
+
+  private removeOffer(offerId: string): OfferRecord | undefined {
+    const record = this.offers.get(offerId);
+    if (!record) return undefined;
+    clearTimeout(record.timer);
+    this.offers.delete(offerId);
+    this.frameworks.get(record.offer.framework_id.value)?.offers.delete(offerId);
+    return record;
+  }
+
+  rescindOffer(offerId: string, why: string): void {
+    const record = this.removeOffer(offerId);
+    if (!record) return;
+    this.log.info(`Rescinding offer ${offerId} (${why})`);
+    const fw = this.frameworks.get(record.offer.framework_id.value);
+    if (fw) this.sendToFramework(fw, { type: 'RESCIND', rescind: { offer_id: record.offer.id } });
+    this.allocator.recoverResources(record.offer.framework_id.value, record.offer.agent_id.value, record.offer.resources);
+    this.requestAllocation('resources_recovered');
+  }
+
+  // ---------------------------------------------------------------- frameworks
+
+  subscribe(info: FrameworkInfo, suppressedRoles: string[], stream: EventStream, streamId: string): FrameworkRecord | { error: string } {
+    const requestedId = info.id?.value;
+    if (requestedId && this.completedFrameworks.some((f) => f.id === requestedId)) {
+      return { error: `Framework ${requestedId} has been removed` };
+    }
+    let fw = requestedId ? this.frameworks.get(requestedId) : undefined;
+    if (fw) {
+      this.log.info(`Framework ${fw.id} (${info.name}) re-subscribed`);
+      clearTimeout(fw.failoverTimer);
+      const old = fw.stream;
+      fw.stream = undefined;
+      if (old && !old.isClosed) {
+        old.send({ type: 'ERROR', error: { message: 'Framework failed over' } } satisfies SchedulerEvent);
+        old.close();
+      }
+      for (const offerId of [...fw.offers]) this.rescindOffer(offerId, 'framework failed over');
+      fw.info = { ...info, id: { value: fw.id } };
+      fw.reregisteredTime = now();
+      fw.recovered = false;
+    } else {
+      const id = requestedId ?? this.frameworkIds.take();
+      fw = {
+        id, info: { ...info, id: { value: id } }, connected: true, active: true, recovered: false,
+        registeredTime: now(), suppressedRoles: new Set(), tasks: new Map(), completedTasks: [], offers: new Set(), executors: new Map(),
+      };
+      this.frameworks.set(id, fw);
+      this.log.info(`Framework ${id} (${info.name}) subscribed`);
+    }
+    fw.stream = stream;
+    fw.streamId = streamId;
+    fw.connected = true;
+    fw.active = true;
+    fw.unregisteredTime = undefined;
+    fw.suppressedRoles = new Set(suppressedRoles);
+    const record = fw;
+    stream.onClose(() => { if (record.stream === stream) this.disconnectFramework(record); });
+    this.registry.putFramework(fw.info);
+    const roles = frameworkRoles(fw.info);
+    const used = this.usedByFramework(fw);
+    const alloc = { roles, active: true, suppressedRoles: [...fw.suppressedRoles] };
+    if (requestedId && this.frameworkKnownToAllocator.has(fw.id)) this.allocator.updateFramework(fw.id, alloc);
+    else this.allocator.addFramework(fw.id, alloc, used);
+    this.frameworkKnownToAllocator.add(fw.id);
+    this.publish(requestedId ? 'FRAMEWORK_UPDATED' : 'FRAMEWORK_ADDED', { framework: this.frameworkV1(fw) });
+    this.requestAllocation('framework_added');
+    return fw;
+  }
+
+  private readonly frameworkKnownToAllocator = new Set<string>();
+
+  private usedByFramework(fw: FrameworkRecord): Map<string, Resource[]> {
+    const used = new Map<string, Resource[]>();
+    for (const t of fw.tasks.values()) {
+      if (!isTerminalState(t.state)) used.set(t.agent_id.value, res.add(used.get(t.agent_id.value) ?? [], t.resources));
+    }
+    return used;
+  }
+
+  private disconnectFramework(fw: FrameworkRecord): void {
+    if (!this.frameworks.has(fw.id)) return;
+    this.log.info(`Framework ${fw.id} disconnected; failover_timeout ${fw.info.failover_timeout ?? 0}s`);
+    fw.stream = undefined;
+    fw.connected = false;
+    fw.active = false;
+    fw.unregisteredTime = now();
+    this.allocator.deactivateFramework(fw.id);
+    for (const offerId of [...fw.offers]) this.rescindOffer(offerId, 'framework disconnected');
+    this.publish('FRAMEWORK_UPDATED', { framework: this.frameworkV1(fw) });
+    const timeoutMs = Math.min((fw.info.failover_timeout ?? 0) * 1000, 2 ** 31 - 1);
+    fw.failoverTimer = setTimeout(() => {
+      this.log.info(`Framework ${fw.id} failover timeout expired`);
+      this.removeFramework(fw);
+    }, timeoutMs);
+  }
+
+  removeFramework(fw: FrameworkRecord): void {
+    if (!this.frameworks.has(fw.id)) return;
+    this.log.info(`Removing framework ${fw.id} (${fw.info.name})`);
+    clearTimeout(fw.failoverTimer);
+    for (const offerId of [...fw.offers]) this.removeOffer(offerId);
+    const agentIds = new Set([...fw.tasks.values()].map((t) => t.agent_id.value).concat([...fw.executors.keys()]));
+    for (const agentId of agentIds) this.sendToAgent(agentId, { type: 'SHUTDOWN_FRAMEWORK', shutdown_framework: { framework_id: { value: fw.id } } });
+    for (const task of fw.tasks.values()) {
+      if (!isTerminalState(task.state)) {
+        task.state = 'TASK_KILLED';
+        this.countTerminal(task.state);
+      }
+      this.completeTask(fw, task);
+    }
+    this.allocator.removeFramework(fw.id);
+    this.frameworkKnownToAllocator.delete(fw.id);
+    this.frameworks.delete(fw.id);
+    fw.connected = false;
+    fw.active = false;
+    fw.unregisteredTime = now();
+    const stream = fw.stream;
+    fw.stream = undefined;
+    stream?.close();
+    this.completedFrameworks.push(fw);
+    if (this.completedFrameworks.length > this.options.maxCompletedFrameworks) this.completedFrameworks.shift();
+    this.registry.removeFramework(fw.id);
+    this.publish('FRAMEWORK_REMOVED', { framework_info: fw.info });
+    this.requestAllocation('resources_recovered');
+  }
+
+  updateFramework(fw: FrameworkRecord, info: FrameworkInfo, suppressedRoles: string[] | undefined): string | undefined {
+    if (info.id?.value !== fw.id) return `'framework_info.id' must be the framework's id ${fw.id}`;
+    for (const field of ['principal', 'user', 'checkpoint'] as const) {
+      if (JSON.stringify(info[field]) !== JSON.stringify(fw.info[field])) return `'framework_info.${field}' cannot be changed by UPDATE_FRAMEWORK`;
+    }
+    fw.info = info;
+    if (suppressedRoles) fw.suppressedRoles = new Set(suppressedRoles);
+    this.allocator.updateFramework(fw.id, { roles: frameworkRoles(info), active: fw.active, suppressedRoles: [...fw.suppressedRoles] });
+    for (const offerId of [...fw.offers]) this.rescindOffer(offerId, 'framework updated');
+    const agentIds = new Set([...fw.tasks.values()].map((t) => t.agent_id.value));
+    for (const agentId of agentIds) this.sendToAgent(agentId, { type: 'UPDATE_FRAMEWORK', update_framework: { framework_info: info } });
+    this.registry.putFramework(info);
+    this.publish('FRAMEWORK_UPDATED', { framework: this.frameworkV1(fw) });
+    this.requestAllocation('framework_activated');
+    return undefined;
+  }
+
+  sendToFramework(fw: FrameworkRecord, event: SchedulerEvent): void {
+    fw.stream?.send(event);
+  }
+
+  private heartbeat(): void {
+    for (const fw of this.frameworks.values()) this.sendToFramework(fw, { type: 'HEARTBEAT' });
+    for (const sub of this.operatorSubscribers) sub.send({ type: 'HEARTBEAT' });
+  }
+
+  // ---------------------------------------------------------------- scheduler calls
+
+  decline(fw: FrameworkRecord, offerIds: string[], filters: Filters | undefined): void {
+    for (const id of offerIds) {
+      const record = this.offers.get(id);
+      if (!record || record.offer.framework_id.value !== fw.id) continue; // Mesos ignores unknown offers here
+      this.removeOffer(id);
+      this.allocator.recoverResources(fw.id, record.offer.agent_id.value, record.offer.resources, filters?.refuse_seconds ?? 5);
+    }
+    this.requestAllocation('resources_recovered');
+  }
+
+  accept(fw: FrameworkRecord, offerIds: string[], operations: Operation[], filters: Filters | undefined): void {
+    const offers: OfferRecord[] = [];
+    let invalid: string | undefined;
+    for (const id of offerIds) {
+      const record = this.offers.get(id);
+      if (!record) invalid ??= `Offer ${id} is no longer valid`;
+      else if (record.offer.framework_id.value !== fw.id) invalid ??= `Offer ${id} is not for this framework`;
+      else if (offers.includes(record)) invalid ??= `Offer ${id} appears more than once`;
+      else offers.push(record);
+    }
+    if (!invalid && offers.length === 0) invalid = 'No offers specified';
+    if (!invalid && new Set(offers.map((o) => o.offer.agent_id.value)).size > 1) invalid = 'Aggregated offers must belong to one agent';
+    for (const o of offers) this.removeOffer(o.offer.id.value);
+
+    const tasks = operations.flatMap((op) => op.type === 'LAUNCH' ? op.launch?.task_infos ?? [] : op.type === 'LAUNCH_GROUP' ? op.launch_group?.task_group.tasks ?? [] : []);
+    if (invalid) {
+      // Mesos: every task of an ACCEPT with invalid offers is dropped (lost for non-partition-aware frameworks).
+      const state: TaskState = hasCapability(fw.info, PARTITION_AWARE) ? 'TASK_DROPPED' : 'TASK_LOST';
+      for (const t of tasks) this.sendMasterUpdate(fw, t.task_id.value, t.agent_id?.value, state, 'REASON_INVALID_OFFERS', `Task launched with invalid offers: ${invalid}`);
+      for (const o of offers) this.allocator.recoverResources(fw.id, o.offer.agent_id.value, o.offer.resources);
+      this.requestAllocation('resources_recovered');
+      return;
+    }
+
+    const agentId = offers[0].offer.agent_id.value;
+    const role = offers[0].role;
+    let available = res.add(...offers.map((o) => o.offer.resources));
+    const agent = this.agents.get(agentId);
+    for (const op of operations) {
+      if (op.type === 'LAUNCH') {
+        for (const task of op.launch?.task_infos ?? []) {
+          const error = this.validateTask(fw, task, agentId, available);
+          if (error) { this.taskError(fw, task, 'REASON_TASK_INVALID', error); continue; }
+          available = res.subtract(available, res.allocate(taskResources(task), role));
+          this.launchTask(fw, agent!, task, role);
+        }
+      } else if (op.type === 'LAUNCH_GROUP' && op.launch_group) {
+        const { executor, task_group } = op.launch_group;
+        const needed = res.add(executor.resources ?? [], ...task_group.tasks.map((t) => t.resources ?? []));
+        const error = validateExecutorInfo(executor, fw.id, true)
+          ?? (task_group.tasks.length === 0 ? "'task_group.tasks' must not be empty" : undefined)
+          ?? task_group.tasks.map((t) => this.validateTask(fw, { ...t, executor }, agentId, undefined, true)).find(Boolean)
+          ?? (res.contains(res.unallocate(available), res.unallocate(needed)) ? undefined : `Task group uses more resources ${res.formatResources(needed)} than available ${res.formatResources(available)}`);
+        if (error) {
+          for (const t of task_group.tasks) this.taskError(fw, t, 'REASON_TASK_GROUP_INVALID', error);
+          continue;
+        }
+        available = res.subtract(available, res.allocate(needed, role));
+        this.launchTaskGroup(fw, agent!, { ...executor, framework_id: { value: fw.id } }, task_group.tasks, role);
+      } else {
+        this.log.warn(`Framework ${fw.id}: offer operation ${op.type} is not supported yet; ignored`);
+      }
+    }
+    this.allocator.recoverResources(fw.id, agentId, available, filters?.refuse_seconds ?? 5);
+    this.requestAllocation('resources_recovered');
+  }
+
+  private validateTask(fw: FrameworkRecord, task: TaskInfo, agentId: string, available: Resource[] | undefined, inGroup = false): string | undefined {
+    const error = validateTaskInfo(task, inGroup);
+    if (error) return error;
+    if (fw.tasks.has(task.task_id.value)) return `Task ${task.task_id.value} already exists`;
+    if (task.agent_id.value !== agentId) return `Task uses agent ${task.agent_id.value} but the offer is for agent ${agentId}`;
+    if (task.executor && !inGroup) {
+      const err = validateExecutorInfo(task.executor, fw.id, false);
+      if (err) return err;
+      const known = fw.executors.get(agentId)?.get(task.executor.executor_id.value);
+      if (known && JSON.stringify(known.command) !== JSON.stringify(task.executor.command)) {
+        return `ExecutorInfo for ${task.executor.executor_id.value} differs from the one already running`;
+      }
+    }
+    if (available && !res.contains(res.unallocate(available), res.unallocate(taskResources(task)))) {
+      return `Task ${task.task_id.value} uses more resources ${res.formatResources(taskResources(task))} than available ${res.formatResources(available)}`;
+    }
+    return undefined;
+  }
+
+  private taskError(fw: FrameworkRecord, task: TaskInfo, reason: TaskStatusReason, message: string): void {
+    this.log.warn(`Framework ${fw.id}: task ${task.task_id?.value} refused: ${message}`);
+    this.sendMasterUpdate(fw, task.task_id?.value ?? '', task.agent_id?.value, 'TASK_ERROR', reason, message);
+  }
+
+  private newTask(fw: FrameworkRecord, task: TaskInfo, role: string, executorId?: string): Task {
+    return {
+      name: task.name,
+      task_id: task.task_id,
+      framework_id: { value: fw.id },
+      ...(executorId ? { executor_id: { value: executorId } } : {}),
+      agent_id: task.agent_id,
+      state: 'TASK_STAGING',
+      resources: res.allocate(res.unallocate(taskResources(task)), role),
+      statuses: [],
+      ...(task.labels ? { labels: task.labels } : {}),
+      ...(task.discovery ? { discovery: task.discovery } : {}),
+      ...(task.container ? { container: task.container } : {}),
+      ...(task.kill_policy ? { kill_policy: task.kill_policy } : {}),
+      ...(task.health_check ? { health_check: task.health_check } : {}),
+      user: task.command?.user ?? fw.info.user,
+    };
+  }
+
+  private launchTask(fw: FrameworkRecord, agent: AgentRecord, task: TaskInfo, role: string): void {
+    const record = this.newTask(fw, task, role, task.executor?.executor_id.value);
+    fw.tasks.set(task.task_id.value, record);
+    if (task.executor) this.trackExecutor(fw, agent.id, task.executor);
+    this.counters.messages_launch_tasks++;
+    this.publish('TASK_ADDED', { task: record });
+    const executor = task.executor ? { ...task.executor, framework_id: { value: fw.id } } : undefined;
+    this.sendToAgent(agent.id, { type: 'RUN_TASK', run_task: { framework_info: fw.info, task: { ...task, ...(executor ? { executor } : {}) } } });
+  }
+
+  private launchTaskGroup(fw: FrameworkRecord, agent: AgentRecord, executor: ExecutorInfo, tasks: TaskInfo[], role: string): void {
+    this.trackExecutor(fw, agent.id, executor);
+    for (const t of tasks) {
+      const record = this.newTask(fw, t, role, executor.executor_id.value);
+      fw.tasks.set(t.task_id.value, record);
+      this.publish('TASK_ADDED', { task: record });
+    }
+    this.counters.messages_launch_tasks++;
+    this.sendToAgent(agent.id, { type: 'RUN_TASK_GROUP', run_task_group: { framework_info: fw.info, executor_info: executor, task_group: { tasks } } });
+  }
+
+  private trackExecutor(fw: FrameworkRecord, agentId: string, executor: ExecutorInfo): void {
+    const byId = fw.executors.get(agentId) ?? new Map<string, ExecutorInfo>();
+    byId.set(executor.executor_id.value, executor);
+    fw.executors.set(agentId, byId);
+  }
+
+  kill(fw: FrameworkRecord, taskId: string, agentId: string | undefined, killPolicy: unknown): void {
+    const task = fw.tasks.get(taskId);
+    if (!task) {
+      // Unknown task: answer as explicit reconciliation does, so the framework learns its fate.
+      this.reconcile(fw, [{ task_id: { value: taskId }, ...(agentId ? { agent_id: { value: agentId } } : {}) }]);
+      return;
+    }
+    this.sendToAgent(task.agent_id.value, { type: 'KILL_TASK', kill_task: { framework_id: { value: fw.id }, task_id: task.task_id, ...(killPolicy ? { kill_policy: killPolicy } : {}) } });
+  }
+
+  shutdownExecutor(fw: FrameworkRecord, executorId: string, agentId: string): void {
+    this.sendToAgent(agentId, { type: 'SHUTDOWN_EXECUTOR', shutdown_executor: { framework_id: { value: fw.id }, executor_id: { value: executorId } } });
+  }
+
+  acknowledge(fw: FrameworkRecord, agentId: string, taskId: string, uuid: string): void {
+    const task = fw.tasks.get(taskId);
+    if (task && task.status_update_uuid === uuid && isTerminalState(task.status_update_state ?? 'TASK_STAGING')) {
+      this.completeTask(fw, task);
+    }
+    this.sendToAgent(agentId, { type: 'ACKNOWLEDGE', acknowledge: { framework_id: { value: fw.id }, task_id: { value: taskId }, uuid } });
+  }
+
+  /** Explicit (tasks given) or implicit (none given) reconciliation, per docs/reconciliation.md. */
+  reconcile(fw: FrameworkRecord, tasks: Array<{ task_id: { value: string }; agent_id?: { value: string } }>): void {
+    const partitionAware = hasCapability(fw.info, PARTITION_AWARE);
+    const send = (status: TaskStatus) => this.sendToFramework(fw, { type: 'UPDATE', update: { status } });
+    if (tasks.length === 0) {
+      for (const task of fw.tasks.values()) send(this.reconciliationStatus(task));
+      return;
+    }
+    for (const { task_id, agent_id } of tasks) {
+      const task = fw.tasks.get(task_id.value) ?? fw.completedTasks.find((t) => t.task_id.value === task_id.value);
+      if (task) { send(this.reconciliationStatus(task)); continue; }
+      const agentKnown = agent_id && this.agents.has(agent_id.value);
+      const state: TaskState = agentKnown ? (partitionAware ? 'TASK_GONE' : 'TASK_LOST') : (partitionAware ? 'TASK_UNKNOWN' : 'TASK_LOST');
+      send({
+        task_id, state, source: 'SOURCE_MASTER', reason: 'REASON_RECONCILIATION', message: 'Reconciliation: Task is unknown',
+        ...(agent_id ? { agent_id } : {}), timestamp: now(),
+      });
+    }
+  }
+
+  private reconciliationStatus(task: Task): TaskStatus {
+    const last = task.statuses[task.statuses.length - 1];
+    return {
+      task_id: task.task_id, state: task.state, source: 'SOURCE_MASTER', reason: 'REASON_RECONCILIATION',
+      message: 'Reconciliation: Latest task state', agent_id: task.agent_id,
+      ...(task.executor_id ? { executor_id: task.executor_id } : {}),
+      ...(last?.healthy !== undefined ? { healthy: last.healthy } : {}),
+      timestamp: now(),
+    };
+  }
+
+  frameworkMessage(fw: FrameworkRecord, agentId: string, executorId: string, data: string): void {
+    this.sendToAgent(agentId, { type: 'FRAMEWORK_MESSAGE', framework_message: { framework_id: { value: fw.id }, executor_id: { value: executorId }, data } });
+  }
+
+  suppress(fw: FrameworkRecord, roles: string[]): void {
+    for (const role of roles.length ? roles : frameworkRoles(fw.info)) fw.suppressedRoles.add(role);
+    this.allocator.suppressOffers(fw.id, roles);
+  }
+
+  revive(fw: FrameworkRecord, roles: string[]): void {
+    for (const role of roles.length ? roles : frameworkRoles(fw.info)) fw.suppressedRoles.delete(role);
+    this.allocator.reviveOffers(fw.id, roles);
+    this.requestAllocation('revive');
+  }
+
+  /** A status update generated by the master itself (no agent involved, nothing to acknowledge). */
+  private sendMasterUpdate(fw: FrameworkRecord, taskId: string, agentId: string | undefined, state: TaskState, reason: TaskStatusReason, message: string): void {
+    this.countTerminal(state);
+    this.sendToFramework(fw, {
+      type: 'UPDATE',
+      update: { status: { task_id: { value: taskId }, state, reason, message, source: 'SOURCE_MASTER', ...(agentId ? { agent_id: { value: agentId } } : {}), timestamp: now() } },
+    });
+  }
+
+  private countTerminal(state: TaskState): void {
+    if (isTerminalState(state)) this.terminalCounts.set(state, (this.terminalCounts.get(state) ?? 0) + 1);
+  }
+
+  private completeTask(fw: FrameworkRecord, task: Task): void {
+    if (!fw.tasks.delete(task.task_id.value)) return;
+    fw.completedTasks.push(task);
+    if (fw.completedTasks.length > this.options.maxCompletedTasksPerFramework) fw.completedTasks.shift();
+  }
+
+  // ---------------------------------------------------------------- agents
+
+  handleAgentCall(call: AgentCall, stream?: EventStream): string | undefined {
+    switch (call.type) {
+      case 'REGISTER':
+        return this.registerAgent(undefined, call.pid, call.register.agent_info, call.register.resources, [], [], stream!);
+      case 'REREGISTER': {
+        const r = call.reregister;
+        return this.registerAgent(r.agent_info.id.value, call.pid, r.agent_info, r.resources, r.tasks, r.frameworks, stream!);
+      }
+      case 'STATUS_UPDATE':
+        return this.statusUpdate(call.agent_id.value, call.status_update);
+      case 'EXECUTOR_MESSAGE': {
+        const m = call.executor_message;
+        const fw = this.frameworks.get(m.framework_id.value);
+        if (fw) this.sendToFramework(fw, { type: 'MESSAGE', message: { agent_id: call.agent_id, executor_id: m.executor_id, data: m.data } });
+        return undefined;
+      }
+      case 'EXITED_EXECUTOR': {
+        const e = call.exited_executor;
+        const fw = this.frameworks.get(e.framework_id.value);
+        if (!fw) return undefined;
+        fw.executors.get(call.agent_id.value)?.delete(e.executor_id.value);
+        this.sendToFramework(fw, { type: 'FAILURE', failure: { agent_id: call.agent_id, executor_id: e.executor_id, status: e.status } });
+        return undefined;
+      }
+      case 'PONG': {
+        const agent = this.agents.get(call.agent_id.value);
+        if (agent) { agent.awaitingPong = false; agent.missedPings = 0; }
+        return undefined;
+      }
+    }
+  }
+
+  private registerAgent(id: string | undefined, pid: string, info: AgentInfo, total: Resource[], tasks: Task[], frameworks: FrameworkInfo[], stream: EventStream): undefined {
+    const reregistering = id !== undefined;
+    const existing = id ? this.agents.get(id) : undefined;
+    if (existing) {
+      // The agent reconnected (its stream broke or it restarted): forget what we knew, rebuild from its report.
+      const old = existing.stream;
+      existing.stream = undefined;
+      old?.close();
+      this.forgetAgent(existing);
+    }
+    const agentId = id ?? this.agentIds.take();
+    const agent: AgentRecord = {
+      id: agentId, info: { ...info, id: { value: agentId } }, total: res.add(total), pid,
+      stream, connected: true, active: true, version: MASTER_VERSION, registeredTime: existing?.registeredTime ?? now(),
+      ...(reregistering ? { reregisteredTime: now() } : {}), awaitingPong: false, missedPings: 0,
+    };
+    this.agents.set(agentId, agent);
+    this.registry.admitAgent(agent.info);
+    stream.onClose(() => { if (agent.stream === stream) this.disconnectAgent(agent); });
+
+    const used = new Map<string, Resource[]>();
+    for (const task of tasks) {
+      let fw = this.frameworks.get(task.framework_id.value);
+      if (!fw) {
+        const fwInfo = frameworks.find((f) => f.id?.value === task.framework_id.value) ?? { user: 'unknown', name: 'unknown', id: task.framework_id };
+        fw = this.recoverFramework(fwInfo);
+      }
+      if (!fw.tasks.has(task.task_id.value)) fw.tasks.set(task.task_id.value, task);
+      if (!isTerminalState(task.state)) used.set(fw.id, res.add(used.get(fw.id) ?? [], res.unallocate(task.resources)));
+    }
+    this.allocator.addAgent(agentId, agent.total, used);
+    stream.send({ type: 'REGISTERED', registered: { agent_id: { value: agentId }, master_info: this.info } } satisfies AgentEvent);
+    this.log.info(`Agent ${agentId} at ${agent.pid} (${info.hostname}) ${reregistering ? 're-registered' : 'registered'} with ${res.formatResources(total)}`);
+    this.publish('AGENT_ADDED', { agent: this.agentV1(agent) });
+    this.requestAllocation('agent_added');
+    return undefined;
+  }
+
+  /** A framework known only from an agent's report after a master restart, until it re-subscribes. */
+  private recoverFramework(info: FrameworkInfo): FrameworkRecord {
+    const id = info.id!.value;
+    const fw: FrameworkRecord = {
+      id, info, connected: false, active: false, recovered: true, registeredTime: now(), suppressedRoles: new Set(),
+      tasks: new Map(), completedTasks: [], offers: new Set(), executors: new Map(),
+    };
+    this.frameworks.set(id, fw);
+    this.allocator.addFramework(id, { roles: frameworkRoles(info), active: false }, new Map());
+    this.frameworkKnownToAllocator.add(id);
+    return fw;
+  }
+
+  private forgetAgent(agent: AgentRecord): void {
+    for (const offer of [...this.offers.values()]) if (offer.offer.agent_id.value === agent.id) this.rescindOffer(offer.offer.id.value, 'agent re-registered');
+    for (const fw of this.frameworks.values()) {
+      for (const task of [...fw.tasks.values()]) if (task.agent_id.value === agent.id) fw.tasks.delete(task.task_id.value);
+    }
+    this.allocator.removeAgent(agent.id);
+  }
+
+  private disconnectAgent(agent: AgentRecord): void {
+    this.log.warn(`Agent ${agent.id} at ${agent.pid} disconnected`);
+    agent.stream = undefined;
+    agent.connected = false;
+    agent.active = false;
+    this.allocator.deactivateAgent(agent.id);
+    for (const offer of [...this.offers.values()]) if (offer.offer.agent_id.value === agent.id) this.rescindOffer(offer.offer.id.value, 'agent disconnected');
+  }
+
+  private pingAgents(): void {
+    for (const agent of [...this.agents.values()]) {
+      if (agent.awaitingPong || !agent.connected) agent.missedPings++;
+      if (agent.missedPings >= this.options.maxAgentPingTimeouts) { this.markUnreachable(agent); continue; }
+      agent.awaitingPong = true;
+      agent.stream?.send({ type: 'PING' } satisfies AgentEvent);
+    }
+  }
+
+  /** An agent that stopped answering pings: its tasks are reported lost (or unreachable to partition-aware frameworks). */
+  private markUnreachable(agent: AgentRecord): void {
+    this.log.warn(`Agent ${agent.id} missed ${agent.missedPings} pings; marking it unreachable`);
+    for (const fw of this.frameworks.values()) {
+      for (const task of [...fw.tasks.values()]) {
+        if (task.agent_id.value !== agent.id) continue;
+        const state: TaskState = hasCapability(fw.info, PARTITION_AWARE) ? 'TASK_UNREACHABLE' : 'TASK_LOST';
+        task.state = state;
+        this.sendMasterUpdate(fw, task.task_id.value, agent.id, state, 'REASON_AGENT_REMOVED', `Agent ${agent.id} is unreachable`);
+        this.completeTask(fw, task);
+      }
+    }
+    this.forgetAgent(agent);
+    this.agents.delete(agent.id);
+    agent.stream?.close();
+    this.registry.markUnreachable(agent.id);
+    this.publish('AGENT_REMOVED', { agent_id: { value: agent.id } });
+  }
+
+  sendToAgent(agentId: string, event: AgentEvent): void {
+    const agent = this.agents.get(agentId);
+    if (agent?.stream) agent.stream.send(event);
+    else this.log.warn(`Not sending ${event.type} to agent ${agentId}: not connected`);
+  }
+
+  private statusUpdate(agentId: string, update: StatusUpdate): string | undefined {
+    const fw = this.frameworks.get(update.framework_id.value);
+    const status = update.status;
+    if (!fw) {
+      this.counters.invalid_status_updates++;
+      // The framework is gone: acknowledge on its behalf so the agent stops retrying (as Mesos does).
+      this.sendToAgent(agentId, { type: 'ACKNOWLEDGE', acknowledge: { framework_id: update.framework_id, task_id: status.task_id, uuid: update.uuid } });
+      return undefined;
+    }
+    this.counters.valid_status_updates++;
+    const task = fw.tasks.get(status.task_id.value);
+    if (task) {
+      const latest = update.latest_state ?? status.state;
+      const wasTerminal = isTerminalState(task.state);
+      task.state = latest;
+      task.status_update_state = status.state;
+      task.status_update_uuid = update.uuid;
+      task.statuses.push({ ...status, uuid: undefined } as TaskStatus);
+      if (task.statuses.length > 10) task.statuses.splice(0, task.statuses.length - 10);
+      if (!wasTerminal && isTerminalState(latest)) {
+        this.countTerminal(latest);
+        this.allocator.recoverResources(fw.id, agentId, task.resources);
+        this.requestAllocation('resources_recovered');
+      }
+      this.publish('TASK_UPDATED', { framework_id: { value: fw.id }, status: { ...status, uuid: undefined }, state: latest });
+    }
+    this.sendToFramework(fw, { type: 'UPDATE', update: { status: { ...status, uuid: update.uuid, agent_id: { value: agentId } } } });
+    return undefined;
+  }
+
+  // ---------------------------------------------------------------- operator view
+
+  publish(type: string, payload: Record<string, unknown>): void {
+    if (this.operatorSubscribers.size === 0) return;
+    const key = type.toLowerCase();
+    for (const sub of this.operatorSubscribers) sub.send({ type, [key]: payload });
+  }
+
+  frameworkV1(fw: FrameworkRecord): Record<string, unknown> {
+    const offered = res.add(...[...fw.offers].map((id) => this.offers.get(id)?.offer.resources ?? []));
+    const allocated = res.add(...[...fw.tasks.values()].filter((t) => !isTerminalState(t.state)).map((t) => t.resources));
+    return {
+      framework_info: fw.info, active: fw.active, connected: fw.connected, recovered: fw.recovered,
+      registered_time: { nanoseconds: Math.round(fw.registeredTime * 1e9) },
+      ...(fw.reregisteredTime ? { reregistered_time: { nanoseconds: Math.round(fw.reregisteredTime * 1e9) } } : {}),
+      ...(fw.unregisteredTime ? { unregistered_time: { nanoseconds: Math.round(fw.unregisteredTime * 1e9) } } : {}),
+      offers: [...fw.offers].map((id) => this.offers.get(id)?.offer).filter(Boolean),
+      allocated_resources: allocated, offered_resources: offered,
+    };
+  }
+
+  agentV1(agent: AgentRecord): Record<string, unknown> {
+    return {
+      agent_info: agent.info, active: agent.active, deactivated: !agent.active, version: agent.version, pid: agent.pid,
+      registered_time: { nanoseconds: Math.round(agent.registeredTime * 1e9) },
+      ...(agent.reregisteredTime ? { reregistered_time: { nanoseconds: Math.round(agent.reregisteredTime * 1e9) } } : {}),
+      total_resources: agent.total, allocated_resources: this.agentUsed(agent.id), offered_resources: this.agentOffered(agent.id),
+      capabilities: [{ type: 'MULTI_ROLE' }, { type: 'HIERARCHICAL_ROLE' }, { type: 'TASK_KILLING_STATE' }],
+    };
+  }
+
+  agentUsed(agentId: string): Resource[] {
+    const used: Resource[][] = [];
+    for (const fw of this.frameworks.values()) {
+      for (const t of fw.tasks.values()) if (t.agent_id.value === agentId && !isTerminalState(t.state)) used.push(t.resources);
+    }
+    return res.add(...used);
+  }
+
+  agentOffered(agentId: string): Resource[] {
+    return res.add(...[...this.offers.values()].filter((o) => o.offer.agent_id.value === agentId).map((o) => o.offer.resources));
+  }
+
+  allOffers(): Offer[] {
+    return [...this.offers.values()].map((o) => o.offer);
+  }
+}
+
+export function frameworkRoles(info: FrameworkInfo): string[] {
+  if (hasCapability(info, 'MULTI_ROLE')) return info.roles?.length ? info.roles : ['*'];
+  return [info.role ?? '*'];
+}
+
+export function hasCapability(info: FrameworkInfo, type: string): boolean {
+  return (info.capabilities ?? []).some((c) => c.type === type);
+}
+
+function taskResources(task: TaskInfo): Resource[] {
+  return res.add(task.resources ?? [], task.executor?.resources ?? []);
+}
+
+function ipToInt(ip: string): number {
+  // MasterInfo.ip is the IPv4 address in network byte order read as a little-endian uint32, as Mesos writes it.
+  const parts = ip.split('.').map(Number);
+  if (parts.length !== 4 || parts.some((p) => !(p >= 0 && p <= 255))) return 0;
+  return ((parts[3] << 24) >>> 0) + (parts[2] << 16) + (parts[1] << 8) + parts[0];
+}
+
+export const defaultHostname = (ip: string) => (ip === '0.0.0.0' ? os.hostname() : ip);

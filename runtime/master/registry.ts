@@ -1,0 +1,66 @@
+// The registry: what a master must not forget across restarts (Mesos keeps it in the replicated log).
+// Standalone masters keep it as one JSON file in --work_dir, written atomically.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { AgentInfo, FrameworkInfo } from '../common/protocol/v1';
+
+export interface RegistryState {
+  admitted_agents: AgentInfo[];
+  unreachable_agents: Array<{ id: string; timestamp: number }>;
+  frameworks: FrameworkInfo[];
+}
+
+export interface Registry {
+  readonly state: RegistryState;
+  admitAgent(info: AgentInfo): void;
+  markUnreachable(agentId: string): void;
+  putFramework(info: FrameworkInfo): void;
+  removeFramework(id: string): void;
+}
+
+const empty = (): RegistryState => ({ admitted_agents: [], unreachable_agents: [], frameworks: [] });
+
+export class FileRegistry implements Registry {
+  readonly state: RegistryState;
+  private readonly file?: string;
+
+  /** Without a work_dir the registry lives in memory only (like Mesos' --registry=in_memory). */
+  constructor(workDir?: string) {
+    if (workDir) {
+      fs.mkdirSync(workDir, { recursive: true });
+      this.file = path.join(workDir, 'registry.json');
+    }
+    this.state = this.file && fs.existsSync(this.file) ? { ...empty(), ...(JSON.parse(fs.readFileSync(this.file, 'utf8')) as RegistryState) } : empty();
+  }
+
+  admitAgent(info: AgentInfo): void {
+    const id = info.id?.value;
+    this.state.admitted_agents = this.state.admitted_agents.filter((a) => a.id?.value !== id).concat(info);
+    this.state.unreachable_agents = this.state.unreachable_agents.filter((a) => a.id !== id);
+    this.save();
+  }
+
+  markUnreachable(agentId: string): void {
+    this.state.admitted_agents = this.state.admitted_agents.filter((a) => a.id?.value !== agentId);
+    this.state.unreachable_agents.push({ id: agentId, timestamp: Date.now() / 1000 });
+    this.save();
+  }
+
+  putFramework(info: FrameworkInfo): void {
+    this.state.frameworks = this.state.frameworks.filter((f) => f.id?.value !== info.id?.value).concat(info);
+    this.save();
+  }
+
+  removeFramework(id: string): void {
+    this.state.frameworks = this.state.frameworks.filter((f) => f.id?.value !== id);
+    this.save();
+  }
+
+  /** Written before the change is acted on, so a crash never loses an admitted agent or framework. */
+  private save(): void {
+    if (!this.file) return;
+    const tmp = `${this.file}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(this.state));
+    fs.renameSync(tmp, this.file);
+  }
+}

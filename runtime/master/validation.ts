@@ -1,0 +1,53 @@
+// Semantic checks on TaskInfo and ExecutorInfo, as Mesos' master validation does them.
+// Returns a message naming the problem, or undefined when valid.
+import { validateResources } from '../common/resources';
+import type { ExecutorInfo, TaskInfo } from '../common/protocol/v1';
+
+const ID_PATTERN = /^[^/\s\u0000]+$/;
+
+function validId(value: unknown): value is { value: string } {
+  const v = (value as { value?: unknown } | undefined)?.value;
+  return typeof v === 'string' && v.length > 0 && v !== '.' && v !== '..' && ID_PATTERN.test(v);
+}
+
+export function validateTaskInfo(task: TaskInfo, inGroup: boolean): string | undefined {
+  if (typeof task !== 'object' || task === null) return 'TaskInfo must be an object';
+  if (!validId(task.task_id)) return "'task_id.value' must be a non-empty string without '/' or whitespace";
+  if (typeof task.name !== 'string') return `Task ${task.task_id.value}: 'name' must be a string`;
+  if (!validId(task.agent_id)) return `Task ${task.task_id.value}: 'agent_id.value' is required`;
+  try {
+    validateResources(task.resources ?? [], 'resources');
+  } catch (e) {
+    return `Task ${task.task_id.value}: ${(e as Error).message}`;
+  }
+  if (inGroup) {
+    if (!task.command) return `Task ${task.task_id.value} in a task group must have 'command'`;
+  } else if (!!task.command === !!task.executor) {
+    return `Task ${task.task_id.value} should have at least one (but not both) of CommandInfo or ExecutorInfo present`;
+  }
+  const command = task.command;
+  if (command) {
+    if (command.shell !== false && typeof command.value !== 'string') return `Task ${task.task_id.value}: 'command.value' is required for a shell command`;
+    if (command.shell === false && typeof command.value !== 'string') return `Task ${task.task_id.value}: 'command.value' must name the program when 'command.shell' is false`;
+  }
+  return undefined;
+}
+
+export function validateExecutorInfo(executor: ExecutorInfo, frameworkId: string, forTaskGroup: boolean): string | undefined {
+  if (typeof executor !== 'object' || executor === null) return 'ExecutorInfo must be an object';
+  if (!validId(executor.executor_id)) return "'executor.executor_id.value' must be a non-empty string without '/' or whitespace";
+  if (executor.framework_id && executor.framework_id.value !== frameworkId) return `ExecutorInfo has an invalid FrameworkID ${executor.framework_id.value}`;
+  try {
+    validateResources(executor.resources ?? [], 'executor.resources');
+  } catch (e) {
+    return (e as Error).message;
+  }
+  if (forTaskGroup) {
+    if (executor.type !== 'DEFAULT') return "'executor.type' must be DEFAULT for LAUNCH_GROUP";
+    if (executor.command) return "'executor.command' must not be set for a DEFAULT executor";
+  } else {
+    if (executor.type === 'DEFAULT') return "A DEFAULT executor can only run task groups (use LAUNCH_GROUP)";
+    if (typeof executor.command?.value !== 'string') return "'executor.command.value' is required for a custom executor";
+  }
+  return undefined;
+}

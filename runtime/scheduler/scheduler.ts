@@ -1,0 +1,158 @@
+// The scheduler SDK: a typed client of the v1 Scheduler HTTP API. It subscribes, keeps the stream id,
+// sends calls, and (optionally) re-subscribes with its framework id when the stream breaks.
+import { EventEmitter } from 'node:events';
+import { HttpError, openStream, postJson, type OpenStream, type Response } from '../common/http';
+import type {
+  AgentID, Filters, FrameworkInfo, KillPolicy, MasterInfo, Offer, Operation, SchedulerCall, SchedulerEvent, TaskInfo, TaskStatus,
+} from '../common/protocol/v1';
+
+export interface SchedulerOptions {
+  /** HOST:PORT or http://HOST:PORT of a master. */
+  master: string;
+  framework: FrameworkInfo;
+  /** Re-subscribe (failover) when the event stream breaks. Default true. */
+  reconnect?: boolean;
+}
+
+export interface SchedulerEvents {
+  subscribed: [{ framework_id: { value: string }; heartbeat_interval_seconds?: number; master_info?: MasterInfo }];
+  offers: [Offer[]];
+  rescind: [string];
+  update: [TaskStatus];
+  message: [{ agent_id: AgentID; executor_id: { value: string }; data: string }];
+  failure: [{ agent_id?: AgentID; executor_id?: { value: string }; status?: number }];
+  error: [string];
+  heartbeat: [];
+  disconnected: [];
+  event: [SchedulerEvent];
+}
+
+export class Scheduler extends EventEmitter<SchedulerEvents> {
+  frameworkId?: string;
+  streamId?: string;
+  private stream?: OpenStream;
+  private closed = false;
+  private readonly url: string;
+
+  constructor(private readonly options: SchedulerOptions) {
+    super();
+    const base = options.master.startsWith('http') ? options.master : `http://${options.master}`;
+    this.url = `${base.replace(/\/+$/, '')}/api/v1/scheduler`;
+    if (options.framework.id) this.frameworkId = options.framework.id.value;
+  }
+
+  /** Subscribes and resolves with the SUBSCRIBED event. */
+  subscribe(): Promise<SchedulerEvents['subscribed'][0]> {
+    return new Promise((resolve, reject) => {
+      const framework = { ...this.options.framework, ...(this.frameworkId ? { id: { value: this.frameworkId } } : {}) };
+      const call: SchedulerCall = {
+        type: 'SUBSCRIBE', subscribe: { framework_info: framework }, ...(this.frameworkId ? { framework_id: { value: this.frameworkId } } : {}),
+      };
+      let subscribed = false;
+      openStream(this.url, call, (raw) => {
+        const event = raw as unknown as SchedulerEvent;
+        if (event.type === 'SUBSCRIBED') {
+          this.frameworkId = event.subscribed.framework_id.value;
+          subscribed = true;
+          resolve(event.subscribed);
+        } else if (event.type === 'ERROR' && !subscribed) {
+          reject(new Error(event.error.message));
+        }
+        this.dispatch(event);
+      }, {}, (headers) => { this.streamId = String(headers['mesos-stream-id']); }).then((stream) => {
+        this.stream = stream;
+        return stream.ended;
+      }).then(() => this.onStreamEnd(), (e: Error) => {
+        if (!subscribed) reject(e);
+        this.onStreamEnd();
+      });
+    });
+  }
+
+  private onStreamEnd(): void {
+    this.stream = undefined;
+    this.streamId = undefined;
+    if (this.closed) return;
+    this.emit('disconnected');
+    if (this.options.reconnect === false || !this.frameworkId) return;
+    setTimeout(() => { if (!this.closed) this.subscribe().catch(() => this.onStreamEnd()); }, 1000).unref();
+  }
+
+  private dispatch(event: SchedulerEvent): void {
+    this.emit('event', event);
+    switch (event.type) {
+      case 'SUBSCRIBED': this.emit('subscribed', event.subscribed); break;
+      case 'OFFERS': this.emit('offers', event.offers.offers); break;
+      case 'RESCIND': this.emit('rescind', event.rescind.offer_id.value); break;
+      case 'UPDATE': this.emit('update', event.update.status); break;
+      case 'MESSAGE': this.emit('message', event.message); break;
+      case 'FAILURE': this.emit('failure', event.failure); break;
+      case 'ERROR': if (this.listenerCount('error') > 0) this.emit('error', event.error.message); break;
+      case 'HEARTBEAT': this.emit('heartbeat'); break;
+    }
+  }
+
+  /** Sends a call on behalf of the subscribed framework; rejects with the master's message on 4xx/5xx. */
+  async call(call: Omit<SchedulerCall, 'framework_id'>): Promise<Response> {
+    if (!this.frameworkId || !this.streamId) throw new Error('Not subscribed');
+    const res = await postJson(this.url, { framework_id: { value: this.frameworkId }, ...call }, { 'Mesos-Stream-Id': this.streamId });
+    if (res.status >= 300) throw new HttpError(res.status, res.body);
+    return res;
+  }
+
+  accept(offerIds: string[], operations: Operation[], filters?: Filters) {
+    return this.call({ type: 'ACCEPT', accept: { offer_ids: offerIds.map((value) => ({ value })), operations, ...(filters ? { filters } : {}) } });
+  }
+
+  launch(offer: Offer, tasks: TaskInfo[], filters?: Filters) {
+    return this.accept([offer.id.value], [{ type: 'LAUNCH', launch: { task_infos: tasks } }], filters);
+  }
+
+  decline(offerIds: string[], filters?: Filters) {
+    return this.call({ type: 'DECLINE', decline: { offer_ids: offerIds.map((value) => ({ value })), ...(filters ? { filters } : {}) } });
+  }
+
+  acknowledge(status: TaskStatus) {
+    if (!status.uuid || !status.agent_id) return Promise.resolve(undefined);
+    return this.call({ type: 'ACKNOWLEDGE', acknowledge: { agent_id: status.agent_id, task_id: status.task_id, uuid: status.uuid } });
+  }
+
+  kill(taskId: string, agentId?: string, killPolicy?: KillPolicy) {
+    return this.call({ type: 'KILL', kill: { task_id: { value: taskId }, ...(agentId ? { agent_id: { value: agentId } } : {}), ...(killPolicy ? { kill_policy: killPolicy } : {}) } });
+  }
+
+  reconcile(tasks: Array<{ taskId: string; agentId?: string }> = []) {
+    return this.call({ type: 'RECONCILE', reconcile: { tasks: tasks.map((t) => ({ task_id: { value: t.taskId }, ...(t.agentId ? { agent_id: { value: t.agentId } } : {}) })) } });
+  }
+
+  revive(roles?: string[]) {
+    return this.call({ type: 'REVIVE', ...(roles ? { revive: { roles } } : {}) });
+  }
+
+  suppress(roles?: string[]) {
+    return this.call({ type: 'SUPPRESS', ...(roles ? { suppress: { roles } } : {}) });
+  }
+
+  shutdownExecutor(executorId: string, agentId: string) {
+    return this.call({ type: 'SHUTDOWN', shutdown: { executor_id: { value: executorId }, agent_id: { value: agentId } } });
+  }
+
+  message(agentId: string, executorId: string, data: Buffer | string) {
+    return this.call({ type: 'MESSAGE', message: { agent_id: { value: agentId }, executor_id: { value: executorId }, data: Buffer.from(data).toString('base64') } });
+  }
+
+  updateFramework(framework: FrameworkInfo) {
+    return this.call({ type: 'UPDATE_FRAMEWORK', update_framework: { framework_info: { ...framework, id: { value: this.frameworkId! } } } });
+  }
+
+  async teardown(): Promise<void> {
+    await this.call({ type: 'TEARDOWN' });
+    this.close();
+  }
+
+  /** Closes the stream without tearing the framework down (it may fail over later). */
+  close(): void {
+    this.closed = true;
+    this.stream?.close();
+  }
+}

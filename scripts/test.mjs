@@ -1,0 +1,31 @@
+// Runs every test tier in order with node:test (through tsx). A tier with no test files fails loudly:
+// nothing here is ever skipped silently.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+const TIERS = ['unit', 'integration'];
+const only = process.argv.slice(2);
+
+function testFiles(dir) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? testFiles(join(dir, e.name)) : e.name.endsWith('.test.ts') ? [join(dir, e.name)] : []);
+}
+
+let failed = false;
+for (const tier of TIERS.filter((t) => only.length === 0 || only.includes(t))) {
+  const files = testFiles(join('test', tier));
+  if (files.length === 0) {
+    console.error(`test tier '${tier}' has no tests: failing`);
+    failed = true;
+    continue;
+  }
+  console.log(`\n=== ${tier} (${files.length} files) ===`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
+    stdio: 'inherit',
+    env: { ...process.env, MESOLITE_QUIET: process.env.MESOLITE_QUIET ?? '1' },
+  });
+  if (r.status !== 0) failed = true;
+}
+process.exit(failed ? 1 : 0);
