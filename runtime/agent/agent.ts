@@ -3,7 +3,7 @@
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EventStream, openStream, postJson, type OpenStream } from '../common/http';
+import { EventStream, openStream, SerialPoster, type OpenStream } from '../common/http';
 import { newStatusUUID, newUUID } from '../common/ids';
 import type { Logger } from '../common/log';
 import { isAlive, killGroup, selfInvocation } from '../common/process';
@@ -78,6 +78,7 @@ export class Agent {
   private masterStream?: OpenStream;
   private stopped = false;
   private reconnectTimer?: NodeJS.Timeout;
+  private readonly toMaster = new SerialPoster((call, error) => this.log.warn(`Master refused ${(call as AgentCall).type}: ${error}`));
 
   constructor(readonly options: AgentOptions, private readonly log: Logger) {
     this.checkpoint = new Checkpointer(options.workDir);
@@ -143,9 +144,7 @@ export class Agent {
   }
 
   private callMaster(call: AgentCall): void {
-    postJson(this.options.master + AGENT_API_PATH, call).then((r) => {
-      if (r.status !== 202) this.log.warn(`Master answered ${call.type} with ${r.status}: ${r.body}`);
-    }, (e: Error) => this.log.warn(`Could not send ${call.type} to master: ${e.message}`));
+    void this.toMaster.post(this.options.master + AGENT_API_PATH, call);
   }
 
   private onMasterEvent(event: AgentEvent): void {

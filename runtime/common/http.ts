@@ -212,6 +212,24 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
   return request('POST', url, body, headers);
 }
 
+/**
+ * POSTs calls one at a time, in order (as Mesos' libraries send calls over one connection), so that
+ * e.g. TASK_RUNNING can never overtake TASK_STARTING. Failures are handed to onError; the queue goes on.
+ */
+export class SerialPoster {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly onError: (call: unknown, error: string) => void) {}
+
+  post(url: string, body: unknown, expectStatus = 202): Promise<void> {
+    const next = this.queue.then(() => postJson(url, body)).then((r) => {
+      if (r.status !== expectStatus) this.onError(body, `${r.status} ${r.body}`);
+    }, (e: Error) => this.onError(body, e.message));
+    this.queue = next;
+    return next;
+  }
+}
+
 export async function getJson<T>(url: string): Promise<T> {
   const res = await request('GET', url);
   if (res.status !== 200) throw new Error(`GET ${url}: ${res.status} ${res.body}`);

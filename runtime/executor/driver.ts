@@ -1,6 +1,6 @@
 // The executor side of the v1 Executor HTTP API: subscribe (and re-subscribe with what is still
 // unacknowledged after the agent restarts), send updates and messages, receive events.
-import { HttpError, openStream, postJson, type OpenStream } from '../common/http';
+import { HttpError, openStream, SerialPoster, type OpenStream } from '../common/http';
 import { newStatusUUID } from '../common/ids';
 import type { ExecutorCall, ExecutorEvent, TaskInfo, TaskStatus } from '../common/protocol/v1';
 
@@ -26,9 +26,11 @@ export class ExecutorDriver {
   private stopped = false;
   private disconnectedSince?: number;
   private readonly url: string;
+  private readonly poster: SerialPoster;
 
   constructor(private readonly options: ExecutorDriverOptions) {
     this.url = `http://${options.agentEndpoint}/api/v1/executor`;
+    this.poster = new SerialPoster((call, error) => options.log(`Agent refused ${(call as ExecutorCall).type}: ${error}`));
   }
 
   start(): void {
@@ -106,8 +108,6 @@ export class ExecutorDriver {
 
   private send(call: ExecutorCall): void {
     if (!this.connected) return; // re-sent with the next SUBSCRIBE
-    postJson(this.url, call).then((r) => {
-      if (r.status !== 202) this.options.log(`Agent answered ${call.type} with ${r.status}: ${r.body}`);
-    }, () => undefined);
+    void this.poster.post(this.url, call);
   }
 }

@@ -1,5 +1,8 @@
 // One task's process: started through a tiny shell wrapper in its own session that records the exit
-// status under the checkpoint directory, so the outcome survives the executor; killed as a group.
+// status under the checkpoint directory, so the outcome survives the executor. The wrapper outlives
+// SIGTERM (it only waits for the command) so the status is still recorded; the whole group is the
+// task's "container": it gets SIGTERM, then SIGKILL after the grace period, and whatever is left when
+// the task ends is killed, as Mesos destroys a container.
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -7,7 +10,13 @@ import * as path from 'node:path';
 import { commandArgv, commandEnvironment, killGroup, launchDetached } from '../common/process';
 import type { TaskInfo } from '../common/protocol/v1';
 
-const WRAPPER = '"$@"; code=$?; echo $code > "$0"; exit $code';
+const WRAPPER = [
+  '"$@" & child=$!',
+  "trap ':' TERM",
+  'while :; do wait $child; code=$?; kill -0 $child 2>/dev/null || break; done',
+  'echo $code > "$0"',
+  'exit $code',
+].join('\n');
 
 export class TaskProcess {
   private child?: ChildProcess;
@@ -40,6 +49,7 @@ export class TaskProcess {
     this.child.on('error', () => onExit(127));
     this.child.on('exit', (code, signal) => {
       clearTimeout(this.killTimer);
+      killGroup(this.child!.pid!, 'SIGKILL');
       onExit(code ?? 128 + (signal ? os.constants.signals[signal] : 9));
     });
   }

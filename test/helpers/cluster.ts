@@ -1,0 +1,209 @@
+// Real master and agent processes (the built dist/mesolite.js) on loopback with free ports and
+// temporary work dirs, plus a scheduler whose events can be awaited. Used by integration tests and benches.
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { getJson, postJson } from '../../runtime/common/http';
+import type { FrameworkInfo, Offer, SchedulerEvent, TaskInfo, TaskStatus } from '../../runtime/common/protocol/v1';
+import { Scheduler } from '../../runtime/scheduler/scheduler';
+
+export const BUNDLE = path.resolve(__dirname, '../../dist/mesolite.js');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+export async function waitUntil<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    try {
+      const v = await probe();
+      if (v !== undefined && v !== false) return v as T;
+    } catch (e) {
+      last = (e as Error).message;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`Timed out waiting for ${what}${last ? ` (${last})` : ''}`);
+}
+
+interface Daemon { process: ChildProcess; log: string[] }
+
+function startDaemon(args: string[], env: Record<string, string> = {}): Daemon {
+  if (!fs.existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run npm run build first`);
+  const child = spawn(process.execPath, [BUNDLE, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MESOLITE_QUIET: '', ...env } });
+  const log: string[] = [];
+  const collect = (chunk: Buffer) => { log.push(chunk.toString()); if (log.length > 2000) log.shift(); };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  return { process: child, log };
+}
+
+async function stopDaemon(d: Daemon | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (!d || d.process.exitCode !== null || d.process.signalCode !== null) return;
+  const exited = new Promise((r) => d.process.once('exit', r));
+  d.process.kill(signal);
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+  if (d.process.exitCode === null && d.process.signalCode === null) d.process.kill('SIGKILL');
+}
+
+export interface AgentHandle { port: number; url: string; workDir: string; daemon?: Daemon; args: string[] }
+
+export interface ClusterOptions {
+  agents?: number;
+  agentResources?: (i: number) => string;
+  masterFlags?: string[];
+  agentFlags?: string[];
+}
+
+export class TestCluster {
+  readonly agents: AgentHandle[] = [];
+  master?: Daemon;
+  masterPort = 0;
+  private masterArgs: string[] = [];
+
+  private constructor(readonly workDir: string) {}
+
+  static async start(options: ClusterOptions = {}): Promise<TestCluster> {
+    const cluster = new TestCluster(fs.mkdtempSync(path.join(os.tmpdir(), 'mesolite-test-')));
+    cluster.masterPort = await freePort();
+    cluster.masterArgs = ['master', '--ip=127.0.0.1', `--port=${cluster.masterPort}`, `--work_dir=${path.join(cluster.workDir, 'master')}`, '--allocation_interval=100ms', ...(options.masterFlags ?? [])];
+    await cluster.startMaster();
+    const count = options.agents ?? 2;
+    for (let i = 0; i < count; i++) {
+      const port = await freePort();
+      const resources = options.agentResources?.(i) ?? `cpus:4;mem:4096;disk:10000;ports:[${31000 + i * 1000}-${31999 + i * 1000}]`;
+      const workDir = path.join(cluster.workDir, `agent-${i + 1}`);
+      const args = ['agent', `--master=127.0.0.1:${cluster.masterPort}`, '--ip=127.0.0.1', `--port=${port}`, `--work_dir=${workDir}`, `--resources=${resources}`, ...(options.agentFlags ?? [])];
+      cluster.agents.push({ port, url: `http://127.0.0.1:${port}`, workDir, args });
+    }
+    for (let i = 0; i < count; i++) await cluster.startAgent(i);
+    await cluster.waitForAgents(count);
+    return cluster;
+  }
+
+  get masterUrl(): string {
+    return `http://127.0.0.1:${this.masterPort}`;
+  }
+
+  get masterAddress(): string {
+    return `127.0.0.1:${this.masterPort}`;
+  }
+
+  async startMaster(): Promise<void> {
+    this.master = startDaemon(this.masterArgs);
+    await waitUntil('the master', async () => (await getJson<{ id?: string }>(`${this.masterUrl}/master/state`)).id);
+  }
+
+  async stopMaster(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    await stopDaemon(this.master, signal);
+  }
+
+  async startAgent(i: number): Promise<void> {
+    this.agents[i].daemon = startDaemon(this.agents[i].args);
+    await waitUntil(`agent ${i}`, async () => (await getJson<{ id: string }>(`${this.agents[i].url}/state`)).id !== undefined);
+  }
+
+  async stopAgent(i: number, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    await stopDaemon(this.agents[i].daemon, signal);
+  }
+
+  async waitForAgents(count: number): Promise<void> {
+    await waitUntil(`${count} active agents`, async () => (await this.state()).activated_slaves >= count);
+  }
+
+  state(): Promise<MasterState> {
+    return getJson<MasterState>(`${this.masterUrl}/master/state`);
+  }
+
+  operator(call: Record<string, unknown>) {
+    return postJson(`${this.masterUrl}/api/v1`, call);
+  }
+
+  logs(): string {
+    return [`--- master`, ...(this.master?.log ?? []), ...this.agents.flatMap((a, i) => [`--- agent ${i + 1}`, ...(a.daemon?.log ?? [])])].join('');
+  }
+
+  /** Stops every process, including executor hosts and tasks (found by working directory). */
+  async stop(): Promise<void> {
+    for (let i = 0; i < this.agents.length; i++) await this.stopAgent(i);
+    await this.stopMaster();
+    const { stopProcessCluster } = await import('../../runtime/cluster/process');
+    await stopProcessCluster({ pids: { master: 0, agents: [] }, workDir: this.workDir });
+    fs.rmSync(this.workDir, { recursive: true, force: true });
+  }
+}
+
+export interface MasterState {
+  id: string;
+  activated_slaves: number;
+  slaves: Array<{ id: string; pid: string; hostname: string; active: boolean; resources: Record<string, unknown>; used_resources: Record<string, unknown>; offered_resources: Record<string, unknown> }>;
+  frameworks: Array<{ id: string; name: string; active: boolean; tasks: Array<{ id: string; state: string; slave_id: string; executor_id: string }>; completed_tasks: Array<{ id: string; state: string }>; offers: unknown[] }>;
+  completed_frameworks: Array<{ id: string }>;
+  [key: string]: unknown;
+}
+
+/** A scheduler that records every event so tests can await the ones they expect. */
+export class TestScheduler extends Scheduler {
+  readonly events: SchedulerEvent[] = [];
+  private waiters: Array<() => void> = [];
+  autoAcknowledge = true;
+
+  constructor(master: string, framework: Partial<FrameworkInfo> = {}) {
+    super({ master, framework: { user: os.userInfo().username, name: 'test-framework', ...framework }, reconnect: false });
+    this.on('event', (e) => {
+      this.events.push(e);
+      if (e.type === 'UPDATE' && this.autoAcknowledge) this.acknowledge(e.update.status).catch(() => undefined);
+      for (const w of this.waiters.splice(0)) w();
+    });
+  }
+
+  /** Resolves with the first recorded event (from `from` on) matching the predicate. */
+  async next<T extends SchedulerEvent['type']>(type: T, predicate: (e: Extract<SchedulerEvent, { type: T }>) => boolean = () => true, timeoutMs = 20_000, from = 0): Promise<Extract<SchedulerEvent, { type: T }>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.events.slice(from).find((e) => e.type === type && predicate(e as Extract<SchedulerEvent, { type: T }>));
+      if (found) return found as Extract<SchedulerEvent, { type: T }>;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`Timed out waiting for ${type}; got ${this.events.map((e) => e.type === 'UPDATE' ? `UPDATE(${e.update.status.task_id.value}:${e.update.status.state})` : e.type).join(', ')}`);
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, left);
+        this.waiters.push(() => { clearTimeout(t); r(); });
+      });
+    }
+  }
+
+  async offers(from = 0, timeoutMs?: number): Promise<Offer[]> {
+    return (await this.next('OFFERS', () => true, timeoutMs, from)).offers.offers;
+  }
+
+  async status(taskId: string, state: TaskStatus['state'], timeoutMs?: number): Promise<TaskStatus> {
+    return (await this.next('UPDATE', (e) => e.update.status.task_id.value === taskId && e.update.status.state === state, timeoutMs)).update.status;
+  }
+
+  statesOf(taskId: string): string[] {
+    return this.events.filter((e) => e.type === 'UPDATE' && e.update.status.task_id.value === taskId).map((e) => (e as Extract<SchedulerEvent, { type: 'UPDATE' }>).update.status.state);
+  }
+}
+
+export function commandTask(offer: Offer, id: string, command: string, resources = 'cpus:0.1;mem:32'): TaskInfo {
+  const role = offer.allocation_info?.role ?? '*';
+  return {
+    name: id, task_id: { value: id }, agent_id: offer.agent_id,
+    resources: resources.split(';').map((r) => {
+      const [name, value] = r.split(':');
+      return { name, type: 'SCALAR' as const, scalar: { value: Number(value) }, allocation_info: { role } };
+    }),
+    command: { shell: true, value: command },
+  };
+}

@@ -1,0 +1,144 @@
+// Executors between real processes: the default executor (task groups), a framework's own executor
+// speaking the raw v1 Executor API, and the sandboxes served by /files.
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { getJson, request } from '../../runtime/common/http';
+import type { Offer, TaskInfo } from '../../runtime/common/protocol/v1';
+import { commandTask, TestCluster, TestScheduler, waitUntil } from '../helpers/cluster';
+
+let cluster: TestCluster;
+before(async () => { cluster = await TestCluster.start({ agents: 1 }); });
+after(async () => { await cluster?.stop(); });
+
+const small = (offer: Offer) => commandTask(offer, 'x', 'true').resources!;
+
+interface AgentState {
+  frameworks: Array<{ id: string; executors: Array<{ id: string; directory: string; type: string }>; completed_executors: Array<{ id: string; directory: string }> }>;
+  completed_frameworks: Array<{ id: string; completed_executors: Array<{ id: string; directory: string }> }>;
+}
+
+async function executorDirectory(frameworkId: string, executorId: string): Promise<string> {
+  return waitUntil('the executor sandbox', async () => {
+    const state = await getJson<AgentState>(`${cluster.agents[0].url}/state`);
+    const all = [...state.frameworks, ...state.completed_frameworks].filter((f) => f.id === frameworkId)
+      .flatMap((f) => [...('executors' in f ? f.executors : []), ...f.completed_executors]);
+    return all.find((e) => e.id === executorId)?.directory;
+  });
+}
+
+test('LAUNCH_GROUP runs a task group in the default executor, each task in its own sandbox', async () => {
+  const s = new TestScheduler(cluster.masterAddress);
+  await s.subscribe();
+  try {
+    const [offer] = await s.offers();
+    const executor = { type: 'DEFAULT' as const, executor_id: { value: 'group-1' }, framework_id: { value: s.frameworkId! }, resources: small(offer) };
+    const tasks: TaskInfo[] = [commandTask(offer, 'g-a', 'echo alpha'), commandTask(offer, 'g-b', 'sleep 0.2; echo beta')];
+    await s.accept([offer.id.value], [{ type: 'LAUNCH_GROUP', launch_group: { executor, task_group: { tasks } } }]);
+    for (const t of tasks) {
+      const finished = await s.status(t.task_id.value, 'TASK_FINISHED');
+      assert.equal(finished.executor_id?.value, 'group-1');
+    }
+    const dir = await executorDirectory(s.frameworkId!, 'group-1');
+    assert.match(dir, new RegExp(`/slaves/[^/]+/frameworks/${s.frameworkId}/executors/group-1/runs/[0-9a-f-]{36}$`));
+    const read = await getJson<{ data: string }>(`${cluster.agents[0].url}/files/read?path=${encodeURIComponent(path.join(dir, 'tasks', 'g-b', 'stdout'))}&offset=0`);
+    assert.equal(read.data, 'beta\n');
+  } finally {
+    await s.teardown();
+  }
+});
+
+test('when one task of a group fails, the default executor kills the rest of the group', async () => {
+  const s = new TestScheduler(cluster.masterAddress);
+  await s.subscribe();
+  try {
+    const [offer] = await s.offers();
+    const executor = { type: 'DEFAULT' as const, executor_id: { value: 'group-2' }, resources: small(offer) };
+    const tasks = [commandTask(offer, 'g-fail', 'sleep 0.3; exit 2'), commandTask(offer, 'g-long', 'sleep 1000')];
+    await s.accept([offer.id.value], [{ type: 'LAUNCH_GROUP', launch_group: { executor, task_group: { tasks } } }]);
+    assert.equal((await s.status('g-fail', 'TASK_FAILED')).message, 'Command exited with status 2');
+    await s.status('g-long', 'TASK_KILLED');
+  } finally {
+    await s.teardown();
+  }
+});
+
+test('a framework\'s own executor gets its tasks and relays MESSAGEs both ways; it ends with a FAILURE event', async () => {
+  const s = new TestScheduler(cluster.masterAddress);
+  await s.subscribe();
+  try {
+    const [offer] = await s.offers();
+    const executor = {
+      executor_id: { value: 'echo-exec' }, name: 'echo executor',
+      command: { value: `${process.execPath} ${path.resolve(__dirname, '../fixtures/echo-executor.mjs')}` }, resources: small(offer),
+    };
+    await s.launch(offer, [{ ...commandTask(offer, 'custom-1', ''), command: undefined, executor }]);
+    const running = await s.status('custom-1', 'TASK_RUNNING');
+    assert.equal(running.message, 'custom executor running custom-1');
+    assert.equal(running.source, 'SOURCE_EXECUTOR');
+    await s.message(offer.agent_id.value, 'echo-exec', 'hello');
+    const reply = await s.next('MESSAGE');
+    assert.equal(Buffer.from(reply.message.data, 'base64').toString(), 'echo: hello');
+    assert.equal(reply.message.executor_id.value, 'echo-exec');
+    await s.kill('custom-1', offer.agent_id.value);
+    await s.status('custom-1', 'TASK_KILLED');
+    await s.shutdownExecutor('echo-exec', offer.agent_id.value);
+    const failure = await s.next('FAILURE');
+    assert.equal(failure.failure.executor_id?.value, 'echo-exec');
+  } finally {
+    await s.teardown();
+  }
+});
+
+test('an executor whose command cannot run fails its tasks with REASON_EXECUTOR_TERMINATED', async () => {
+  const s = new TestScheduler(cluster.masterAddress);
+  await s.subscribe();
+  try {
+    const [offer] = await s.offers();
+    const executor = { executor_id: { value: 'broken-exec' }, command: { value: 'exit 7' }, resources: small(offer) };
+    await s.launch(offer, [{ ...commandTask(offer, 'orphaned', ''), command: undefined, executor }]);
+    const failed = await s.status('orphaned', 'TASK_FAILED');
+    assert.equal(failed.reason, 'REASON_EXECUTOR_TERMINATED');
+    assert.equal(failed.source, 'SOURCE_AGENT');
+    assert.equal((await s.next('FAILURE')).failure.status, 7);
+  } finally {
+    await s.teardown();
+  }
+});
+
+test('/files browses, reads (offset/length) and downloads sandbox files, and refuses anything else', async () => {
+  const s = new TestScheduler(cluster.masterAddress);
+  await s.subscribe();
+  try {
+    const [offer] = await s.offers();
+    await s.launch(offer, [commandTask(offer, 'writer', 'printf "0123456789"; echo oops >&2')]);
+    await s.status('writer', 'TASK_FINISHED');
+    const dir = await executorDirectory(s.frameworkId!, 'writer');
+    const agent = cluster.agents[0].url;
+    const q = (p: string) => encodeURIComponent(p);
+
+    const listing = await getJson<Array<{ path: string; size: number; mode: string }>>(`${agent}/files/browse?path=${q(dir)}`);
+    const stdout = listing.find((f) => f.path === path.join(dir, 'stdout'))!;
+    assert.equal(stdout.size, 10);
+    assert.match(stdout.mode, /^-rw/);
+    assert.ok(listing.some((f) => f.path === path.join(dir, 'stderr')));
+
+    assert.deepEqual(await getJson(`${agent}/files/read?path=${q(`${dir}/stdout`)}&offset=2&length=3`), { data: '234', offset: 2 });
+    assert.deepEqual(await getJson(`${agent}/files/read?path=${q(`${dir}/stdout`)}&offset=-1`), { data: '', offset: 10 });
+    assert.deepEqual(await getJson(`${agent}/files/read?path=${q(`${dir}/stdout`)}&offset=50`), { data: '', offset: 10 });
+    assert.deepEqual(await getJson(`${agent}/files/read?path=${q(`${dir}/stderr`)}`), { data: 'oops\n', offset: 0 });
+    const download = await request('GET', `${agent}/files/download?path=${q(`${dir}/stdout`)}`);
+    assert.equal(download.status, 200);
+    assert.equal(download.body, '0123456789');
+
+    for (const outside of ['/etc/passwd', `${dir}/../../../../../../../../etc/passwd`, cluster.agents[0].workDir + '/meta']) {
+      const r = await request('GET', `${agent}/files/read?path=${q(outside)}&offset=0`);
+      assert.ok(r.status === 403 || r.status === 404, `${outside} answered ${r.status}`);
+    }
+    assert.equal((await request('GET', `${agent}/files/read?path=${q(`${dir}/missing`)}`)).status, 404);
+    assert.equal((await request('GET', `${agent}/files/read`)).status, 400);
+    assert.equal((await request('GET', `${agent}/files/read?path=${q(`${dir}/stdout`)}&offset=abc`)).status, 400);
+  } finally {
+    await s.teardown();
+  }
+});
