@@ -389,7 +389,8 @@ export class Agent {
   }
 
   private forwardUpdate(update: StatusUpdate): void {
-    if (!this.agentId || !this.masterStream) return;
+    // The status update manager is paused while no master stream is open.
+    if (!this.agentId) return;
     this.callMaster({ type: 'STATUS_UPDATE', agent_id: { value: this.agentId }, status_update: update });
   }
 

@@ -1,0 +1,130 @@
+// Bad input gets a clear 4xx naming the problem and the daemons keep serving; a bounded fuzz loop over
+// the scheduler, executor, operator and agent APIs never produces a 5xx or a crash.
+import assert from 'node:assert/strict';
+import * as http from 'node:http';
+import { after, before, test } from 'node:test';
+import { getJson, postJson, request } from '../../runtime/common/http';
+import { seededRandom } from '../../runtime/master/allocator/hierarchical';
+import { commandTask, TestCluster, TestScheduler } from '../helpers/cluster';
+
+let cluster: TestCluster;
+before(async () => { cluster = await TestCluster.start({ agents: 1 }); });
+after(async () => { await cluster?.stop(); });
+
+const schedulerUrl = () => `${cluster.masterUrl}/api/v1/scheduler`;
+
+test('the scheduler API answers bad requests with a 4xx that names the problem', async () => {
+  const cases: Array<{ body: string; headers?: Record<string, string>; status: number; message: RegExp }> = [
+    { body: '{"type": "SUBSCRIBE",', status: 400, message: /Failed to parse body into JSON/ },
+    { body: '[1,2]', status: 400, message: /JSON object/ },
+    { body: '{"type":"LAUNCH_ROCKETS"}', status: 400, message: /'type' must be one of/ },
+    { body: '{"type":"SUBSCRIBE"}', status: 400, message: /'subscribe' must be an object/ },
+    { body: '{"type":"SUBSCRIBE","subscribe":{"framework_info":{"user":7,"name":"x"}}}', status: 400, message: /'subscribe\.framework_info\.user' must be a string/ },
+    { body: '{"type":"SUBSCRIBE","subscribe":{"framework_info":{"user":"u","name":"x","failover_timeout":-1}}}', status: 400, message: /failover_timeout/ },
+    { body: '{"type":"SUBSCRIBE","subscribe":{"framework_info":{"user":"u","name":"x","roles":["a"]}}}', status: 400, message: /MULTI_ROLE/ },
+    { body: '{"type":"ACCEPT","framework_id":{"value":"f"},"accept":{"offer_ids":[{"value":""}]}}', status: 400, message: /'accept\.offer_ids\[0\]\.value'/ },
+    { body: '{"type":"ACKNOWLEDGE","framework_id":{"value":"f"},"acknowledge":{"agent_id":{"value":"a"},"task_id":{"value":"t"},"uuid":"not base64!"}}', status: 400, message: /'acknowledge\.uuid' must be base64/ },
+    { body: '{"type":"DECLINE","framework_id":{"value":"f"},"decline":{"offer_ids":[],"filters":{"refuse_seconds":"soon"}}}', status: 400, message: /'decline\.filters\.refuse_seconds' must be a number/ },
+    { body: '{"type":"REVIVE"}', status: 400, message: /framework_id/ },
+    { body: '{}', headers: { 'Content-Type': 'text/plain' }, status: 415, message: /application\/json/ },
+  ];
+  for (const c of cases) {
+    const r = await request('POST', schedulerUrl(), c.body, { 'Content-Type': 'application/json', ...c.headers });
+    assert.equal(r.status, c.status, `${c.body} -> ${r.status} ${r.body}`);
+    assert.match(r.body, c.message, c.body);
+  }
+  const get = await request('GET', schedulerUrl());
+  assert.equal(get.status, 405);
+  const huge = await request('POST', schedulerUrl(), JSON.stringify({ type: 'REQUEST', pad: 'x'.repeat(9 * 1024 * 1024) }));
+  assert.equal(huge.status, 413);
+  assert.match(huge.body, /exceeds the limit/);
+  assert.equal((await request('GET', `${cluster.masterUrl}/health`)).status, 200);
+});
+
+test('the executor API refuses unknown executors and malformed updates', async () => {
+  const url = `${cluster.agents[0].url}/api/v1/executor`;
+  const ids = { framework_id: { value: 'f' }, executor_id: { value: 'e' } };
+  const unknown = await postJson(url, { ...ids, type: 'SUBSCRIBE', subscribe: {} });
+  assert.equal(unknown.status, 400);
+  assert.match(unknown.body, /not known/);
+  const staging = await postJson(url, { ...ids, type: 'UPDATE', update: { status: { task_id: { value: 't' }, state: 'TASK_STAGING', uuid: 'AAAA' } } });
+  assert.equal(staging.status, 400);
+  assert.match(staging.body, /TASK_STAGING/);
+  const badState = await postJson(url, { ...ids, type: 'UPDATE', update: { status: { task_id: { value: 't' }, state: 'TASK_DANCING', uuid: 'AAAA' } } });
+  assert.match(badState.body, /'update\.status\.state' must be one of/);
+});
+
+/** Mutations of valid calls: fields dropped, retyped, replaced by junk; truncated and garbage bodies. */
+function mutate(random: () => number, value: unknown, depth = 0): unknown {
+  const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
+  const junk = () => pick<unknown>([null, 42, -1, 1e308, '', 'x'.repeat(100), [], {}, true, { value: 7 }, [{ value: '' }], '../../etc']);
+  if (value && typeof value === 'object' && depth < 6) {
+    if (Array.isArray(value)) return random() < 0.2 ? junk() : value.map((v) => mutate(random, v, depth + 1));
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const r = random();
+      if (r < 0.1) continue;
+      out[k] = r < 0.25 ? junk() : mutate(random, v, depth + 1);
+    }
+    if (random() < 0.1) out[`extra_${Math.floor(random() * 100)}`] = junk();
+    return out;
+  }
+  return random() < 0.3 ? junk() : value;
+}
+
+function rawPost(url: string, body: Buffer, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', headers: { 'Content-Length': body.length, ...headers } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      // Streams (a valid SUBSCRIBE) stay open: their 200 is enough.
+      if (res.statusCode === 200) { resolve(200); res.destroy(); }
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test('fuzz: 400 mutated calls to every API get 4xx or success, never 5xx, and the cluster still runs tasks', async () => {
+  const s = new TestScheduler(cluster.masterAddress, { name: 'fuzz-target' });
+  await s.subscribe();
+  const offers = await s.offers();
+  const offer = offers[0];
+  const fid = { value: s.frameworkId! };
+  const seeds: Array<{ url: string; call: unknown; headers?: Record<string, string> }> = [
+    { url: schedulerUrl(), call: { type: 'SUBSCRIBE', subscribe: { framework_info: { user: 'u', name: 'n', capabilities: [{ type: 'MULTI_ROLE' }], roles: ['a'] } } } },
+    { url: schedulerUrl(), call: { framework_id: fid, type: 'ACCEPT', accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: [commandTask(offer, 'fz', 'true')] } }], filters: { refuse_seconds: 1 } } }, headers: { 'Mesos-Stream-Id': s.streamId! } },
+    { url: schedulerUrl(), call: { framework_id: fid, type: 'KILL', kill: { task_id: { value: 't' }, kill_policy: { grace_period: { nanoseconds: 1 } } } }, headers: { 'Mesos-Stream-Id': s.streamId! } },
+    { url: schedulerUrl(), call: { framework_id: fid, type: 'RECONCILE', reconcile: { tasks: [{ task_id: { value: 't' }, agent_id: { value: 'a' } }] } }, headers: { 'Mesos-Stream-Id': s.streamId! } },
+    { url: schedulerUrl(), call: { framework_id: fid, type: 'UPDATE_FRAMEWORK', update_framework: { framework_info: { user: 'u', name: 'n', id: fid } } }, headers: { 'Mesos-Stream-Id': s.streamId! } },
+    { url: `${cluster.agents[0].url}/api/v1/executor`, call: { framework_id: fid, executor_id: { value: 'e' }, type: 'UPDATE', update: { status: { task_id: { value: 't' }, state: 'TASK_RUNNING', uuid: 'AAAA' } } } },
+    { url: `${cluster.agents[0].url}/internal/v1/executor_host`, call: { type: 'EXECUTOR_EXITED', framework_id: fid, executor_id: { value: 'e' }, status: 0 } },
+    { url: `${cluster.masterUrl}/api/v1`, call: { type: 'GET_TASKS' } },
+    { url: `${cluster.masterUrl}/internal/v1/agent`, call: { type: 'STATUS_UPDATE', agent_id: { value: 'a' }, status_update: { framework_id: fid, uuid: 'AAAA', status: { task_id: { value: 't' }, state: 'TASK_RUNNING' } } } },
+  ];
+  const random = seededRandom(20261121);
+  const statuses = new Map<number, number>();
+  for (let i = 0; i < 400; i++) {
+    const seed = seeds[i % seeds.length];
+    let body: Buffer;
+    const r = random();
+    if (r < 0.1) body = Buffer.from(JSON.stringify(seed.call).slice(0, Math.floor(random() * 40)));
+    else if (r < 0.15) body = Buffer.from(Array.from({ length: 64 }, () => Math.floor(random() * 256)));
+    else body = Buffer.from(JSON.stringify(mutate(random, seed.call)));
+    const status = await rawPost(seed.url, body, { 'Content-Type': 'application/json', ...(seed.headers ?? {}) });
+    statuses.set(status, (statuses.get(status) ?? 0) + 1);
+    assert.ok(status > 0 && status < 500, `call ${i} to ${seed.url} answered ${status}: ${body.toString().slice(0, 300)}`);
+  }
+  assert.ok((statuses.get(400) ?? 0) > 100, `most mutations are refused with 400: ${JSON.stringify([...statuses])}`);
+  await s.teardown().catch(() => undefined);
+
+  // Everything still works.
+  assert.equal((await request('GET', `${cluster.masterUrl}/health`)).status, 200);
+  assert.equal((await getJson<{ activated_slaves: number }>(`${cluster.masterUrl}/master/state`)).activated_slaves, 1);
+  const after = new TestScheduler(cluster.masterAddress);
+  await after.subscribe();
+  const [o] = await after.offers();
+  await after.launch(o, [commandTask(o, 'still-works', 'true')]);
+  await after.status('still-works', 'TASK_FINISHED');
+  await after.teardown();
+});

@@ -1,0 +1,82 @@
+// Restarts: an agent killed with updates unacknowledged loses none of them; a restarted master gets its
+// agents and frameworks back with their tasks.
+import assert from 'node:assert/strict';
+import { afterEach, test } from 'node:test';
+import { getJson } from '../../runtime/common/http';
+import { commandTask, TestCluster, TestScheduler, waitUntil } from '../helpers/cluster';
+
+let cluster: TestCluster | undefined;
+afterEach(async () => { await cluster?.stop(); cluster = undefined; });
+
+test('an agent killed with unacknowledged updates delivers all of them after it restarts', async () => {
+  cluster = await TestCluster.start({ agents: 1 });
+  const s = new TestScheduler(cluster.masterAddress);
+  s.autoAcknowledge = false;
+  await s.subscribe();
+  try {
+    const [offer] = await s.offers();
+    const agentId = offer.agent_id.value;
+    await s.launch(offer, [commandTask(offer, 'quick', 'echo done'), commandTask(offer, 'slow', 'sleep 1000')]);
+    // Nothing is acknowledged: the agent holds STARTING (sent) and RUNNING/FINISHED (queued behind it).
+    const starting = await s.status('quick', 'TASK_STARTING');
+    await s.status('slow', 'TASK_STARTING');
+    await new Promise((r) => setTimeout(r, 300)); // let "echo" finish while updates wait
+    await cluster.stopAgent(0, 'SIGKILL');
+    await cluster.startAgent(0);
+    await waitUntil('the agent to re-register', async () => (await cluster!.state()).slaves.some((a) => a.id === agentId && a.active));
+    const agentState = await getJson<{ id: string }>(`${cluster.agents[0].url}/state`);
+    assert.equal(agentState.id, agentId, 'the agent recovered its id from the checkpoint');
+
+    // The restarted agent resends the head of each stream: the same update (same uuid) again.
+    const mark = s.events.findIndex((e) => e.type === 'UPDATE' && e.update.status.uuid === starting.uuid) + 1;
+    const resent = await s.next('UPDATE', (e) => e.update.status.task_id.value === 'quick' && e.update.status.state === 'TASK_STARTING', 30_000, mark);
+    assert.equal(resent.update.status.uuid, starting.uuid);
+
+    // Acknowledge from now on: RUNNING and FINISHED follow, none lost.
+    s.autoAcknowledge = true;
+    await s.acknowledge(resent.update.status);
+    await s.acknowledge((await s.status('slow', 'TASK_STARTING')));
+    const finished = await s.status('quick', 'TASK_FINISHED', 30_000);
+    assert.equal(finished.message, 'Command exited with status 0');
+    assert.ok(s.statesOf('quick').includes('TASK_RUNNING'));
+    // The long task kept running through the agent restart (its executor reconnected).
+    await s.status('slow', 'TASK_RUNNING', 30_000);
+    const fw = (await cluster.state()).frameworks.find((f) => f.id === s.frameworkId)!;
+    assert.equal(fw.tasks.find((t) => t.id === 'slow')?.state, 'TASK_RUNNING');
+  } finally {
+    await s.teardown().catch(() => undefined);
+  }
+});
+
+test('a restarted master gets its agents (same ids) and the framework (same id, same tasks) back', async () => {
+  cluster = await TestCluster.start({ agents: 2 });
+  const s = new TestScheduler(cluster.masterAddress, { failover_timeout: 300 });
+  await s.subscribe();
+  const [offer] = await s.offers();
+  await s.launch(offer, [commandTask(offer, 'steady', 'sleep 1000')]);
+  await s.status('steady', 'TASK_RUNNING');
+  const before = await cluster.state();
+  const frameworkId = s.frameworkId!;
+  s.close();
+
+  await cluster.stopMaster('SIGKILL');
+  await cluster.startMaster();
+  await cluster.waitForAgents(2);
+  const after = await cluster.state();
+  assert.notEqual(after.id, before.id, 'a new master id, as Mesos gives each master run');
+  assert.deepEqual(after.slaves.map((a) => a.id).sort(), before.slaves.map((a) => a.id).sort());
+
+  const again = new TestScheduler(cluster.masterAddress, { failover_timeout: 300, id: { value: frameworkId } });
+  await again.subscribe();
+  try {
+    assert.equal(again.frameworkId, frameworkId);
+    await again.reconcile();
+    const status = await again.next('UPDATE', (e) => e.update.status.task_id.value === 'steady');
+    assert.equal(status.update.status.state, 'TASK_RUNNING');
+    assert.equal(status.update.status.reason, 'REASON_RECONCILIATION');
+    await again.kill('steady', offer.agent_id.value);
+    await again.status('steady', 'TASK_KILLED');
+  } finally {
+    await again.teardown();
+  }
+});
