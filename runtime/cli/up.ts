@@ -50,7 +50,10 @@ export async function run(argv: string[]): Promise<number | void> {
   ].join('\n'));
   if (flags.detach) return 0;
   await new Promise<void>((resolve) => {
+    // Signal handlers alone do not keep Node running: hold the event loop open until Ctrl+C.
+    const keepAlive = setInterval(() => undefined, 1 << 30);
     const stop = () => {
+      clearInterval(keepAlive);
       process.stdout.write('\nStopping the cluster...\n');
       stopProcessCluster(info).finally(() => {
         fs.rmSync(`${workDir}/cluster.json`, { force: true });

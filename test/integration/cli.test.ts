@@ -1,0 +1,113 @@
+// The mesolite CLI as people run it: up / status / execute / down, daemon flags and MESOS_* variables.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { getJson } from '../../runtime/common/http';
+import { BUNDLE, freePort, waitUntil } from '../helpers/cluster';
+
+function mesolite(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [BUNDLE, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
+}
+
+/** Processes whose working directory is under dir (tasks and executor hosts run in their sandboxes). */
+function processesUnder(dir: string): number[] {
+  const real = fs.realpathSync(dir);
+  return fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+    try {
+      return fs.readlinkSync(`/proc/${p}/cwd`).startsWith(real);
+    } catch {
+      return false;
+    }
+  }).map(Number);
+}
+
+test('up --detach, status, execute, down: a whole session leaves no process behind', async () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mesolite-home-'));
+  const env = { MESOLITE_HOME: home };
+  const port = await freePort();
+  try {
+    const up = mesolite(['up', '--detach', '--agents=2', `--port=${port}`, '--name=cli-test'], env);
+    assert.equal(up.status, 0, up.stderr);
+    assert.match(up.stdout, new RegExp(`master\\s+http://127\\.0\\.0\\.1:${port}`));
+    assert.match(up.stdout, /agent-2/);
+
+    const again = mesolite(['up', '--detach', `--port=${port}`, '--name=cli-test'], env);
+    assert.equal(again.status, 1);
+    assert.match(again.stderr, /already running/);
+
+    const status = mesolite(['status', '--name=cli-test'], env);
+    assert.equal(status.status, 0, status.stderr);
+    assert.match(status.stdout, /Agents \(2 active\)/);
+
+    const ok = mesolite(['execute', `--master=127.0.0.1:${port}`, '--name=hi', '--command=echo hi'], env);
+    assert.equal(ok.status, 0, ok.stdout + ok.stderr);
+    assert.match(ok.stdout, /TASK_RUNNING[\s\S]*TASK_FINISHED/);
+    const bad = mesolite(['execute', `--master=127.0.0.1:${port}`, '--name=bye', '--command=exit 4'], env);
+    assert.equal(bad.status, 1);
+    assert.match(bad.stdout, /TASK_FAILED[\s\S]*Command exited with status 4/);
+
+    // A long-running task is still running when the cluster goes down: it must go too.
+    const long = spawn(process.execPath, [BUNDLE, 'execute', `--master=127.0.0.1:${port}`, '--name=long', '--command=sleep 1000'], { env: { ...process.env, ...env } });
+    let out = '';
+    long.stdout.on('data', (c) => (out += c));
+    await waitUntil('the long task to run', () => out.includes('TASK_RUNNING'));
+    const workDir = path.join(home, 'clusters', 'cli-test');
+    assert.ok(processesUnder(workDir).length >= 2, 'an executor host and the task run under the cluster dir');
+
+    const down = mesolite(['down', '--name=cli-test'], env);
+    assert.equal(down.status, 0, down.stderr);
+    long.kill();
+    assert.deepEqual(processesUnder(workDir), []);
+    await assert.rejects(getJson(`http://127.0.0.1:${port}/master/state`));
+  } finally {
+    mesolite(['down', '--name=cli-test'], env);
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('up in the foreground stops everything on Ctrl+C', async () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mesolite-home-'));
+  const port = await freePort();
+  const up = spawn(process.execPath, [BUNDLE, 'up', '--agents=1', `--port=${port}`], { env: { ...process.env, MESOLITE_HOME: home } });
+  let out = '';
+  up.stdout.on('data', (c) => (out += c));
+  try {
+    await waitUntil('the cluster', () => out.includes('is up'));
+    const state = await getJson<{ activated_slaves: number }>(`http://127.0.0.1:${port}/master/state`);
+    assert.equal(state.activated_slaves, 1);
+    const exited = new Promise((r) => up.once('exit', r));
+    up.kill('SIGINT');
+    await exited;
+    await assert.rejects(getJson(`http://127.0.0.1:${port}/master/state`));
+    assert.deepEqual(processesUnder(path.join(home, 'clusters', 'local')), []);
+  } finally {
+    up.kill('SIGKILL');
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('daemons take Mesos flags and MESOS_* variables, and name bad flags', async () => {
+  const unknown = mesolite(['master', '--bogus=1']);
+  assert.equal(unknown.status, 1);
+  assert.match(unknown.stderr, /Unknown flag '--bogus'/);
+  const badDuration = mesolite(['master', '--allocation_interval=soon']);
+  assert.match(badDuration.stderr, /--allocation_interval.*Invalid duration 'soon'/);
+  const noMaster = mesolite(['agent', '--work_dir=/tmp/x']);
+  assert.match(noMaster.stderr, /--master is required/);
+  const badResources = mesolite(['agent', '--master=127.0.0.1:1', '--work_dir=/tmp/mesolite-bad', '--resources=cpus:lots']);
+  assert.match(badResources.stderr, /--resources.*cpus/);
+  assert.match(mesolite(['master', '--help']).stdout, /--allocation_interval=VALUE/);
+
+  const port = await freePort();
+  const master = spawn(process.execPath, [BUNDLE, 'master'], { env: { ...process.env, MESOS_PORT: String(port), MESOS_IP: '127.0.0.1', MESOS_ALLOCATION_INTERVAL: '250ms' } });
+  try {
+    const flags = await waitUntil('the master', async () => (await getJson<{ flags: Record<string, string> }>(`http://127.0.0.1:${port}/master/flags`)).flags);
+    assert.equal(flags.allocation_interval, '250ms');
+    assert.equal(flags.port, String(port));
+  } finally {
+    master.kill();
+  }
+});
