@@ -1,0 +1,107 @@
+// Launch benchmark on real processes (a master, 2 agents): prints
+//  1. ACCEPT -> TASK_RUNNING latency p50/p99 over 200 tasks launched one at a time;
+//  2. the time to get 1,000 tasks RUNNING across 2 agents, and the memory they cost.
+// Targets (2-core machine): p50 <= 50 ms; 1,000 tasks <= 10 s. Figures only, no assertions.
+import * as fs from 'node:fs';
+import type { Offer, TaskInfo } from '../../runtime/common/protocol/v1';
+import { TestCluster, TestScheduler } from '../helpers/cluster';
+
+const LATENCY_TASKS = Number(process.env.LATENCY_TASKS ?? 200);
+const BULK_TASKS = Number(process.env.BULK_TASKS ?? 1000);
+
+function task(offer: Offer, id: string): TaskInfo {
+  const role = offer.allocation_info?.role ?? '*';
+  return {
+    name: id, task_id: { value: id }, agent_id: offer.agent_id, command: { value: 'sleep 1000' },
+    resources: [
+      { name: 'cpus', type: 'SCALAR', scalar: { value: 0.01 }, allocation_info: { role } },
+      { name: 'mem', type: 'SCALAR', scalar: { value: 4 }, allocation_info: { role } },
+    ],
+  };
+}
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+/**
+ * Memory of every process whose working directory lies under dir (executor hosts and tasks): RSS counts
+ * shared pages once per process, PSS shares them out, so the PSS sum is what the machine really pays.
+ */
+function memoryUnder(dir: string): { processes: number; rssMb: number; pssMb: number } {
+  const real = fs.realpathSync(dir);
+  let processes = 0;
+  let rss = 0;
+  let pss = 0;
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (!fs.readlinkSync(`/proc/${pid}/cwd`).startsWith(real)) continue;
+      const rollup = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+      processes++;
+      rss += Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+      pss += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return { processes, rssMb: rss / 1024, pssMb: pss / 1024 };
+}
+
+async function main(): Promise<void> {
+  const cluster = await TestCluster.start({ agents: 2, agentResources: (i) => `cpus:64;mem:65536;disk:10000;ports:[${31000 + i * 1000}-${31999 + i * 1000}]` });
+  try {
+    // 1. Latency, one task at a time.
+    const s = new TestScheduler(cluster.masterAddress, { name: 'bench-latency' });
+    const latencies: number[] = [];
+    const available: Offer[] = [];
+    s.on('offers', (offers) => available.push(...offers));
+    await s.subscribe();
+    for (let i = 0; i < LATENCY_TASKS; i++) {
+      while (available.length === 0) await new Promise((r) => setTimeout(r, 1));
+      const offer = available.shift()!;
+      const id = `lat-${i}`;
+      const mark = s.events.length;
+      const started = performance.now();
+      await s.accept([offer.id.value], [{ type: 'LAUNCH', launch: { task_infos: [task(offer, id)] } }], { refuse_seconds: 0 });
+      await s.next('UPDATE', (e) => e.update.status.task_id.value === id && e.update.status.state === 'TASK_RUNNING', 30_000, mark);
+      latencies.push(performance.now() - started);
+    }
+    await s.teardown();
+    latencies.sort((a, b) => a - b);
+    console.log(`ACCEPT -> TASK_RUNNING over ${LATENCY_TASKS} tasks: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms`);
+
+    // 2. Bulk: BULK_TASKS tasks across both agents, as fast as offers allow.
+    const bulk = new TestScheduler(cluster.masterAddress, { name: 'bench-bulk' });
+    let running = 0;
+    let launched = 0;
+    let done!: () => void;
+    const allRunning = new Promise<void>((r) => (done = r));
+    bulk.on('update', (status) => {
+      if (status.state === 'TASK_RUNNING' && ++running === BULK_TASKS) done();
+    });
+    let started = 0;
+    const launchOn = (offers: Offer[]) => {
+      for (const offer of offers) {
+        const count = Math.min(BULK_TASKS / 2, BULK_TASKS - launched);
+        if (count <= 0) { void bulk.decline([offer.id.value]); continue; }
+        const tasks = Array.from({ length: count }, (_, i) => task(offer, `bulk-${launched + i}`));
+        launched += count;
+        void bulk.accept([offer.id.value], [{ type: 'LAUNCH', launch: { task_infos: tasks } }]);
+      }
+    };
+    bulk.on('offers', (offers) => { started ||= performance.now(); launchOn(offers); });
+    await bulk.subscribe();
+    await allRunning;
+    const seconds = (performance.now() - started) / 1000;
+    const agents = (await cluster.state()).slaves.map((a) => a.used_resources.cpus);
+    const memory = memoryUnder(cluster.workDir);
+    console.log(`${BULK_TASKS} tasks RUNNING across 2 agents in ${seconds.toFixed(2)} s (cpus used per agent: ${agents.join(', ')})`);
+    console.log(`memory of executor hosts + tasks: PSS ${memory.pssMb.toFixed(0)} MB (RSS ${memory.rssMb.toFixed(0)} MB) in ${memory.processes} processes = ${(memory.pssMb / BULK_TASKS).toFixed(2)} MB per task`);
+    await bulk.teardown();
+  } finally {
+    await cluster.stop();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
