@@ -112,6 +112,11 @@ export abstract class BuiltinExecutor {
     process.kill(graceMs(policy ?? process.task.kill_policy));
   }
 
+  /** True while any of this executor's task processes still runs. */
+  get running(): boolean {
+    return [...this.processes.values()].some((p) => p.alive);
+  }
+
   /** Shuts down as on a SHUTDOWN event (used when the agent asks the host directly). */
   shutdownNow(): void {
     this.shutdown(this.options.shutdownGraceMs);

@@ -91,11 +91,16 @@ export function runExecutorHost(): void {
       });
   };
 
+  // SIGTERM (e.g. `mesolite down`): kill every task, then exit once they are gone (at most ~4 s).
   process.on('SIGTERM', () => {
     shuttingDown = true;
     for (const e of executors.values()) e.shutdownNow();
-    setTimeout(() => process.exit(0), 4000).unref();
-    maybeExit();
+    const deadline = Date.now() + 4000;
+    const poll = setInterval(() => {
+      if (Date.now() > deadline || ![...executors.values()].some((e) => e.running)) process.exit(0);
+    }, 50);
+    poll.unref();
+    setTimeout(() => process.exit(0), 4500);
   });
   subscribe();
 }

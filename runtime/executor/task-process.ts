@@ -30,6 +30,10 @@ export class TaskProcess {
     private readonly exitStatusFile: string,
   ) {}
 
+  get alive(): boolean {
+    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
   get pid(): number | undefined {
     return this.child?.pid;
   }

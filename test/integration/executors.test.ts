@@ -22,7 +22,7 @@ async function executorDirectory(frameworkId: string, executorId: string): Promi
   return waitUntil('the executor sandbox', async () => {
     const state = await getJson<AgentState>(`${cluster.agents[0].url}/state`);
     const all = [...state.frameworks, ...state.completed_frameworks].filter((f) => f.id === frameworkId)
-      .flatMap((f) => [...('executors' in f ? f.executors : []), ...f.completed_executors]);
+      .flatMap((f) => [...('executors' in f ? (f.executors as Array<{ id: string; directory: string }>) : []), ...f.completed_executors]);
     return all.find((e) => e.id === executorId)?.directory;
   });
 }

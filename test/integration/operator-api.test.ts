@@ -34,8 +34,11 @@ test('SUBSCRIBE streams SUBSCRIBED with the full state, then TASK_ADDED and TASK
     const added = events.find((e) => e.type === 'TASK_ADDED');
     assert.equal(added?.task_added.task.task_id.value, 'observed');
     assert.equal(added?.task_added.task.state, 'TASK_STAGING');
-    const states = events.filter((e) => e.type === 'TASK_UPDATED').map((e) => e.task_updated.state);
-    assert.deepEqual(states, ['TASK_STARTING', 'TASK_RUNNING', 'TASK_FINISHED']);
+    // `status` is the update being delivered; `state` is the task's latest state (which may run ahead).
+    const updates = events.filter((e) => e.type === 'TASK_UPDATED');
+    assert.deepEqual(updates.map((e) => e.task_updated.status.state), ['TASK_STARTING', 'TASK_RUNNING', 'TASK_FINISHED']);
+    assert.equal(updates[updates.length - 1].task_updated.state, 'TASK_FINISHED');
+    assert.equal(updates[0].task_updated.framework_id.value, s.frameworkId);
   } finally {
     await s.teardown();
     await waitUntil('FRAMEWORK_REMOVED', () => events.some((e) => e.type === 'FRAMEWORK_REMOVED'));
