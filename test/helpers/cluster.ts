@@ -130,6 +130,17 @@ export class TestCluster {
     return postJson(`${this.masterUrl}/api/v1`, call);
   }
 
+  /** The sandbox of an executor (live or completed) as the agent's /state reports it. */
+  executorDirectory(agent: number, frameworkId: string, executorId: string): Promise<string> {
+    type Executor = { id: string; directory: string };
+    type State = { frameworks: Array<{ id: string; executors: Executor[]; completed_executors: Executor[] }>; completed_frameworks: Array<{ id: string; executors: Executor[]; completed_executors: Executor[] }> };
+    return waitUntil('the executor sandbox', async () => {
+      const state = await getJson<State>(`${this.agents[agent].url}/state`);
+      return [...state.frameworks, ...state.completed_frameworks].filter((f) => f.id === frameworkId)
+        .flatMap((f) => [...f.executors, ...f.completed_executors]).find((e) => e.id === executorId)?.directory;
+    });
+  }
+
   logs(): string {
     return [`--- master`, ...(this.master?.log ?? []), ...this.agents.flatMap((a, i) => [`--- agent ${i + 1}`, ...(a.daemon?.log ?? [])])].join('');
   }

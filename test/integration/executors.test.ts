@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { getJson, request } from '../../runtime/common/http';
 import type { Offer, TaskInfo } from '../../runtime/common/protocol/v1';
-import { commandTask, TestCluster, TestScheduler, waitUntil } from '../helpers/cluster';
+import { commandTask, TestCluster, TestScheduler } from '../helpers/cluster';
 
 let cluster: TestCluster;
 before(async () => { cluster = await TestCluster.start({ agents: 1 }); });
@@ -13,19 +13,7 @@ after(async () => { await cluster?.stop(); });
 
 const small = (offer: Offer) => commandTask(offer, 'x', 'true').resources!;
 
-interface AgentState {
-  frameworks: Array<{ id: string; executors: Array<{ id: string; directory: string; type: string }>; completed_executors: Array<{ id: string; directory: string }> }>;
-  completed_frameworks: Array<{ id: string; completed_executors: Array<{ id: string; directory: string }> }>;
-}
-
-async function executorDirectory(frameworkId: string, executorId: string): Promise<string> {
-  return waitUntil('the executor sandbox', async () => {
-    const state = await getJson<AgentState>(`${cluster.agents[0].url}/state`);
-    const all = [...state.frameworks, ...state.completed_frameworks].filter((f) => f.id === frameworkId)
-      .flatMap((f) => [...('executors' in f ? (f.executors as Array<{ id: string; directory: string }>) : []), ...f.completed_executors]);
-    return all.find((e) => e.id === executorId)?.directory;
-  });
-}
+const executorDirectory = (frameworkId: string, executorId: string) => cluster.executorDirectory(0, frameworkId, executorId);
 
 test('LAUNCH_GROUP runs a task group in the default executor, each task in its own sandbox', async () => {
   const s = new TestScheduler(cluster.masterAddress);

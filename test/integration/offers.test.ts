@@ -1,0 +1,71 @@
+// Offer lifecycle and framework updates on a master with short timers: offer_timeout rescinds,
+// heartbeats flow, UPDATE_FRAMEWORK changes what the master knows, tasks see Mesos' environment.
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { getJson } from '../../runtime/common/http';
+import { commandTask, TestCluster, TestScheduler, waitUntil } from '../helpers/cluster';
+
+let cluster: TestCluster;
+before(async () => { cluster = await TestCluster.start({ agents: 1, masterFlags: ['--offer_timeout=300ms', '--heartbeat_interval=200ms'] }); });
+after(async () => { await cluster?.stop(); });
+
+test('an offer left unanswered past --offer_timeout is rescinded and its resources offered again', async () => {
+  const s = new TestScheduler(cluster.masterAddress);
+  await s.subscribe();
+  try {
+    const [offer] = await s.offers();
+    const rescind = await s.next('RESCIND', (e) => e.rescind.offer_id.value === offer.id.value, 5000);
+    assert.ok(rescind);
+    const mark = s.events.indexOf(rescind);
+    const again = await s.offers(mark, 5000);
+    assert.notEqual(again[0].id.value, offer.id.value);
+    // Accepting the rescinded offer now loses the task with REASON_INVALID_OFFERS.
+    await s.launch(offer, [commandTask(offer, 'late', 'true')]);
+    assert.equal((await s.status('late', 'TASK_LOST')).reason, 'REASON_INVALID_OFFERS');
+  } finally {
+    await s.teardown();
+  }
+});
+
+test('HEARTBEAT events arrive every heartbeat_interval_seconds, announced in SUBSCRIBED', async () => {
+  const s = new TestScheduler(cluster.masterAddress);
+  const subscribed = await s.subscribe();
+  try {
+    assert.equal(subscribed.heartbeat_interval_seconds, 0.2);
+    const first = await s.next('HEARTBEAT', () => true, 2000);
+    await s.next('HEARTBEAT', () => true, 2000, s.events.indexOf(first) + 1);
+  } finally {
+    await s.teardown();
+  }
+});
+
+test('UPDATE_FRAMEWORK changes name and failover_timeout but not the user', async () => {
+  const s = new TestScheduler(cluster.masterAddress, { name: 'before', failover_timeout: 10 });
+  await s.subscribe();
+  try {
+    await s.updateFramework({ user: s['options'].framework.user, name: 'after', failover_timeout: 20 });
+    const fw = await waitUntil('the new name', async () => (await cluster.state()).frameworks.find((f) => f.id === s.frameworkId && f.name === 'after'));
+    assert.equal((fw as unknown as { failover_timeout: number }).failover_timeout, 20);
+    await assert.rejects(s.updateFramework({ user: 'someone-else', name: 'after' }), /framework_info\.user/);
+  } finally {
+    await s.teardown();
+  }
+});
+
+test('tasks run in their sandbox with the MESOS_* environment and their CommandInfo environment', async () => {
+  const s = new TestScheduler(cluster.masterAddress);
+  await s.subscribe();
+  try {
+    const [offer] = await s.offers();
+    const task = commandTask(offer, 'env-task', 'echo "$MESOS_TASK_ID|$MESOS_FRAMEWORK_ID|$MESOS_EXECUTOR_ID|$GREETING|$(pwd)|$MESOS_SANDBOX"');
+    task.command!.environment = { variables: [{ name: 'GREETING', value: 'hi' }] };
+    await s.launch(offer, [task]);
+    await s.status('env-task', 'TASK_FINISHED');
+    const directory = await cluster.executorDirectory(0, s.frameworkId!, 'env-task');
+    const out = await getJson<{ data: string }>(`${cluster.agents[0].url}/files/read?path=${encodeURIComponent(path.join(directory, 'stdout'))}`);
+    assert.equal(out.data.trim(), `env-task|${s.frameworkId}|env-task|hi|${directory}|${directory}`);
+  } finally {
+    await s.teardown();
+  }
+});
