@@ -14,6 +14,7 @@ import type {
   TaskInfo, TaskState, TaskStatus, TaskStatusReason,
 } from '../common/protocol/v1';
 import { isTerminalState } from '../common/protocol/v1';
+import { canonicalUUID } from '../common/validate';
 import { Checkpointer, type RecoveredState, type UpdateRecord } from './checkpoint';
 import { launchCustomExecutor, launchExecutorHost, type AgentIdentity } from './containerizer/containerizer';
 import { metaRunDir, metaTaskDir, sandboxDirectory, type ExecutorRun } from './sandbox';
@@ -355,11 +356,11 @@ export class Agent {
   executorUpdate(executor: ExecutorRecord, status: TaskStatus): void {
     const task = executor.tasks.get(status.task_id.value);
     const stamped: TaskStatus = {
-      ...status, source: 'SOURCE_EXECUTOR', agent_id: { value: this.agentId! }, executor_id: executor.info.executor_id, timestamp: status.timestamp ?? now(),
+      ...status, uuid: canonicalUUID(status.uuid!), source: 'SOURCE_EXECUTOR', agent_id: { value: this.agentId! }, executor_id: executor.info.executor_id, timestamp: status.timestamp ?? now(),
     };
     if (task) this.applyStatus(task, stamped);
     this.statusUpdates.update(
-      { framework_id: { value: executor.frameworkId }, executor_id: executor.info.executor_id, agent_id: { value: this.agentId! }, status: stamped, timestamp: stamped.timestamp!, uuid: status.uuid! },
+      { framework_id: { value: executor.frameworkId }, executor_id: executor.info.executor_id, agent_id: { value: this.agentId! }, status: stamped, timestamp: stamped.timestamp!, uuid: stamped.uuid! },
       (record) => this.checkpoint.update(executor.run, status.task_id.value, record),
     );
   }

@@ -28,7 +28,7 @@ function convert(name: string, spec: FlagSpec, raw: string): string | number | b
       throw new FlagError(`Flag '--${name}' expects true or false, got '${raw}'`);
     case 'int': {
       const n = Number(raw);
-      if (!Number.isInteger(n)) throw new FlagError(`Flag '--${name}' expects an integer, got '${raw}'`);
+      if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(n)) throw new FlagError(`Flag '--${name}' expects an integer, got '${raw}'`);
       return n;
     }
     case 'duration':

@@ -63,8 +63,19 @@ export function oneOf<T extends string>(value: unknown, allowed: readonly T[], p
   return value as T;
 }
 
+/** Bytes fields: base64, padding optional (as stout's decoder accepts). */
 export function base64(value: unknown, path: string): string {
   const s = string(value, path);
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 !== 0) throw new ValidationError(`'${path}' must be base64-encoded bytes`);
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(s) || s.length % 4 === 1) throw new ValidationError(`'${path}' must be base64-encoded bytes`);
   return s;
 }
+
+/** A status update uuid: base64 of exactly 16 bytes (Mesos checks UUID::fromBytes). */
+export function uuid(value: unknown, path: string): string {
+  const bytes = Buffer.from(base64(value, path), 'base64');
+  if (bytes.length !== 16) throw new ValidationError(`'${path}' must be the 16 bytes of a UUID, base64-encoded; got ${bytes.length} bytes`);
+  return bytes.toString('base64');
+}
+
+/** The one spelling of a uuid we compare: padded base64 of its bytes. */
+export const canonicalUUID = (value: string): string => Buffer.from(value, 'base64').toString('base64');

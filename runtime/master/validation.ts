@@ -3,16 +3,20 @@
 import { validateResources } from '../common/resources';
 import type { ExecutorInfo, TaskInfo } from '../common/protocol/v1';
 
-const ID_PATTERN = /^[^/\s\u0000]+$/;
+// Mesos' validateID: ids become path components, so no separators, no control characters, at most NAME_MAX.
+const ID_FORBIDDEN = /[/\\\u0000-\u001f\u007f]/;
+const NAME_MAX = 255;
 
 function validId(value: unknown): value is { value: string } {
   const v = (value as { value?: unknown } | undefined)?.value;
-  return typeof v === 'string' && v.length > 0 && v !== '.' && v !== '..' && ID_PATTERN.test(v);
+  return typeof v === 'string' && v.length > 0 && v.length <= NAME_MAX && v !== '.' && v !== '..' && !ID_FORBIDDEN.test(v);
 }
+
+const ID_RULE = "a non-empty string of at most 255 characters without '/', '\\' or control characters";
 
 export function validateTaskInfo(task: TaskInfo, inGroup: boolean): string | undefined {
   if (typeof task !== 'object' || task === null) return 'TaskInfo must be an object';
-  if (!validId(task.task_id)) return "'task_id.value' must be a non-empty string without '/' or whitespace";
+  if (!validId(task.task_id)) return `'task_id.value' must be ${ID_RULE}`;
   if (typeof task.name !== 'string') return `Task ${task.task_id.value}: 'name' must be a string`;
   if (!validId(task.agent_id)) return `Task ${task.task_id.value}: 'agent_id.value' is required`;
   try {
@@ -35,7 +39,7 @@ export function validateTaskInfo(task: TaskInfo, inGroup: boolean): string | und
 
 export function validateExecutorInfo(executor: ExecutorInfo, frameworkId: string, forTaskGroup: boolean): string | undefined {
   if (typeof executor !== 'object' || executor === null) return 'ExecutorInfo must be an object';
-  if (!validId(executor.executor_id)) return "'executor.executor_id.value' must be a non-empty string without '/' or whitespace";
+  if (!validId(executor.executor_id)) return `'executor.executor_id.value' must be ${ID_RULE}`;
   if (executor.framework_id && executor.framework_id.value !== frameworkId) return `ExecutorInfo has an invalid FrameworkID ${executor.framework_id.value}`;
   try {
     validateResources(executor.resources ?? [], 'executor.resources');

@@ -12,7 +12,7 @@ function validateStatus(value: unknown, path: string): TaskStatus {
   v.id(status.task_id, `${path}.task_id`);
   const state = v.oneOf(status.state, TASK_STATES, `${path}.state`);
   if (state === 'TASK_STAGING') throw new v.ValidationError(`'${path}.state' cannot be TASK_STAGING: that state belongs to the agent`);
-  v.base64(status.uuid, `${path}.uuid`);
+  v.uuid(status.uuid, `${path}.uuid`);
   v.optionalString(status.message, `${path}.message`);
   v.optionalNumber(status.timestamp, `${path}.timestamp`);
   v.boolean(status.healthy, `${path}.healthy`);

@@ -12,6 +12,7 @@ const MAX_REFUSE_SECONDS = 365 * 24 * 3600;
 const MIN_CPUS = 0.01;
 const MIN_MEM = 32;
 
+/** `allocated` keeps each framework's resources with their allocation_info.role, so they go back to the right role. */
 interface AgentState { total: Resource[]; allocated: Map<string, Resource[]>; active: boolean }
 interface FrameworkState extends AllocatorFramework { suppressed: Set<string> }
 interface Filter { resources: Resource[]; expires: number }
@@ -63,6 +64,7 @@ export class HierarchicalAllocator implements Allocator {
   updateFramework(id: string, framework: AllocatorFramework): void {
     const fw = this.frameworks.get(id);
     if (!fw) return;
+    for (const role of fw.roles) if (!framework.roles.includes(role)) this.untrackRole(role, id);
     for (const role of framework.roles) this.trackRole(role, id);
     fw.roles = framework.roles;
     fw.active = framework.active;
@@ -74,13 +76,7 @@ export class HierarchicalAllocator implements Allocator {
       const held = agent.allocated.get(id);
       if (held) this.unallocateOn(agent, id, held);
     }
-    for (const [role, sorter] of this.frameworkSorters) {
-      sorter.remove(id);
-      if (sorter.sort().length === 0) {
-        this.frameworkSorters.delete(role);
-        this.roleSorter.remove(role);
-      }
-    }
+    for (const role of [...this.frameworkSorters.keys()]) this.untrackRole(role, id);
     this.frameworks.delete(id);
     for (const key of [...this.filters.keys()]) if (key.startsWith(`${id}\u0000`)) this.filters.delete(key);
   }
@@ -121,7 +117,7 @@ export class HierarchicalAllocator implements Allocator {
 
   recoverResources(frameworkId: string, agentId: string, resources: Resource[], refuseSeconds = 0): void {
     const agent = this.agents.get(agentId);
-    if (agent && agent.allocated.has(frameworkId)) this.unallocateOn(agent, frameworkId, res.unallocate(resources));
+    if (agent && agent.allocated.has(frameworkId)) this.unallocateOn(agent, frameworkId, resources);
     if (refuseSeconds > 0 && this.frameworks.has(frameworkId)) {
       const seconds = Math.min(refuseSeconds, MAX_REFUSE_SECONDS);
       const expires = this.now() + Math.max(seconds * 1000, this.options.allocationIntervalMs ?? 0);
@@ -199,25 +195,49 @@ export class HierarchicalAllocator implements Allocator {
     this.updateTotals();
   }
 
+  private untrackRole(role: string, frameworkId: string): void {
+    const sorter = this.frameworkSorters.get(role);
+    if (!sorter?.has(frameworkId)) return;
+    sorter.remove(frameworkId);
+    if (sorter.sort().length === 0) {
+      this.frameworkSorters.delete(role);
+      this.roleSorter.remove(role);
+    }
+  }
+
+  /** Resources without an allocation role are charged to the framework's first role. */
+  private withRole(frameworkId: string, resources: Resource[]): Resource[] {
+    const fallback = this.frameworks.get(frameworkId)?.roles[0] ?? '*';
+    return resources.map((r) => (r.allocation_info?.role ? r : { ...r, allocation_info: { role: fallback } }));
+  }
+
+  private byRole(resources: Resource[]): Map<string, Resource[]> {
+    const groups = new Map<string, Resource[]>();
+    for (const r of resources) groups.set(r.allocation_info!.role!, [...(groups.get(r.allocation_info!.role!) ?? []), r]);
+    return groups;
+  }
+
   private allocateOn(agentId: string, frameworkId: string, resources: Resource[]): void {
     const agent = this.agents.get(agentId);
     if (!agent) return;
-    const plain = res.unallocate(resources);
-    agent.allocated.set(frameworkId, res.add(agent.allocated.get(frameworkId) ?? [], plain));
-    const role = resources[0]?.allocation_info?.role ?? this.frameworks.get(frameworkId)?.roles[0] ?? '*';
-    this.roleSorter.allocated(role, plain);
-    this.frameworkSorters.get(role)?.allocated(frameworkId, plain);
+    const allocated = this.withRole(frameworkId, resources);
+    agent.allocated.set(frameworkId, res.add(agent.allocated.get(frameworkId) ?? [], allocated));
+    for (const [role, group] of this.byRole(allocated)) {
+      const plain = res.unallocate(group);
+      this.roleSorter.allocated(role, plain);
+      this.frameworkSorters.get(role)?.allocated(frameworkId, plain);
+    }
   }
 
   private unallocateOn(agent: AgentState, frameworkId: string, resources: Resource[]): void {
-    const remaining = res.subtract(agent.allocated.get(frameworkId) ?? [], resources);
+    const released = this.withRole(frameworkId, resources);
+    const remaining = res.subtract(agent.allocated.get(frameworkId) ?? [], released);
     if (remaining.length) agent.allocated.set(frameworkId, remaining);
     else agent.allocated.delete(frameworkId);
-    for (const [role, sorter] of this.frameworkSorters) {
-      if (!sorter.has(frameworkId)) continue;
-      sorter.unallocated(frameworkId, resources);
-      this.roleSorter.unallocated(role, resources);
-      break;
+    for (const [role, group] of this.byRole(released)) {
+      const plain = res.unallocate(group);
+      this.roleSorter.unallocated(role, plain);
+      this.frameworkSorters.get(role)?.unallocated(frameworkId, plain);
     }
   }
 

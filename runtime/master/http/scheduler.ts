@@ -104,7 +104,7 @@ export function parseSchedulerCall(body: Record<string, unknown>): SchedulerCall
       const a = sub('acknowledge');
       v.id(a.agent_id, 'acknowledge.agent_id');
       v.id(a.task_id, 'acknowledge.task_id');
-      v.base64(a.uuid, 'acknowledge.uuid');
+      v.uuid(a.uuid, 'acknowledge.uuid');
       break;
     }
     case 'RECONCILE': {
@@ -212,7 +212,7 @@ function dispatch(master: Master, fw: FrameworkRecord, call: SchedulerCall): str
       master.shutdownExecutor(fw, call.shutdown!.executor_id.value, call.shutdown!.agent_id.value);
       return undefined;
     case 'ACKNOWLEDGE':
-      master.acknowledge(fw, call.acknowledge!.agent_id.value, call.acknowledge!.task_id.value, call.acknowledge!.uuid);
+      master.acknowledge(fw, call.acknowledge!.agent_id.value, call.acknowledge!.task_id.value, v.canonicalUUID(call.acknowledge!.uuid));
       return undefined;
     case 'RECONCILE':
       master.reconcile(fw, call.reconcile?.tasks ?? []);
