@@ -2,6 +2,7 @@
 // updates reliably (checkpointed, retried until acknowledged) and recovers its state after a restart.
 import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { EventStream, openStream, SerialPoster, type OpenStream } from '../common/http';
 import { newStatusUUID, newUUID } from '../common/ids';
@@ -15,6 +16,7 @@ import type {
 } from '../common/protocol/v1';
 import { isTerminalState } from '../common/protocol/v1';
 import { canonicalUUID } from '../common/validate';
+import { formatDuration } from '../common/duration';
 import { Checkpointer, type RecoveredState, type UpdateRecord } from './checkpoint';
 import { launchCustomExecutor, launchExecutorHost, type AgentIdentity } from './containerizer/containerizer';
 import { metaRunDir, metaTaskDir, sandboxDirectory, type ExecutorRun } from './sandbox';
@@ -32,6 +34,7 @@ export interface AgentOptions {
   executorShutdownGraceMs: number;
   executorShutdownGraceText: string;
   executorReregistrationTimeoutMs: number;
+  executorRegistrationTimeoutMs: number;
   flags: Record<string, string>;
 }
 
@@ -52,6 +55,15 @@ export interface ExecutorRecord {
   pid?: number;
   shuttingDown: boolean;
   timer?: NodeJS.Timeout;
+}
+
+/** What becomes of tasks an executor leaves unfinished (the default: Mesos' "Executor terminated"). */
+interface Leftover { state: TaskState; reason: TaskStatusReason; message: string }
+const EXECUTOR_TERMINATED: Leftover = { state: 'TASK_FAILED', reason: 'REASON_EXECUTOR_TERMINATED', message: 'Executor terminated' };
+
+/** A waitpid()-style status, as FAILURE events carry it: exit code << 8, or the signal number. */
+export function waitStatus(code: number | null, signal: NodeJS.Signals | null): number {
+  return signal ? (os.constants.signals[signal] ?? 9) : (code ?? 1) << 8;
 }
 
 export interface FrameworkRecord {
@@ -224,7 +236,15 @@ export class Agent {
       executor.process = child;
       executor.pid = child.pid;
       this.checkpoint.executorPid(run, { container_id: run.containerId, directory, launcher: 'process', pid: child.pid });
-      child.on('exit', (code, signal) => this.executorTerminated(executor, code ?? (signal ? 128 : 1), `Executor exited ${signal ? `with signal ${signal}` : `with status ${code}`}`));
+      child.on('exit', (code, signal) => this.executorTerminated(executor, waitStatus(code, signal)));
+      // A framework's executor that never subscribes fails its tasks (--executor_registration_timeout).
+      executor.timer = setTimeout(() => {
+        if (executor.subscription) return;
+        const seconds = formatDuration(this.options.executorRegistrationTimeoutMs);
+        killGroup(child.pid!, 'SIGKILL');
+        this.executorTerminated(executor, waitStatus(null, 'SIGKILL'), { state: 'TASK_FAILED', reason: 'REASON_EXECUTOR_REGISTRATION_TIMEOUT', message: `Executor did not register within ${seconds}` });
+      }, this.options.executorRegistrationTimeoutMs);
+      executor.timer.unref();
       this.log.info(`Launched executor ${info.executor_id.value} of framework ${run.frameworkId} as pid ${child.pid} in ${directory}`);
     } else {
       const checkpointDirectory = metaRunDir(this.options.workDir, run);
@@ -319,7 +339,7 @@ export class Agent {
     this.hosts.delete(frameworkId);
     const fw = this.frameworks.get(frameworkId);
     for (const executor of [...(fw?.executors.values() ?? [])]) {
-      if (executor.kind !== 'custom') this.executorTerminated(executor, code ?? 1, 'Executor host terminated');
+      if (executor.kind !== 'custom') this.executorTerminated(executor, waitStatus(code, signal));
     }
   }
 
@@ -357,12 +377,23 @@ export class Agent {
     const task = executor.tasks.get(status.task_id.value);
     const stamped: TaskStatus = {
       ...status, uuid: canonicalUUID(status.uuid!), source: 'SOURCE_EXECUTOR', agent_id: { value: this.agentId! }, executor_id: executor.info.executor_id, timestamp: status.timestamp ?? now(),
+      // As Mesos' agent does: the container and the address the task is reachable at.
+      container_status: {
+        ...status.container_status, container_id: { value: executor.run.containerId },
+        ...(this.executorPid(executor) ? { executor_pid: this.executorPid(executor) } : {}),
+        network_infos: [{ ip_addresses: [{ protocol: 'IPv4', ip_address: this.options.ip }] }],
+      },
     };
     if (task) this.applyStatus(task, stamped);
     this.statusUpdates.update(
       { framework_id: { value: executor.frameworkId }, executor_id: executor.info.executor_id, agent_id: { value: this.agentId! }, status: stamped, timestamp: stamped.timestamp!, uuid: stamped.uuid! },
       (record) => this.checkpoint.update(executor.run, status.task_id.value, record),
     );
+  }
+
+  /** The process running an executor: its own for a framework's executor, the host's for built-in ones. */
+  private executorPid(executor: ExecutorRecord): number | undefined {
+    return executor.kind === 'custom' ? executor.pid : this.hosts.get(executor.frameworkId)?.pid;
   }
 
   executorMessage(executor: ExecutorRecord, data: string): void {
@@ -414,12 +445,22 @@ export class Agent {
     const found = this.findTask(frameworkId, taskId);
     if (!found) { this.log.warn(`Cannot kill unknown task ${taskId} of framework ${frameworkId}`); return; }
     const { executor, task } = found;
-    const queuedIndex = executor.queued.findIndex((e) => e.type === 'LAUNCH' && e.launch.task.task_id.value === taskId);
+    const queuedIndex = executor.queued.findIndex((e) =>
+      (e.type === 'LAUNCH' && e.launch.task.task_id.value === taskId) ||
+      (e.type === 'LAUNCH_GROUP' && e.launch_group.task_group.tasks.some((t) => t.task_id.value === taskId)));
     if (queuedIndex >= 0) {
-      // Killed before its executor subscribed: it never starts.
-      executor.queued.splice(queuedIndex, 1);
-      this.agentUpdate(executor, task, 'TASK_KILLED', 'REASON_TASK_KILLED_DURING_LAUNCH', 'Task killed before delivery to the executor');
-      if (executor.kind === 'command') this.shutdownExecutor(executor);
+      // Killed before its executor subscribed: it never starts (nor does the rest of its group).
+      const [event] = executor.queued.splice(queuedIndex, 1);
+      if (event.type === 'LAUNCH_GROUP') {
+        for (const t of event.launch_group.task_group.tasks) {
+          const groupTask = executor.tasks.get(t.task_id.value);
+          const message = t.task_id.value === taskId ? 'Killed before delivery to the executor' : 'A task within the task group was killed before delivery to the executor';
+          if (groupTask) this.agentUpdate(executor, groupTask, 'TASK_KILLED', 'REASON_TASK_KILLED_DURING_LAUNCH', message);
+        }
+      } else {
+        this.agentUpdate(executor, task, 'TASK_KILLED', 'REASON_TASK_KILLED_DURING_LAUNCH', 'Killed before delivery to the executor');
+      }
+      if (executor.kind !== 'custom' && executor.queued.length === 0) this.shutdownExecutor(executor);
       return;
     }
     this.sendToExecutor(executor, { type: 'KILL', kill: { task_id: task.task_id, ...(killPolicy ? { kill_policy: killPolicy } : {}) } });
@@ -434,7 +475,7 @@ export class Agent {
     executor.timer = setTimeout(() => {
       if (executor.pid) killGroup(executor.pid, 'SIGKILL');
       if (executor.kind !== 'custom') this.sendToHost(executor.frameworkId, { type: 'SHUTDOWN_EXECUTOR', shutdown_executor: { executor_id: executor.info.executor_id } });
-      setTimeout(() => this.executorTerminated(executor, 137, 'Executor did not shut down in time'), 1000).unref();
+      setTimeout(() => this.executorTerminated(executor, waitStatus(null, 'SIGKILL')), 1000).unref();
     }, this.options.executorShutdownGraceMs + DEFAULT_KILL_GRACE_MS);
     executor.timer.unref();
   }
@@ -448,26 +489,27 @@ export class Agent {
     if (fw.executors.size === 0) this.removeFramework(frameworkId);
   }
 
-  /** The executor is gone: tasks it left unfinished fail, the master hears EXITED_EXECUTOR. */
-  executorTerminated(executor: ExecutorRecord, status: number, message: string): void {
+  /**
+   * The executor is gone (status as waitpid reports it). Tasks it left unfinished get `leftover`, unless
+   * their wrapper recorded an exit status; the master hears EXITED_EXECUTOR (not for command executors).
+   */
+  executorTerminated(executor: ExecutorRecord, status: number, leftover: Leftover = EXECUTOR_TERMINATED): void {
     const fw = this.frameworks.get(executor.frameworkId);
     if (!fw || fw.executors.get(executor.info.executor_id.value) !== executor) return;
     clearTimeout(executor.timer);
     fw.executors.delete(executor.info.executor_id.value);
     executor.subscription?.close();
-    const killed = executor.shuttingDown;
     for (const task of executor.tasks.values()) {
       if (isTerminalState(task.state)) continue;
-      // A task's wrapper records its exit status, so the outcome survives its executor.
       const code = readExitStatus(path.join(metaTaskDir(this.options.workDir, executor.run, task.task_id.value), 'exit_status'));
       if (code === 0) this.agentUpdate(executor, task, 'TASK_FINISHED', 'REASON_EXECUTOR_TERMINATED', 'Command exited with status 0');
       else if (code !== undefined) this.agentUpdate(executor, task, 'TASK_FAILED', 'REASON_EXECUTOR_TERMINATED', `Command exited with status ${code}`);
-      else this.agentUpdate(executor, task, killed ? 'TASK_KILLED' : 'TASK_FAILED', 'REASON_EXECUTOR_TERMINATED', message);
+      else this.agentUpdate(executor, task, leftover.state, leftover.reason, leftover.message);
     }
     this.checkpoint.executorCompleted(executor.run);
     fw.completedExecutors.push(executor);
     if (fw.completedExecutors.length > 100) fw.completedExecutors.shift();
-    if (this.agentId) {
+    if (this.agentId && executor.kind !== 'command') {
       this.callMaster({ type: 'EXITED_EXECUTOR', agent_id: { value: this.agentId }, exited_executor: { framework_id: { value: executor.frameworkId }, executor_id: executor.info.executor_id, status } });
     }
     this.maybeRemoveFramework(executor.frameworkId);
@@ -534,12 +576,17 @@ export class Agent {
         fw.executors.set(re.info.executor_id.value, executor);
         if (this.options.recover === 'cleanup') {
           if (executor.pid) killGroup(executor.pid, 'SIGKILL');
-          setImmediate(() => this.executorTerminated(executor, 137, 'Executor killed by agent recovery (--recover=cleanup)'));
+          setImmediate(() => this.executorTerminated(executor, waitStatus(null, 'SIGKILL')));
           continue;
         }
         // Executors get --executor_reregistration_timeout to re-subscribe; silent ones are gone.
+        const partitionAware = (rf.info.capabilities ?? []).some((c) => c.type === 'PARTITION_AWARE');
         executor.timer = setTimeout(() => {
-          if (!executor.subscription) this.executorTerminated(executor, 1, 'Executor did not re-register after the agent restarted');
+          if (executor.subscription) return;
+          this.executorTerminated(executor, waitStatus(null, 'SIGKILL'), {
+            state: partitionAware ? 'TASK_GONE' : 'TASK_LOST', reason: 'REASON_EXECUTOR_REREGISTRATION_TIMEOUT',
+            message: `Executor did not reregister within ${formatDuration(this.options.executorReregistrationTimeoutMs)}`,
+          });
         }, this.options.executorReregistrationTimeoutMs);
       }
       if (fw.executors.size > 0) this.recoverHost(frameworkId);

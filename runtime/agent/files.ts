@@ -13,8 +13,30 @@ function modeString(stat: fs.Stats): string {
   return kind + [...bits].map((c, i) => (stat.mode & (1 << (8 - i)) ? c : '-')).join('');
 }
 
+/** uid/gid -> name from /etc/passwd and /etc/group (Mesos reports names), read once. */
+let names: { users: Map<number, string>; groups: Map<number, string> } | undefined;
+function nameOf(kind: 'users' | 'groups', id: number): string {
+  if (!names) {
+    const table = (file: string) => {
+      try {
+        return new Map(fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => {
+          const [name, , idText] = line.split(':');
+          return [Number(idText), name] as const;
+        }));
+      } catch {
+        return new Map<number, string>();
+      }
+    };
+    names = { users: table('/etc/passwd'), groups: table('/etc/group') };
+  }
+  return names[kind].get(id) ?? String(id);
+}
+
 function fileInfo(file: string, stat: fs.Stats) {
-  return { path: file, nlink: stat.nlink, size: stat.size, mtime: Math.floor(stat.mtimeMs / 1000), mode: modeString(stat), uid: String(stat.uid), gid: String(stat.gid) };
+  return {
+    path: file, nlink: stat.nlink, size: stat.size, mtime: Math.floor(stat.mtimeMs / 1000), mode: modeString(stat),
+    uid: nameOf('users', stat.uid), gid: nameOf('groups', stat.gid),
+  };
 }
 
 function intParam(url: URL, name: string, fallback: number): number {
@@ -43,10 +65,13 @@ export function mountFiles(router: Router, sandboxRoot: () => string): void {
 
   router.on('GET', '/files/browse', (_req, res, url) => {
     const { file, stat } = resolve(url);
-    if (!stat.isDirectory()) throw new HttpError(400, `'${url.searchParams.get('path')}' is not a directory`);
-    const entries = fs.readdirSync(file).sort().map((name) => {
-      const full = path.join(url.searchParams.get('path')!, name);
-      return fileInfo(full, fs.lstatSync(path.join(file, name)));
+    if (!stat.isDirectory()) return sendJson(res, 200, []);
+    const entries = fs.readdirSync(file).sort().flatMap((name) => {
+      try {
+        return [fileInfo(path.join(url.searchParams.get('path')!, name), fs.statSync(path.join(file, name)))];
+      } catch {
+        return []; // a dangling link
+      }
     });
     sendJson(res, 200, entries);
   });
@@ -54,13 +79,14 @@ export function mountFiles(router: Router, sandboxRoot: () => string): void {
   router.on('GET', '/files/read', (_req, res, url) => {
     const { file, stat } = resolve(url);
     if (stat.isDirectory()) throw new HttpError(400, `Cannot read a directory: '${url.searchParams.get('path')}'`);
-    const offset = intParam(url, 'offset', 0);
-    const length = intParam(url, 'length', MAX_READ_BYTES);
+    // As Mesos: no offset means -1, which answers the file's size (clients tail from there).
+    const offset = intParam(url, 'offset', -1);
+    const length = intParam(url, 'length', -1);
     if (offset === -1) return sendJson(res, 200, { data: '', offset: stat.size });
     if (offset < 0) throw new HttpError(400, `Negative offset provided: ${offset}`);
     if (length < -1) throw new HttpError(400, `Negative length provided: ${length}`);
     const wanted = Math.min(length === -1 ? MAX_READ_BYTES : length, MAX_READ_BYTES);
-    if (offset >= stat.size) return sendJson(res, 200, { data: '', offset: stat.size });
+    if (offset >= stat.size) return sendJson(res, 200, { data: '', offset });
     const buffer = Buffer.alloc(Math.min(wanted, stat.size - offset));
     const fd = fs.openSync(file, 'r');
     try {

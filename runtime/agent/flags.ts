@@ -10,6 +10,7 @@ export const AGENT_FLAGS = {
   attributes: { type: 'string', help: "Attributes of the machine, e.g. 'rack:r1;zone:a'" },
   recover: { type: 'string', default: 'reconnect', help: 'reconnect: reattach to executors after a restart; cleanup: kill them' },
   executor_shutdown_grace_period: { type: 'duration', default: '5secs', help: 'Time an executor gets to shut down before it is killed' },
+  executor_registration_timeout: { type: 'duration', default: '1mins', help: "Time a framework's executor gets to subscribe before its tasks fail" },
   executor_reregistration_timeout: { type: 'duration', default: '2secs', help: 'Time for executors to re-subscribe after an agent restart' },
   quiet: { type: 'bool', help: 'Log warnings and errors only' },
 } satisfies FlagSpecs;

@@ -76,10 +76,15 @@ export function readBody(req: http.IncomingMessage, limit = MAX_BODY_BYTES): Pro
 
 /** Reads a JSON object body; 415 for other media types, 400 naming the parse problem. */
 export async function readJson(req: http.IncomingMessage): Promise<Record<string, unknown>> {
-  const type = String(req.headers['content-type'] ?? 'application/json').split(';')[0].trim();
+  if (req.headers['content-type'] === undefined) {
+    req.resume();
+    throw new HttpError(400, "Expecting 'Content-Type' to be present");
+  }
+  const type = req.headers['content-type'].split(';')[0].trim();
   if (type !== 'application/json') {
     req.resume();
-    throw new HttpError(415, `Expecting 'Content-Type' of application/json, got '${type}'`);
+    // Mesos also speaks application/x-protobuf; Mesolite speaks JSON only.
+    throw new HttpError(415, `Expecting 'Content-Type' of application/json, got '${type}' (Mesolite does not speak application/x-protobuf)`);
   }
   const body = await readBody(req);
   let parsed: unknown;
@@ -105,16 +110,14 @@ export function sendEmpty(res: http.ServerResponse, status: number): void {
   res.end();
 }
 
-/** A server-side RecordIO stream of JSON events over a chunked 200 response. */
+/** A server-side RecordIO stream of JSON events over a chunked 200 response (Content-Type as Mesos sends it). */
 export class EventStream {
   private closed = false;
   private readonly closeHandlers: Array<() => void> = [];
 
   constructor(private readonly res: http.ServerResponse, req: http.IncomingMessage, headers: Record<string, string> = {}) {
-    const recordio = String(req.headers.accept ?? '').includes('application/recordio');
     res.writeHead(200, {
-      'Content-Type': recordio ? 'application/recordio' : 'application/json',
-      ...(recordio ? { 'Message-Content-Type': 'application/json' } : {}),
+      'Content-Type': 'application/json',
       'Cache-Control': 'no-cache',
       ...headers,
     });
@@ -135,6 +138,13 @@ export class EventStream {
 
   onClose(handler: () => void): void {
     this.closeHandlers.push(handler);
+  }
+
+  /** Sends HEARTBEAT events every intervalMs until the stream closes (as Mesos does per connection). */
+  heartbeat(intervalMs: number): void {
+    const timer = setInterval(() => this.send({ type: 'HEARTBEAT' }), intervalMs);
+    timer.unref();
+    this.onClose(() => clearInterval(timer));
   }
 
   close(): void {

@@ -73,7 +73,7 @@ export function base64(value: unknown, path: string): string {
 /** A status update uuid: base64 of exactly 16 bytes (Mesos checks UUID::fromBytes). */
 export function uuid(value: unknown, path: string): string {
   const bytes = Buffer.from(base64(value, path), 'base64');
-  if (bytes.length !== 16) throw new ValidationError(`'${path}' must be the 16 bytes of a UUID, base64-encoded; got ${bytes.length} bytes`);
+  if (bytes.length !== 16) throw new ValidationError(`'${path}': Not a valid UUID (expected 16 bytes, base64-encoded; got ${bytes.length} bytes)`);
   return bytes.toString('base64');
 }
 

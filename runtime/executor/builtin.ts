@@ -98,7 +98,7 @@ export abstract class BuiltinExecutor {
   private finish(taskId: string, state: TaskState, message: string): void {
     if (this.terminal.has(taskId)) return;
     this.terminal.set(taskId, state);
-    this.driver.update({ task_id: { value: taskId }, state, message, ...(state === 'TASK_FAILED' ? { reason: 'REASON_COMMAND_EXECUTOR_FAILED' as const } : {}) });
+    this.driver.update({ task_id: { value: taskId }, state, message });
     this.afterTaskExit(taskId, state);
     this.maybeTerminate();
   }

@@ -23,6 +23,7 @@ export async function startMaster(argv: string[]): Promise<{ master: Master; lis
   const master = new Master({
     ip, port: listening.port, hostname: flags.hostname ?? defaultHostname(ip), allocationIntervalMs,
     offerTimeoutMs: flags.offer_timeout, agentPingTimeoutMs: flags.agent_ping_timeout!, maxAgentPingTimeouts: flags.max_agent_ping_timeouts!,
+    agentReregisterTimeoutMs: flags.agent_reregister_timeout!,
     heartbeatIntervalMs: flags.heartbeat_interval!, maxCompletedFrameworks: flags.max_completed_frameworks!,
     maxCompletedTasksPerFramework: flags.max_completed_tasks_per_framework!, flags: { ...raw, port: String(listening.port) },
   }, allocator, registry, log);

@@ -14,7 +14,7 @@ import type {
 import { isTerminalState } from '../common/protocol/v1';
 import type { AllocationCycle, AllocationTrigger, Allocator } from './allocator/allocator';
 import type { Registry } from './registry';
-import { validateExecutorInfo, validateTaskInfo } from './validation';
+import { validateExecutorInfo, validateFrameworkInfo, validateTaskInfo } from './validation';
 import { MASTER_VERSION } from './version';
 
 export interface MasterOptions {
@@ -25,6 +25,7 @@ export interface MasterOptions {
   offerTimeoutMs?: number;
   agentPingTimeoutMs: number;
   maxAgentPingTimeouts: number;
+  agentReregisterTimeoutMs: number;
   heartbeatIntervalMs: number;
   maxCompletedFrameworks: number;
   maxCompletedTasksPerFramework: number;
@@ -118,13 +119,19 @@ export class Master {
 
   start(): void {
     this.timers.push(setInterval(() => this.runAllocation('interval'), this.options.allocationIntervalMs));
-    this.timers.push(setInterval(() => this.heartbeat(), this.options.heartbeatIntervalMs));
+    // Agents admitted by an earlier master run that do not come back in time are unreachable.
+    this.timers.push(setTimeout(() => {
+      for (const admitted of this.registry.state.admitted_agents) {
+        const id = admitted.id?.value;
+        if (id && !this.agents.has(id)) this.registry.markUnreachable(id);
+      }
+    }, this.options.agentReregisterTimeoutMs));
     this.timers.push(setInterval(() => this.pingAgents(), this.options.agentPingTimeoutMs));
     for (const t of this.timers) t.unref();
   }
 
   stop(): void {
-    for (const t of this.timers) clearInterval(t);
+    for (const t of this.timers) clearTimeout(t);
     for (const fw of this.frameworks.values()) { fw.stream?.close(); clearTimeout(fw.failoverTimer); }
     for (const agent of this.agents.values()) agent.stream?.close();
     for (const sub of this.operatorSubscribers) sub.close();
@@ -199,13 +206,17 @@ export class Master {
 
   // ---------------------------------------------------------------- frameworks
 
+  /** Subscribes (or fails over) a framework; an error is refused the way Mesos does, with an ERROR event. */
   subscribe(info: FrameworkInfo, suppressedRoles: string[], stream: EventStream, streamId: string): FrameworkRecord | { error: string } {
+    const invalid = validateFrameworkInfo(info, suppressedRoles);
+    if (invalid) return { error: invalid };
     const requestedId = info.id?.value;
-    if (requestedId && this.completedFrameworks.some((f) => f.id === requestedId)) {
-      return { error: `Framework ${requestedId} has been removed` };
-    }
+    if (requestedId && this.completedFrameworks.some((f) => f.id === requestedId)) return { error: 'Framework has been removed' };
     let fw = requestedId ? this.frameworks.get(requestedId) : undefined;
     if (fw) {
+      if ((info.principal ?? '') !== (fw.info.principal ?? '')) return { error: "Changing framework's principal is not allowed." };
+      // Like Mesos, a re-subscription cannot change the user or checkpointing: the old values stay.
+      info = { ...info, user: fw.info.user, checkpoint: fw.info.checkpoint };
       this.log.info(`Framework ${fw.id} (${info.name}) re-subscribed`);
       clearTimeout(fw.failoverTimer);
       const old = fw.stream;
@@ -229,6 +240,7 @@ export class Master {
     }
     fw.stream = stream;
     fw.streamId = streamId;
+    stream.heartbeat(this.options.heartbeatIntervalMs);
     fw.connected = true;
     fw.active = true;
     fw.unregisteredTime = undefined;
@@ -305,17 +317,21 @@ export class Master {
   }
 
   updateFramework(fw: FrameworkRecord, info: FrameworkInfo, suppressedRoles: string[] | undefined): string | undefined {
-    if (info.id?.value !== fw.id) return `'framework_info.id' must be the framework's id ${fw.id}`;
-    for (const field of ['principal', 'user', 'checkpoint'] as const) {
-      if (JSON.stringify(info[field]) !== JSON.stringify(fw.info[field])) return `'framework_info.${field}' cannot be changed by UPDATE_FRAMEWORK`;
-    }
-    fw.info = info;
+    const invalid = validateFrameworkInfo(info, suppressedRoles ?? []);
+    if (invalid) return `'UpdateFramework' call is not valid: ${invalid}`;
+    if ((info.principal ?? '') !== (fw.info.principal ?? '')) return "FrameworkInfo update is not valid: Changing framework's principal is not allowed.";
+    if (info.user !== fw.info.user) return `FrameworkInfo update is not valid: Updating 'FrameworkInfo.user' is unsupported; attempted to update from '${fw.info.user}' to '${info.user}'`;
+    if (!!info.checkpoint !== !!fw.info.checkpoint) return "FrameworkInfo update is not valid: Updating 'FrameworkInfo.checkpoint' is unsupported";
+    fw.info = { ...info, id: { value: fw.id } };
     if (suppressedRoles) fw.suppressedRoles = new Set(suppressedRoles);
-    this.allocator.updateFramework(fw.id, { roles: frameworkRoles(info), active: fw.active, suppressedRoles: [...fw.suppressedRoles] });
-    for (const offerId of [...fw.offers]) this.rescindOffer(offerId, 'framework updated');
+    const roles = frameworkRoles(fw.info);
+    this.allocator.updateFramework(fw.id, { roles, active: fw.active, suppressedRoles: [...fw.suppressedRoles] });
+    for (const offerId of [...fw.offers]) {
+      if (!roles.includes(this.offers.get(offerId)?.role ?? '*')) this.rescindOffer(offerId, 'its role was removed from the framework');
+    }
     const agentIds = new Set([...fw.tasks.values()].map((t) => t.agent_id.value));
-    for (const agentId of agentIds) this.sendToAgent(agentId, { type: 'UPDATE_FRAMEWORK', update_framework: { framework_info: info } });
-    this.registry.putFramework(info);
+    for (const agentId of agentIds) this.sendToAgent(agentId, { type: 'UPDATE_FRAMEWORK', update_framework: { framework_info: fw.info } });
+    this.registry.putFramework(fw.info);
     this.publish('FRAMEWORK_UPDATED', { framework: this.frameworkV1(fw) });
     this.requestAllocation('framework_activated');
     return undefined;
@@ -325,11 +341,6 @@ export class Master {
     fw.stream?.send(event);
   }
 
-  private heartbeat(): void {
-    for (const fw of this.frameworks.values()) this.sendToFramework(fw, { type: 'HEARTBEAT' });
-    for (const sub of this.operatorSubscribers) sub.send({ type: 'HEARTBEAT' });
-  }
-
   // ---------------------------------------------------------------- scheduler calls
 
   decline(fw: FrameworkRecord, offerIds: string[], filters: Filters | undefined): void {
@@ -337,7 +348,7 @@ export class Master {
       const record = this.offers.get(id);
       if (!record || record.offer.framework_id.value !== fw.id) continue; // Mesos ignores unknown offers here
       this.removeOffer(id);
-      this.allocator.recoverResources(fw.id, record.offer.agent_id.value, record.offer.resources, filters?.refuse_seconds ?? 5);
+      this.allocator.recoverResources(fw.id, record.offer.agent_id.value, record.offer.resources, refuseSeconds(filters));
     }
     this.requestAllocation('resources_recovered');
   }
@@ -348,12 +359,13 @@ export class Master {
     for (const id of offerIds) {
       const record = this.offers.get(id);
       if (!record) invalid ??= `Offer ${id} is no longer valid`;
-      else if (record.offer.framework_id.value !== fw.id) invalid ??= `Offer ${id} is not for this framework`;
-      else if (offers.includes(record)) invalid ??= `Offer ${id} appears more than once`;
+      else if (record.offer.framework_id.value !== fw.id) invalid ??= `Offer ${id} has invalid framework ${record.offer.framework_id.value} while framework ${fw.id} is expected`;
+      else if (offers.includes(record)) invalid ??= `Duplicate offer ${id} in offer list`;
       else offers.push(record);
     }
     if (!invalid && offers.length === 0) invalid = 'No offers specified';
     if (!invalid && new Set(offers.map((o) => o.offer.agent_id.value)).size > 1) invalid = 'Aggregated offers must belong to one agent';
+    if (!invalid && new Set(offers.map((o) => o.role)).size > 1) invalid = 'Aggregated offers must be allocated to the same role';
     for (const o of offers) this.removeOffer(o.offer.id.value);
 
     const tasks = operations.flatMap((op) => op.type === 'LAUNCH' ? op.launch?.task_infos ?? [] : op.type === 'LAUNCH_GROUP' ? op.launch_group?.task_group.tasks ?? [] : []);
@@ -395,7 +407,7 @@ export class Master {
         this.log.warn(`Framework ${fw.id}: offer operation ${op.type} is not supported yet; ignored`);
       }
     }
-    this.allocator.recoverResources(fw.id, agentId, available, filters?.refuse_seconds ?? 5);
+    this.allocator.recoverResources(fw.id, agentId, available, refuseSeconds(filters));
     this.requestAllocation('resources_recovered');
   }
 
@@ -499,25 +511,38 @@ export class Master {
       for (const task of fw.tasks.values()) send(this.reconciliationStatus(task));
       return;
     }
+    // Admitted agents that have not re-registered since this master started may still report the task.
+    const pending = new Set(this.registry.state.admitted_agents.map((a) => a.id?.value ?? '').filter((id) => !this.agents.has(id)));
+    const unreachable = new Map(this.registry.state.unreachable_agents.map((a) => [a.id, a.timestamp]));
     for (const { task_id, agent_id } of tasks) {
-      const task = fw.tasks.get(task_id.value) ?? fw.completedTasks.find((t) => t.task_id.value === task_id.value);
+      const task = fw.tasks.get(task_id.value);
       if (task) { send(this.reconciliationStatus(task)); continue; }
-      const agentKnown = agent_id && this.agents.has(agent_id.value);
-      const state: TaskState = agentKnown ? (partitionAware ? 'TASK_GONE' : 'TASK_LOST') : (partitionAware ? 'TASK_UNKNOWN' : 'TASK_LOST');
-      send({
-        task_id, state, source: 'SOURCE_MASTER', reason: 'REASON_RECONCILIATION', message: 'Reconciliation: Task is unknown',
-        ...(agent_id ? { agent_id } : {}), timestamp: now(),
-      });
+      const agentId = agent_id?.value;
+      const base = { task_id, source: 'SOURCE_MASTER' as const, reason: 'REASON_RECONCILIATION' as const, ...(agent_id ? { agent_id } : {}), timestamp: now() };
+      if (agentId && this.agents.has(agentId)) {
+        send({ ...base, state: partitionAware ? 'TASK_GONE' : 'TASK_LOST', message: 'Reconciliation: Task is unknown to the agent' });
+      } else if (agentId ? pending.has(agentId) : pending.size > 0) {
+        continue; // no answer yet: the agent may still come back with it
+      } else if (agentId && unreachable.has(agentId)) {
+        send({
+          ...base, state: partitionAware ? 'TASK_UNREACHABLE' : 'TASK_LOST', message: 'Reconciliation: Task is unreachable',
+          unreachable_time: { nanoseconds: Math.round(unreachable.get(agentId)! * 1e9) },
+        });
+      } else {
+        send({ ...base, state: partitionAware ? 'TASK_UNKNOWN' : 'TASK_LOST', message: 'Reconciliation: Task is unknown' });
+      }
     }
   }
 
+  /** The latest state the framework was told about (status_update_state), as Mesos reports it. */
   private reconciliationStatus(task: Task): TaskStatus {
     const last = task.statuses[task.statuses.length - 1];
     return {
-      task_id: task.task_id, state: task.state, source: 'SOURCE_MASTER', reason: 'REASON_RECONCILIATION',
+      task_id: task.task_id, state: task.status_update_state ?? task.state, source: 'SOURCE_MASTER', reason: 'REASON_RECONCILIATION',
       message: 'Reconciliation: Latest task state', agent_id: task.agent_id,
       ...(task.executor_id ? { executor_id: task.executor_id } : {}),
       ...(last?.healthy !== undefined ? { healthy: last.healthy } : {}),
+      ...(last?.container_status ? { container_status: last.container_status } : {}),
       timestamp: now(),
     };
   }
@@ -670,14 +695,25 @@ export class Master {
   /** An agent that stopped answering pings: its tasks are reported lost (or unreachable to partition-aware frameworks). */
   private markUnreachable(agent: AgentRecord): void {
     this.log.warn(`Agent ${agent.id} missed ${agent.missedPings} pings; marking it unreachable`);
+    const unreachableTime = { nanoseconds: Math.round(now() * 1e9) };
     for (const fw of this.frameworks.values()) {
       for (const task of [...fw.tasks.values()]) {
         if (task.agent_id.value !== agent.id) continue;
         const state: TaskState = hasCapability(fw.info, PARTITION_AWARE) ? 'TASK_UNREACHABLE' : 'TASK_LOST';
         task.state = state;
-        this.sendMasterUpdate(fw, task.task_id.value, agent.id, state, 'REASON_AGENT_REMOVED', `Agent ${agent.id} is unreachable`);
+        this.countTerminal(state);
+        this.sendToFramework(fw, {
+          type: 'UPDATE',
+          update: {
+            status: {
+              task_id: task.task_id, state, reason: 'REASON_AGENT_REMOVED', source: 'SOURCE_MASTER', message: 'health check timed out',
+              agent_id: task.agent_id, ...(task.executor_id ? { executor_id: task.executor_id } : {}), timestamp: now(), unreachable_time: unreachableTime,
+            },
+          },
+        });
         this.completeTask(fw, task);
       }
+      this.sendToFramework(fw, { type: 'FAILURE', failure: { agent_id: { value: agent.id } } });
     }
     this.forgetAgent(agent);
     this.agents.delete(agent.id);
@@ -777,6 +813,12 @@ export function frameworkRoles(info: FrameworkInfo): string[] {
 
 export function hasCapability(info: FrameworkInfo, type: string): boolean {
   return (info.capabilities ?? []).some((c) => c.type === type);
+}
+
+/** Filters.refuse_seconds, defaulting to 5 (as Mesos does for unset and negative values). */
+function refuseSeconds(filters: Filters | undefined): number {
+  const seconds = filters?.refuse_seconds;
+  return seconds === undefined || seconds < 0 ? 5 : seconds;
 }
 
 function taskResources(task: TaskInfo): Resource[] {

@@ -1,7 +1,7 @@
 // Semantic checks on TaskInfo and ExecutorInfo, as Mesos' master validation does them.
 // Returns a message naming the problem, or undefined when valid.
 import { validateResources } from '../common/resources';
-import type { ExecutorInfo, TaskInfo } from '../common/protocol/v1';
+import type { ExecutorInfo, FrameworkInfo, TaskInfo } from '../common/protocol/v1';
 
 // Mesos' validateID: ids become path components, so no separators, no control characters, at most NAME_MAX.
 const ID_FORBIDDEN = /[/\\\u0000-\u001f\u007f]/;
@@ -53,5 +53,17 @@ export function validateExecutorInfo(executor: ExecutorInfo, frameworkId: string
     if (executor.type === 'DEFAULT') return "A DEFAULT executor can only run task groups (use LAUNCH_GROUP)";
     if (typeof executor.command?.value !== 'string') return "'executor.command.value' is required for a custom executor";
   }
+  return undefined;
+}
+
+/** FrameworkInfo rules Mesos checks on SUBSCRIBE and UPDATE_FRAMEWORK (after the JSON shape is known good). */
+export function validateFrameworkInfo(info: FrameworkInfo, suppressedRoles: string[]): string | undefined {
+  const multiRole = (info.capabilities ?? []).some((c) => c.type === 'MULTI_ROLE');
+  if (multiRole && info.role !== undefined) return "'FrameworkInfo.role' must not be set when the framework is MULTI_ROLE capable";
+  if (!multiRole && info.roles !== undefined && info.roles.length > 0) return "'FrameworkInfo.roles' must not be set when the framework is not MULTI_ROLE capable";
+  const roles = multiRole ? info.roles ?? [] : [info.role ?? '*'];
+  if (new Set(roles).size !== roles.length) return "'FrameworkInfo.roles' contains duplicate items";
+  const outside = suppressedRoles.filter((r) => !roles.includes(r));
+  if (outside.length) return `Suppressed roles { ${outside.join(', ')} } are not contained in the set of roles`;
   return undefined;
 }

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import { after, before, test } from 'node:test';
-import { getJson, postJson, request } from '../../runtime/common/http';
+import { getJson, openStream, postJson, request } from '../../runtime/common/http';
 import { seededRandom } from '../../runtime/master/allocator/hierarchical';
 import { commandTask, TestCluster, TestScheduler } from '../helpers/cluster';
 
@@ -20,19 +20,24 @@ test('the scheduler API answers bad requests with a 4xx that names the problem',
     { body: '{"type":"LAUNCH_ROCKETS"}', status: 400, message: /'type' must be one of/ },
     { body: '{"type":"SUBSCRIBE"}', status: 400, message: /'subscribe' must be an object/ },
     { body: '{"type":"SUBSCRIBE","subscribe":{"framework_info":{"user":7,"name":"x"}}}', status: 400, message: /'subscribe\.framework_info\.user' must be a string/ },
-    { body: '{"type":"SUBSCRIBE","subscribe":{"framework_info":{"user":"u","name":"x","failover_timeout":-1}}}', status: 400, message: /failover_timeout/ },
-    { body: '{"type":"SUBSCRIBE","subscribe":{"framework_info":{"user":"u","name":"x","roles":["a"]}}}', status: 400, message: /MULTI_ROLE/ },
+    { body: '{"type":"SUBSCRIBE","subscribe":{"framework_info":{"user":"u","name":"x","failover_timeout":"1h"}}}', status: 400, message: /'subscribe\.framework_info\.failover_timeout' must be a number/ },
     { body: '{"type":"ACCEPT","framework_id":{"value":"f"},"accept":{"offer_ids":[{"value":""}]}}', status: 400, message: /'accept\.offer_ids\[0\]\.value'/ },
     { body: '{"type":"ACKNOWLEDGE","framework_id":{"value":"f"},"acknowledge":{"agent_id":{"value":"a"},"task_id":{"value":"t"},"uuid":"not base64!"}}', status: 400, message: /'acknowledge\.uuid' must be base64/ },
     { body: '{"type":"DECLINE","framework_id":{"value":"f"},"decline":{"offer_ids":[],"filters":{"refuse_seconds":"soon"}}}', status: 400, message: /'decline\.filters\.refuse_seconds' must be a number/ },
     { body: '{"type":"REVIVE"}', status: 400, message: /framework_id/ },
     { body: '{}', headers: { 'Content-Type': 'text/plain' }, status: 415, message: /application\/json/ },
+    { body: '{}', headers: { 'Content-Type': 'application/json', 'Mesos-Stream-Id': 'x' }, status: 400, message: /'type' must be one of/ },
   ];
   for (const c of cases) {
     const r = await request('POST', schedulerUrl(), c.body, { 'Content-Type': 'application/json', ...c.headers });
     assert.equal(r.status, c.status, `${c.body} -> ${r.status} ${r.body}`);
     assert.match(r.body, c.message, c.body);
   }
+  const noType = await request('POST', schedulerUrl(), '{}', { 'Content-Type': '' });
+  assert.equal(noType.status, 415);
+  const streamIdOnSubscribe = await postJson(schedulerUrl(), { type: 'SUBSCRIBE', subscribe: { framework_info: { user: 'u', name: 'x' } } }, { 'Mesos-Stream-Id': 'x' });
+  assert.equal(streamIdOnSubscribe.status, 400);
+  assert.match(streamIdOnSubscribe.body, /should not include the 'Mesos-Stream-Id' header/);
   const get = await request('GET', schedulerUrl());
   assert.equal(get.status, 405);
   const huge = await request('POST', schedulerUrl(), JSON.stringify({ type: 'REQUEST', pad: 'x'.repeat(9 * 1024 * 1024) }));
@@ -41,12 +46,34 @@ test('the scheduler API answers bad requests with a 4xx that names the problem',
   assert.equal((await request('GET', `${cluster.masterUrl}/health`)).status, 200);
 });
 
+test('FrameworkInfo the master refuses is answered as Mesos does: 200, an ERROR event, and the stream closes', async () => {
+  const events: Array<Record<string, any>> = [];
+  const refusals = [
+    [{ user: 'u', name: 'x', roles: ['a'] }, /'FrameworkInfo\.roles' must not be set when the framework is not MULTI_ROLE capable/],
+    [{ user: 'u', name: 'x', role: 'a', capabilities: [{ type: 'MULTI_ROLE' }] }, /'FrameworkInfo\.role' must not be set/],
+    [{ user: 'u', name: 'x', roles: ['a', 'a'], capabilities: [{ type: 'MULTI_ROLE' }] }, /duplicate/],
+  ] as const;
+  for (const [info, message] of refusals) {
+    events.length = 0;
+    const stream = await openStream(schedulerUrl(), { type: 'SUBSCRIBE', subscribe: { framework_info: info } }, (e) => events.push(e));
+    await stream.ended;
+    assert.equal(events.length, 1);
+    assert.equal(events[0].type, 'ERROR');
+    assert.match(events[0].error.message, message);
+  }
+});
+
 test('the executor API refuses unknown executors and malformed updates', async () => {
   const url = `${cluster.agents[0].url}/api/v1/executor`;
   const ids = { framework_id: { value: 'f' }, executor_id: { value: 'e' } };
   const unknown = await postJson(url, { ...ids, type: 'SUBSCRIBE', subscribe: {} });
   assert.equal(unknown.status, 400);
-  assert.match(unknown.body, /not known/);
+  assert.match(unknown.body, /Framework cannot be found/);
+  const heartbeat = await postJson(url, { ...ids, type: 'HEARTBEAT' });
+  assert.equal(heartbeat.status, 202);
+  const source = await postJson(url, { ...ids, type: 'UPDATE', update: { status: { task_id: { value: 't' }, state: 'TASK_RUNNING', source: 'SOURCE_MASTER', uuid: 'jhadf73jhakdlfha723adf' } } });
+  assert.equal(source.status, 400);
+  assert.match(source.body, /expecting 'SOURCE_EXECUTOR'/);
   const staging = await postJson(url, { ...ids, type: 'UPDATE', update: { status: { task_id: { value: 't' }, state: 'TASK_STAGING', uuid: 'AAAA' } } });
   assert.equal(staging.status, 400);
   assert.match(staging.body, /TASK_STAGING/);

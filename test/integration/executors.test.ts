@@ -88,7 +88,7 @@ test('an executor whose command cannot run fails its tasks with REASON_EXECUTOR_
     const failed = await s.status('orphaned', 'TASK_FAILED');
     assert.equal(failed.reason, 'REASON_EXECUTOR_TERMINATED');
     assert.equal(failed.source, 'SOURCE_AGENT');
-    assert.equal((await s.next('FAILURE')).failure.status, 7);
+    assert.equal((await s.next('FAILURE')).failure.status, 7 << 8, 'a waitpid status: exit code 7');
   } finally {
     await s.teardown();
   }
@@ -113,8 +113,10 @@ test('/files browses, reads (offset/length) and downloads sandbox files, and ref
 
     assert.deepEqual(await getJson(`${agent}/files/read?path=${q(`${dir}/stdout`)}&offset=2&length=3`), { data: '234', offset: 2 });
     assert.deepEqual(await getJson(`${agent}/files/read?path=${q(`${dir}/stdout`)}&offset=-1`), { data: '', offset: 10 });
-    assert.deepEqual(await getJson(`${agent}/files/read?path=${q(`${dir}/stdout`)}&offset=50`), { data: '', offset: 10 });
-    assert.deepEqual(await getJson(`${agent}/files/read?path=${q(`${dir}/stderr`)}`), { data: 'oops\n', offset: 0 });
+    assert.deepEqual(await getJson(`${agent}/files/read?path=${q(`${dir}/stdout`)}&offset=50`), { data: '', offset: 50 });
+    assert.deepEqual(await getJson(`${agent}/files/read?path=${q(`${dir}/stdout`)}`), { data: '', offset: 10 }, 'no offset reads the size');
+    assert.deepEqual(await getJson(`${agent}/files/read?path=${q(`${dir}/stderr`)}&offset=0`), { data: 'oops\n', offset: 0 });
+    assert.deepEqual(await getJson(`${agent}/files/browse?path=${q(`${dir}/stdout`)}`), [], 'browsing a file lists nothing');
     const download = await request('GET', `${agent}/files/download?path=${q(`${dir}/stdout`)}`);
     assert.equal(download.status, 200);
     assert.equal(download.body, '0123456789');

@@ -1,5 +1,6 @@
-// Offer lifecycle and framework updates on a master with short timers: offer_timeout rescinds,
-// heartbeats flow, UPDATE_FRAMEWORK changes what the master knows, tasks see Mesos' environment.
+// Offer lifecycle and framework updates on a master and agent with short timers: offer_timeout rescinds,
+// heartbeats flow, UPDATE_FRAMEWORK changes what the master knows, tasks see Mesos' environment, an
+// executor that never subscribes fails its tasks.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -7,7 +8,9 @@ import { getJson } from '../../runtime/common/http';
 import { commandTask, TestCluster, TestScheduler, waitUntil } from '../helpers/cluster';
 
 let cluster: TestCluster;
-before(async () => { cluster = await TestCluster.start({ agents: 1, masterFlags: ['--offer_timeout=300ms', '--heartbeat_interval=200ms'] }); });
+before(async () => {
+  cluster = await TestCluster.start({ agents: 1, masterFlags: ['--offer_timeout=300ms', '--heartbeat_interval=200ms'], agentFlags: ['--executor_registration_timeout=1secs'] });
+});
 after(async () => { await cluster?.stop(); });
 
 test('an offer left unanswered past --offer_timeout is rescinded and its resources offered again', async () => {
@@ -47,7 +50,10 @@ test('UPDATE_FRAMEWORK changes name and failover_timeout but not the user', asyn
     await s.updateFramework({ user: s['options'].framework.user, name: 'after', failover_timeout: 20 });
     const fw = await waitUntil('the new name', async () => (await cluster.state()).frameworks.find((f) => f.id === s.frameworkId && f.name === 'after'));
     assert.equal((fw as unknown as { failover_timeout: number }).failover_timeout, 20);
-    await assert.rejects(s.updateFramework({ user: 'someone-else', name: 'after' }), /framework_info\.user/);
+    await assert.rejects(s.updateFramework({ user: 'someone-else', name: 'after' }), /Updating 'FrameworkInfo\.user' is unsupported/);
+    await assert.rejects(s.updateFramework({ user: s['options'].framework.user, name: 'after', principal: 'mallory' }), /Changing framework's principal is not allowed/);
+    // Sending checkpoint: false when it was never set is no change.
+    await s.updateFramework({ user: s['options'].framework.user, name: 'after', failover_timeout: 20, checkpoint: false });
   } finally {
     await s.teardown();
   }
@@ -63,8 +69,33 @@ test('tasks run in their sandbox with the MESOS_* environment and their CommandI
     await s.launch(offer, [task]);
     await s.status('env-task', 'TASK_FINISHED');
     const directory = await cluster.executorDirectory(0, s.frameworkId!, 'env-task');
-    const out = await getJson<{ data: string }>(`${cluster.agents[0].url}/files/read?path=${encodeURIComponent(path.join(directory, 'stdout'))}`);
+    const out = await getJson<{ data: string }>(`${cluster.agents[0].url}/files/read?path=${encodeURIComponent(path.join(directory, 'stdout'))}&offset=0`);
     assert.equal(out.data.trim(), `env-task|${s.frameworkId}|env-task|hi|${directory}|${directory}`);
+  } finally {
+    await s.teardown();
+  }
+});
+
+test('a task killed before its executor subscribed is never delivered; an executor that never subscribes fails its tasks', async () => {
+  const s = new TestScheduler(cluster.masterAddress);
+  await s.subscribe();
+  try {
+    const [offer] = await s.offers();
+    const silent = (id: string) => ({ executor_id: { value: id }, command: { value: 'sleep 1000' }, resources: commandTask(offer, 'x', 'true').resources });
+    await s.launch(offer, [
+      { ...commandTask(offer, 'never-delivered', ''), command: undefined, executor: silent('silent-1') },
+      { ...commandTask(offer, 'never-registered', ''), command: undefined, executor: silent('silent-2') },
+    ]);
+    await s.kill('never-delivered', offer.agent_id.value);
+    const killed = await s.status('never-delivered', 'TASK_KILLED');
+    assert.equal(killed.reason, 'REASON_TASK_KILLED_DURING_LAUNCH');
+    assert.equal(killed.message, 'Killed before delivery to the executor');
+    assert.equal(killed.source, 'SOURCE_AGENT');
+    const failed = await s.status('never-registered', 'TASK_FAILED', 10_000);
+    assert.equal(failed.reason, 'REASON_EXECUTOR_REGISTRATION_TIMEOUT');
+    assert.equal(failed.message, 'Executor did not register within 1secs');
+    const failure = await s.next('FAILURE', (e) => e.failure.executor_id?.value === 'silent-2');
+    assert.equal(failure.failure.status, 9, 'killed by SIGKILL (a waitpid status)');
   } finally {
     await s.teardown();
   }

@@ -21,7 +21,8 @@ test('SUBSCRIBE answers a RecordIO stream with Mesos-Stream-Id, SUBSCRIBED first
   }, (e) => events.push(e));
   try {
     assert.match(String(stream.headers['mesos-stream-id']), /^[0-9a-f-]{36}$/);
-    assert.equal(stream.headers['content-type'], 'application/recordio');
+    assert.equal(stream.headers['content-type'], 'application/json');
+    await waitUntil('the first heartbeat', () => events[1]?.type === 'HEARTBEAT');
     await waitUntil('two offers', () => events.filter((e) => e.type === 'OFFERS').flatMap((e) => (e.offers as { offers: unknown[] }).offers).length >= 2);
     const subscribedEvent = events[0] as { type: string; subscribed: { framework_id: { value: string }; heartbeat_interval_seconds: number; master_info: { port: number } } };
     assert.equal(subscribedEvent.type, 'SUBSCRIBED');
@@ -60,6 +61,7 @@ test('tasks launched across two agents go STARTING -> RUNNING -> FINISHED and ar
       const fw = (await cluster.state()).frameworks.find((f) => f.id === s.frameworkId);
       return fw && fw.tasks.length === 0 && ids.every((id) => fw.completed_tasks.some((t) => t.id === id && t.state === 'TASK_FINISHED'));
     });
+    assert.equal(s.events.filter((e) => e.type === 'FAILURE').length, 0, 'command executors end without FAILURE events, as in Mesos');
   } finally {
     await s.teardown();
   }
@@ -72,7 +74,9 @@ test('a failing command reports TASK_FAILED with its exit code', async () => {
     await s.launch(offer, [commandTask(offer, 'fails', 'exit 3')]);
     const failed = await s.status('fails', 'TASK_FAILED');
     assert.equal(failed.message, 'Command exited with status 3');
-    assert.equal(failed.reason, 'REASON_COMMAND_EXECUTOR_FAILED');
+    assert.equal(failed.reason, undefined, "Mesos' command executor sets no reason");
+    assert.equal(failed.container_status?.network_infos?.[0].ip_addresses?.[0].ip_address, '127.0.0.1');
+    assert.match(failed.container_status?.container_id?.value ?? '', /^[0-9a-f-]{36}$/);
   } finally {
     await s.teardown();
   }
@@ -156,10 +160,15 @@ test('RECONCILE: implicit returns every task; explicit answers unknown tasks as 
     assert.equal(implicit.update.status.uuid, undefined, 'reconciliation updates need no acknowledgement');
 
     await s.reconcile([{ taskId: 'nope', agentId: offer.agent_id.value }]);
-    assert.equal((await s.status('nope', 'TASK_LOST')).reason, 'REASON_RECONCILIATION');
+    const lost = await s.status('nope', 'TASK_LOST');
+    assert.equal(lost.reason, 'REASON_RECONCILIATION');
+    assert.equal(lost.message, 'Reconciliation: Task is unknown to the agent');
     await aware.reconcile([{ taskId: 'nope2', agentId: offer.agent_id.value }, { taskId: 'nope3', agentId: 'no-such-agent' }]);
     assert.equal((await aware.status('nope2', 'TASK_GONE')).reason, 'REASON_RECONCILIATION');
-    assert.equal((await aware.status('nope3', 'TASK_UNKNOWN')).reason, 'REASON_RECONCILIATION');
+    assert.equal((await aware.status('nope3', 'TASK_UNKNOWN')).message, 'Reconciliation: Task is unknown');
+    // A KILL of a task the master does not know is answered like explicit reconciliation.
+    await s.kill('ghost', offer.agent_id.value);
+    assert.equal((await s.status('ghost', 'TASK_LOST')).reason, 'REASON_RECONCILIATION');
   } finally {
     await s.teardown();
     await aware.teardown();
@@ -207,7 +216,8 @@ test('non-SUBSCRIBE calls need the framework id and the current Mesos-Stream-Id'
     assert.equal(wrongStream.status, 400);
     assert.match(wrongStream.body, /didn't match/);
     const unknown = await postJson(url, { framework_id: { value: 'nobody' }, type: 'REVIVE' }, { 'Mesos-Stream-Id': s.streamId! });
-    assert.equal(unknown.status, 403);
+    assert.equal(unknown.status, 400);
+    assert.match(unknown.body, /Framework cannot be found/);
     const ok = await postJson(url, revive, { 'Mesos-Stream-Id': s.streamId! });
     assert.equal(ok.status, 202);
     const request = await postJson(url, { framework_id: { value: s.frameworkId }, type: 'REQUEST', request: { requests: [] } }, { 'Mesos-Stream-Id': s.streamId! });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ExecutorInfo, TaskInfo } from '../../runtime/common/protocol/v1';
-import { validateExecutorInfo, validateTaskInfo } from '../../runtime/master/validation';
+import { validateExecutorInfo, validateFrameworkInfo, validateTaskInfo } from '../../runtime/master/validation';
 
 const FRAMEWORK = '12220-3440-12532-2345';
 
@@ -150,4 +150,14 @@ test('executor ids follow the id rules and executor resources are validated', ()
   const bad = groupExecutor({ resources: [{ name: 'mem', type: 'SCALAR', scalar: { value: Number.NaN } }] });
   assert.equal(validateExecutorInfo(bad, FRAMEWORK, true), "'executor.resources[0].scalar.value' must be a non-negative number");
   assert.equal(validateExecutorInfo(null as unknown as ExecutorInfo, FRAMEWORK, true), 'ExecutorInfo must be an object');
+});
+
+test('FrameworkInfo role rules, as Mesos checks them on SUBSCRIBE and UPDATE_FRAMEWORK', () => {
+  const multi = [{ type: 'MULTI_ROLE' }];
+  assert.equal(validateFrameworkInfo({ user: 'u', name: 'x', roles: ['a'] }, []), "'FrameworkInfo.roles' must not be set when the framework is not MULTI_ROLE capable");
+  assert.equal(validateFrameworkInfo({ user: 'u', name: 'x', role: 'a', capabilities: multi }, []), "'FrameworkInfo.role' must not be set when the framework is MULTI_ROLE capable");
+  assert.equal(validateFrameworkInfo({ user: 'u', name: 'x', roles: ['a', 'a'], capabilities: multi }, []), "'FrameworkInfo.roles' contains duplicate items");
+  assert.equal(validateFrameworkInfo({ user: 'u', name: 'x', roles: ['a'], capabilities: multi }, ['b']), 'Suppressed roles { b } are not contained in the set of roles');
+  assert.equal(validateFrameworkInfo({ user: 'u', name: 'x', role: 'ops' }, ['ops']), undefined);
+  assert.equal(validateFrameworkInfo({ user: 'u', name: 'x' }, ['*']), undefined);
 });

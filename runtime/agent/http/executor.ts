@@ -14,6 +14,7 @@ function validateStatus(value: unknown, path: string): TaskStatus {
   if (state === 'TASK_STAGING') throw new v.ValidationError(`'${path}.state' cannot be TASK_STAGING: that state belongs to the agent`);
   v.uuid(status.uuid, `${path}.uuid`);
   v.optionalString(status.message, `${path}.message`);
+  v.optionalId(status.executor_id, `${path}.executor_id`);
   v.optionalNumber(status.timestamp, `${path}.timestamp`);
   v.boolean(status.healthy, `${path}.healthy`);
   if (status.data !== undefined) v.base64(status.data, `${path}.data`);
@@ -30,7 +31,15 @@ export function parseExecutorCall(body: Record<string, unknown>): ExecutorCall {
     v.optionalArray(s?.unacknowledged_updates, 'subscribe.unacknowledged_updates')
       .forEach((u, i) => validateStatus(v.object(u, `subscribe.unacknowledged_updates[${i}]`).status, `subscribe.unacknowledged_updates[${i}].status`));
   }
-  if (type === 'UPDATE') validateStatus(v.object(body.update, 'update').status, 'update.status');
+  if (type === 'UPDATE') {
+    const status = validateStatus(v.object(body.update, 'update').status, 'update.status');
+    if (status.source !== undefined && status.source !== 'SOURCE_EXECUTOR') {
+      throw new v.ValidationError(`Received Call from executor with invalid source '${status.source}', expecting 'SOURCE_EXECUTOR'`);
+    }
+    if (status.executor_id && status.executor_id.value !== (body.executor_id as { value: string }).value) {
+      throw new v.ValidationError(`'update.status.executor_id' ${status.executor_id.value} differs from the call's 'executor_id'`);
+    }
+  }
   if (type === 'MESSAGE') v.base64(v.object(body.message, 'message').data, 'message.data');
   return body as unknown as ExecutorCall;
 }
@@ -42,24 +51,19 @@ export function mountExecutorApi(router: Router, agent: Agent): void {
     try {
       call = parseExecutorCall(body);
     } catch (e) {
-      throw new HttpError(400, `Failed to validate executor::Call: ${(e as Error).message}`);
+      throw new HttpError(400, `Failed to validate Executor::Call: ${(e as Error).message}`);
     }
+    if (call.type === 'HEARTBEAT') return sendEmpty(res, 202);
+    if (!agent.frameworks.has(call.framework_id.value)) throw new HttpError(400, 'Framework cannot be found');
     const executor = agent.findExecutor(call.framework_id.value, call.executor_id.value);
-    if (!executor) throw new HttpError(400, `Executor ${call.executor_id.value} of framework ${call.framework_id.value} is not known to this agent`);
-    switch (call.type) {
-      case 'SUBSCRIBE':
-        agent.executorSubscribed(executor, new EventStream(res, req), (call.subscribe?.unacknowledged_updates ?? []).map((u) => u.status));
-        return;
-      case 'UPDATE':
-        if (!executor.subscription) throw new HttpError(403, `Executor ${call.executor_id.value} is not subscribed`);
-        agent.executorUpdate(executor, call.update!.status);
-        break;
-      case 'MESSAGE':
-        agent.executorMessage(executor, call.message!.data);
-        break;
-      case 'HEARTBEAT':
-        break;
+    if (!executor) throw new HttpError(400, 'Executor cannot be found');
+    if (call.type === 'SUBSCRIBE') {
+      agent.executorSubscribed(executor, new EventStream(res, req), (call.subscribe?.unacknowledged_updates ?? []).map((u) => u.status));
+      return;
     }
+    if (!executor.subscription) throw new HttpError(403, 'Executor is not subscribed');
+    if (call.type === 'UPDATE') agent.executorUpdate(executor, call.update!.status);
+    else agent.executorMessage(executor, call.message!.data);
     sendEmpty(res, 202);
   });
 
@@ -84,7 +88,7 @@ export function mountExecutorApi(router: Router, agent: Agent): void {
       return;
     }
     const executor = agent.findExecutor(call.framework_id.value, call.executor_id.value);
-    if (executor) agent.executorTerminated(executor, call.status, call.status === 0 ? 'Executor exited' : `Executor exited with status ${call.status}`);
+    if (executor) agent.executorTerminated(executor, call.status << 8);
     sendEmpty(res, 202);
   });
 }

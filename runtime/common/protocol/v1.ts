@@ -150,7 +150,7 @@ export type TaskStatusReason =
   | 'REASON_RECONCILIATION' | 'REASON_RESOURCES_UNKNOWN' | 'REASON_AGENT_DISCONNECTED' | 'REASON_AGENT_REMOVED'
   | 'REASON_AGENT_RESTARTED' | 'REASON_AGENT_UNKNOWN' | 'REASON_TASK_INVALID' | 'REASON_TASK_GROUP_INVALID'
   | 'REASON_TASK_KILLED_DURING_LAUNCH' | 'REASON_TASK_UNKNOWN' | 'REASON_CONTAINER_PREEMPTED'
-  | 'REASON_TASK_UNAUTHORIZED' | 'REASON_EXECUTOR_PREEMPTED';
+  | 'REASON_TASK_UNAUTHORIZED' | 'REASON_EXECUTOR_PREEMPTED' | 'REASON_EXECUTOR_REREGISTRATION_TIMEOUT';
 
 export interface TaskStatus {
   task_id: TaskID;
@@ -165,7 +165,14 @@ export interface TaskStatus {
   uuid?: string;
   healthy?: boolean;
   labels?: Labels;
-  container_status?: { container_id?: ContainerID; executor_pid?: number };
+  container_status?: ContainerStatus;
+  unreachable_time?: TimeInfo;
+}
+
+export interface ContainerStatus {
+  container_id?: ContainerID;
+  executor_pid?: number;
+  network_infos?: Array<{ ip_addresses?: Array<{ protocol?: 'IPv4' | 'IPv6'; ip_address?: string }> }>;
 }
 
 export interface Task {

@@ -74,6 +74,8 @@ export function mountOperatorApi(router: Router, master: Master): void {
       case 'SUBSCRIBE': {
         const stream = new EventStream(res, req);
         stream.send({ type: 'SUBSCRIBED', subscribed: { get_state: getState(master), heartbeat_interval_seconds: master.options.heartbeatIntervalMs / 1000 } });
+        stream.send({ type: 'HEARTBEAT' });
+        stream.heartbeat(master.options.heartbeatIntervalMs);
         master.operatorSubscribers.add(stream);
         stream.onClose(() => master.operatorSubscribers.delete(stream));
         return;

@@ -18,8 +18,7 @@ function validateFrameworkInfo(value: unknown, path: string): void {
   v.string(info.user, `${path}.user`);
   v.string(info.name, `${path}.name`);
   v.optionalId(info.id, `${path}.id`);
-  const timeout = v.optionalNumber(info.failover_timeout, `${path}.failover_timeout`);
-  if (timeout !== undefined && timeout < 0) throw new v.ValidationError(`'${path}.failover_timeout' must not be negative`);
+  v.optionalNumber(info.failover_timeout, `${path}.failover_timeout`);
   v.boolean(info.checkpoint, `${path}.checkpoint`);
   v.optionalString(info.role, `${path}.role`);
   v.optionalString(info.hostname, `${path}.hostname`);
@@ -27,11 +26,7 @@ function validateFrameworkInfo(value: unknown, path: string): void {
   v.optionalString(info.webui_url, `${path}.webui_url`);
   const capabilities = v.optionalArray(info.capabilities, `${path}.capabilities`);
   capabilities.forEach((c, i) => v.string(v.object(c, `${path}.capabilities[${i}]`).type, `${path}.capabilities[${i}].type`));
-  const roles = v.optionalArray(info.roles, `${path}.roles`);
-  roles.forEach((r, i) => v.string(r, `${path}.roles[${i}]`));
-  const multiRole = capabilities.some((c) => (c as { type: string }).type === 'MULTI_ROLE');
-  if (multiRole && info.role !== undefined) throw new v.ValidationError(`'${path}.role' must not be set when the MULTI_ROLE capability is present (use 'roles')`);
-  if (!multiRole && roles.length) throw new v.ValidationError(`'${path}.roles' requires the MULTI_ROLE capability`);
+  v.optionalArray(info.roles, `${path}.roles`).forEach((r, i) => v.string(r, `${path}.roles[${i}]`));
 }
 
 function validateRoles(value: unknown, path: string): void {
@@ -130,9 +125,7 @@ export function parseSchedulerCall(body: Record<string, unknown>): SchedulerCall
 }
 
 function validateFilters(value: unknown, path: string): void {
-  const f = v.optionalObject(value, path);
-  const seconds = v.optionalNumber(f?.refuse_seconds, `${path}.refuse_seconds`);
-  if (seconds !== undefined && seconds < 0) throw new v.ValidationError(`'${path}.refuse_seconds' must not be negative`);
+  v.optionalNumber(v.optionalObject(value, path)?.refuse_seconds, `${path}.refuse_seconds`);
 }
 
 function checkAccept(req: http.IncomingMessage): void {
@@ -153,6 +146,7 @@ export function mountSchedulerApi(router: Router, master: Master): void {
     }
     if (call.type === 'SUBSCRIBE') {
       checkAccept(req);
+      if (req.headers['mesos-stream-id']) throw new HttpError(400, "Subscribe calls should not include the 'Mesos-Stream-Id' header");
       const info = call.subscribe!.framework_info;
       if (call.framework_id && call.framework_id.value !== info.id?.value) {
         throw new HttpError(400, "Failed to validate scheduler::Call: 'framework_id' differs from 'subscribe.framework_info.id'");
@@ -172,11 +166,13 @@ export function mountSchedulerApi(router: Router, master: Master): void {
         type: 'SUBSCRIBED',
         subscribed: { framework_id: { value: result.id }, heartbeat_interval_seconds: master.options.heartbeatIntervalMs / 1000, master_info: master.info },
       } satisfies SchedulerEvent);
+      stream.send({ type: 'HEARTBEAT' } satisfies SchedulerEvent);
       return;
     }
     if (!call.framework_id) throw new HttpError(400, "Failed to validate scheduler::Call: Expecting 'framework_id' to be present");
     const fw = master.frameworks.get(call.framework_id.value);
-    if (!fw || !fw.connected) throw new HttpError(403, `Framework ${call.framework_id.value} is not subscribed`);
+    if (!fw) throw new HttpError(400, 'Framework cannot be found');
+    if (!fw.connected) throw new HttpError(403, 'Framework is not subscribed');
     const streamId = req.headers['mesos-stream-id'];
     if (!streamId) throw new HttpError(400, "All non-subscribe calls should include the 'Mesos-Stream-Id' header");
     if (streamId !== fw.streamId) {
@@ -221,6 +217,7 @@ function dispatch(master: Master, fw: FrameworkRecord, call: SchedulerCall): str
       master.frameworkMessage(fw, call.message!.agent_id.value, call.message!.executor_id.value, call.message!.data);
       return undefined;
     case 'UPDATE_FRAMEWORK':
+      if (call.update_framework!.framework_info.id?.value !== fw.id) return "Failed to validate scheduler::Call: 'framework_id' differs from 'update_framework.framework_info.id'";
       return master.updateFramework(fw, call.update_framework!.framework_info, call.update_framework!.suppressed_roles);
     case 'REQUEST':
     case 'ACCEPT_INVERSE_OFFERS':
