@@ -102,12 +102,25 @@ test('daemons take Mesos flags and MESOS_* variables, and name bad flags', async
   assert.match(mesolite(['master', '--help']).stdout, /--allocation_interval=VALUE/);
 
   const port = await freePort();
+  const agentPort = await freePort();
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesolite-agent-'));
   const master = spawn(process.execPath, [BUNDLE, 'master'], { env: { ...process.env, MESOS_PORT: String(port), MESOS_IP: '127.0.0.1', MESOS_ALLOCATION_INTERVAL: '250ms' } });
+  // No --resources: the agent detects them.
+  const agent = spawn(process.execPath, [BUNDLE, 'agent', `--master=127.0.0.1:${port}`, `--port=${agentPort}`, `--work_dir=${workDir}`, '--hostname=agent.local', '--attributes=rack:r1;level:3']);
   try {
     const flags = await waitUntil('the master', async () => (await getJson<{ flags: Record<string, string> }>(`http://127.0.0.1:${port}/master/flags`)).flags);
     assert.equal(flags.allocation_interval, '250ms');
     assert.equal(flags.port, String(port));
+    type Slave = { hostname: string; resources: Record<string, number | string>; attributes: Record<string, unknown> };
+    const slave = await waitUntil('the agent', async () => (await getJson<{ slaves: Slave[] }>(`http://127.0.0.1:${port}/master/state`)).slaves[0]);
+    assert.equal(slave.resources.cpus, os.cpus().length);
+    assert.ok(Number(slave.resources.mem) > 0);
+    assert.equal(slave.resources.ports, '[31000-32000]');
+    assert.equal(slave.hostname, 'agent.local');
+    assert.deepEqual(slave.attributes, { rack: 'r1', level: 3 });
   } finally {
+    agent.kill();
     master.kill();
+    fs.rmSync(workDir, { recursive: true, force: true });
   }
 });

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { getJson } from '../../runtime/common/http';
+import { Scheduler } from '../../runtime/scheduler/scheduler';
 import { commandTask, TestCluster, TestScheduler, waitUntil } from '../helpers/cluster';
 
 let cluster: TestCluster | undefined;
@@ -79,4 +80,24 @@ test('a restarted master gets its agents (same ids) and the framework (same id, 
   } finally {
     await again.teardown();
   }
+});
+
+test('the scheduler SDK fails over by itself: after a master restart it re-subscribes with its framework id', async () => {
+  cluster = await TestCluster.start({ agents: 1 });
+  const s = new Scheduler({ master: cluster.masterAddress, framework: { user: 'u', name: 'sdk-failover', failover_timeout: 60 } });
+  let subscriptions = 0;
+  const offersBySubscription = [0, 0, 0];
+  s.on('subscribed', () => subscriptions++);
+  s.on('offers', (o) => { offersBySubscription[subscriptions] += o.length; });
+  await s.subscribe();
+  const frameworkId = s.frameworkId;
+  await waitUntil('an offer', () => offersBySubscription[1] > 0);
+  await cluster.stopMaster('SIGKILL');
+  await cluster.startMaster();
+  await waitUntil('the SDK to re-subscribe', () => subscriptions === 2, 15_000);
+  assert.equal(s.frameworkId, frameworkId);
+  await waitUntil('offers from the new master', () => offersBySubscription[2] > 0, 15_000);
+  const fw = (await cluster.state()).frameworks.find((f) => f.id === frameworkId);
+  assert.ok(fw?.active);
+  await s.teardown();
 });

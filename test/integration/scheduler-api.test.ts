@@ -1,7 +1,10 @@
 // The v1 Scheduler API between real processes: a master, two agents and their executors.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { openStream, postJson } from '../../runtime/common/http';
+import { isAlive } from '../../runtime/common/process';
 import { commandTask, TestCluster, TestScheduler, waitUntil } from '../helpers/cluster';
 
 let cluster: TestCluster;
@@ -126,15 +129,20 @@ test('KILL sends SIGTERM to the task; a task ignoring it is SIGKILLed after the 
   try {
     const [offer] = await s.offers();
     await s.launch(offer, [
-      commandTask(offer, 'sleeper', 'sleep 1000'),
+      // The sleeper leaves a background child behind, which must die with it (the whole process group).
+      commandTask(offer, 'sleeper', 'sleep 1000 & echo $! > child.pid; sleep 1000'),
       commandTask(offer, 'stubborn', "trap '' TERM; while true; do sleep 0.1; done"),
     ]);
     await s.status('sleeper', 'TASK_RUNNING');
     await s.status('stubborn', 'TASK_RUNNING');
+    const sandbox = await cluster.executorDirectory(cluster.agents.findIndex((a) => a.port === offer.url?.address.port), s.frameworkId!, 'sleeper');
+    const childPid = Number(await waitUntil('the child pid', () => { try { return fs.readFileSync(path.join(sandbox, 'child.pid'), 'utf8').trim() || undefined; } catch { return undefined; } }));
+    assert.ok(isAlive(childPid));
     await s.kill('sleeper', offer.agent_id.value);
     const killed = await s.status('sleeper', 'TASK_KILLED');
     assert.match(killed.message ?? '', /signal|status/);
     assert.deepEqual(s.statesOf('sleeper'), ['TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING', 'TASK_KILLED']);
+    await waitUntil('the background child to be gone', () => !isAlive(childPid), 5000);
     const started = Date.now();
     await s.kill('stubborn', offer.agent_id.value, { grace_period: { nanoseconds: 500_000_000 } });
     await s.status('stubborn', 'TASK_KILLED');
