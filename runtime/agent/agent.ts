@@ -196,6 +196,11 @@ export class Agent {
         else this.log.warn(`Dropping message for executor ${m.executor_id.value}: not subscribed`);
         return;
       }
+      case 'CHECKPOINT_RESOURCES':
+        // Dynamic reservations: the new total is ours from now on, across restarts.
+        this.options.resources = event.checkpoint_resources.resources;
+        this.checkpoint.resources(this.agentId!, event.checkpoint_resources.resources);
+        return;
       case 'UPDATE_FRAMEWORK': {
         const fw = this.frameworks.get(event.update_framework.framework_info.id!.value);
         if (fw) {
@@ -550,6 +555,7 @@ export class Agent {
     }
     if (!state?.agentInfo.id) return;
     this.agentId = state.agentInfo.id.value;
+    if (state.resources) this.options.resources = state.resources;
     this.log.info(`Recovering agent ${this.agentId} from ${this.options.workDir}/meta (--recover=${this.options.recover})`);
     for (const rf of state.frameworks) {
       const frameworkId = rf.info.id!.value;

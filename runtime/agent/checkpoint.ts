@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { StatusUpdate } from '../common/protocol/internal';
-import type { AgentInfo, ExecutorInfo, FrameworkInfo, TaskInfo } from '../common/protocol/v1';
+import type { AgentInfo, ExecutorInfo, FrameworkInfo, Resource, TaskInfo } from '../common/protocol/v1';
 import { metaAgentDir, metaExecutorDir, metaFrameworkDir, metaLatest, metaRunDir, metaTaskDir, type ExecutorRun } from './sandbox';
 
 export type UpdateRecord = { type: 'UPDATE'; update: StatusUpdate } | { type: 'ACK'; uuid: string };
@@ -20,7 +20,7 @@ export interface RecoveredTask { info: TaskInfo; updates: UpdateRecord[] }
 export interface RecoveredRun { run: RunCheckpoint; completed: boolean; tasks: RecoveredTask[] }
 export interface RecoveredExecutor { info: ExecutorInfo; run?: RecoveredRun }
 export interface RecoveredFramework { info: FrameworkInfo; executors: RecoveredExecutor[] }
-export interface RecoveredState { agentInfo: AgentInfo; frameworks: RecoveredFramework[] }
+export interface RecoveredState { agentInfo: AgentInfo; resources?: Resource[]; frameworks: RecoveredFramework[] }
 
 function writeAtomic(file: string, data: string): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -40,6 +40,11 @@ export class Checkpointer {
     const latest = metaLatest(this.workDir);
     fs.rmSync(latest, { force: true });
     fs.symlinkSync(info.id.value, latest);
+  }
+
+  /** The agent's total resources including dynamic reservations (Mesos: meta/resources/resources.info). */
+  resources(agentId: string, resources: Resource[]): void {
+    writeAtomic(path.join(this.workDir, 'meta', 'resources', 'resources.info'), JSON.stringify({ agent_id: agentId, resources }));
   }
 
   framework(agentId: string, info: FrameworkInfo): void {
@@ -106,7 +111,9 @@ export class Checkpointer {
       }
       frameworks.push({ info, executors });
     }
-    return { agentInfo, frameworks };
+    const checkpointed = readJson<{ agent_id: string; resources: Resource[] }>(path.join(this.workDir, 'meta', 'resources', 'resources.info'));
+    const resources = checkpointed?.agent_id === agentInfo.id?.value ? checkpointed?.resources : undefined;
+    return { agentInfo, frameworks, ...(resources ? { resources } : {}) };
   }
 }
 

@@ -13,6 +13,10 @@ export const MASTER_FLAGS = {
   heartbeat_interval: { type: 'duration', default: '15secs', help: 'HEARTBEAT period on scheduler and operator streams' },
   max_completed_frameworks: { type: 'int', default: '50', help: 'Completed frameworks kept for the state endpoints' },
   max_completed_tasks_per_framework: { type: 'int', default: '1000', help: 'Completed tasks kept per framework' },
+  weights: { type: 'string', help: "Role weights, e.g. 'ops=2,dev=1' (changed later with UPDATE_WEIGHTS)" },
+  role_sorter: { type: 'string', default: 'drf', help: 'How roles are ordered: drf or random' },
+  framework_sorter: { type: 'string', default: 'drf', help: 'How frameworks within a role are ordered: drf or random' },
+  filter_gpu_resources: { type: 'bool', default: 'true', help: 'Offer agents with GPUs only to frameworks with the GPU_RESOURCES capability' },
   cluster: { type: 'string', help: 'Human readable name of the cluster' },
   quiet: { type: 'bool', help: 'Log warnings and errors only' },
 } satisfies FlagSpecs;

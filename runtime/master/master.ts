@@ -12,8 +12,11 @@ import type {
   SchedulerEvent, Task, TaskInfo, TaskState, TaskStatus, TaskStatusReason,
 } from '../common/protocol/v1';
 import { isTerminalState } from '../common/protocol/v1';
-import type { AllocationCycle, AllocationTrigger, Allocator } from './allocator/allocator';
-import type { Registry } from './registry';
+import type { Allocation, AllocationCycle, AllocationTrigger, Allocator } from './allocator/allocator';
+import type { QuotaConfig, Registry } from './registry';
+import { AllocationDriver } from './allocation';
+import { convert, validateReserve, validateUnreserve, withoutReservation } from './reservations';
+import { summarize } from './allocator/trace';
 import { validateExecutorInfo, validateFrameworkInfo, validateTaskInfo } from './validation';
 import { MASTER_VERSION } from './version';
 
@@ -85,14 +88,12 @@ export class Master {
   readonly operatorSubscribers = new Set<EventStream>();
   readonly counters = { valid_status_updates: 0, invalid_status_updates: 0, tasks_dropped: 0, tasks_error: 0, tasks_lost: 0, messages_launch_tasks: 0 };
   readonly terminalCounts = new Map<TaskState, number>();
-  allocationRuns = 0;
-  allocationRunMs: number[] = [];
-  lastCycle?: AllocationCycle;
+  readonly cycleSubscribers = new Set<EventStream>();
+  readonly allocation: AllocationDriver;
 
   private readonly frameworkIds: IdSequence;
   private readonly agentIds: IdSequence;
   private readonly offerIds: IdSequence;
-  private pendingTrigger?: AllocationTrigger;
   private timers: NodeJS.Timeout[] = [];
 
   constructor(
@@ -101,6 +102,7 @@ export class Master {
     readonly registry: Registry,
     private readonly log: Logger,
   ) {
+    this.allocation = new AllocationDriver(allocator, options.allocationIntervalMs, (a) => this.makeOffers(a), (c) => this.publishCycle(c));
     this.frameworkIds = new IdSequence(`${this.id}-`);
     this.agentIds = new IdSequence(`${this.id}-S`, 1);
     this.offerIds = new IdSequence(`${this.id}-O`, 1);
@@ -118,7 +120,9 @@ export class Master {
   }
 
   start(): void {
-    this.timers.push(setInterval(() => this.runAllocation('interval'), this.options.allocationIntervalMs));
+    this.allocator.updateWeights(this.registry.state.weights);
+    this.updateQuota(this.registry.state.quota_configs);
+    this.allocation.start();
     // Agents admitted by an earlier master run that do not come back in time are unreachable.
     this.timers.push(setTimeout(() => {
       for (const admitted of this.registry.state.admitted_agents) {
@@ -131,6 +135,7 @@ export class Master {
   }
 
   stop(): void {
+    this.allocation.stop();
     for (const t of this.timers) clearTimeout(t);
     for (const fw of this.frameworks.values()) { fw.stream?.close(); clearTimeout(fw.failoverTimer); }
     for (const agent of this.agents.values()) agent.stream?.close();
@@ -140,20 +145,12 @@ export class Master {
 
   // ---------------------------------------------------------------- allocation
 
-  /** Event-triggered allocations are batched: many triggers in one tick produce one cycle. */
   requestAllocation(trigger: AllocationTrigger): void {
-    if (this.pendingTrigger) return;
-    this.pendingTrigger = trigger;
-    setImmediate(() => {
-      const t = this.pendingTrigger!;
-      this.pendingTrigger = undefined;
-      this.runAllocation(t);
-    });
+    this.allocation.request(trigger);
   }
 
-  private runAllocation(trigger: AllocationTrigger): void {
-    const started = performance.now();
-    const { allocations, cycle } = this.allocator.allocate(trigger);
+  /** Turns a cycle's allocations into offers, one OFFERS event per framework. */
+  private makeOffers(allocations: Allocation[]): void {
     const byFramework = new Map<string, Offer[]>();
     for (const a of allocations) {
       const fw = this.frameworks.get(a.frameworkId);
@@ -170,6 +167,7 @@ export class Master {
         executor_ids: [...(fw.executors.get(agent.id)?.keys() ?? [])].map((value) => ({ value })),
         allocation_info: { role: a.role },
       };
+      a.decision.offer_id = offer.id.value;
       const record: OfferRecord = { offer, role: a.role };
       if (this.options.offerTimeoutMs) {
         record.timer = setTimeout(() => this.rescindOffer(offer.id.value, 'offer timeout'), this.options.offerTimeoutMs);
@@ -179,10 +177,13 @@ export class Master {
       byFramework.set(fw.id, [...(byFramework.get(fw.id) ?? []), offer]);
     }
     for (const [fwId, offers] of byFramework) this.sendToFramework(this.frameworks.get(fwId)!, { type: 'OFFERS', offers: { offers } });
-    this.allocationRuns++;
-    this.lastCycle = cycle;
-    this.allocationRunMs.push(performance.now() - started);
-    if (this.allocationRunMs.length > 1000) this.allocationRunMs.shift();
+  }
+
+  /** Operator subscribers that asked for them get a summary of every cycle. */
+  private publishCycle(cycle: AllocationCycle): void {
+    if (this.cycleSubscribers.size === 0) return;
+    const event = { type: 'MESOLITE_ALLOCATION_CYCLE', mesolite_allocation_cycle: summarize(cycle) };
+    for (const sub of this.cycleSubscribers) sub.send(event);
   }
 
   private removeOffer(offerId: string): OfferRecord | undefined {
@@ -250,7 +251,7 @@ export class Master {
     this.registry.putFramework(fw.info);
     const roles = frameworkRoles(fw.info);
     const used = this.usedByFramework(fw);
-    const alloc = { roles, active: true, suppressedRoles: [...fw.suppressedRoles] };
+    const alloc = { roles, active: true, suppressedRoles: [...fw.suppressedRoles], gpuAware: hasCapability(fw.info, 'GPU_RESOURCES') };
     if (requestedId && this.frameworkKnownToAllocator.has(fw.id)) this.allocator.updateFramework(fw.id, alloc);
     else this.allocator.addFramework(fw.id, alloc, used);
     this.frameworkKnownToAllocator.add(fw.id);
@@ -325,7 +326,7 @@ export class Master {
     fw.info = { ...info, id: { value: fw.id } };
     if (suppressedRoles) fw.suppressedRoles = new Set(suppressedRoles);
     const roles = frameworkRoles(fw.info);
-    this.allocator.updateFramework(fw.id, { roles, active: fw.active, suppressedRoles: [...fw.suppressedRoles] });
+    this.allocator.updateFramework(fw.id, { roles, active: fw.active, suppressedRoles: [...fw.suppressedRoles], gpuAware: hasCapability(fw.info, 'GPU_RESOURCES') });
     for (const offerId of [...fw.offers]) {
       if (!roles.includes(this.offers.get(offerId)?.role ?? '*')) this.rescindOffer(offerId, 'its role was removed from the framework');
     }
@@ -403,12 +404,48 @@ export class Master {
         }
         available = res.subtract(available, res.allocate(needed, role));
         this.launchTaskGroup(fw, agent!, { ...executor, framework_id: { value: fw.id } }, task_group.tasks, role);
+      } else if ((op.type === 'RESERVE' && op.reserve) || (op.type === 'UNRESERVE' && op.unreserve)) {
+        const requested = res.unallocate((op.reserve ?? op.unreserve)!.resources ?? []);
+        const error = op.type === 'RESERVE' ? validateReserve(requested, role, fw.info.principal) : validateUnreserve(requested);
+        const [from, to] = op.type === 'RESERVE' ? [withoutReservation(requested), requested] : [requested, withoutReservation(requested)];
+        const converted = error ? { error } : convert(available, res.allocate(from, role), res.allocate(to, role));
+        if ('error' in converted) {
+          this.log.warn(`Framework ${fw.id}: ${op.type} dropped: ${converted.error}`);
+          continue;
+        }
+        available = converted;
+        this.applyReservation(agentId, from, to, fw.id, role);
       } else {
-        this.log.warn(`Framework ${fw.id}: offer operation ${op.type} is not supported yet; ignored`);
+        this.log.warn(`Framework ${fw.id}: offer operation ${op.type} is not supported; ignored`);
       }
     }
     this.allocator.recoverResources(fw.id, agentId, available, refuseSeconds(filters));
     this.requestAllocation('resources_recovered');
+  }
+
+  /** A reservation change on an agent: its total changes here, in the allocator and in its checkpoint. */
+  private applyReservation(agentId: string, from: Resource[], to: Resource[], frameworkId?: string, role?: string): void {
+    const agent = this.agents.get(agentId)!;
+    agent.total = res.add(res.subtract(agent.total, from), to);
+    if (frameworkId) this.allocator.updateAllocation(frameworkId, agentId, res.allocate(from, role!), res.allocate(to, role!));
+    else this.allocator.updateAgent(agentId, agent.total);
+    this.sendToAgent(agentId, { type: 'CHECKPOINT_RESOURCES', checkpoint_resources: { resources: agent.total } });
+    this.log.info(`Agent ${agentId}: ${res.formatResources(from)} became ${res.formatResources(to)}`);
+  }
+
+  /** Operator RESERVE_RESOURCES / UNRESERVE_RESOURCES on an agent's unallocated resources. */
+  operatorReservation(kind: 'RESERVE' | 'UNRESERVE', agentId: string, resources: Resource[]): { status: number; error?: string } {
+    if (!this.agents.has(agentId)) return { status: 400, error: `Agent ${agentId} is not registered` };
+    const error = kind === 'RESERVE' ? validateReserve(resources, undefined, undefined) : validateUnreserve(resources);
+    if (error) return { status: 400, error };
+    const [from, to] = kind === 'RESERVE' ? [withoutReservation(resources), resources] : [resources, withoutReservation(resources)];
+    // Offered resources are not available: rescind this agent's offers first, as Mesos does.
+    for (const offer of [...this.offers.values()]) if (offer.offer.agent_id.value === agentId) this.rescindOffer(offer.offer.id.value, `${kind} on the agent`);
+    const converted = convert(this.allocator.available(agentId), from, to);
+    if ('error' in converted) return { status: 409, error: converted.error };
+    this.applyReservation(agentId, from, to);
+    this.requestAllocation('resources_recovered');
+    return { status: 202 };
   }
 
   private validateTask(fw: FrameworkRecord, task: TaskInfo, agentId: string, available: Resource[] | undefined, inGroup = false): string | undefined {
@@ -661,7 +698,7 @@ export class Master {
       tasks: new Map(), completedTasks: [], offers: new Set(), executors: new Map(),
     };
     this.frameworks.set(id, fw);
-    this.allocator.addFramework(id, { roles: frameworkRoles(info), active: false }, new Map());
+    this.allocator.addFramework(id, { roles: frameworkRoles(info), active: false, gpuAware: hasCapability(info, 'GPU_RESOURCES') }, new Map());
     this.frameworkKnownToAllocator.add(id);
     return fw;
   }
@@ -758,6 +795,24 @@ export class Master {
     return undefined;
   }
 
+  // ---------------------------------------------------------------- weights and quota
+
+  updateWeights(weights: Record<string, number>): void {
+    this.registry.putWeights(weights);
+    this.allocator.updateWeights(weights);
+    this.requestAllocation('weights_updated');
+  }
+
+  updateQuota(configs: QuotaConfig[]): void {
+    for (const config of configs) {
+      this.registry.putQuota(config);
+      const scalars = (m: QuotaConfig['guarantees']) => Object.fromEntries(Object.entries(m ?? {}).map(([k, v]) => [k, v.value]));
+      const empty = !Object.keys(config.guarantees ?? {}).length && !Object.keys(config.limits ?? {}).length;
+      this.allocator.updateQuota(config.role, empty ? undefined : { guarantees: scalars(config.guarantees), limits: scalars(config.limits) });
+    }
+    this.requestAllocation('quota_updated');
+  }
+
   // ---------------------------------------------------------------- operator view
 
   publish(type: string, payload: Record<string, unknown>): void {
@@ -795,6 +850,14 @@ export class Master {
       for (const t of fw.tasks.values()) if (t.agent_id.value === agentId && !isTerminalState(t.state)) used.push(t.resources);
     }
     return res.add(...used);
+  }
+
+  clusterTotal(): Resource[] {
+    return res.add(...[...this.agents.values()].filter((a) => a.active).map((a) => a.total));
+  }
+
+  roleShares(): Map<string, number> {
+    return this.allocator.roleShares();
   }
 
   agentOffered(agentId: string): Resource[] {

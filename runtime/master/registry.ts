@@ -4,10 +4,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AgentInfo, FrameworkInfo } from '../common/protocol/v1';
 
+/** Mesos' QuotaConfig: scalar guarantees and limits of a role. */
+export interface QuotaConfig {
+  role: string;
+  guarantees?: Record<string, { value: number }>;
+  limits?: Record<string, { value: number }>;
+}
+
 export interface RegistryState {
   admitted_agents: AgentInfo[];
   unreachable_agents: Array<{ id: string; timestamp: number }>;
   frameworks: FrameworkInfo[];
+  weights: Record<string, number>;
+  quota_configs: QuotaConfig[];
 }
 
 export interface Registry {
@@ -16,9 +25,11 @@ export interface Registry {
   markUnreachable(agentId: string): void;
   putFramework(info: FrameworkInfo): void;
   removeFramework(id: string): void;
+  putWeights(weights: Record<string, number>): void;
+  putQuota(config: QuotaConfig): void;
 }
 
-const empty = (): RegistryState => ({ admitted_agents: [], unreachable_agents: [], frameworks: [] });
+const empty = (): RegistryState => ({ admitted_agents: [], unreachable_agents: [], frameworks: [], weights: {}, quota_configs: [] });
 
 export class FileRegistry implements Registry {
   readonly state: RegistryState;
@@ -53,6 +64,19 @@ export class FileRegistry implements Registry {
 
   removeFramework(id: string): void {
     this.state.frameworks = this.state.frameworks.filter((f) => f.id?.value !== id);
+    this.save();
+  }
+
+  putWeights(weights: Record<string, number>): void {
+    this.state.weights = { ...this.state.weights, ...weights };
+    this.save();
+  }
+
+  /** A config without guarantees and limits removes the role's quota. */
+  putQuota(config: QuotaConfig): void {
+    const others = this.state.quota_configs.filter((q) => q.role !== config.role);
+    const empty = Object.keys(config.guarantees ?? {}).length === 0 && Object.keys(config.limits ?? {}).length === 0;
+    this.state.quota_configs = empty ? others : others.concat(config);
     this.save();
   }
 

@@ -46,6 +46,8 @@ export type AgentEvent =
   | { type: 'ACKNOWLEDGE'; acknowledge: { framework_id: FrameworkID; task_id: TaskID; uuid: string } }
   | { type: 'FRAMEWORK_MESSAGE'; framework_message: { framework_id: FrameworkID; executor_id: ExecutorID; data: string } }
   | { type: 'UPDATE_FRAMEWORK'; update_framework: { framework_info: FrameworkInfo } }
+  /** The agent's total changed (dynamic reservations): it checkpoints and re-registers with it. */
+  | { type: 'CHECKPOINT_RESOURCES'; checkpoint_resources: { resources: Resource[] } }
   | { type: 'PING' };
 
 // ---- executor host <-> agent ----

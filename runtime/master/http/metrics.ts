@@ -2,12 +2,8 @@
 import * as res from '../../common/resources';
 import type { TaskState } from '../../common/protocol/v1';
 import { isTerminalState } from '../../common/protocol/v1';
+import { timerMetrics } from '../allocation';
 import type { Master } from '../master';
-
-function percentile(sorted: number[], p: number): number {
-  if (!sorted.length) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 
 export function metricsSnapshot(master: Master): Record<string, number> {
   const agents = [...master.agents.values()];
@@ -33,7 +29,9 @@ export function metricsSnapshot(master: Master): Record<string, number> {
     'master/invalid_status_updates': master.counters.invalid_status_updates,
     'master/messages_launch_tasks': master.counters.messages_launch_tasks,
     'master/event_queue_messages': 0,
-    'allocator/mesos/allocation_runs': master.allocationRuns,
+    'allocator/mesos/allocation_runs': master.allocation.runs,
+    'allocator/mesos/event_queue_dispatches': master.allocation.pendingEvents,
+    'allocator/mesolite/allocation_paused': master.allocation.paused ? 1 : 0,
   };
   for (const state of ['staging', 'starting', 'running', 'killing', 'unreachable'] as const) {
     out[`master/tasks_${state}`] = live.get(`TASK_${state.toUpperCase()}` as TaskState) ?? 0;
@@ -48,9 +46,12 @@ export function metricsSnapshot(master: Master): Record<string, number> {
     out[`master/${name}_used`] = u;
     out[`master/${name}_percent`] = t > 0 ? u / t : 0;
   }
-  const runs = [...master.allocationRunMs].sort((a, b) => a - b);
-  out['allocator/mesos/allocation_run_ms'] = master.allocationRunMs[master.allocationRunMs.length - 1] ?? 0;
-  out['allocator/mesos/allocation_run_ms/count'] = runs.length;
-  for (const p of [50, 90, 99]) out[`allocator/mesos/allocation_run_ms/p${p}`] = percentile(runs, p);
+  Object.assign(out, timerMetrics('allocator/mesos/allocation_run_ms', master.allocation.runMs));
+  Object.assign(out, timerMetrics('allocator/mesos/allocation_run_latency_ms', master.allocation.latencyMs));
+  for (const [role, share] of master.roleShares()) out[`allocator/mesos/roles/${role}/shares/dominant`] = share;
+  for (const q of master.registry.state.quota_configs) {
+    for (const [name, v] of Object.entries(q.guarantees ?? {})) out[`allocator/mesos/quota/roles/${q.role}/resources/${name}/guarantee`] = v.value;
+    for (const [name, v] of Object.entries(q.limits ?? {})) out[`allocator/mesos/quota/roles/${q.role}/resources/${name}/limit`] = v.value;
+  }
   return out;
 }

@@ -6,6 +6,7 @@ import * as v from '../../common/validate';
 import type { Master } from '../master';
 import { MASTER_VERSION } from '../version';
 import { metricsSnapshot } from './metrics';
+import { ALLOCATION_CALLS, allocationCall, type AllocationCall } from './allocation';
 import { agentV0, frameworkV0, masterState } from './state';
 
 const CALL_TYPES: readonly OperatorCallType[] = [
@@ -50,13 +51,18 @@ function getState(master: Master) {
 }
 
 export function mountOperatorApi(router: Router, master: Master): void {
-  router.on('POST', '/api/v1', async (req, res) => {
+  router.on('POST', '/api/v1', async (req, res, url) => {
     const body = await readJson(req);
-    let type: OperatorCallType;
+    let type: OperatorCallType | AllocationCall;
     try {
-      type = v.oneOf(body.type, CALL_TYPES, 'type');
+      type = v.oneOf(body.type, [...CALL_TYPES, ...ALLOCATION_CALLS], 'type');
+      if ((ALLOCATION_CALLS as readonly string[]).includes(type)) {
+        const [status, reply] = allocationCall(master, type as AllocationCall, body);
+        return reply === undefined ? sendEmpty(res, status) : sendJson(res, status, reply);
+      }
     } catch (e) {
-      throw new HttpError(400, `Failed to validate master::Call: ${(e as Error).message}`);
+      if (e instanceof v.ValidationError) throw new HttpError(400, `Failed to validate master::Call: ${e.message}`);
+      throw e;
     }
     const reply = (payload: Record<string, unknown>) => sendJson(res, 200, { type, ...payload });
     switch (type) {
@@ -77,7 +83,10 @@ export function mountOperatorApi(router: Router, master: Master): void {
         stream.send({ type: 'HEARTBEAT' });
         stream.heartbeat(master.options.heartbeatIntervalMs);
         master.operatorSubscribers.add(stream);
-        stream.onClose(() => master.operatorSubscribers.delete(stream));
+        // Mesolite extension, opt-in so strict Mesos clients never see an unknown event type.
+        const cycles = url.searchParams.get('allocation_cycles') === 'true';
+        if (cycles) master.cycleSubscribers.add(stream);
+        stream.onClose(() => { master.operatorSubscribers.delete(stream); master.cycleSubscribers.delete(stream); });
         return;
       }
     }
@@ -97,6 +106,9 @@ export function mountOperatorApi(router: Router, master: Master): void {
       return [...(v0.tasks as unknown[]), ...(v0.completed_tasks as unknown[])];
     }),
   }));
+  const weights = (_req: unknown, res: Parameters<typeof sendJson>[0]) => sendJson(res, 200, Object.entries(master.registry.state.weights).map(([role, weight]) => ({ role, weight })));
+  router.on('GET', '/weights', weights).on('GET', '/master/weights', weights);
+  router.on('GET', '/quota', (_req, res) => sendJson(res, 200, { configs: master.registry.state.quota_configs }));
   router.on('GET', '/master/flags', (_req, res) => sendJson(res, 200, { flags: master.options.flags }));
   router.on('GET', '/version', (_req, res) => sendJson(res, 200, versionInfo()));
   router.on('GET', '/health', (_req, res) => sendEmpty(res, 200));

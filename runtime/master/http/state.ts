@@ -107,7 +107,7 @@ export function masterState(master: Master): Record<string, unknown> {
     ...(master.options.flags.cluster ? { cluster: master.options.flags.cluster } : {}),
     leader: master.info.pid,
     leader_info: master.info,
-    allocation_paused: false,
+    allocation_paused: master.allocation.paused,
     log_dir: '',
     flags: master.options.flags,
     slaves: agents.map((a) => agentV0(master, a)),

@@ -1,32 +1,37 @@
-// Dominant Resource Fairness: a client's share is the largest fraction it holds of any scalar
-// resource in the pool, divided by its weight; the lowest share goes first (ties by name).
+// Dominant Resource Fairness: a client's share is the largest fraction it holds of any shared scalar
+// in the pool, divided by its weight; the lowest share goes first (ties by name). The order is kept
+// incrementally: an allocation moves one client, it does not re-sort everyone.
 import type { Resource } from '../../../common/protocol/v1';
-import type { Sorter } from './sorter';
+import { sharedScalars, type Sorter } from './sorter';
 
-const SHARED_SCALARS = ['cpus', 'mem', 'disk', 'gpus'];
+interface Client { name: string; weight: number; allocation: Map<string, number>; share: number }
 
-function scalars(resources: Resource[]): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const r of resources) {
-    if (r.type === 'SCALAR' && SHARED_SCALARS.includes(r.name)) out.set(r.name, (out.get(r.name) ?? 0) + (r.scalar?.value ?? 0));
-  }
-  return out;
-}
-
-interface Client { weight: number; allocation: Map<string, number> }
+const before = (a: Client, b: Client) => a.share < b.share || (a.share === b.share && a.name < b.name);
 
 export class DRFSorter implements Sorter {
   private readonly clients = new Map<string, Client>();
   private total = new Map<string, number>();
+  private order: Client[] = [];
+  private names: string[] = [];
+  private dirty = false;
 
   add(client: string, weight = 1): void {
     const existing = this.clients.get(client);
-    if (existing) existing.weight = weight;
-    else this.clients.set(client, { weight, allocation: new Map() });
+    if (existing) {
+      existing.weight = weight;
+      this.refresh(existing);
+      return;
+    }
+    const c: Client = { name: client, weight, allocation: new Map(), share: 0 };
+    this.clients.set(client, c);
+    this.insert(c);
   }
 
   remove(client: string): void {
+    const c = this.clients.get(client);
+    if (!c) return;
     this.clients.delete(client);
+    this.take(c);
   }
 
   has(client: string): boolean {
@@ -42,12 +47,28 @@ export class DRFSorter implements Sorter {
   }
 
   setTotal(resources: Resource[]): void {
-    this.total = scalars(resources);
+    this.total = sharedScalars(resources);
+    this.dirty = true; // every share changes: re-sort once, when next asked
   }
 
   share(client: string): number {
     const c = this.clients.get(client);
     if (!c) return 0;
+    if (this.dirty) this.resort();
+    return c.share;
+  }
+
+  /** Allocations per client, for reports (role shares in metrics and traces). */
+  allocation(client: string): ReadonlyMap<string, number> {
+    return this.clients.get(client)?.allocation ?? new Map();
+  }
+
+  sort(): readonly string[] {
+    if (this.dirty) this.resort();
+    return this.names;
+  }
+
+  private compute(c: Client): number {
     let dominant = 0;
     for (const [name, amount] of c.allocation) {
       const total = this.total.get(name) ?? 0;
@@ -56,18 +77,53 @@ export class DRFSorter implements Sorter {
     return dominant / c.weight;
   }
 
-  sort(): string[] {
-    const shares = new Map([...this.clients.keys()].map((k) => [k, this.share(k)]));
-    return [...this.clients.keys()].sort((a, b) => (shares.get(a)! - shares.get(b)!) || (a < b ? -1 : a > b ? 1 : 0));
-  }
-
   private adjust(client: string, resources: Resource[], sign: 1 | -1): void {
     const c = this.clients.get(client);
     if (!c) return;
-    for (const [name, amount] of scalars(resources)) {
+    for (const [name, amount] of sharedScalars(resources)) {
       const next = (c.allocation.get(name) ?? 0) + sign * amount;
       if (next <= 1e-9) c.allocation.delete(name);
       else c.allocation.set(name, next);
     }
+    this.refresh(c);
+  }
+
+  private refresh(c: Client): void {
+    if (this.dirty) return;
+    this.take(c);
+    c.share = this.compute(c);
+    this.insert(c);
+  }
+
+  private take(c: Client): void {
+    const i = this.order.indexOf(c);
+    if (i >= 0) {
+      this.order.splice(i, 1);
+      this.names.splice(i, 1);
+    }
+  }
+
+  private insert(c: Client): void {
+    if (this.dirty) {
+      this.order.push(c);
+      this.names.push(c.name);
+      return;
+    }
+    let lo = 0;
+    let hi = this.order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (before(this.order[mid], c)) lo = mid + 1;
+      else hi = mid;
+    }
+    this.order.splice(lo, 0, c);
+    this.names.splice(lo, 0, c.name);
+  }
+
+  private resort(): void {
+    this.dirty = false;
+    for (const c of this.order) c.share = this.compute(c);
+    this.order.sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0));
+    this.names = this.order.map((c) => c.name);
   }
 }

@@ -1,0 +1,84 @@
+// The record of allocation cycles: what each cycle saw and decided, kept in a bounded history that the
+// operator API, the metrics and (later) the offer-cycle debugger read.
+import type { Resource } from '../../common/protocol/v1';
+
+export type AllocationTrigger =
+  | 'interval' | 'framework_added' | 'framework_activated' | 'agent_added' | 'agent_activated' | 'revive'
+  | 'resources_recovered' | 'quota_updated' | 'weights_updated' | 'step';
+
+interface Pair { agent_id: string; framework_id: string; role: string }
+
+/** One (agent, framework) decision. Frameworks after the first that found nothing left are not listed. */
+export type Decision =
+  | (Pair & { decision: 'offered'; resources: Resource[]; stage: 'quota' | 'fair_share'; offer_id?: string })
+  | (Pair & { decision: 'filtered'; until: number })
+  | (Pair & { decision: 'quota_limit'; detail: string })
+  | (Pair & { decision: 'suppressed' | 'gpu_filtered' | 'reserved_for_other_role' | 'nothing_left' | 'inactive' });
+
+export interface AllocationCycle {
+  cycle: number;
+  trigger: AllocationTrigger;
+  started_at: number;
+  duration_ms: number;
+  /** Resources available on each agent visited, at the start of the cycle, in visiting order. */
+  agents: Array<{ agent_id: string; available: Resource[] }>;
+  shares: {
+    before: { roles: Record<string, number>; frameworks: Record<string, number> };
+    after: { roles: Record<string, number>; frameworks: Record<string, number> };
+  };
+  decisions: Decision[];
+}
+
+export interface CycleSummary {
+  cycle: number;
+  trigger: AllocationTrigger;
+  started_at: number;
+  duration_ms: number;
+  agents: number;
+  offers: Array<{ offer_id?: string; framework_id: string; agent_id: string; role: string }>;
+  decisions: Partial<Record<Decision['decision'], number>>;
+}
+
+export function summarize(cycle: AllocationCycle): CycleSummary {
+  const counts: Partial<Record<Decision['decision'], number>> = {};
+  const offers: CycleSummary['offers'] = [];
+  for (const d of cycle.decisions) {
+    counts[d.decision] = (counts[d.decision] ?? 0) + 1;
+    if (d.decision === 'offered') offers.push({ offer_id: d.offer_id, framework_id: d.framework_id, agent_id: d.agent_id, role: d.role });
+  }
+  return { cycle: cycle.cycle, trigger: cycle.trigger, started_at: cycle.started_at, duration_ms: cycle.duration_ms, agents: cycle.agents.length, offers, decisions: counts };
+}
+
+/**
+ * The last `maxCycles` cycles, also bounded by the number of decisions and agent entries they hold
+ * (a 50,000-agent cluster must not keep 1,000 full cycles in memory).
+ */
+export class CycleHistory {
+  private readonly cycles: AllocationCycle[] = [];
+  private entries = 0;
+
+  constructor(private readonly maxCycles = 1000, private readonly maxEntries = 2_000_000) {}
+
+  add(cycle: AllocationCycle): void {
+    this.cycles.push(cycle);
+    this.entries += cycle.decisions.length + cycle.agents.length;
+    while (this.cycles.length > 1 && (this.cycles.length > this.maxCycles || this.entries > this.maxEntries)) {
+      const old = this.cycles.shift()!;
+      this.entries -= old.decisions.length + old.agents.length;
+    }
+  }
+
+  /** Cycles newer than `since` (a cycle number), oldest first, at most `limit`. */
+  list(since = 0, limit = 100): AllocationCycle[] {
+    const newer = this.cycles.filter((c) => c.cycle > since);
+    return newer.slice(Math.max(0, newer.length - limit));
+  }
+
+  get(cycle: number): AllocationCycle | undefined {
+    return this.cycles.find((c) => c.cycle === cycle);
+  }
+
+  get latest(): AllocationCycle | undefined {
+    return this.cycles[this.cycles.length - 1];
+  }
+}
