@@ -267,7 +267,13 @@ export class HierarchicalAllocator implements Allocator {
     for (const need of unmet.values()) addScalars(headroom, need, 1);
     const unallocated = headroom.size ? this.unallocatedUnreserved() : new Map<string, number>();
 
-    const offer = (agentId: string, frameworkId: string, role: string, resources: Resource[], stage: 'quota' | 'fair_share') => {
+    /** Offers `resources` unless the framework filtered them on this agent. */
+    const tryOffer = (agentId: string, frameworkId: string, role: string, resources: Resource[], stage: 'quota' | 'fair_share'): 'offered' | 'skip' => {
+      const filter = this.activeFilter(frameworkId, agentId, resources);
+      if (filter) {
+        decisions.push({ agent_id: agentId, framework_id: frameworkId, role, decision: 'filtered', until: filter.expires });
+        return 'skip';
+      }
       const offered = res.allocate(resources, role);
       this.allocateOn(agentId, frameworkId, offered);
       const decision = { agent_id: agentId, framework_id: frameworkId, role, decision: 'offered' as const, resources: offered, stage };
@@ -285,6 +291,7 @@ export class HierarchicalAllocator implements Allocator {
           headroom.set(name, (headroom.get(name) ?? 0) - taken);
         }
       }
+      return 'offered';
     };
 
     // Stage 1: unmet quota guarantees come first.
@@ -297,14 +304,7 @@ export class HierarchicalAllocator implements Allocator {
           this.visitFrameworks(agentId, agent, role, decisions, (frameworkId, forRole) => {
             const unreserved = forRole.filter((r) => res.reservationRole(r) === '*' && r.type === 'SCALAR' && need.has(r.name));
             const capped = capUnreserved(unreserved, this.capsFor(role, need));
-            if (!allocatable(capped)) return 'stop';
-            const filter = this.activeFilter(frameworkId, agentId, capped);
-            if (filter) {
-              decisions.push({ agent_id: agentId, framework_id: frameworkId, role, decision: 'filtered', until: filter.expires });
-              return 'skip';
-            }
-            offer(agentId, frameworkId, role, capped, 'quota');
-            return 'offered';
+            return allocatable(capped) ? tryOffer(agentId, frameworkId, role, capped, 'quota') : 'stop';
           });
         }
       }
@@ -325,13 +325,7 @@ export class HierarchicalAllocator implements Allocator {
             decisions.push({ agent_id: agentId, framework_id: frameworkId, role, decision: 'quota_limit', detail: `quota limit or headroom reached: ${detail}` });
             return 'stop';
           }
-          const filter = this.activeFilter(frameworkId, agentId, capped);
-          if (filter) {
-            decisions.push({ agent_id: agentId, framework_id: frameworkId, role, decision: 'filtered', until: filter.expires });
-            return 'skip';
-          }
-          offer(agentId, frameworkId, role, capped, 'fair_share');
-          return 'offered';
+          return tryOffer(agentId, frameworkId, role, capped, 'fair_share');
         });
         // Nothing anyone could use is left here: one 'nothing_left' above says so for the agent.
         if (!allocatable(this.availableOn(agent))) break;
