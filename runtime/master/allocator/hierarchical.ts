@@ -302,9 +302,15 @@ export class HierarchicalAllocator implements Allocator {
           const need = unmet.get(role);
           if (!need || [...need.values()].every((v) => v <= 0)) continue;
           this.visitFrameworks(agentId, agent, role, decisions, (frameworkId, forRole) => {
-            const unreserved = forRole.filter((r) => res.reservationRole(r) === '*' && r.type === 'SCALAR' && need.has(r.name));
-            const capped = capUnreserved(unreserved, this.capsFor(role, need));
-            return allocatable(capped) ? tryOffer(agentId, frameworkId, role, capped, 'quota') : 'stop';
+            // Guaranteed scalars up to what is still needed; the rest of the agent (other scalars,
+            // ports, the role's reservations) within limits and the headroom other roles need.
+            const caps = this.capsFor(role, need);
+            for (const [name, h] of headroom) {
+              if (!need.has(name) && h > 0) caps.set(name, Math.min(caps.get(name) ?? Infinity, (unallocated.get(name) ?? 0) - h));
+            }
+            const capped = capUnreserved(forRole, caps);
+            const helps = [...need].some(([name, left]) => left > 0 && res.scalar(capped, name) > 0);
+            return helps && allocatable(capped) ? tryOffer(agentId, frameworkId, role, capped, 'quota') : 'stop';
           });
         }
       }
