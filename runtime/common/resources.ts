@@ -37,8 +37,10 @@ function subtractRanges(from: Range[], take: Range[]): Range[] {
   return out;
 }
 
-const rangesContain = (outer: Range[], inner: Range[]) =>
-  inner.every((i) => mergeRanges(outer).some((o) => o.begin <= i.begin && i.end <= o.end));
+function rangesContain(outer: Range[], inner: Range[]): boolean {
+  const merged = mergeRanges(outer);
+  return inner.every((i) => merged.some((o) => o.begin <= i.begin && i.end <= o.end));
+}
 
 function isEmptyResource(r: Resource): boolean {
   if (r.type === 'SCALAR') return (r.scalar?.value ?? 0) <= 0;
@@ -46,64 +48,85 @@ function isEmptyResource(r: Resource): boolean {
   return (r.set?.item ?? []).length === 0;
 }
 
-/** A deep copy of the parts resource math mutates (hot in the allocator: no JSON round trip). */
-function clone(r: Resource): Resource {
-  const c: Resource = { ...r };
-  if (r.scalar) c.scalar = { value: r.scalar.value };
-  if (r.ranges) c.ranges = { range: r.ranges.range.map((x) => ({ begin: x.begin, end: x.end })) };
-  if (r.set) c.set = { item: [...r.set.item] };
-  if (r.reservations) c.reservations = r.reservations.map((x) => ({ ...x }));
-  if (r.allocation_info) c.allocation_info = { ...r.allocation_info };
-  return c;
+/**
+ * Resources of one key summed up. Lists are values: an entry that neither combined with another nor
+ * changed is handed back as the very object it came from, so the allocator's hot loops allocate little.
+ */
+interface Aggregate { proto: Resource; count: number; changed: boolean; scalar: number; ranges: Range[]; items?: Set<string> }
+
+function aggregate(lists: Resource[][]): Map<string, Aggregate> {
+  const byKey = new Map<string, Aggregate>();
+  for (const list of lists) {
+    for (const r of list) {
+      const key = keyOf(r);
+      let agg = byKey.get(key);
+      if (!agg) {
+        agg = { proto: r, count: 0, changed: false, scalar: 0, ranges: [] };
+        byKey.set(key, agg);
+      }
+      agg.count++;
+      if (r.type === 'SCALAR') agg.scalar += r.scalar?.value ?? 0;
+      else if (r.type === 'RANGES') agg.ranges.push(...(r.ranges?.range ?? []));
+      else {
+        agg.items ??= new Set();
+        for (const item of r.set?.item ?? []) agg.items.add(item);
+      }
+    }
+  }
+  return byKey;
 }
 
-function combine(into: Resource, r: Resource, sign: 1 | -1): void {
-  if (into.type === 'SCALAR') {
-    into.scalar = { value: round((into.scalar?.value ?? 0) + sign * (r.scalar?.value ?? 0)) };
-  } else if (into.type === 'RANGES') {
-    const a = into.ranges?.range ?? [];
-    const b = r.ranges?.range ?? [];
-    into.ranges = { range: sign > 0 ? mergeRanges([...a, ...b]) : subtractRanges(a, b) };
-  } else {
-    const items = new Set(into.set?.item ?? []);
-    for (const item of r.set?.item ?? []) sign > 0 ? items.add(item) : items.delete(item);
-    into.set = { item: [...items].sort() };
+function materialize(byKey: Map<string, Aggregate>): Resource[] {
+  const out: Resource[] = [];
+  for (const agg of byKey.values()) {
+    const r = agg.proto;
+    if (agg.count === 1 && !agg.changed && r.type !== 'RANGES') {
+      if (!isEmptyResource(r)) out.push(r);
+      continue;
+    }
+    let made: Resource;
+    if (r.type === 'SCALAR') made = { ...r, scalar: { value: round(agg.scalar) } };
+    else if (r.type === 'RANGES') made = { ...r, ranges: { range: mergeRanges(agg.ranges) } };
+    else made = { ...r, set: { item: [...(agg.items ?? [])].sort() } };
+    if (!isEmptyResource(made)) out.push(made);
   }
+  return out;
 }
 
 /** Sums resource lists into a normalised list (one entry per key, empty entries dropped). */
 export function add(...lists: Resource[][]): Resource[] {
-  const byKey = new Map<string, Resource>();
-  for (const list of lists) {
-    for (const r of list) {
-      const existing = byKey.get(keyOf(r));
-      if (existing) combine(existing, r, 1);
-      else byKey.set(keyOf(r), clone(r));
-    }
-  }
-  return [...byKey.values()].filter((r) => !isEmptyResource(r));
+  return materialize(aggregate(lists));
 }
 
 export function subtract(from: Resource[], take: Resource[]): Resource[] {
-  const result = add(from);
+  const byKey = aggregate([from]);
   for (const r of take) {
-    const existing = result.find((x) => keyOf(x) === keyOf(r));
-    if (existing) combine(existing, r, -1);
+    const agg = byKey.get(keyOf(r));
+    if (!agg) continue;
+    agg.changed = true;
+    if (r.type === 'SCALAR') agg.scalar -= r.scalar?.value ?? 0;
+    else if (r.type === 'RANGES') agg.ranges = subtractRanges(agg.ranges, r.ranges?.range ?? []);
+    else for (const item of r.set?.item ?? []) agg.items?.delete(item);
   }
-  return result.filter((r) => !isEmptyResource(r));
+  return materialize(byKey);
 }
 
 /** True when every resource in `inner` is available in `outer`. */
 export function contains(outer: Resource[], inner: Resource[]): boolean {
-  const o = add(outer);
-  return add(inner).every((r) => {
-    const match = o.find((x) => keyOf(x) === keyOf(r));
-    if (!match) return false;
-    if (r.type === 'SCALAR') return (r.scalar?.value ?? 0) <= (match.scalar?.value ?? 0) + 1e-9;
-    if (r.type === 'RANGES') return rangesContain(match.ranges?.range ?? [], r.ranges?.range ?? []);
-    const items = new Set(match.set?.item ?? []);
-    return (r.set?.item ?? []).every((i) => items.has(i));
-  });
+  const o = aggregate([outer]);
+  for (const [key, need] of aggregate([inner])) {
+    if (need.proto.type === 'SCALAR' ? need.scalar <= 0 : need.proto.type === 'RANGES' ? need.ranges.length === 0 : !need.items?.size) continue;
+    const have = o.get(key);
+    if (!have) return false;
+    if (need.proto.type === 'SCALAR') {
+      if (round(need.scalar) > round(have.scalar) + 1e-9) return false;
+    } else if (need.proto.type === 'RANGES') {
+      if (!rangesContain(have.ranges, need.ranges)) return false;
+    } else {
+      for (const item of need.items ?? []) if (!have.items?.has(item)) return false;
+    }
+  }
+  return true;
 }
 
 export function isEmpty(list: Resource[]): boolean {

@@ -213,7 +213,8 @@ export class HierarchicalAllocator implements Allocator {
         byAgent = new Map();
         this.filters.set(frameworkId, byAgent);
       }
-      byAgent.set(agentId, [...(byAgent.get(agentId) ?? []), { resources: res.unallocate(resources), expires }]);
+      // Kept as handed back (allocation_info and all): no copy per DECLINE.
+      byAgent.set(agentId, [...(byAgent.get(agentId) ?? []), { resources, expires }]);
     }
   }
 
@@ -275,10 +276,14 @@ export class HierarchicalAllocator implements Allocator {
         return 'skip';
       }
       const offered = res.allocate(resources, role);
+      const agent = this.agents.get(agentId)!;
+      const whole = resources === this.availableOn(agent);
       this.allocateOn(agentId, frameworkId, offered);
+      if (whole) agent.available = [];
       const decision = { agent_id: agentId, framework_id: frameworkId, role, decision: 'offered' as const, resources: offered, stage };
       decisions.push(decision);
       allocations.push({ frameworkId, agentId, role, resources: offered, decision });
+      if (headroom.size === 0) return 'offered';
       const scalars = sharedScalars(resources.filter((r) => res.reservationRole(r) === '*'));
       addScalars(unallocated, scalars, -1);
       const need = unmet.get(role);
@@ -370,7 +375,9 @@ export class HierarchicalAllocator implements Allocator {
       if (fw.suppressed.has(role)) { decisions.push({ ...base, decision: 'suppressed' }); continue; }
       if (this.filterGpuResources && agent.hasGpus && !fw.gpuAware) { decisions.push({ ...base, decision: 'gpu_filtered' }); continue; }
       const available = this.availableOn(agent);
-      const forRole = available.filter((r) => { const owner = res.reservationRole(r); return owner === '*' || owner === role; });
+      const usable = (r: Resource) => { const owner = res.reservationRole(r); return owner === '*' || owner === role; };
+      // The common case (nothing reserved to others) keeps the very list, so an offer of it is known whole.
+      const forRole = available.every(usable) ? available : available.filter(usable);
       if (!allocatable(forRole)) {
         decisions.push({ ...base, decision: allocatable(available) ? 'reserved_for_other_role' : 'nothing_left' });
         return;
@@ -403,7 +410,8 @@ export class HierarchicalAllocator implements Allocator {
     const live = filters.filter((f) => f.expires > now);
     if (live.length === 0) byAgent!.delete(agentId);
     else if (live.length !== filters.length) byAgent!.set(agentId, live);
-    return live.find((f) => res.contains(f.resources, res.unallocate(offerable)));
+    const wanted = res.unallocate(offerable);
+    return live.find((f) => res.contains(res.unallocate(f.resources), wanted));
   }
 
   /** What a role may still take of each scalar: its limit minus what it holds, and at most `need`. */
@@ -478,6 +486,8 @@ export class HierarchicalAllocator implements Allocator {
   }
 
   private byRole(resources: Resource[]): Map<string, Resource[]> {
+    const first = resources[0]?.allocation_info?.role;
+    if (resources.every((r) => r.allocation_info!.role === first)) return new Map(first ? [[first, resources]] : []);
     const groups = new Map<string, Resource[]>();
     for (const r of resources) {
       const role = r.allocation_info!.role!;
@@ -489,20 +499,20 @@ export class HierarchicalAllocator implements Allocator {
   }
 
   private charge(role: string, frameworkId: string, resources: Resource[], sign: 1 | -1): void {
-    const plain = res.unallocate(resources);
+    // Sorters read only the scalars: allocation_info does not matter to them.
     if (sign > 0) {
-      this.roleSorter.allocated(role, plain);
-      this.frameworkSorters.get(role)?.allocated(frameworkId, plain);
+      this.roleSorter.allocated(role, resources);
+      this.frameworkSorters.get(role)?.allocated(frameworkId, resources);
     } else {
-      this.roleSorter.unallocated(role, plain);
-      this.frameworkSorters.get(role)?.unallocated(frameworkId, plain);
+      this.roleSorter.unallocated(role, resources);
+      this.frameworkSorters.get(role)?.unallocated(frameworkId, resources);
     }
     let held = this.consumed.get(role);
     if (!held) {
       held = new Map();
       this.consumed.set(role, held);
     }
-    addScalars(held, sharedScalars(plain), sign);
+    addScalars(held, sharedScalars(resources), sign);
   }
 
   private allocateOn(agentId: string, frameworkId: string, resources: Resource[]): void {
@@ -517,10 +527,13 @@ export class HierarchicalAllocator implements Allocator {
 
   private unallocateOn(agent: AgentState, frameworkId: string, resources: Resource[]): void {
     const released = this.withRole(frameworkId, resources);
-    const remaining = res.subtract(agent.allocated.get(frameworkId) ?? [], released);
+    const held = agent.allocated.get(frameworkId) ?? [];
+    // A whole offer coming back (a DECLINE) is the very list that went out: nothing to subtract.
+    const remaining = released === held ? [] : res.subtract(held, released);
     if (remaining.length) agent.allocated.set(frameworkId, remaining);
     else agent.allocated.delete(frameworkId);
-    agent.available = undefined;
+    // An agent that had given everything away has exactly the released resources available again.
+    agent.available = agent.available?.length === 0 ? res.unallocate(released) : undefined;
     for (const [role, group] of this.byRole(released)) this.charge(role, frameworkId, group, -1);
   }
 

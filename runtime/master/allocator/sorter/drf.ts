@@ -95,8 +95,21 @@ export class DRFSorter implements Sorter {
     this.insert(c);
   }
 
+  /** Finds c by binary search on its (current) share and name; the order is sorted by exactly that. */
+  private position(c: Client): number {
+    if (this.dirty) return this.order.indexOf(c);
+    let lo = 0;
+    let hi = this.order.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (before(this.order[mid], c)) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.order[lo] === c ? lo : this.order.indexOf(c);
+  }
+
   private take(c: Client): void {
-    const i = this.order.indexOf(c);
+    const i = this.position(c);
     if (i >= 0) {
       this.order.splice(i, 1);
       this.names.splice(i, 1);

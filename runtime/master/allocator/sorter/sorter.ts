@@ -18,9 +18,14 @@ export interface Sorter {
   sort(): readonly string[];
 }
 
-/** Sums the shared scalars of a resource list. */
+const cache = new WeakMap<Resource[], Map<string, number>>();
+
+/** Sums the shared scalars of a resource list (memoized: resource lists are never mutated). */
 export function sharedScalars(resources: Resource[]): Map<string, number> {
+  const cached = cache.get(resources);
+  if (cached) return cached;
   const out = new Map<string, number>();
+  cache.set(resources, out);
   for (const r of resources) {
     if (r.type === 'SCALAR' && (SHARED_SCALARS as readonly string[]).includes(r.name)) out.set(r.name, (out.get(r.name) ?? 0) + (r.scalar?.value ?? 0));
   }
