@@ -1,5 +1,4 @@
 // Wires a master process together: flags -> allocator, registry, Master, HTTP endpoints.
-import * as v8 from 'node:v8';
 import { FlagError, parseFlags } from '../common/flags';
 import { listen, Router, type Listening } from '../common/http';
 import { createLogger } from '../common/log';
@@ -25,14 +24,7 @@ export function parseWeights(text: string | undefined): Record<string, number> {
   return weights;
 }
 
-/**
- * Allocation cycles on large clusters make many short-lived objects; a larger young generation than
- * Node's default keeps them out of full collections (measured with test/bench/allocator.ts).
- */
-export const MASTER_V8_FLAGS = '--max-semi-space-size=64';
-
 export async function startMaster(argv: string[]): Promise<{ master: Master; listening: Listening }> {
-  v8.setFlagsFromString(MASTER_V8_FLAGS);
   const { values: flags, raw } = parseFlags(MASTER_FLAGS, argv);
   const log = createLogger('master', flags.quiet);
   const ip = flags.ip!;

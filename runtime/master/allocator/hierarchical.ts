@@ -30,7 +30,8 @@ interface AgentState {
 }
 
 interface FrameworkState { roles: string[]; active: boolean; suppressed: Set<string>; gpuAware: boolean }
-interface Filter { resources: Resource[]; expires: number }
+/** `quantities`: the refused resources summed up, computed at the first check. */
+interface Filter { resources: Resource[]; expires: number; quantities?: Resource[] }
 
 export interface HierarchicalOptions {
   now?: () => number;
@@ -153,6 +154,7 @@ export class HierarchicalAllocator implements Allocator {
     addScalars(this.clusterTotal, sharedScalars(normalized), 1);
     this.totalsDirty = true;
     for (const [fw, resources] of used) this.allocateOn(id, fw, resources);
+    this.availableOn(this.agents.get(id)!); // from here on kept up to date as resources come and go
   }
 
   updateAgent(id: string, total: Resource[]): void {
@@ -276,10 +278,7 @@ export class HierarchicalAllocator implements Allocator {
         return 'skip';
       }
       const offered = res.allocate(resources, role);
-      const agent = this.agents.get(agentId)!;
-      const whole = resources === this.availableOn(agent);
-      this.allocateOn(agentId, frameworkId, offered);
-      if (whole) agent.available = [];
+      this.allocateOn(agentId, frameworkId, offered, resources);
       const decision = { agent_id: agentId, framework_id: frameworkId, role, decision: 'offered' as const, resources: offered, stage };
       decisions.push(decision);
       allocations.push({ frameworkId, agentId, role, resources: offered, decision });
@@ -411,7 +410,7 @@ export class HierarchicalAllocator implements Allocator {
     if (live.length === 0) byAgent!.delete(agentId);
     else if (live.length !== filters.length) byAgent!.set(agentId, live);
     const wanted = res.unallocate(offerable);
-    return live.find((f) => res.contains(res.unallocate(f.resources), wanted));
+    return live.find((f) => res.contains((f.quantities ??= res.add(res.unallocate(f.resources))), wanted));
   }
 
   /** What a role may still take of each scalar: its limit minus what it holds, and at most `need`. */
@@ -499,29 +498,26 @@ export class HierarchicalAllocator implements Allocator {
   }
 
   private charge(role: string, frameworkId: string, resources: Resource[], sign: 1 | -1): void {
-    // Sorters read only the scalars: allocation_info does not matter to them.
-    if (sign > 0) {
-      this.roleSorter.allocated(role, resources);
-      this.frameworkSorters.get(role)?.allocated(frameworkId, resources);
-    } else {
-      this.roleSorter.unallocated(role, resources);
-      this.frameworkSorters.get(role)?.unallocated(frameworkId, resources);
-    }
+    const scalars = sharedScalars(resources);
+    this.roleSorter.allocatedScalars(role, scalars, sign);
+    this.frameworkSorters.get(role)?.allocatedScalars(frameworkId, scalars, sign);
     let held = this.consumed.get(role);
     if (!held) {
       held = new Map();
       this.consumed.set(role, held);
     }
-    addScalars(held, sharedScalars(resources), sign);
+    addScalars(held, scalars, sign);
   }
 
-  private allocateOn(agentId: string, frameworkId: string, resources: Resource[]): void {
+  /** `plain` is `resources` without allocation_info when the caller has it at hand (an offer's source list). */
+  private allocateOn(agentId: string, frameworkId: string, resources: Resource[], plain?: Resource[]): void {
     const agent = this.agents.get(agentId);
     if (!agent) return;
     const allocated = this.withRole(frameworkId, resources);
     const held = agent.allocated.get(frameworkId);
     agent.allocated.set(frameworkId, held ? res.add(held, allocated) : allocated);
-    agent.available = undefined;
+    // The whole available list offered (the common case) leaves nothing; otherwise subtract.
+    if (agent.available) agent.available = plain === agent.available ? [] : res.subtract(agent.available, plain ?? res.unallocate(allocated));
     for (const [role, group] of this.byRole(allocated)) this.charge(role, frameworkId, group, 1);
   }
 
@@ -533,7 +529,7 @@ export class HierarchicalAllocator implements Allocator {
     if (remaining.length) agent.allocated.set(frameworkId, remaining);
     else agent.allocated.delete(frameworkId);
     // An agent that had given everything away has exactly the released resources available again.
-    agent.available = agent.available?.length === 0 ? res.unallocate(released) : undefined;
+    if (agent.available) agent.available = agent.available.length === 0 ? res.unallocate(released) : res.add(agent.available, res.unallocate(released));
     for (const [role, group] of this.byRole(released)) this.charge(role, frameworkId, group, -1);
   }
 

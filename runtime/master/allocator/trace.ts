@@ -57,7 +57,8 @@ export class CycleHistory {
   private readonly cycles: AllocationCycle[] = [];
   private entries = 0;
 
-  constructor(private readonly maxCycles = 1000, private readonly maxEntries = 2_000_000) {}
+  // 300,000 entries: every cycle of a small cluster, the last few of a 50,000-agent one (~35 MB each).
+  constructor(private readonly maxCycles = 1000, private readonly maxEntries = 300_000) {}
 
   add(cycle: AllocationCycle): void {
     this.cycles.push(cycle);

@@ -39,11 +39,11 @@ export class DRFSorter implements Sorter {
   }
 
   allocated(client: string, resources: Resource[]): void {
-    this.adjust(client, resources, 1);
+    this.allocatedScalars(client, sharedScalars(resources), 1);
   }
 
   unallocated(client: string, resources: Resource[]): void {
-    this.adjust(client, resources, -1);
+    this.allocatedScalars(client, sharedScalars(resources), -1);
   }
 
   setTotal(resources: Resource[]): void {
@@ -77,10 +77,10 @@ export class DRFSorter implements Sorter {
     return dominant / c.weight;
   }
 
-  private adjust(client: string, resources: Resource[], sign: 1 | -1): void {
+  allocatedScalars(client: string, scalars: Map<string, number>, sign: 1 | -1): void {
     const c = this.clients.get(client);
     if (!c) return;
-    for (const [name, amount] of sharedScalars(resources)) {
+    for (const [name, amount] of scalars) {
       const next = (c.allocation.get(name) ?? 0) + sign * amount;
       if (next <= 1e-9) c.allocation.delete(name);
       else c.allocation.set(name, next);

@@ -21,6 +21,7 @@ export class RandomSorter implements Sorter {
   }
 
   allocated(_client: string, _resources: Resource[]): void {}
+  allocatedScalars(_client: string, _scalars: Map<string, number>, _sign: 1 | -1): void {}
   unallocated(_client: string, _resources: Resource[]): void {}
   setTotal(_resources: Resource[]): void {}
 

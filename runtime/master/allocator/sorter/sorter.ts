@@ -11,6 +11,8 @@ export interface Sorter {
   has(client: string): boolean;
   allocated(client: string, resources: Resource[]): void;
   unallocated(client: string, resources: Resource[]): void;
+  /** The same, with the shared scalars already summed (the allocator's hot path). */
+  allocatedScalars(client: string, scalars: Map<string, number>, sign: 1 | -1): void;
   /** The pool all shares are computed against (the cluster total). */
   setTotal(resources: Resource[]): void;
   share(client: string): number;
@@ -18,14 +20,9 @@ export interface Sorter {
   sort(): readonly string[];
 }
 
-const cache = new WeakMap<Resource[], Map<string, number>>();
-
-/** Sums the shared scalars of a resource list (memoized: resource lists are never mutated). */
+/** Sums the shared scalars of a resource list. */
 export function sharedScalars(resources: Resource[]): Map<string, number> {
-  const cached = cache.get(resources);
-  if (cached) return cached;
   const out = new Map<string, number>();
-  cache.set(resources, out);
   for (const r of resources) {
     if (r.type === 'SCALAR' && (SHARED_SCALARS as readonly string[]).includes(r.name)) out.set(r.name, (out.get(r.name) ?? 0) + (r.scalar?.value ?? 0));
   }
