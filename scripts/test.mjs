@@ -13,6 +13,15 @@ function testFiles(dir) {
     e.isDirectory() ? testFiles(join(dir, e.name)) : e.name.endsWith('.test.ts') ? [join(dir, e.name)] : []);
 }
 
+// The integration tier runs a real ZooKeeper: install it if missing (or fail, naming what is missing).
+if (only.length === 0 || only.includes('integration')) {
+  const provision = spawnSync('bash', ['scripts/provision.sh'], { stdio: 'inherit' });
+  if (provision.status !== 0) {
+    console.error('provisioning failed: the integration tier cannot run');
+    process.exit(1);
+  }
+}
+
 let failed = false;
 for (const tier of TIERS.filter((t) => only.length === 0 || only.includes(t))) {
   const files = testFiles(join('test', tier));

@@ -17,13 +17,14 @@ import type {
 import { isTerminalState } from '../common/protocol/v1';
 import { canonicalUUID } from '../common/validate';
 import { formatDuration } from '../common/duration';
+import { LeaderSource } from '../zk/leader';
 import { Checkpointer, type RecoveredState, type UpdateRecord } from './checkpoint';
 import { launchCustomExecutor, launchExecutorHost, type AgentIdentity } from './containerizer/containerizer';
 import { metaRunDir, metaTaskDir, sandboxDirectory, type ExecutorRun } from './sandbox';
 import { StatusUpdateManager } from './status-updates';
 
 export interface AgentOptions {
-  master: string; // http://host:port
+  master: LeaderSource;
   ip: string;
   port: number;
   hostname: string;
@@ -91,6 +92,7 @@ export class Agent {
   private masterStream?: OpenStream;
   private stopped = false;
   private reconnectTimer?: NodeJS.Timeout;
+  private connectedTo?: string;
   private readonly toMaster = new SerialPoster((call, error) => this.log.warn(`Master refused ${(call as AgentCall).type}: ${error}`));
 
   constructor(readonly options: AgentOptions, private readonly log: Logger) {
@@ -115,6 +117,8 @@ export class Agent {
 
   start(): void {
     this.recover();
+    // A new leader: drop the stream to the old one; the reconnect goes to the new one.
+    this.options.master.on('change', (url) => { if (url !== this.connectedTo) this.masterStream?.close(); });
     this.connect();
   }
 
@@ -122,6 +126,7 @@ export class Agent {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
     this.masterStream?.close();
+    this.options.master.close();
     this.statusUpdates.stop();
     for (const fw of this.frameworks.values()) for (const e of fw.executors.values()) { clearTimeout(e.timer); e.subscription?.close(); }
     for (const host of this.hosts.values()) host.stream?.close();
@@ -131,6 +136,12 @@ export class Agent {
 
   private connect(): void {
     if (this.stopped) return;
+    const master = this.options.master.current();
+    if (!master) {
+      this.reconnectTimer = setTimeout(() => this.connect(), RECONNECT_MS);
+      return;
+    }
+    this.connectedTo = master;
     const reregister = this.agentId !== undefined;
     const call: AgentCall = reregister
       ? {
@@ -142,12 +153,12 @@ export class Agent {
           },
         }
       : { type: 'REGISTER', version: AGENT_PROTOCOL_VERSION, pid: this.pid, register: { agent_info: this.info, resources: this.options.resources } };
-    openStream(this.options.master + AGENT_API_PATH, call, (event) => this.onMasterEvent(event as unknown as AgentEvent))
+    openStream(master + AGENT_API_PATH, call, (event) => this.onMasterEvent(event as unknown as AgentEvent))
       .then((stream) => {
         this.masterStream = stream;
         return stream.ended;
       })
-      .catch((e: Error) => this.log.warn(`Could not ${reregister ? 're-register' : 'register'} with master ${this.options.master}: ${e.message}`))
+      .catch((e: Error) => this.log.warn(`Could not ${reregister ? 're-register' : 'register'} with master ${master}: ${e.message}`))
       .finally(() => {
         this.masterStream = undefined;
         this.statusUpdates.pause();
@@ -157,7 +168,7 @@ export class Agent {
   }
 
   private callMaster(call: AgentCall): void {
-    void this.toMaster.post(this.options.master + AGENT_API_PATH, call);
+    if (this.connectedTo) void this.toMaster.post(this.connectedTo + AGENT_API_PATH, call);
   }
 
   private onMasterEvent(event: AgentEvent): void {

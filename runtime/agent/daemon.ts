@@ -6,6 +6,7 @@ import { listen, Router, type Listening } from '../common/http';
 import { createLogger } from '../common/log';
 import { parseResources } from '../common/resources';
 import type { Attribute, Resource } from '../common/protocol/v1';
+import { LeaderSource } from '../zk/leader';
 import { Agent } from './agent';
 import { mountFiles } from './files';
 import { AGENT_FLAGS } from './flags';
@@ -37,10 +38,12 @@ export function parseAttributes(text: string | undefined): Attribute[] {
   });
 }
 
-export function masterUrl(master: string): string {
-  if (master.startsWith('zk://')) throw new FlagError('--master=zk://... needs ZooKeeper support, which is not built yet; use HOST:PORT');
-  const url = master.startsWith('http') ? master : `http://${master}`;
-  return url.replace(/\/+$/, '');
+function leaderSource(master: string): LeaderSource {
+  try {
+    return new LeaderSource(master);
+  } catch (e) {
+    throw new FlagError(`Flag --master: ${(e as Error).message}`);
+  }
 }
 
 export async function startAgent(argv: string[]): Promise<{ agent: Agent; listening: Listening }> {
@@ -59,7 +62,7 @@ export async function startAgent(argv: string[]): Promise<{ agent: Agent; listen
   const router = new Router(log);
   const listening = await listen(router, flags.ip!, flags.port!);
   const agent = new Agent({
-    master: masterUrl(flags.master), ip: flags.ip!, port: listening.port, hostname: flags.hostname ?? flags.ip!, workDir: flags.work_dir,
+    master: leaderSource(flags.master), ip: flags.ip!, port: listening.port, hostname: flags.hostname ?? flags.ip!, workDir: flags.work_dir,
     resources, attributes: parseAttributes(flags.attributes), recover: flags.recover as 'reconnect' | 'cleanup',
     executorShutdownGraceMs: flags.executor_shutdown_grace_period!, executorShutdownGraceText: raw.executor_shutdown_grace_period,
     executorReregistrationTimeoutMs: flags.executor_reregistration_timeout!, executorRegistrationTimeoutMs: flags.executor_registration_timeout!, flags: { ...raw, port: String(listening.port) },

@@ -4,9 +4,6 @@ import { exitOnSignals, wantsHelp } from './daemon';
 
 export async function run(argv: string[]): Promise<number | void> {
   if (wantsHelp(argv, 'master', MASTER_FLAGS)) return 0;
-  const { master, listening } = await startMaster(argv);
-  exitOnSignals(async () => {
-    master.stop();
-    await listening.close();
-  });
+  const running = await startMaster(argv);
+  exitOnSignals(() => running.stop());
 }

@@ -17,6 +17,7 @@ export type Handler = (req: http.IncomingMessage, res: http.ServerResponse, url:
 
 export class Router {
   private readonly routes = new Map<string, Map<string, Handler>>();
+  private fallbackHandler?: Handler;
 
   constructor(private readonly log: Logger) {}
 
@@ -24,6 +25,12 @@ export class Router {
     const byMethod = this.routes.get(path) ?? new Map<string, Handler>();
     for (const m of ([] as string[]).concat(methods)) byMethod.set(m, handler);
     this.routes.set(path, byMethod);
+    return this;
+  }
+
+  /** Answers every path no route matches (e.g. delegating to the leading master's router). */
+  fallback(handler: Handler): this {
+    this.fallbackHandler = handler;
     return this;
   }
 
@@ -40,6 +47,15 @@ export class Router {
       res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...(error instanceof HttpError ? error.headers : {}) });
       res.end(message);
     };
+    if (!byMethod && this.fallbackHandler) {
+      try {
+        const result = this.fallbackHandler(req, res, url);
+        if (result instanceof Promise) result.catch(fail);
+      } catch (e) {
+        fail(e);
+      }
+      return;
+    }
     if (!byMethod) return fail(new HttpError(404, `No endpoint at ${url.pathname}`));
     if (!handler) return fail(new HttpError(405, `Expecting one of { '${[...byMethod.keys()].join("', '")}' }, but received '${req.method}'`, { Allow: [...byMethod.keys()].join(', ') }));
     try {

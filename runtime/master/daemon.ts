@@ -1,7 +1,9 @@
-// Wires a master process together: flags -> allocator, registry, Master, HTTP endpoints.
+// Wires a master process together: flags -> allocator, registry, Master, HTTP endpoints; with --zk,
+// leader election in ZooKeeper decides when this process acts as the master (leadership.ts).
 import { FlagError, parseFlags } from '../common/flags';
 import { listen, Router, type Listening } from '../common/http';
-import { createLogger } from '../common/log';
+import { newUUID } from '../common/ids';
+import { createLogger, type Logger } from '../common/log';
 import { HierarchicalAllocator } from './allocator/hierarchical';
 import { DRFSorter } from './allocator/sorter/drf';
 import { RandomSorter } from './allocator/sorter/random';
@@ -9,8 +11,9 @@ import { MASTER_FLAGS } from './flags';
 import { mountAgentApi } from './http/agents';
 import { mountOperatorApi } from './http/operator';
 import { mountSchedulerApi } from './http/scheduler';
-import { defaultHostname, Master } from './master';
-import { FileRegistry } from './registry';
+import { startLeadership } from './leadership';
+import { defaultHostname, Master, type MasterOptions } from './master';
+import { FileRegistry, MemoryRegistry, type Registry } from './registry';
 
 /** Mesos' --weights syntax: role=weight[,role=weight...]. */
 export function parseWeights(text: string | undefined): Record<string, number> {
@@ -24,35 +27,62 @@ export function parseWeights(text: string | undefined): Record<string, number> {
   return weights;
 }
 
-export async function startMaster(argv: string[]): Promise<{ master: Master; listening: Listening }> {
+export interface RunningMaster {
+  listening: Listening;
+  stop(): Promise<void>;
+}
+
+/** Builds a Master with its own allocator and routes; one per process run (or leadership term). */
+export type MasterFactory = (registry: Registry) => { master: Master; router: Router };
+
+export async function startMaster(argv: string[]): Promise<RunningMaster> {
   const { values: flags, raw } = parseFlags(MASTER_FLAGS, argv);
   const log = createLogger('master', flags.quiet);
-  const ip = flags.ip!;
-  const allocationIntervalMs = flags.allocation_interval!;
   const sorter = (flag: string, value: string | undefined) => {
     if (value === 'drf') return () => new DRFSorter();
     if (value === 'random') return () => new RandomSorter();
     throw new FlagError(`Flag --${flag} must be drf or random, got '${value}'`);
   };
-  const allocator = new HierarchicalAllocator({
-    allocationIntervalMs, filterGpuResources: flags.filter_gpu_resources, weights: parseWeights(flags.weights),
-    roleSorter: sorter('role_sorter', flags.role_sorter), frameworkSorter: sorter('framework_sorter', flags.framework_sorter),
-  });
-  const registry = new FileRegistry(flags.work_dir);
-  const router = new Router(log);
+  const roleSorter = sorter('role_sorter', flags.role_sorter);
+  const frameworkSorter = sorter('framework_sorter', flags.framework_sorter);
+  const weights = parseWeights(flags.weights);
+  if (flags.zk && !(flags.quorum && flags.quorum > 0)) throw new FlagError('Flag --quorum is required with --zk (more than half of the masters, e.g. 2 of 3)');
+
+  const ip = flags.ip!;
+  const top = new Router(log);
   // Listen first, so --port=0 works and MasterInfo carries the real port.
-  const listening = await listen(router, ip, flags.port!);
-  const master = new Master({
-    ip, port: listening.port, hostname: flags.hostname ?? defaultHostname(ip), allocationIntervalMs,
+  const listening = await listen(top, ip, flags.port!);
+  const options: Omit<MasterOptions, 'id'> = {
+    ip, port: listening.port, hostname: flags.hostname ?? defaultHostname(ip), allocationIntervalMs: flags.allocation_interval!,
     offerTimeoutMs: flags.offer_timeout, agentPingTimeoutMs: flags.agent_ping_timeout!, maxAgentPingTimeouts: flags.max_agent_ping_timeouts!,
-    agentReregisterTimeoutMs: flags.agent_reregister_timeout!,
-    heartbeatIntervalMs: flags.heartbeat_interval!, maxCompletedFrameworks: flags.max_completed_frameworks!,
-    maxCompletedTasksPerFramework: flags.max_completed_tasks_per_framework!, flags: { ...raw, port: String(listening.port) },
-  }, allocator, registry, log);
-  mountSchedulerApi(router, master);
-  mountOperatorApi(router, master);
-  mountAgentApi(router, master);
+    agentReregisterTimeoutMs: flags.agent_reregister_timeout!, heartbeatIntervalMs: flags.heartbeat_interval!,
+    maxCompletedFrameworks: flags.max_completed_frameworks!, maxCompletedTasksPerFramework: flags.max_completed_tasks_per_framework!,
+    flags: { ...raw, port: String(listening.port) },
+  };
+  const create = (id: string): MasterFactory => (registry) => {
+    const allocator = new HierarchicalAllocator({
+      allocationIntervalMs: options.allocationIntervalMs, filterGpuResources: flags.filter_gpu_resources, weights, roleSorter, frameworkSorter,
+    });
+    const master = new Master({ ...options, id }, allocator, registry, log);
+    const router = new Router(log);
+    mountSchedulerApi(router, master);
+    mountOperatorApi(router, master);
+    mountAgentApi(router, master);
+    return { master, router };
+  };
+
+  if (flags.zk) {
+    const leadership = startLeadership({ zk: flags.zk, sessionTimeoutMs: flags.zk_session_timeout!, options, create, top, log });
+    log.info(`Master listening on http://${ip}:${listening.port}, contending for leadership in ${flags.zk}`);
+    return { listening, stop: async () => { leadership.stop(); await listening.close(); } };
+  }
+  return startStandalone(flags.work_dir, create(newUUID()), top, listening, log);
+}
+
+function startStandalone(workDir: string | undefined, create: MasterFactory, top: Router, listening: Listening, log: Logger): RunningMaster {
+  const { master, router } = create(workDir ? new FileRegistry(workDir) : new MemoryRegistry());
+  top.fallback(router.handle);
   master.start();
-  log.info(`Master ${master.id} listening on http://${ip}:${listening.port}${flags.work_dir ? ` (registry in ${flags.work_dir})` : ''}`);
-  return { master, listening };
+  log.info(`Master ${master.id} listening on http://${master.options.ip}:${listening.port}${workDir ? ` (registry in ${workDir})` : ''}`);
+  return { listening, stop: async () => { master.stop(); await listening.close(); } };
 }

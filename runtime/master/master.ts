@@ -3,7 +3,7 @@
 // Everything here is soft state except the registry (admitted agents, frameworks).
 import * as os from 'node:os';
 import { EventStream } from '../common/http';
-import { IdSequence, newUUID } from '../common/ids';
+import { IdSequence } from '../common/ids';
 import type { Logger } from '../common/log';
 import * as res from '../common/resources';
 import type { AgentEvent, AgentCall, StatusUpdate } from '../common/protocol/internal';
@@ -21,6 +21,8 @@ import { validateExecutorInfo, validateFrameworkInfo, validateTaskInfo } from '.
 import { MASTER_VERSION } from './version';
 
 export interface MasterOptions {
+  /** A new id for every run (and every leadership term), as Mesos gives each master process. */
+  id: string;
   ip: string;
   port: number;
   hostname: string;
@@ -78,7 +80,7 @@ const now = () => Date.now() / 1000;
 const PARTITION_AWARE = 'PARTITION_AWARE';
 
 export class Master {
-  readonly id = newUUID();
+  readonly id: string;
   readonly startTime = now();
   readonly info: MasterInfo;
   readonly frameworks = new Map<string, FrameworkRecord>();
@@ -102,21 +104,12 @@ export class Master {
     readonly registry: Registry,
     private readonly log: Logger,
   ) {
+    this.id = options.id;
     this.allocation = new AllocationDriver(allocator, options.allocationIntervalMs, (a) => this.makeOffers(a), (c) => this.publishCycle(c));
     this.frameworkIds = new IdSequence(`${this.id}-`);
     this.agentIds = new IdSequence(`${this.id}-S`, 1);
     this.offerIds = new IdSequence(`${this.id}-O`, 1);
-    const address = { hostname: options.hostname, ip: options.ip, port: options.port };
-    this.info = {
-      id: this.id,
-      ip: ipToInt(options.ip),
-      port: options.port,
-      pid: `master@${options.ip}:${options.port}`,
-      hostname: options.hostname,
-      version: MASTER_VERSION,
-      address,
-      capabilities: [{ type: 'AGENT_UPDATE' }, { type: 'AGENT_DRAINING' }, { type: 'QUOTA_V2' }],
-    };
+    this.info = masterInfo(options);
   }
 
   start(): void {
@@ -867,6 +860,20 @@ export class Master {
   allOffers(): Offer[] {
     return [...this.offers.values()].map((o) => o.offer);
   }
+}
+
+/** MasterInfo as Mesos publishes it (also the JSON a contender writes to ZooKeeper). */
+export function masterInfo(options: Pick<MasterOptions, 'id' | 'ip' | 'port' | 'hostname'>): MasterInfo {
+  return {
+    id: options.id,
+    ip: ipToInt(options.ip),
+    port: options.port,
+    pid: `master@${options.ip}:${options.port}`,
+    hostname: options.hostname,
+    version: MASTER_VERSION,
+    address: { hostname: options.hostname, ip: options.ip, port: options.port },
+    capabilities: [{ type: 'AGENT_UPDATE' }, { type: 'AGENT_DRAINING' }, { type: 'QUOTA_V2' }],
+  };
 }
 
 export function frameworkRoles(info: FrameworkInfo): string[] {

@@ -29,20 +29,11 @@ export interface Registry {
   putQuota(config: QuotaConfig): void;
 }
 
-const empty = (): RegistryState => ({ admitted_agents: [], unreachable_agents: [], frameworks: [], weights: {}, quota_configs: [] });
+export const emptyRegistry = (): RegistryState => ({ admitted_agents: [], unreachable_agents: [], frameworks: [], weights: {}, quota_configs: [] });
 
-export class FileRegistry implements Registry {
-  readonly state: RegistryState;
-  private readonly file?: string;
-
-  /** Without a work_dir the registry lives in memory only (like Mesos' --registry=in_memory). */
-  constructor(workDir?: string) {
-    if (workDir) {
-      fs.mkdirSync(workDir, { recursive: true });
-      this.file = path.join(workDir, 'registry.json');
-    }
-    this.state = this.file && fs.existsSync(this.file) ? { ...empty(), ...(JSON.parse(fs.readFileSync(this.file, 'utf8')) as RegistryState) } : empty();
-  }
+/** The registry's operations over its state; where it is kept is up to subclasses (save()). */
+export class MemoryRegistry implements Registry {
+  constructor(readonly state: RegistryState = emptyRegistry()) {}
 
   admitAgent(info: AgentInfo): void {
     const id = info.id?.value;
@@ -75,14 +66,28 @@ export class FileRegistry implements Registry {
   /** A config without guarantees and limits removes the role's quota. */
   putQuota(config: QuotaConfig): void {
     const others = this.state.quota_configs.filter((q) => q.role !== config.role);
-    const empty = Object.keys(config.guarantees ?? {}).length === 0 && Object.keys(config.limits ?? {}).length === 0;
-    this.state.quota_configs = empty ? others : others.concat(config);
+    const removed = Object.keys(config.guarantees ?? {}).length === 0 && Object.keys(config.limits ?? {}).length === 0;
+    this.state.quota_configs = removed ? others : others.concat(config);
     this.save();
   }
 
+  /** Called after every change; in memory there is nothing to do (like Mesos' --registry=in_memory). */
+  protected save(): void {}
+}
+
+/** Standalone masters keep the registry as one JSON file in --work_dir. */
+export class FileRegistry extends MemoryRegistry {
+  private readonly file: string;
+
+  constructor(workDir: string) {
+    fs.mkdirSync(workDir, { recursive: true });
+    const file = path.join(workDir, 'registry.json');
+    super(fs.existsSync(file) ? { ...emptyRegistry(), ...(JSON.parse(fs.readFileSync(file, 'utf8')) as RegistryState) } : emptyRegistry());
+    this.file = file;
+  }
+
   /** Written before the change is acted on, so a crash never loses an admitted agent or framework. */
-  private save(): void {
-    if (!this.file) return;
+  protected override save(): void {
     const tmp = `${this.file}.tmp`;
     fs.writeFileSync(tmp, JSON.stringify(this.state));
     fs.renameSync(tmp, this.file);

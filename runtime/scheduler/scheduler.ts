@@ -2,12 +2,13 @@
 // sends calls, and (optionally) re-subscribes with its framework id when the stream breaks.
 import { EventEmitter } from 'node:events';
 import { HttpError, openStream, postJson, type OpenStream, type Response } from '../common/http';
+import { LeaderSource } from '../zk/leader';
 import type {
   AgentID, Filters, FrameworkInfo, KillPolicy, MasterInfo, Offer, Operation, SchedulerCall, SchedulerEvent, TaskInfo, TaskStatus,
 } from '../common/protocol/v1';
 
 export interface SchedulerOptions {
-  /** HOST:PORT or http://HOST:PORT of a master. */
+  /** HOST:PORT or http://HOST:PORT of a master, or zk://host:port/path to follow the elected leader. */
   master: string;
   framework: FrameworkInfo;
   /** Re-subscribe (failover) when the event stream breaks. Default true. */
@@ -32,17 +33,20 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   streamId?: string;
   private stream?: OpenStream;
   private closed = false;
-  private readonly url: string;
+  private readonly leader: LeaderSource;
+  private url = '';
 
   constructor(private readonly options: SchedulerOptions) {
     super();
-    const base = options.master.startsWith('http') ? options.master : `http://${options.master}`;
-    this.url = `${base.replace(/\/+$/, '')}/api/v1/scheduler`;
+    this.leader = new LeaderSource(options.master);
+    // A new leader: drop the stream to the old one; re-subscription goes to the new one.
+    this.leader.on('change', (url) => { if (url && `${url}/api/v1/scheduler` !== this.url) this.stream?.close(); });
     if (options.framework.id) this.frameworkId = options.framework.id.value;
   }
 
-  /** Subscribes and resolves with the SUBSCRIBED event. */
-  subscribe(): Promise<SchedulerEvents['subscribed'][0]> {
+  /** Subscribes (to the leading master, once one is known) and resolves with the SUBSCRIBED event. */
+  async subscribe(): Promise<SchedulerEvents['subscribed'][0]> {
+    this.url = `${await this.leader.next()}/api/v1/scheduler`;
     return new Promise((resolve, reject) => {
       const framework = { ...this.options.framework, ...(this.frameworkId ? { id: { value: this.frameworkId } } : {}) };
       const call: SchedulerCall = {
@@ -75,7 +79,8 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     if (this.closed) return;
     this.emit('disconnected');
     if (this.options.reconnect === false || !this.frameworkId) return;
-    setTimeout(() => { if (!this.closed) this.subscribe().catch(() => this.onStreamEnd()); }, 1000).unref();
+    // A failed attempt ends in onStreamEnd() itself, which schedules the next one: one chain only.
+    setTimeout(() => { if (!this.closed) this.subscribe().catch(() => undefined); }, 1000).unref();
   }
 
   private dispatch(event: SchedulerEvent): void {
@@ -154,5 +159,6 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   close(): void {
     this.closed = true;
     this.stream?.close();
+    this.leader.close();
   }
 }

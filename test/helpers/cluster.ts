@@ -37,9 +37,9 @@ export async function waitUntil<T>(what: string, probe: () => Promise<T | undefi
   throw new Error(`Timed out waiting for ${what}${last ? ` (${last})` : ''}`);
 }
 
-interface Daemon { process: ChildProcess; log: string[] }
+export interface Daemon { process: ChildProcess; log: string[] }
 
-function startDaemon(args: string[], env: Record<string, string> = {}): Daemon {
+export function startDaemon(args: string[], env: Record<string, string> = {}): Daemon {
   if (!fs.existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run npm run build first`);
   const child = spawn(process.execPath, [BUNDLE, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MESOLITE_QUIET: '', ...env } });
   const log: string[] = [];
@@ -49,7 +49,7 @@ function startDaemon(args: string[], env: Record<string, string> = {}): Daemon {
   return { process: child, log };
 }
 
-async function stopDaemon(d: Daemon | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+export async function stopDaemon(d: Daemon | undefined, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (!d || d.process.exitCode !== null || d.process.signalCode !== null) return;
   const exited = new Promise((r) => d.process.once('exit', r));
   d.process.kill(signal);

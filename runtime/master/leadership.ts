@@ -1,0 +1,112 @@
+// Leader election for a master started with --zk. This process contends in ZooKeeper; while it
+// leads, a fresh Master (its own id, allocator and routes, the registry loaded from ZooKeeper) serves
+// the leader-only endpoints. The moment leadership is lost (ZooKeeper connection lost, candidacy
+// gone, or a registry write conflict) that Master is stopped and dropped, so two masters never act
+// at once; the process then contends again as a new candidate. Not leading, it redirects (307) to the
+// leader, or answers 503 while none is known.
+import type * as http from 'node:http';
+import { HttpError, sendEmpty, sendJson, type Router } from '../common/http';
+import { newUUID } from '../common/ids';
+import type { Logger } from '../common/log';
+import { MasterContender } from '../zk/contender';
+import { MasterDetector } from '../zk/detector';
+import { ZkRegistry } from '../zk/registry';
+import { parseZkUrl, ZkSession } from '../zk/session';
+import type { MasterFactory } from './daemon';
+import { masterInfo, type Master, type MasterOptions } from './master';
+import { MASTER_VERSION } from './version';
+
+export interface LeadershipOptions {
+  zk: string;
+  sessionTimeoutMs: number;
+  options: Omit<MasterOptions, 'id'>;
+  create: (id: string) => MasterFactory;
+  top: Router;
+  log: Logger;
+}
+
+export function startLeadership({ zk, sessionTimeoutMs, options, create, top, log }: LeadershipOptions): { stop(): void } {
+  const url = parseZkUrl(zk);
+  const session = new ZkSession(url.servers, sessionTimeoutMs);
+  const detector = new MasterDetector(session, url.path);
+  const contender = new MasterContender(session, url.path);
+  const startTime = Date.now() / 1000;
+  let id = newUUID();
+  let leading: { master: Master; router: Router } | undefined;
+  let term = 0;
+  let joining = false;
+  let stopped = false;
+
+  const join = (): void => {
+    if (joining || leading || stopped) return;
+    joining = true;
+    contender.contend(JSON.stringify(masterInfo({ ...options, id })))
+      .catch((e: Error) => {
+        log.warn(`Could not join the election in ${zk}: ${e.message}`);
+        setTimeout(join, 1000).unref();
+      })
+      .finally(() => { joining = false; });
+  };
+
+  const abdicate = (why: string): void => {
+    term++;
+    if (!leading) return;
+    log.warn(`Master ${id} stops leading: ${why}`);
+    leading.master.stop();
+    leading = undefined;
+    id = newUUID();
+    if (session.connected) join();
+  };
+
+  const lead = async (): Promise<void> => {
+    const myTerm = ++term;
+    try {
+      const registry = await ZkRegistry.load(session, url.path, (e) => abdicate(`a registry write failed (${e.message}): another master may lead`));
+      if (myTerm !== term) return; // lost again while loading
+      leading = create(id)(registry);
+      leading.master.start();
+      log.info(`Elected: master ${id} leads (registry at ${url.path}/registry)`);
+    } catch (e) {
+      log.error(`Could not take the lead: ${(e as Error).message}`);
+      contender.stop();
+    }
+  };
+
+  session.on('connected', join);
+  contender.on('elected', () => void lead());
+  contender.on('lost', () => abdicate('lost the ZooKeeper connection or its candidacy'));
+  detector.on('leader', (info) => log.info(info ? `Leading master: ${info.pid}` : 'No leading master'));
+
+  const redirect = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const leader = detector.leader;
+    if (!leader) throw new HttpError(503, 'No leading master is elected');
+    res.writeHead(307, { Location: `//${leader.address?.hostname ?? leader.hostname}:${leader.port}${req.url === '/redirect' || req.url === '/master/redirect' ? '' : req.url}`, 'Content-Length': 0 });
+    res.end();
+  };
+  const state = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    if (leading) return leading.router.handle(req, res);
+    const own = masterInfo({ ...options, id });
+    const leader = detector.leader;
+    sendJson(res, 200, {
+      version: MASTER_VERSION, id, pid: own.pid, hostname: own.hostname, start_time: startTime, flags: options.flags,
+      leader: leader?.pid ?? '', ...(leader ? { leader_info: leader } : {}),
+      activated_slaves: 0, deactivated_slaves: 0, slaves: [], frameworks: [], completed_frameworks: [], orphan_tasks: [], unregistered_frameworks: [],
+    });
+  };
+  top.on('GET', '/health', (_req, res) => sendEmpty(res, 200));
+  top.on('GET', '/master/health', (_req, res) => sendEmpty(res, 200));
+  top.on('GET', '/redirect', redirect).on('GET', '/master/redirect', redirect);
+  for (const path of ['/master/state', '/state', '/master/state.json', '/state.json']) top.on('GET', path, state);
+  top.fallback((req, res) => (leading ? leading.router.handle(req, res) : redirect(req, res)));
+
+  return {
+    stop: () => {
+      stopped = true;
+      leading?.master.stop();
+      leading = undefined;
+      contender.stop();
+      detector.stop();
+      setTimeout(() => session.close(), 100).unref();
+    },
+  };
+}

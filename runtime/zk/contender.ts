@@ -1,0 +1,53 @@
+// Contends for leadership as Mesos' master contender does: an ephemeral sequential
+// `<path>/json.info_NNNNNNNNNN` holding this master's MasterInfo JSON; the lowest sequence leads.
+// Leadership ends the moment the ZooKeeper connection is lost (see README: no split brain).
+import { EventEmitter } from 'node:events';
+import { leaderNode, MASTER_NODE_PREFIX } from './detector';
+import { ZkSession } from './session';
+
+export class MasterContender extends EventEmitter<{ elected: []; lost: [] }> {
+  private node?: string;
+  private elected = false;
+  private stopped = false;
+
+  constructor(private readonly session: ZkSession, private readonly path: string) {
+    super();
+    session.on('disconnected', () => this.lose());
+    session.on('expired', () => { this.node = undefined; this.lose(); });
+  }
+
+  /** Joins the election with `info` (JSON); re-joins after every loss until stopped. */
+  async contend(info: string): Promise<void> {
+    await this.session.mkdirp(this.path);
+    if (this.node) await this.session.remove(`${this.path}/${this.node}`);
+    const created = await this.session.createEphemeralSequential(`${this.path}/${MASTER_NODE_PREFIX}`, Buffer.from(info));
+    this.node = created.slice(this.path.length + 1);
+    await this.check();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.lose();
+    if (this.node) void this.session.remove(`${this.path}/${this.node}`);
+  }
+
+  private async check(): Promise<void> {
+    if (this.stopped || !this.node) return;
+    try {
+      const children = await this.session.children(this.path, () => void this.check());
+      if (!children.includes(this.node)) return this.lose();
+      if (!this.elected && leaderNode(children) === this.node) {
+        this.elected = true;
+        this.emit('elected');
+      }
+    } catch {
+      this.lose();
+    }
+  }
+
+  private lose(): void {
+    if (!this.elected) return;
+    this.elected = false;
+    this.emit('lost');
+  }
+}

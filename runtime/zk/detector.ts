@@ -1,0 +1,60 @@
+// Finds the leading master the way Mesos' detector does: the children of the path named
+// `json.info_<sequence>` (others ignored), the lowest sequence leads, its data is MasterInfo JSON.
+import { EventEmitter } from 'node:events';
+import type { MasterInfo } from '../common/protocol/v1';
+import { ZkSession } from './session';
+
+export const MASTER_NODE_PREFIX = 'json.info_';
+
+/** The leader's znode among children, or undefined. */
+export function leaderNode(children: string[]): string | undefined {
+  const candidates = children.filter((c) => c.startsWith(MASTER_NODE_PREFIX) && /^\d+$/.test(c.slice(MASTER_NODE_PREFIX.length)));
+  candidates.sort((a, b) => Number(a.slice(MASTER_NODE_PREFIX.length)) - Number(b.slice(MASTER_NODE_PREFIX.length)));
+  return candidates[0];
+}
+
+export class MasterDetector extends EventEmitter<{ leader: [MasterInfo | undefined] }> {
+  leader?: MasterInfo;
+  private stopped = false;
+  private generation = 0;
+
+  constructor(private readonly session: ZkSession, private readonly path: string) {
+    super();
+    session.on('connected', () => this.refresh());
+    // Cut off from ZooKeeper, we cannot know who leads.
+    session.on('disconnected', () => this.set(undefined));
+    session.on('expired', () => this.set(undefined));
+    this.refresh();
+  }
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private async refresh(): Promise<void> {
+    if (this.stopped) return;
+    const generation = ++this.generation;
+    try {
+      const children = await this.session.children(this.path, () => this.refresh());
+      const node = leaderNode(children);
+      const info = node ? (JSON.parse((await this.session.data(`${this.path}/${node}`)).data.toString('utf8')) as MasterInfo) : undefined;
+      if (generation === this.generation) this.set(info);
+    } catch (e) {
+      if (ZkSession.isNoNode(e)) {
+        // The path does not exist yet: nobody leads; look again shortly.
+        this.set(undefined);
+        setTimeout(() => this.refresh(), 500).unref();
+      }
+      // Connection problems: the 'connected' event refreshes.
+    }
+  }
+
+  private set(info: MasterInfo | undefined): void {
+    if (JSON.stringify(info) === JSON.stringify(this.leader)) return;
+    this.leader = info;
+    this.emit('leader', info);
+  }
+}
+
+/** http://host:port of a MasterInfo. */
+export const masterUrl = (info: MasterInfo) => `http://${info.address?.ip ?? info.hostname}:${info.address?.port ?? info.port}`;

@@ -1,0 +1,92 @@
+// A ZooKeeper session (node-zookeeper-client) with promise-returning calls, for the contender,
+// the detector and the registry. `zk://host1:2181,host2:2181/mesos` names the servers and the path.
+import type * as Zk from 'node-zookeeper-client';
+import { EventEmitter } from 'node:events';
+
+export interface ZkUrl { servers: string; path: string }
+
+export function parseZkUrl(url: string): ZkUrl {
+  const match = /^zk:\/\/(?:[^@/]+@)?([^/]+)(\/.*)$/.exec(url);
+  if (!match || match[2] === '/') throw new Error(`Invalid ZooKeeper URL '${url}' (expected zk://host:port[,host:port...]/path)`);
+  return { servers: match[1], path: match[2].replace(/\/+$/, '') };
+}
+
+/** Lazy-loaded: only ZooKeeper users pay for the client library. */
+function zookeeper(): typeof Zk {
+  return require('node-zookeeper-client') as typeof Zk;
+}
+
+export class ZkSession extends EventEmitter<{ connected: []; disconnected: []; expired: [] }> {
+  private client: Zk.Client;
+  private closed = false;
+
+  constructor(readonly servers: string, readonly sessionTimeoutMs: number) {
+    super();
+    this.client = this.connect();
+  }
+
+  private connect(): Zk.Client {
+    const client = zookeeper().createClient(this.servers, { sessionTimeout: this.sessionTimeoutMs, spinDelay: 200, retries: 1 });
+    client.on('connected', () => this.emit('connected'));
+    client.on('disconnected', () => this.emit('disconnected'));
+    client.on('expired', () => {
+      // A new session replaces the expired one; everything ephemeral of ours is gone.
+      client.close();
+      this.emit('expired');
+      if (!this.closed) this.client = this.connect();
+    });
+    client.connect();
+    return client;
+  }
+
+  get connected(): boolean {
+    return this.client.getState() === zookeeper().State.SYNC_CONNECTED;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.client.close();
+  }
+
+  mkdirp(path: string): Promise<void> {
+    return new Promise((resolve, reject) => this.client.mkdirp(path, (e) => (e ? reject(e) : resolve())));
+  }
+
+  createEphemeralSequential(path: string, data: Buffer): Promise<string> {
+    return new Promise((resolve, reject) => this.client.create(path, data, zookeeper().CreateMode.EPHEMERAL_SEQUENTIAL, (e, p) => (e ? reject(e) : resolve(p))));
+  }
+
+  create(path: string, data: Buffer): Promise<void> {
+    return new Promise((resolve, reject) => this.client.create(path, data, (e) => (e ? reject(e) : resolve())));
+  }
+
+  remove(path: string): Promise<void> {
+    return new Promise((resolve) => this.client.remove(path, () => resolve()));
+  }
+
+  /** Children of path; `watch` fires once on the next change. */
+  children(path: string, watch?: () => void): Promise<string[]> {
+    return new Promise((resolve, reject) => {
+      const cb = (e: Error | Zk.Exception | null, children: string[]) => (e ? reject(e) : resolve(children));
+      if (watch) this.client.getChildren(path, () => watch(), cb);
+      else this.client.getChildren(path, cb);
+    });
+  }
+
+  data(path: string): Promise<{ data: Buffer; version: number }> {
+    return new Promise((resolve, reject) => this.client.getData(path, (e, data, stat) => (e ? reject(e) : resolve({ data: data ?? Buffer.alloc(0), version: stat.version }))));
+  }
+
+  /** Compare-and-set write: fails with BAD_VERSION when someone else wrote in between. */
+  setData(path: string, data: Buffer, version: number): Promise<number> {
+    return new Promise((resolve, reject) => this.client.setData(path, data, version, (e, stat) => (e ? reject(e) : resolve(stat.version))));
+  }
+
+  static isNoNode(e: unknown): boolean {
+    return (e as Zk.Exception)?.getCode?.() === zookeeper().Exception.NO_NODE;
+  }
+
+  static isNodeExists(e: unknown): boolean {
+    return (e as Zk.Exception)?.getCode?.() === zookeeper().Exception.NODE_EXISTS;
+  }
+}

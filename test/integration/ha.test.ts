@@ -1,0 +1,148 @@
+// High availability with a real ZooKeeper server: three masters (--zk, --quorum=2) elect a leader the
+// way Mesos does, non-leaders redirect, agents and a framework follow the leader through a kill -9,
+// running tasks keep running, the old leader returns as a follower, and no leader acts while
+// ZooKeeper is down.
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, before, test } from 'node:test';
+import { getJson, request } from '../../runtime/common/http';
+import { ZkSession } from '../../runtime/zk/session';
+import { commandTask, freePort, startDaemon, stopDaemon, TestScheduler, waitUntil, type Daemon } from '../helpers/cluster';
+import { ZooKeeperServer } from '../helpers/zookeeper';
+
+interface Node { port: number; args: string[]; daemon?: Daemon }
+let zk: ZooKeeperServer;
+let workDir: string;
+const masters: Node[] = [];
+const agents: Node[] = [];
+
+const start = (n: Node) => { n.daemon = startDaemon(n.args); };
+const url = (n: Node) => `http://127.0.0.1:${n.port}`;
+const state = (n: Node) => getJson<{ id: string; pid: string; leader: string; leader_info?: { port: number }; activated_slaves: number; frameworks: Array<{ id: string; active: boolean; tasks: Array<{ id: string; state: string }> }> }>(`${url(n)}/master/state`);
+
+/** The master whose own pid is the leader's, as every master reports it. */
+async function leader(): Promise<Node> {
+  return waitUntil('a leading master', async () => {
+    for (const m of masters) {
+      if (m.daemon?.process.exitCode !== null || m.daemon.process.signalCode !== null) continue;
+      const s = await state(m).catch(() => undefined);
+      if (s && s.leader && s.leader === s.pid) return m;
+    }
+    return undefined;
+  }, 30_000);
+}
+
+before(async () => {
+  zk = await ZooKeeperServer.start();
+  workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesolite-ha-'));
+  for (let i = 0; i < 3; i++) {
+    const port = await freePort();
+    masters.push({ port, args: ['master', '--ip=127.0.0.1', `--port=${port}`, `--zk=${zk.url()}`, '--quorum=2', '--zk_session_timeout=2secs', '--allocation_interval=100ms'] });
+  }
+  for (let i = 0; i < 2; i++) {
+    const port = await freePort();
+    agents.push({ port, args: ['agent', `--master=${zk.url()}`, '--ip=127.0.0.1', `--port=${port}`, `--work_dir=${path.join(workDir, `agent-${i}`)}`, `--resources=cpus:2;mem:1024;ports:[${33000 + i * 100}-${33099 + i * 100}]`] });
+  }
+  masters.forEach(start);
+  agents.forEach(start);
+});
+
+after(async () => {
+  for (const n of [...agents, ...masters]) await stopDaemon(n.daemon);
+  const { stopProcessCluster } = await import('../../runtime/cluster/process');
+  await stopProcessCluster({ pids: { master: 0, agents: [] }, workDir });
+  fs.rmSync(workDir, { recursive: true, force: true });
+  await zk?.stop();
+});
+
+test('the masters elect one leader through json.info_ znodes holding MasterInfo, and the others redirect to it', async () => {
+  const lead = await leader();
+  const leaderPid = `master@127.0.0.1:${lead.port}`;
+  await waitUntil('every master to know the leader', async () => (await Promise.all(masters.map(state))).every((st) => st.leader === leaderPid));
+
+  const session = new ZkSession(`127.0.0.1:${zk.port}`, 4000);
+  try {
+    const children = (await session.children('/mesos')).filter((c) => c.startsWith('json.info_')).sort();
+    assert.equal(children.length, 3);
+    assert.match(children[0], /^json\.info_\d{10}$/);
+    const info = JSON.parse((await session.data(`/mesos/${children[0]}`)).data.toString());
+    assert.equal(info.pid, leaderPid, 'the lowest sequence leads');
+    for (const key of ['id', 'ip', 'port', 'pid', 'hostname', 'version', 'address', 'capabilities']) assert.ok(key in info, key);
+    assert.deepEqual(info.address, { hostname: '127.0.0.1', ip: '127.0.0.1', port: lead.port });
+  } finally {
+    session.close();
+  }
+
+  const follower = masters.find((m) => m !== lead)!;
+  const redirected = await request('POST', `${url(follower)}/api/v1/scheduler`, { type: 'SUBSCRIBE' });
+  assert.equal(redirected.status, 307);
+  assert.equal(redirected.headers.location, `//127.0.0.1:${lead.port}/api/v1/scheduler`);
+  const r2 = await request('GET', `${url(follower)}/master/redirect`);
+  assert.equal(r2.status, 307);
+  assert.equal(r2.headers.location, `//127.0.0.1:${lead.port}`);
+  await waitUntil('both agents registered with the leader', async () => (await state(lead)).activated_slaves === 2);
+});
+
+test('kill -9 of the leader: another master leads, agents and the framework follow, the task keeps running; the old leader returns as a follower', async () => {
+  const s = new TestScheduler(zk.url(), { name: 'ha-framework', failover_timeout: 300 });
+  // The test scheduler does not reconnect by itself; this one must follow the leader.
+  (s as unknown as { options: { reconnect: boolean } }).options.reconnect = true;
+  await s.subscribe();
+  try {
+    const [offer] = await s.offers();
+    await s.launch(offer, [commandTask(offer, 'survives', 'sleep 1000')]);
+    await s.status('survives', 'TASK_RUNNING');
+    const old = await leader();
+    const frameworkId = s.frameworkId!;
+
+    old.daemon!.process.kill('SIGKILL');
+    await stopDaemon(old.daemon, 'SIGKILL');
+    const started = Date.now();
+    const next = await leader();
+    assert.notEqual(next, old);
+    await waitUntil('agents re-registered with the new leader', async () => (await state(next)).activated_slaves === 2, 30_000);
+    await waitUntil('the framework re-subscribed', async () => (await state(next)).frameworks.some((f) => f.id === frameworkId && f.active), 30_000);
+    const elapsed = Date.now() - started;
+    const fw = (await state(next)).frameworks.find((f) => f.id === frameworkId)!;
+    assert.deepEqual(fw.tasks.map((t) => [t.id, t.state]), [['survives', 'TASK_RUNNING']], `after ${elapsed} ms`);
+
+    // The framework can work with the new leader: reconcile says RUNNING, a new task runs.
+    const mark = s.events.length;
+    await s.reconcile();
+    const reconciled = await s.next('UPDATE', (e) => e.update.status.task_id.value === 'survives', 10_000, mark);
+    assert.equal(reconciled.update.status.state, 'TASK_RUNNING');
+    const resubscribed = s.events.map((e) => e.type).lastIndexOf('SUBSCRIBED');
+    const offers = await s.offers(resubscribed, 20_000);
+    await s.launch(offers[0], [commandTask(offers[0], 'after-failover', 'echo ok')]);
+    await s.status('after-failover', 'TASK_FINISHED', 20_000);
+
+    // The old leader comes back and follows.
+    start(old);
+    await waitUntil('the old master to answer', async () => (await state(old)).leader === `master@127.0.0.1:${next.port}`, 30_000);
+    assert.equal(await leader(), next);
+  } finally {
+    await s.teardown().catch(() => undefined);
+    s.close();
+  }
+});
+
+test('while ZooKeeper is down no master leads; when it is back, a leader is elected and the agents re-register', async () => {
+  const lead = await leader();
+  await zk.halt();
+  await waitUntil('no master acting as leader', async () => {
+    for (const m of masters) {
+      const s = await state(m).catch(() => undefined);
+      if (s && s.leader === s.pid) return undefined;
+    }
+    return true;
+  }, 20_000);
+  const follower = masters.find((m) => m !== lead && m.daemon?.process.exitCode === null && m.daemon.process.signalCode === null)!;
+  const noLeader = await request('POST', `${url(follower)}/api/v1/scheduler`, { type: 'SUBSCRIBE' });
+  assert.ok(noLeader.status === 503 || noLeader.status === 307, `no leader: ${noLeader.status}`);
+
+  await zk.resume();
+  const next = await leader();
+  await waitUntil('agents re-registered', async () => (await state(next)).activated_slaves === 2, 40_000);
+});
