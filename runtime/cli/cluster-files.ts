@@ -3,13 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-export interface ClusterRecord {
-  name: string;
-  master: string; // http://host:port
-  pids: { master: number; agents: number[] };
-  workDir: string;
-  agents: string[]; // http://host:port
-}
+import type { ProcessClusterInfo } from '../cluster/process';
+
+export type ClusterRecord = ProcessClusterInfo;
 
 export const clusterDir = (name: string, base = process.env.MESOLITE_HOME ?? path.join(os.homedir(), '.mesolite')) => path.join(base, 'clusters', name);
 export const recordFile = (dir: string) => path.join(dir, 'cluster.json');

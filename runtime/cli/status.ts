@@ -1,5 +1,6 @@
 // mesolite status: a short view of a cluster from its master's /master/state.
 import { parseFlags, type FlagSpecs } from '../common/flags';
+import { leaderUrl } from '../cluster/process';
 import { getJson } from '../common/http';
 import { readRecord } from './cluster-files';
 import { wantsHelp } from './daemon';
@@ -19,7 +20,8 @@ interface State {
 export async function run(argv: string[]): Promise<number> {
   if (wantsHelp(argv, 'status', FLAGS)) return 0;
   const { values: flags } = parseFlags(FLAGS, argv);
-  const master = flags.master ? (flags.master.startsWith('http') ? flags.master : `http://${flags.master}`) : readRecord(flags.name!)?.master;
+  const record = flags.master ? undefined : readRecord(flags.name!);
+  const master = flags.master ? (flags.master.startsWith('http') ? flags.master : `http://${flags.master}`) : record && ((await leaderUrl(record.masters)) ?? record.master);
   if (!master) {
     process.stderr.write(`No cluster named '${flags.name}' is running (start one with mesolite up, or pass --master)\n`);
     return 1;

@@ -8,8 +8,10 @@ import { isAlive } from '../common/process';
 
 const FLAGS = {
   agents: { type: 'int', default: '2', help: 'Number of agents' },
+  masters: { type: 'int', default: '1', help: 'Number of masters; more than one starts a local ZooKeeper and elects a leader' },
+  zk_port: { type: 'int', default: '2181', help: 'Port of the local ZooKeeper (with --masters > 1)' },
   name: { type: 'string', default: 'local', help: 'Name of the cluster' },
-  port: { type: 'int', default: '5050', help: "Master port; agents take the ports after it" },
+  port: { type: 'int', default: '5050', help: "First master's port; the other masters, then the agents, take the ports after it" },
   agent_resources: { type: 'string', default: 'cpus:4;mem:4096;disk:10000', help: 'Resources of each agent (a disjoint ports range is added)' },
   detach: { type: 'bool', help: 'Return once the cluster is ready; stop it with mesolite down' },
   docker: { type: 'bool', help: 'Run the cluster in Docker (not available yet)' },
@@ -24,26 +26,30 @@ export async function run(argv: string[]): Promise<number | void> {
   }
   if (flags.agents! < 1) { process.stderr.write('--agents must be at least 1\n'); return 1; }
   const existing = readRecord(flags.name!);
-  if (existing && isAlive(existing.pids.master)) {
+  if (existing && existing.pids.masters?.some(isAlive)) {
     process.stderr.write(`Cluster '${flags.name}' is already running (master ${existing.master}); stop it with: mesolite down --name=${flags.name}\n`);
     return 1;
   }
   const workDir = clusterDir(flags.name!);
   fs.rmSync(workDir, { recursive: true, force: true });
+  if (flags.masters! < 1) { process.stderr.write('--masters must be at least 1\n'); return 1; }
   const info = await startProcessCluster({
-    name: flags.name!, workDir, agents: flags.agents!, masterPort: flags.port!, firstAgentPort: flags.port! + 1,
+    name: flags.name!, workDir, agents: flags.agents!, masters: flags.masters!, zkPort: flags.zk_port!,
+    masterPort: flags.port!, firstAgentPort: flags.port! + flags.masters!,
     agentResources: flags.agent_resources!, onProgress: (step) => process.stdout.write(`${step}...\n`),
   });
-  writeRecord({ name: info.name, master: info.master, agents: info.agents, pids: info.pids, workDir });
+  writeRecord(info);
   process.stdout.write([
     '',
     `Local cluster '${info.name}' is up.`,
-    `  master          ${info.master}   (state: ${info.master}/master/state)`,
+    ...(info.masters.length > 1
+      ? [`  zookeeper       ${info.masterFlag}`, ...info.masters.map((m, i) => `  master-${i + 1}        ${m}${m === info.master ? '   (leading)' : ''}`)]
+      : [`  master          ${info.master}   (state: ${info.master}/master/state)`]),
     ...info.agents.map((a, i) => `  agent-${i + 1}         ${a}`),
     `  scheduler API   POST ${info.master}/api/v1/scheduler`,
     `  operator API    POST ${info.master}/api/v1`,
     `  logs            ${workDir}/logs`,
-    `  try             mesolite execute --master=${info.master.replace('http://', '')} --name=hello --command='echo hello'`,
+    `  try             mesolite execute --master=${info.masterFlag} --name=hello --command='echo hello'`,
     '',
     flags.detach ? `Stop it with: mesolite down --name=${info.name}` : 'Press Ctrl+C to stop the cluster.',
     '',

@@ -1,5 +1,6 @@
-// The embedded launcher: a master and N agents as local processes on loopback, each agent with its
-// own port and its own disjoint `ports` range. Shared by the CLI (`mesolite up`) and the extension.
+// The embedded launcher: a master (or, with masters > 1, a local ZooKeeper and that many masters
+// electing a leader) and N agents as local processes on loopback, each agent with its own port and
+// its own disjoint `ports` range. Shared by the CLI (`mesolite up`) and the extension.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -11,6 +12,9 @@ export interface ProcessClusterOptions {
   workDir: string;
   agents: number;
   masterPort: number;
+  /** More than one: a local ZooKeeper (Debian's zkServer.sh) and masters with --zk and --quorum. */
+  masters?: number;
+  zkPort?: number;
   firstAgentPort: number;
   agentResources: string;
   /** Extra flags for every daemon (e.g. --allocation_interval=100ms for tests). */
@@ -22,8 +26,11 @@ export interface ProcessClusterInfo {
   name: string;
   workDir: string;
   master: string;
+  /** zk://... when the masters elect a leader, else the master's HOST:PORT. */
+  masterFlag: string;
+  masters: string[];
   agents: string[];
-  pids: { master: number; agents: number[] };
+  pids: { masters: number[]; agents: number[]; zookeeper?: number };
 }
 
 const AGENT_PORTS_BASE = 31000;
@@ -54,25 +61,69 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
   throw new Error(`Timed out waiting for ${what}${lastError ? `: ${lastError}` : ''}`);
 }
 
+const ZK_SERVER = process.env.MESOLITE_ZK_SERVER ?? '/usr/share/zookeeper/bin/zkServer.sh';
+
+function startZooKeeper(workDir: string, port: number, logFile: string): number {
+  if (!fs.existsSync(ZK_SERVER)) throw new Error(`Several masters need ZooKeeper, and ${ZK_SERVER} is missing: apt-get install zookeeper (or set MESOLITE_ZK_SERVER)`);
+  const dir = path.join(workDir, 'zookeeper');
+  fs.mkdirSync(path.join(dir, 'data'), { recursive: true });
+  const config = path.join(dir, 'zoo.cfg');
+  fs.writeFileSync(config, [
+    'tickTime=500', `dataDir=${path.join(dir, 'data')}`, `clientPort=${port}`, 'clientPortAddress=127.0.0.1',
+    'minSessionTimeout=1000', 'maxSessionTimeout=60000', 'admin.enableServer=false', '',
+  ].join('\n'));
+  const out = fs.openSync(logFile, 'a');
+  const child = spawn(ZK_SERVER, ['start-foreground', config], { detached: true, stdio: ['ignore', out, out], cwd: dir, env: { ...process.env, ZOO_LOG_DIR: dir } });
+  fs.closeSync(out);
+  child.unref();
+  return child.pid!;
+}
+
+/** The elected leader's URL, as any master reports it (a follower's /master/state names the leader). */
+export async function leaderUrl(masters: string[]): Promise<string | undefined> {
+  for (const m of masters) {
+    const state = await getJson<{ leader?: string; leader_info?: { address?: { ip?: string; port?: number } } }>(`${m}/master/state`).catch(() => undefined);
+    const address = state?.leader_info?.address;
+    if (state?.leader && address) return `http://${address.ip}:${address.port}`;
+  }
+  return undefined;
+}
+
 export async function startProcessCluster(options: ProcessClusterOptions): Promise<ProcessClusterInfo> {
   const progress = options.onProgress ?? (() => undefined);
   fs.mkdirSync(options.workDir, { recursive: true });
   const logs = path.join(options.workDir, 'logs');
-  const master = `http://127.0.0.1:${options.masterPort}`;
-  progress('Starting the master');
-  const masterPid = spawnDaemon(['master', '--ip=127.0.0.1', `--port=${options.masterPort}`, `--work_dir=${path.join(options.workDir, 'master')}`, ...(options.masterFlags ?? [])], path.join(logs, 'master.log'));
-  const info: ProcessClusterInfo = { name: options.name, workDir: options.workDir, master, agents: [], pids: { master: masterPid, agents: [] } };
+  fs.mkdirSync(logs, { recursive: true });
+  const count = Math.max(1, options.masters ?? 1);
+  const zkPort = options.zkPort ?? 2181;
+  const zk = count > 1 ? `zk://127.0.0.1:${zkPort}/mesos` : undefined;
+  const masters = Array.from({ length: count }, (_, i) => `http://127.0.0.1:${options.masterPort + i}`);
+  const info: ProcessClusterInfo = {
+    name: options.name, workDir: options.workDir, master: masters[0], masterFlag: zk ?? `127.0.0.1:${options.masterPort}`, masters, agents: [],
+    pids: { masters: [], agents: [] },
+  };
   try {
-    await waitFor('the master to answer /health', 15_000, async () => {
-      if (!isAlive(masterPid)) throw new Error(`the master exited; see ${path.join(logs, 'master.log')}`);
-      return (await getJson<Record<string, unknown>>(`${master}/master/state`)).id ? true : undefined;
+    if (zk) {
+      progress('Starting ZooKeeper');
+      info.pids.zookeeper = startZooKeeper(options.workDir, zkPort, path.join(logs, 'zookeeper.log'));
+    }
+    progress(count > 1 ? `Starting ${count} masters` : 'Starting the master');
+    for (let i = 0; i < count; i++) {
+      const ha = zk ? [`--zk=${zk}`, `--quorum=${Math.floor(count / 2) + 1}`, '--zk_session_timeout=5secs'] : [];
+      info.pids.masters.push(spawnDaemon([
+        'master', '--ip=127.0.0.1', `--port=${options.masterPort + i}`, `--work_dir=${path.join(options.workDir, `master-${i + 1}`)}`, ...ha, ...(options.masterFlags ?? []),
+      ], path.join(logs, `master-${i + 1}.log`)));
+    }
+    info.master = await waitFor('a leading master', 60_000, async () => {
+      for (const [i, pid] of info.pids.masters.entries()) if (!isAlive(pid)) throw new Error(`master-${i + 1} exited; see ${path.join(logs, `master-${i + 1}.log`)}`);
+      return leaderUrl(masters);
     });
     progress(`Starting ${options.agents} agent(s)`);
     for (let i = 0; i < options.agents; i++) {
       const port = options.firstAgentPort + i;
       const ports = `[${AGENT_PORTS_BASE + i * AGENT_PORTS_SPAN}-${AGENT_PORTS_BASE + (i + 1) * AGENT_PORTS_SPAN - 1}]`;
       const pid = spawnDaemon([
-        'agent', `--master=127.0.0.1:${options.masterPort}`, '--ip=127.0.0.1', `--port=${port}`, `--work_dir=${path.join(options.workDir, `agent-${i + 1}`)}`,
+        'agent', `--master=${info.masterFlag}`, '--ip=127.0.0.1', `--port=${port}`, `--work_dir=${path.join(options.workDir, `agent-${i + 1}`)}`,
         `--resources=${options.agentResources};ports:${ports}`, `--attributes=agent:agent-${i + 1}`,
       ], path.join(logs, `agent-${i + 1}.log`));
       info.pids.agents.push(pid);
@@ -80,7 +131,7 @@ export async function startProcessCluster(options: ProcessClusterOptions): Promi
     }
     await waitFor('every agent to register', 30_000, async () => {
       for (const pid of info.pids.agents) if (!isAlive(pid)) throw new Error(`an agent exited; see the logs in ${logs}`);
-      const state = await getJson<{ activated_slaves: number }>(`${master}/master/state`);
+      const state = await getJson<{ activated_slaves: number }>(`${info.master}/master/state`);
       return state.activated_slaves >= options.agents ? true : undefined;
     });
     progress('Cluster ready');
@@ -124,9 +175,9 @@ async function waitGone(pids: number[], timeoutMs: number): Promise<void> {
   for (const pid of pids) if (isAlive(pid)) signal(pid, 'SIGKILL');
 }
 
-/** Stops agents and master, then executor hosts (which kill their tasks), then anything left. */
-export async function stopProcessCluster(info: Pick<ProcessClusterInfo, 'pids' | 'workDir'>): Promise<void> {
-  const daemons = [...info.pids.agents, info.pids.master];
+/** Stops agents, masters and ZooKeeper, then executor hosts (which kill their tasks), then anything left. */
+export async function stopProcessCluster(info: { workDir: string; pids: Partial<ProcessClusterInfo['pids']> }): Promise<void> {
+  const daemons = [...(info.pids.agents ?? []), ...(info.pids.masters ?? []), ...(info.pids.zookeeper ? [info.pids.zookeeper] : [])];
   for (const pid of daemons) if (isAlive(pid)) signal(pid, 'SIGTERM');
   await waitGone(daemons, 5000);
   if (!fs.existsSync(info.workDir)) return;

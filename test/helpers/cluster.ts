@@ -150,7 +150,7 @@ export class TestCluster {
     for (let i = 0; i < this.agents.length; i++) await this.stopAgent(i);
     await this.stopMaster();
     const { stopProcessCluster } = await import('../../runtime/cluster/process');
-    await stopProcessCluster({ pids: { master: 0, agents: [] }, workDir: this.workDir });
+    await stopProcessCluster({ pids: {}, workDir: this.workDir });
     fs.rmSync(this.workDir, { recursive: true, force: true });
   }
 }

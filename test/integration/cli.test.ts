@@ -68,6 +68,28 @@ test('up --detach, status, execute, down: a whole session leaves no process behi
   }
 });
 
+test('up --masters=3 starts ZooKeeper and three masters that elect a leader; down stops all of it', async () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mesolite-home-'));
+  const env = { MESOLITE_HOME: home };
+  const port = await freePort();
+  const zkPort = await freePort();
+  try {
+    const up = mesolite(['up', '--detach', '--masters=3', '--agents=1', `--port=${port}`, `--zk_port=${zkPort}`, '--name=ha'], env);
+    assert.equal(up.status, 0, up.stdout + up.stderr);
+    assert.match(up.stdout, new RegExp(`zookeeper\\s+zk://127\\.0\\.0\\.1:${zkPort}/mesos`));
+    assert.equal((up.stdout.match(/\(leading\)/g) ?? []).length, 1);
+    const status = mesolite(['status', '--name=ha'], env);
+    assert.match(status.stdout, /Agents \(1 active\)/);
+    const run = mesolite(['execute', `--master=zk://127.0.0.1:${zkPort}/mesos`, '--name=via-zk', '--command=true'], env);
+    assert.equal(run.status, 0, run.stdout + run.stderr);
+    assert.equal(mesolite(['down', '--name=ha'], env).status, 0);
+    assert.deepEqual(processesUnder(path.join(home, 'clusters', 'ha')), []);
+  } finally {
+    mesolite(['down', '--name=ha'], env);
+    fs.rmSync(home, { recursive: true, force: true });
+  }
+});
+
 test('up in the foreground stops everything on Ctrl+C', async () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mesolite-home-'));
   const port = await freePort();

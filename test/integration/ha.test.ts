@@ -52,7 +52,7 @@ before(async () => {
 after(async () => {
   for (const n of [...agents, ...masters]) await stopDaemon(n.daemon);
   const { stopProcessCluster } = await import('../../runtime/cluster/process');
-  await stopProcessCluster({ pids: { master: 0, agents: [] }, workDir });
+  await stopProcessCluster({ pids: {}, workDir });
   fs.rmSync(workDir, { recursive: true, force: true });
   await zk?.stop();
 });
