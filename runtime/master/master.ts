@@ -113,6 +113,10 @@ export class Master {
   }
 
   start(): void {
+    // Frameworks of the registry must re-subscribe within their failover_timeout, counted from now.
+    for (const info of this.registry.state.frameworks) {
+      if (info.id && !this.frameworks.has(info.id.value)) this.recoverFramework(info);
+    }
     this.allocator.updateWeights(this.registry.state.weights);
     this.updateQuota(this.registry.state.quota_configs);
     this.allocation.start();
@@ -273,6 +277,12 @@ export class Master {
     this.allocator.deactivateFramework(fw.id);
     for (const offerId of [...fw.offers]) this.rescindOffer(offerId, 'framework disconnected');
     this.publish('FRAMEWORK_UPDATED', { framework: this.frameworkV1(fw) });
+    this.startFailoverTimer(fw);
+  }
+
+  /** A framework not subscribed has failover_timeout to come back before it and its tasks are removed. */
+  private startFailoverTimer(fw: FrameworkRecord): void {
+    clearTimeout(fw.failoverTimer);
     const timeoutMs = Math.min((fw.info.failover_timeout ?? 0) * 1000, 2 ** 31 - 1);
     fw.failoverTimer = setTimeout(() => {
       this.log.info(`Framework ${fw.id} failover timeout expired`);
@@ -693,6 +703,7 @@ export class Master {
     this.frameworks.set(id, fw);
     this.allocator.addFramework(id, { roles: frameworkRoles(info), active: false, gpuAware: hasCapability(info, 'GPU_RESOURCES') }, new Map());
     this.frameworkKnownToAllocator.add(id);
+    this.startFailoverTimer(fw);
     return fw;
   }
 

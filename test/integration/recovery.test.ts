@@ -101,3 +101,27 @@ test('the scheduler SDK fails over by itself: after a master restart it re-subsc
   assert.ok(fw?.active);
   await s.teardown();
 });
+
+test('after a master restart, a framework that does not re-subscribe within failover_timeout is removed and its tasks killed', async () => {
+  cluster = await TestCluster.start({ agents: 1 });
+  const s = new TestScheduler(cluster.masterAddress, { failover_timeout: 2 });
+  await s.subscribe();
+  const [offer] = await s.offers();
+  await s.launch(offer, [commandTask(offer, 'abandoned', 'sleep 1000')]);
+  await s.status('abandoned', 'TASK_RUNNING');
+  const frameworkId = s.frameworkId!;
+  await cluster.stopMaster('SIGKILL');
+  s.close();
+  await cluster.startMaster();
+  await cluster.waitForAgents(1);
+  // Known again from the registry and the agent's report, not connected...
+  const recovered = (await cluster.state()).frameworks.find((f) => f.id === frameworkId) as unknown as { active: boolean; recovered: boolean; tasks: unknown[] };
+  assert.equal(recovered.active, false);
+  assert.equal(recovered.tasks.length, 1);
+  // ...and gone once failover_timeout (2 s) has passed, with its task.
+  await waitUntil('the framework to be removed', async () => (await cluster!.state()).completed_frameworks.some((f) => f.id === frameworkId), 15_000);
+  await waitUntil('the agent to kill the task', async () => {
+    const agent = await getJson<{ frameworks: Array<{ id: string }> }>(`${cluster!.agents[0].url}/state`);
+    return !agent.frameworks.some((f) => f.id === frameworkId);
+  }, 15_000);
+});
