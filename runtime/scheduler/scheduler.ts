@@ -7,6 +7,8 @@ import type {
   AgentID, Filters, FrameworkInfo, KillPolicy, MasterInfo, Offer, Operation, SchedulerCall, SchedulerEvent, TaskInfo, TaskStatus,
 } from '../common/protocol/v1';
 
+const RETRY_MS = 1000;
+
 export interface SchedulerOptions {
   /** HOST:PORT or http://HOST:PORT of a master, or zk://host:port/path to follow the elected leader. */
   master: string;
@@ -80,7 +82,16 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     this.emit('disconnected');
     if (this.options.reconnect === false || !this.frameworkId) return;
     // A failed attempt ends in onStreamEnd() itself, which schedules the next one: one chain only.
-    setTimeout(() => { if (!this.closed) this.subscribe().catch(() => undefined); }, 1000).unref();
+    // The next attempt comes after RETRY_MS, or at once when a new leader is detected.
+    const retry = () => {
+      clearTimeout(timer);
+      this.leader.off('change', onLeader);
+      if (!this.closed) this.subscribe().catch(() => undefined);
+    };
+    const onLeader = (url: string | undefined) => { if (url) retry(); };
+    const timer = setTimeout(retry, RETRY_MS);
+    timer.unref();
+    this.leader.on('change', onLeader);
   }
 
   private dispatch(event: SchedulerEvent): void {
