@@ -123,5 +123,5 @@ test('after a master restart, a framework that does not re-subscribe within fail
   await waitUntil('the agent to kill the task', async () => {
     const agent = await getJson<{ frameworks: Array<{ id: string }> }>(`${cluster!.agents[0].url}/state`);
     return !agent.frameworks.some((f) => f.id === frameworkId);
-  }, 15_000);
+  }, 30_000);
 });
