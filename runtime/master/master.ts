@@ -671,23 +671,34 @@ export class Master {
       stream, connected: true, active: true, version: MASTER_VERSION, registeredTime: existing?.registeredTime ?? now(),
       ...(reregistering ? { reregisteredTime: now() } : {}), awaitingPong: false, missedPings: 0,
     };
+    const wasUnreachable = this.registry.state.unreachable_agents.some((a) => a.id === agentId);
     this.agents.set(agentId, agent);
     this.registry.admitAgent(agent.info);
     stream.onClose(() => { if (agent.stream === stream) this.disconnectAgent(agent); });
 
     const used = new Map<string, Resource[]>();
+    const kill: Task[] = [];
     for (const task of tasks) {
       let fw = this.frameworks.get(task.framework_id.value);
       if (!fw) {
         const fwInfo = frameworks.find((f) => f.id?.value === task.framework_id.value) ?? { user: 'unknown', name: 'unknown', id: task.framework_id };
         fw = this.recoverFramework(fwInfo);
       }
+      // Back from a partition (Mesos 1.5+): tasks of partition-aware frameworks carry on; the others
+      // were reported lost, so they are killed rather than brought back.
+      if (wasUnreachable && !isTerminalState(task.state) && !hasCapability(fw.info, PARTITION_AWARE)) {
+        kill.push(task);
+        continue;
+      }
       if (!fw.tasks.has(task.task_id.value)) fw.tasks.set(task.task_id.value, task);
       if (!isTerminalState(task.state)) used.set(fw.id, res.add(used.get(fw.id) ?? [], res.unallocate(task.resources)));
     }
     this.allocator.addAgent(agentId, agent.total, used);
     stream.send({ type: 'REGISTERED', registered: { agent_id: { value: agentId }, master_info: this.info } } satisfies AgentEvent);
-    this.log.info(`Agent ${agentId} at ${agent.pid} (${info.hostname}) ${reregistering ? 're-registered' : 'registered'} with ${res.formatResources(total)}`);
+    for (const task of kill) {
+      stream.send({ type: 'KILL_TASK', kill_task: { framework_id: task.framework_id, task_id: task.task_id } } satisfies AgentEvent);
+    }
+    this.log.info(`Agent ${agentId} at ${agent.pid} (${info.hostname}) ${reregistering ? 're-registered' : 'registered'} with ${res.formatResources(total)}${wasUnreachable ? ' after being unreachable' : ''}`);
     this.publish('AGENT_ADDED', { agent: this.agentV1(agent) });
     this.requestAllocation('agent_added');
     return undefined;
