@@ -144,5 +144,10 @@ test('while ZooKeeper is down no master leads; when it is back, a leader is elec
 
   await zk.resume();
   const next = await leader();
-  await waitUntil('agents re-registered', async () => (await state(next)).activated_slaves === 2, 40_000);
+  // Generous: ZooKeeper expires the old sessions' znodes only after its restart plus the session timeout.
+  await waitUntil('agents re-registered', async () => (await state(await leader())).activated_slaves === 2, 60_000)
+    .catch(async (e: Error) => {
+      const views = await Promise.all(masters.map((m) => state(m).then((st) => `${m.port}: leader ${st.leader} agents ${st.activated_slaves}`, () => `${m.port}: down`)));
+      throw new Error(`${e.message}; masters: ${views.join('; ')}; first leader was ${next.port}`);
+    });
 });
