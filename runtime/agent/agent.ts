@@ -517,7 +517,7 @@ export class Agent {
     executor.subscription?.close();
     for (const task of executor.tasks.values()) {
       if (isTerminalState(task.state)) continue;
-      const code = readExitStatus(path.join(metaTaskDir(this.options.workDir, executor.run, task.task_id.value), 'exit_status'));
+      const code = readNumber(path.join(metaTaskDir(this.options.workDir, executor.run, task.task_id.value), 'exit_status'));
       if (code === 0) this.agentUpdate(executor, task, 'TASK_FINISHED', 'REASON_EXECUTOR_TERMINATED', 'Command exited with status 0');
       else if (code !== undefined) this.agentUpdate(executor, task, 'TASK_FAILED', 'REASON_EXECUTOR_TERMINATED', `Command exited with status ${code}`);
       else this.agentUpdate(executor, task, leftover.state, leftover.reason, leftover.message);
@@ -593,6 +593,11 @@ export class Agent {
         fw.executors.set(re.info.executor_id.value, executor);
         if (this.options.recover === 'cleanup') {
           if (executor.pid) killGroup(executor.pid, 'SIGKILL');
+          // Tasks run in process groups of their own: kill each by the pid its wrapper recorded.
+          for (const taskId of executor.tasks.keys()) {
+            const pid = readNumber(path.join(metaTaskDir(this.options.workDir, run, taskId), 'pid'));
+            if (pid) killGroup(pid, 'SIGKILL');
+          }
           setImmediate(() => this.executorTerminated(executor, waitStatus(null, 'SIGKILL')));
           continue;
         }
@@ -636,7 +641,8 @@ export class Agent {
   }
 }
 
-function readExitStatus(file: string): number | undefined {
+/** A number written alone in a file (an exit status, a pid), if there is one. */
+function readNumber(file: string): number | undefined {
   try {
     const code = Number.parseInt(fs.readFileSync(file, 'utf8'), 10);
     return Number.isInteger(code) ? code : undefined;

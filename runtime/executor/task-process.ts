@@ -50,6 +50,8 @@ export class TaskProcess {
       stdoutPath: path.join(this.sandbox, 'stdout'),
       stderrPath: path.join(this.sandbox, 'stderr'),
     });
+    // The wrapper leads the task's process group; its pid lets an agent clean up (--recover=cleanup).
+    if (this.child.pid) fs.writeFileSync(path.join(path.dirname(this.exitStatusFile), 'pid'), String(this.child.pid));
     this.child.on('error', () => onExit(127));
     this.child.on('exit', (code, signal) => {
       clearTimeout(this.killTimer);

@@ -128,6 +128,40 @@ test('kill -9 of the leader: another master leads, agents and the framework foll
   }
 });
 
+test('status updates in flight when the leader dies are delivered by the new leader: none lost, none duplicated as new', async () => {
+  const s = new TestScheduler(zk.url(), { name: 'in-flight', failover_timeout: 300 });
+  (s as unknown as { options: { reconnect: boolean } }).options.reconnect = true;
+  s.autoAcknowledge = false;
+  await s.subscribe();
+  try {
+    const [offer] = await s.offers();
+    await s.launch(offer, [commandTask(offer, 'in-flight', 'echo done')]);
+    const starting = await s.status('in-flight', 'TASK_STARTING');
+    await new Promise((r) => setTimeout(r, 300)); // the task finishes; RUNNING and FINISHED wait at the agent
+    const old = await leader();
+    await stopDaemon(old.daemon, 'SIGKILL');
+    const resubscribed = await s.next('SUBSCRIBED', () => true, 30_000, s.events.findIndex((e) => e.type === 'UPDATE') + 1);
+    const from = s.events.indexOf(resubscribed);
+    // The agent resends the unacknowledged head to the new leader: the same update, same uuid.
+    const again = await s.next('UPDATE', (e) => e.update.status.task_id.value === 'in-flight', 30_000, from);
+    assert.equal(again.update.status.uuid, starting.uuid);
+    s.autoAcknowledge = true;
+    await s.acknowledge(again.update.status);
+    await s.status('in-flight', 'TASK_FINISHED', 30_000);
+    const updates = s.events.filter((e) => e.type === 'UPDATE' && e.update.status.task_id.value === 'in-flight' && e.update.status.uuid)
+      .map((e) => (e as { update: { status: { state: string; uuid?: string } } }).update.status);
+    const byState = new Map<string, Set<string>>();
+    for (const u of updates) byState.set(u.state, (byState.get(u.state) ?? new Set()).add(u.uuid!));
+    assert.deepEqual([...byState.keys()], ['TASK_STARTING', 'TASK_RUNNING', 'TASK_FINISHED']);
+    for (const [state, uuids] of byState) assert.equal(uuids.size, 1, `${state} was one update (resent, not duplicated)`);
+    start(old);
+    await waitUntil('the old master to follow', async () => (await state(old)).leader !== '', 30_000);
+  } finally {
+    await s.teardown().catch(() => undefined);
+    s.close();
+  }
+});
+
 test('while ZooKeeper is down no master leads; when it is back, a leader is elected and the agents re-register', async () => {
   const lead = await leader();
   await zk.halt();

@@ -1,6 +1,7 @@
 // Restarts: an agent killed with updates unacknowledged loses none of them; a restarted master gets its
 // agents and frameworks back with their tasks.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import { afterEach, test } from 'node:test';
 import { getJson } from '../../runtime/common/http';
 import { Scheduler } from '../../runtime/scheduler/scheduler';
@@ -124,4 +125,33 @@ test('after a master restart, a framework that does not re-subscribe within fail
     const agent = await getJson<{ frameworks: Array<{ id: string }> }>(`${cluster!.agents[0].url}/state`);
     return !agent.frameworks.some((f) => f.id === frameworkId);
   }, 30_000);
+});
+
+test('an agent restarted with --recover=cleanup kills the executors it finds instead of reconnecting', async () => {
+  cluster = await TestCluster.start({ agents: 1 });
+  const s = new TestScheduler(cluster.masterAddress);
+  await s.subscribe();
+  try {
+    const [offer] = await s.offers();
+    await s.launch(offer, [commandTask(offer, 'cleaned', 'sleep 1000')]);
+    await s.status('cleaned', 'TASK_RUNNING');
+    await cluster.stopAgent(0, 'SIGKILL');
+    cluster.agents[0].args.push('--recover=cleanup');
+    await cluster.startAgent(0);
+    const failed = await s.status('cleaned', 'TASK_FAILED', 30_000);
+    assert.equal(failed.reason, 'REASON_EXECUTOR_TERMINATED');
+    assert.equal(failed.source, 'SOURCE_AGENT');
+    await waitUntil('no executor left', async () => {
+      const agent = await getJson<{ frameworks: Array<{ executors: unknown[] }> }>(`${cluster!.agents[0].url}/state`);
+      return agent.frameworks.every((f) => f.executors.length === 0);
+    });
+    // Nothing of the task survives: no process runs in the agent's sandboxes.
+    const real = fs.realpathSync(cluster.agents[0].workDir);
+    const left = fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+      try { return fs.readlinkSync(`/proc/${p}/cwd`).startsWith(real); } catch { return false; }
+    });
+    assert.deepEqual(left, []);
+  } finally {
+    await s.teardown().catch(() => undefined);
+  }
 });
