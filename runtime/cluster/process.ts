@@ -143,7 +143,7 @@ export async function startProcessCluster(options: ProcessClusterOptions): Promi
 }
 
 /** Executor hosts and tasks run in sessions of their own: find them by their working directory. */
-function processesUnder(dir: string): number[] {
+export function processesUnder(dir: string): number[] {
   if (!fs.existsSync('/proc')) return [];
   const real = fs.realpathSync(dir);
   const pids: number[] = [];

@@ -4,6 +4,7 @@
 // Targets (2-core machine): p50 <= 50 ms; 1,000 tasks <= 10 s. Figures only, no assertions.
 import * as fs from 'node:fs';
 import type { Offer, TaskInfo } from '../../runtime/common/protocol/v1';
+import { processesUnder } from '../../runtime/cluster/process';
 import { TestCluster, TestScheduler } from '../helpers/cluster';
 
 const LATENCY_TASKS = Number(process.env.LATENCY_TASKS ?? 200);
@@ -27,13 +28,11 @@ const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.lengt
  * shared pages once per process, PSS shares them out, so the PSS sum is what the machine really pays.
  */
 function memoryUnder(dir: string): { processes: number; rssMb: number; pssMb: number } {
-  const real = fs.realpathSync(dir);
   let processes = 0;
   let rss = 0;
   let pss = 0;
-  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+  for (const pid of processesUnder(dir)) {
     try {
-      if (!fs.readlinkSync(`/proc/${pid}/cwd`).startsWith(real)) continue;
       const rollup = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
       processes++;
       rss += Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);

@@ -5,23 +5,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { processesUnder } from '../../runtime/cluster/process';
 import { getJson } from '../../runtime/common/http';
 import { BUNDLE, freePort, waitUntil } from '../helpers/cluster';
 
 function mesolite(args: string[], env: Record<string, string> = {}) {
   return spawnSync(process.execPath, [BUNDLE, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 60_000 });
-}
-
-/** Processes whose working directory is under dir (tasks and executor hosts run in their sandboxes). */
-function processesUnder(dir: string): number[] {
-  const real = fs.realpathSync(dir);
-  return fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
-    try {
-      return fs.readlinkSync(`/proc/${p}/cwd`).startsWith(real);
-    } catch {
-      return false;
-    }
-  }).map(Number);
 }
 
 test('up --detach, status, execute, down: a whole session leaves no process behind', async () => {
