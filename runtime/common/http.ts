@@ -247,6 +247,11 @@ export class SerialPoster {
 
   constructor(private readonly onError: (call: unknown, error: string) => void) {}
 
+  /** Resolves once every call posted so far has been answered (or failed). */
+  idle(): Promise<void> {
+    return this.queue.then(() => undefined);
+  }
+
   post(url: string, body: unknown, expectStatus = 202): Promise<void> {
     const next = this.queue.then(() => postJson(url, body)).then((r) => {
       if (r.status !== expectStatus) this.onError(body, `${r.status} ${r.body}`);

@@ -137,6 +137,8 @@ export abstract class BuiltinExecutor {
     const allDone = launched > 0 && this.terminal.size === launched;
     if (!allDone && !(this.shuttingDown && launched === 0)) return;
     if (this.driver.pendingUpdates === 0) return this.terminate(0);
+    // Asked to shut down (the framework may be gone): the agent has our last updates, do not wait for acks.
+    if (this.shuttingDown) return void this.driver.delivered().then(() => this.terminate(0));
     setTimeout(() => this.terminate(0), ACK_WAIT_MS).unref();
   }
 

@@ -102,6 +102,11 @@ export class ExecutorDriver {
     this.send({ ...this.ids(), type: 'MESSAGE', message: { data } });
   }
 
+  /** Resolves once every update sent so far has been answered by the agent. */
+  delivered(): Promise<void> {
+    return this.poster.idle();
+  }
+
   get pendingUpdates(): number {
     return this.unacknowledgedUpdates.size;
   }
