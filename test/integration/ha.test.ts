@@ -162,6 +162,55 @@ test('status updates in flight when the leader dies are delivered by the new lea
   }
 });
 
+test('a framework that does not come back to the new leader within failover_timeout is removed with its tasks', async () => {
+  const s = new TestScheduler(zk.url(), { name: 'gone-for-good', failover_timeout: 2 });
+  await s.subscribe();
+  const [offer] = await s.offers();
+  await s.launch(offer, [commandTask(offer, 'orphaned-by-failover', 'sleep 1000')]);
+  await s.status('orphaned-by-failover', 'TASK_RUNNING');
+  const frameworkId = s.frameworkId!;
+  const old = await leader();
+  s.close();
+  await stopDaemon(old.daemon, 'SIGKILL');
+  const next = await leader();
+  // The new leader knows the framework (registry, agents' reports), then drops it after 2 s.
+  await waitUntil('the framework removed by the new leader', async () => {
+    const st = await getJson<{ completed_frameworks: Array<{ id: string }> }>(`${url(next)}/master/state`);
+    return st.completed_frameworks.some((f) => f.id === frameworkId);
+  }, 30_000);
+  await waitUntil('its task killed on the agents', async () => {
+    for (const a of agents) {
+      const st = await getJson<{ frameworks: Array<{ id: string }> }>(`${url(a)}/state`);
+      if (st.frameworks.some((f) => f.id === frameworkId)) return undefined;
+    }
+    return true;
+  }, 30_000);
+  start(old);
+  await waitUntil('the old master to follow', async () => (await state(old)).leader !== '', 30_000);
+});
+
+test('an agent restarted under HA finds the leader through ZooKeeper and keeps its running task', async () => {
+  const s = new TestScheduler(zk.url(), { name: 'agent-restart', failover_timeout: 300 });
+  await s.subscribe();
+  try {
+    const [offer] = await s.offers();
+    await s.launch(offer, [commandTask(offer, 'outlives-agent', 'sleep 1000')]);
+    await s.status('outlives-agent', 'TASK_RUNNING');
+    const agent = agents.find((a) => a.port === offer.url?.address.port)!;
+    await stopDaemon(agent.daemon, 'SIGKILL');
+    start(agent);
+    const lead = await leader();
+    await waitUntil('the agent re-registered', async () => (await state(lead)).activated_slaves === 2, 30_000);
+    await s.reconcile();
+    const status = await s.next('UPDATE', (e) => e.update.status.task_id.value === 'outlives-agent' && e.update.status.reason === 'REASON_RECONCILIATION', 10_000);
+    assert.equal(status.update.status.state, 'TASK_RUNNING');
+    const agentState = await getJson<{ id: string }>(`${url(agent)}/state`);
+    assert.equal(agentState.id, offer.agent_id.value, 'same agent id after the restart');
+  } finally {
+    await s.teardown().catch(() => undefined);
+  }
+});
+
 test('while ZooKeeper is down no master leads; when it is back, a leader is elected and the agents re-register', async () => {
   const lead = await leader();
   await zk.halt();
