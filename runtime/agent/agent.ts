@@ -19,7 +19,7 @@ import { canonicalUUID } from '../common/validate';
 import { formatDuration } from '../common/duration';
 import { LeaderSource } from '../zk/leader';
 import { Checkpointer, type RecoveredState, type UpdateRecord } from './checkpoint';
-import { launchCustomExecutor, launchExecutorHost, type AgentIdentity } from './containerizer/containerizer';
+import { executorEnvironment, launchCustomExecutor, launchExecutorHost, type AgentIdentity } from './containerizer/containerizer';
 import { metaRunDir, metaTaskDir, sandboxDirectory, type ExecutorRun } from './sandbox';
 import { StatusUpdateManager } from './status-updates';
 
@@ -127,7 +127,7 @@ export class Agent {
     clearTimeout(this.reconnectTimer);
     this.masterStream?.close();
     this.options.master.close();
-    this.statusUpdates.stop();
+    this.statusUpdates.pause();
     for (const fw of this.frameworks.values()) for (const e of fw.executors.values()) { clearTimeout(e.timer); e.subscription?.close(); }
     for (const host of this.hosts.values()) host.stream?.close();
   }
@@ -264,7 +264,13 @@ export class Agent {
       this.log.info(`Launched executor ${info.executor_id.value} of framework ${run.frameworkId} as pid ${child.pid} in ${directory}`);
     } else {
       const checkpointDirectory = metaRunDir(this.options.workDir, run);
-      this.sendToHost(run.frameworkId, { type: 'LAUNCH_EXECUTOR', launch_executor: { executor_info: info, directory, container_id: run.containerId, checkpoint_directory: checkpointDirectory } });
+      this.sendToHost(run.frameworkId, {
+        type: 'LAUNCH_EXECUTOR',
+        launch_executor: {
+          executor_info: info, directory, container_id: run.containerId, checkpoint_directory: checkpointDirectory,
+          environment: executorEnvironment(this.identity(), run.frameworkId, info.executor_id.value, directory),
+        },
+      });
     }
     return executor;
   }
@@ -391,12 +397,13 @@ export class Agent {
 
   executorUpdate(executor: ExecutorRecord, status: TaskStatus): void {
     const task = executor.tasks.get(status.task_id.value);
+    const pid = this.executorPid(executor);
     const stamped: TaskStatus = {
       ...status, uuid: canonicalUUID(status.uuid!), source: 'SOURCE_EXECUTOR', agent_id: { value: this.agentId! }, executor_id: executor.info.executor_id, timestamp: status.timestamp ?? now(),
       // As Mesos' agent does: the container and the address the task is reachable at.
       container_status: {
         ...status.container_status, container_id: { value: executor.run.containerId },
-        ...(this.executorPid(executor) ? { executor_pid: this.executorPid(executor) } : {}),
+        ...(pid ? { executor_pid: pid } : {}),
         network_infos: [{ ip_addresses: [{ protocol: 'IPv4', ip_address: this.options.ip }] }],
       },
     };

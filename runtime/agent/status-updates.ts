@@ -101,10 +101,6 @@ export class StatusUpdateManager {
     }
   }
 
-  stop(): void {
-    this.pause();
-  }
-
   private send(stream: UpdateStream): void {
     if (this.paused) return;
     clearTimeout(stream.timer);

@@ -47,19 +47,11 @@ export class Router {
       res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...(error instanceof HttpError ? error.headers : {}) });
       res.end(message);
     };
-    if (!byMethod && this.fallbackHandler) {
-      try {
-        const result = this.fallbackHandler(req, res, url);
-        if (result instanceof Promise) result.catch(fail);
-      } catch (e) {
-        fail(e);
-      }
-      return;
-    }
-    if (!byMethod) return fail(new HttpError(404, `No endpoint at ${url.pathname}`));
-    if (!handler) return fail(new HttpError(405, `Expecting one of { '${[...byMethod.keys()].join("', '")}' }, but received '${req.method}'`, { Allow: [...byMethod.keys()].join(', ') }));
+    const chosen = byMethod ? handler : this.fallbackHandler;
+    if (!byMethod && !chosen) return fail(new HttpError(404, `No endpoint at ${url.pathname}`));
+    if (!chosen) return fail(new HttpError(405, `Expecting one of { '${[...byMethod!.keys()].join("', '")}' }, but received '${req.method}'`, { Allow: [...byMethod!.keys()].join(', ') }));
     try {
-      const result = handler(req, res, url);
+      const result = chosen(req, res, url);
       if (result instanceof Promise) result.catch(fail);
     } catch (e) {
       fail(e);

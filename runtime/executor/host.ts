@@ -11,12 +11,6 @@ import { DefaultExecutor } from './default';
 const RETRY_MS = 500;
 const RECOVERY_TIMEOUT_MS = 15 * 60_000;
 
-function executorEnvironment(frameworkId: string, executorId: string, directory: string, agentEndpoint: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
-  return { ...env, MESOS_FRAMEWORK_ID: frameworkId, MESOS_EXECUTOR_ID: executorId, MESOS_DIRECTORY: directory, MESOS_SANDBOX: directory, MESOS_AGENT_ENDPOINT: agentEndpoint };
-}
-
 export function runExecutorHost(): void {
   const agentEndpoint = process.env.MESOS_AGENT_ENDPOINT;
   const frameworkId = process.env.MESOS_FRAMEWORK_ID;
@@ -44,12 +38,12 @@ export function runExecutorHost(): void {
   const onEvent = (event: ExecutorHostEvent) => {
     switch (event.type) {
       case 'LAUNCH_EXECUTOR': {
-        const { executor_info: info, directory, checkpoint_directory } = event.launch_executor;
+        const { executor_info: info, directory, checkpoint_directory, environment } = event.launch_executor;
         const executorId = info.executor_id.value;
         if (executors.has(executorId)) return;
         const options: BuiltinExecutorOptions = {
           agentEndpoint, frameworkId, executorId, directory, checkpointDirectory: checkpoint_directory,
-          env: executorEnvironment(frameworkId, executorId, directory, agentEndpoint),
+          env: { ...(process.env as Record<string, string>), ...environment },
           recoveryTimeoutMs: RECOVERY_TIMEOUT_MS, shutdownGraceMs: 3000,
           log: (m) => log.info(`[${executorId}] ${m}`),
           onTerminated: (status) => { executors.delete(executorId); reportExit(executorId, status); },

@@ -211,6 +211,8 @@ export class Master {
     const requestedId = info.id?.value;
     if (requestedId && this.completedFrameworks.some((f) => f.id === requestedId)) return { error: 'Framework has been removed' };
     let fw = requestedId ? this.frameworks.get(requestedId) : undefined;
+    // Every framework the master holds (subscribed before, or recovered) is known to the allocator.
+    const known = fw !== undefined;
     if (fw) {
       if ((info.principal ?? '') !== (fw.info.principal ?? '')) return { error: "Changing framework's principal is not allowed." };
       // Like Mesos, a re-subscription cannot change the user or checkpointing: the old values stay.
@@ -249,15 +251,12 @@ export class Master {
     const roles = frameworkRoles(fw.info);
     const used = this.usedByFramework(fw);
     const alloc = { roles, active: true, suppressedRoles: [...fw.suppressedRoles], gpuAware: hasCapability(fw.info, 'GPU_RESOURCES') };
-    if (requestedId && this.frameworkKnownToAllocator.has(fw.id)) this.allocator.updateFramework(fw.id, alloc);
+    if (known) this.allocator.updateFramework(fw.id, alloc);
     else this.allocator.addFramework(fw.id, alloc, used);
-    this.frameworkKnownToAllocator.add(fw.id);
-    this.publish(requestedId ? 'FRAMEWORK_UPDATED' : 'FRAMEWORK_ADDED', { framework: this.frameworkV1(fw) });
+    this.publish(known ? 'FRAMEWORK_UPDATED' : 'FRAMEWORK_ADDED', { framework: this.frameworkV1(fw) });
     this.requestAllocation('framework_added');
     return fw;
   }
-
-  private readonly frameworkKnownToAllocator = new Set<string>();
 
   private usedByFramework(fw: FrameworkRecord): Map<string, Resource[]> {
     const used = new Map<string, Resource[]>();
@@ -305,7 +304,6 @@ export class Master {
       this.completeTask(fw, task);
     }
     this.allocator.removeFramework(fw.id);
-    this.frameworkKnownToAllocator.delete(fw.id);
     this.frameworks.delete(fw.id);
     fw.connected = false;
     fw.active = false;
@@ -713,7 +711,6 @@ export class Master {
     };
     this.frameworks.set(id, fw);
     this.allocator.addFramework(id, { roles: frameworkRoles(info), active: false, gpuAware: hasCapability(info, 'GPU_RESOURCES') }, new Map());
-    this.frameworkKnownToAllocator.add(id);
     this.startFailoverTimer(fw);
     return fw;
   }

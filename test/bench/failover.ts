@@ -6,8 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { getJson } from '../../runtime/common/http';
-import type { Offer, TaskInfo } from '../../runtime/common/protocol/v1';
-import { freePort, startDaemon, stopDaemon, TestScheduler, waitUntil, type Daemon } from '../helpers/cluster';
+import type { Offer } from '../../runtime/common/protocol/v1';
+import { commandTask, freePort, startDaemon, stopDaemon, TestScheduler, waitUntil, type Daemon } from '../helpers/cluster';
 import { ZooKeeperServer } from '../helpers/zookeeper';
 
 const ROUNDS = Number(process.env.ROUNDS ?? 5);
@@ -19,16 +19,7 @@ interface Node { port: number; args: string[]; daemon?: Daemon }
 const stateOf = (n: Node) => getJson<State>(`http://127.0.0.1:${n.port}/master/state`).catch(() => undefined);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-function task(offer: Offer, id: string): TaskInfo {
-  const role = offer.allocation_info?.role ?? '*';
-  return {
-    name: id, task_id: { value: id }, agent_id: offer.agent_id, command: { value: 'sleep 100000' },
-    resources: [
-      { name: 'cpus', type: 'SCALAR', scalar: { value: 0.01 }, allocation_info: { role } },
-      { name: 'mem', type: 'SCALAR', scalar: { value: 4 }, allocation_info: { role } },
-    ],
-  };
-}
+const task = (offer: Offer, id: string) => commandTask(offer, id, 'sleep 100000', 'cpus:0.01;mem:4');
 
 async function main(): Promise<void> {
   const zk = await ZooKeeperServer.start();

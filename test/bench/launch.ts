@@ -3,23 +3,14 @@
 //  2. the time to get 1,000 tasks RUNNING across 2 agents, and the memory they cost.
 // Targets (2-core machine): p50 <= 50 ms; 1,000 tasks <= 10 s. Figures only, no assertions.
 import * as fs from 'node:fs';
-import type { Offer, TaskInfo } from '../../runtime/common/protocol/v1';
+import type { Offer } from '../../runtime/common/protocol/v1';
 import { processesUnder } from '../../runtime/cluster/process';
-import { TestCluster, TestScheduler } from '../helpers/cluster';
+import { commandTask, TestCluster, TestScheduler } from '../helpers/cluster';
 
 const LATENCY_TASKS = Number(process.env.LATENCY_TASKS ?? 200);
 const BULK_TASKS = Number(process.env.BULK_TASKS ?? 1000);
 
-function task(offer: Offer, id: string): TaskInfo {
-  const role = offer.allocation_info?.role ?? '*';
-  return {
-    name: id, task_id: { value: id }, agent_id: offer.agent_id, command: { value: 'sleep 1000' },
-    resources: [
-      { name: 'cpus', type: 'SCALAR', scalar: { value: 0.01 }, allocation_info: { role } },
-      { name: 'mem', type: 'SCALAR', scalar: { value: 4 }, allocation_info: { role } },
-    ],
-  };
-}
+const task = (offer: Offer, id: string) => commandTask(offer, id, 'sleep 1000', 'cpus:0.01;mem:4');
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 

@@ -21,9 +21,9 @@ function inheritedEnvironment(): Record<string, string> {
   return env;
 }
 
+/** The MESOS_* variables Mesos gives an executor (logical ones in an executor host get them too). */
 export function executorEnvironment(agent: AgentIdentity, frameworkId: string, executorId: string, directory: string): Record<string, string> {
   return {
-    ...inheritedEnvironment(),
     MESOS_FRAMEWORK_ID: frameworkId,
     MESOS_EXECUTOR_ID: executorId,
     MESOS_DIRECTORY: directory,
@@ -54,7 +54,7 @@ export function launchCustomExecutor(agent: AgentIdentity, frameworkId: string, 
   return launchDetached({
     argv: commandArgv(info.command!),
     cwd: directory,
-    env: { ...executorEnvironment(agent, frameworkId, info.executor_id.value, directory), ...commandEnvironment(info.command) },
+    env: { ...inheritedEnvironment(), ...executorEnvironment(agent, frameworkId, info.executor_id.value, directory), ...commandEnvironment(info.command) },
     stdoutPath: path.join(directory, 'stdout'),
     stderrPath: path.join(directory, 'stderr'),
   });

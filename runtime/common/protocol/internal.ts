@@ -59,6 +59,10 @@ export type ExecutorHostCall =
 
 export type ExecutorHostEvent =
   | { type: 'SUBSCRIBED' }
-  | { type: 'LAUNCH_EXECUTOR'; launch_executor: { executor_info: ExecutorInfo; directory: string; container_id: string; checkpoint_directory: string } }
+  | {
+      type: 'LAUNCH_EXECUTOR';
+      /** environment: the MESOS_* variables the executor (and its tasks) get, as for any executor. */
+      launch_executor: { executor_info: ExecutorInfo; directory: string; container_id: string; checkpoint_directory: string; environment: Record<string, string> };
+    }
   | { type: 'SHUTDOWN_EXECUTOR'; shutdown_executor: { executor_id: ExecutorID } }
   | { type: 'SHUTDOWN' };

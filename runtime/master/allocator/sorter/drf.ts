@@ -95,9 +95,8 @@ export class DRFSorter implements Sorter {
     this.insert(c);
   }
 
-  /** Finds c by binary search on its (current) share and name; the order is sorted by exactly that. */
-  private position(c: Client): number {
-    if (this.dirty) return this.order.indexOf(c);
+  /** Where c's (share, name) belongs in the order, by binary search. */
+  private lowerBound(c: Client): number {
     let lo = 0;
     let hi = this.order.length;
     while (lo < hi) {
@@ -105,7 +104,14 @@ export class DRFSorter implements Sorter {
       if (before(this.order[mid], c)) lo = mid + 1;
       else hi = mid;
     }
-    return this.order[lo] === c ? lo : this.order.indexOf(c);
+    return lo;
+  }
+
+  /** Finds c: the order is sorted by exactly its current share and name, unless a re-sort is pending. */
+  private position(c: Client): number {
+    if (this.dirty) return this.order.indexOf(c);
+    const i = this.lowerBound(c);
+    return this.order[i] === c ? i : this.order.indexOf(c);
   }
 
   private take(c: Client): void {
@@ -122,15 +128,9 @@ export class DRFSorter implements Sorter {
       this.names.push(c.name);
       return;
     }
-    let lo = 0;
-    let hi = this.order.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (before(this.order[mid], c)) lo = mid + 1;
-      else hi = mid;
-    }
-    this.order.splice(lo, 0, c);
-    this.names.splice(lo, 0, c.name);
+    const i = this.lowerBound(c);
+    this.order.splice(i, 0, c);
+    this.names.splice(i, 0, c.name);
   }
 
   private resort(): void {
