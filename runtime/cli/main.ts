@@ -9,6 +9,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
   execute: { summary: 'Run one task, like mesos-execute', load: () => import('./execute') },
   master: { summary: 'Run a master daemon', load: () => import('./master') },
   agent: { summary: 'Run an agent daemon', load: () => import('./agent') },
+  marathon: { summary: 'Run the Marathon-compatible app framework (REST API on --http_port)', load: () => import('./marathon') },
   'executor-host': { summary: '(internal) Run a framework\'s built-in executors; started by the agent', load: () => import('./executor-host') },
 };
 

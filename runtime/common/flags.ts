@@ -47,11 +47,12 @@ export interface ParsedFlags<S extends FlagSpecs> {
   positional: string[];
 }
 
-export function parseFlags<S extends FlagSpecs>(specs: S, argv: string[], env: NodeJS.ProcessEnv = process.env): ParsedFlags<S> {
+/** Flags from argv over `<envPrefix><NAME>` variables (MESOS_* as Mesos; Marathon's are MARATHON_*) over defaults. */
+export function parseFlags<S extends FlagSpecs>(specs: S, argv: string[], env: NodeJS.ProcessEnv = process.env, envPrefix = 'MESOS_'): ParsedFlags<S> {
   const raw: Record<string, string> = {};
   for (const [name, spec] of Object.entries(specs)) if (spec.default !== undefined) raw[name] = spec.default;
   for (const name of Object.keys(specs)) {
-    const fromEnv = env[`MESOS_${name.toUpperCase()}`];
+    const fromEnv = env[`${envPrefix}${name.toUpperCase()}`];
     if (fromEnv !== undefined) raw[name] = fromEnv;
   }
   const positional: string[] = [];

@@ -63,7 +63,8 @@ export interface ClusterOptions {
   agents?: number;
   agentResources?: (i: number) => string;
   masterFlags?: string[];
-  agentFlags?: string[];
+  /** Flags for every agent, or per agent (e.g. distinct --hostname values). */
+  agentFlags?: string[] | ((i: number) => string[]);
 }
 
 export class TestCluster {
@@ -84,7 +85,7 @@ export class TestCluster {
       const port = await freePort();
       const resources = options.agentResources?.(i) ?? `cpus:4;mem:4096;disk:10000;ports:[${31000 + i * 1000}-${31999 + i * 1000}]`;
       const workDir = path.join(cluster.workDir, `agent-${i + 1}`);
-      const args = ['agent', `--master=127.0.0.1:${cluster.masterPort}`, '--ip=127.0.0.1', `--port=${port}`, `--work_dir=${workDir}`, `--resources=${resources}`, ...(options.agentFlags ?? [])];
+      const args = ['agent', `--master=127.0.0.1:${cluster.masterPort}`, '--ip=127.0.0.1', `--port=${port}`, `--work_dir=${workDir}`, `--resources=${resources}`, ...(typeof options.agentFlags === 'function' ? options.agentFlags(i) : options.agentFlags ?? [])];
       cluster.agents.push({ port, url: `http://127.0.0.1:${port}`, workDir, args });
     }
     for (let i = 0; i < count; i++) await cluster.startAgent(i);

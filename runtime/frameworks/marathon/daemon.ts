@@ -1,0 +1,154 @@
+// `mesolite marathon`: the Marathon-compatible framework as a process. Standalone it always leads and
+// keeps its state in --work_dir; with --zk, instances elect a leader in ZooKeeper (`<path>/leader`,
+// the same ephemeral-sequential scheme as the masters), only the leader is the framework, and the
+// others proxy every API call to it.
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { FlagError, parseFlags, type FlagSpecs } from '../../common/flags';
+import { listen, Router, type Listening } from '../../common/http';
+import { newUUID } from '../../common/ids';
+import { createLogger } from '../../common/log';
+import type { MasterInfo } from '../../common/protocol/v1';
+import { MasterContender } from '../../zk/contender';
+import { MasterDetector, masterUrl } from '../../zk/detector';
+import { parseZkUrl, ZkSession } from '../../zk/session';
+import { handleApi, type ApiContext } from './api';
+import { MarathonScheduler } from './scheduler';
+import { MarathonService } from './service';
+import { StateStore } from './store';
+
+export const MARATHON_FLAGS = {
+  master: { type: 'string', help: 'Mesos master: HOST:PORT or zk://host:port/mesos (required)' },
+  zk: { type: 'string', help: 'ZooKeeper URL for state and leader election among instances, e.g. zk://host:2181/marathon' },
+  zk_session_timeout: { type: 'int', default: '10000', help: 'ZooKeeper session timeout in milliseconds' },
+  http_address: { type: 'string', default: '127.0.0.1', help: 'Address the REST API listens on' },
+  http_port: { type: 'int', default: '8080', help: 'Port of the REST API' },
+  hostname: { type: 'string', help: 'Host name other instances and clients reach this one by (default: --http_address)' },
+  framework_name: { type: 'string', default: 'marathon', help: 'Framework name registered with Mesos' },
+  mesos_role: { type: 'string', default: '*', help: 'Mesos role the framework registers with' },
+  failover_timeout: { type: 'int', default: '604800', help: 'Seconds Mesos waits for this framework to fail over before killing its tasks' },
+  decline_offer_duration: { type: 'int', default: '120000', help: 'Milliseconds an unused offer is declined for' },
+  work_dir: { type: 'string', help: 'Where state is kept without --zk (default ~/.mesolite/marathon)' },
+  webui_url: { type: 'string', help: 'URL Mesos shows for this framework' },
+  quiet: { type: 'bool', help: 'Log warnings and errors only' },
+} satisfies FlagSpecs;
+
+export interface RunningMarathon {
+  listening: Listening;
+  stop(): Promise<void>;
+}
+
+export async function startMarathon(argv: string[]): Promise<RunningMarathon> {
+  const { values: flags, raw } = parseFlags(MARATHON_FLAGS, argv, process.env, 'MARATHON_');
+  if (!flags.master) throw new FlagError("Flag '--master' is required (HOST:PORT or zk://host:port/mesos)");
+  const log = createLogger('marathon', flags.quiet);
+  const hostname = flags.hostname ?? (flags.http_address === '0.0.0.0' ? os.hostname() : flags.http_address!);
+  const zk = flags.zk ? parseZkUrl(flags.zk) : undefined;
+
+  let ctx: ApiContext | undefined;
+  let scheduler: MarathonScheduler | undefined;
+  let leader: string | undefined;
+  const self = () => `${hostname}:${listening.port}`;
+  const info = () => ({
+    leader, elected: ctx !== undefined, zk: flags.zk,
+    config: { ...raw, master: flags.master, hostname, http_port: listening.port, framework_name: flags.framework_name, mesos_role: flags.mesos_role },
+  });
+
+  const router = new Router(log).fallback((req, res) => {
+    if (ctx) return handleApi(ctx, req, res);
+    // /ping answers everywhere; everything else belongs to the leader.
+    if (req.url === '/ping') { res.writeHead(200, { 'Content-Type': 'text/plain' }); res.end('pong\n'); return; }
+    if (leader && leader !== self()) return proxy(leader, req, res, self());
+    res.writeHead(503, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ message: 'Could not determine the current leader' }));
+  });
+  const listening = await listen(router, flags.http_address!, flags.http_port!);
+
+  const lead = async (store: StateStore, onConflict: (e: Error) => void) => {
+    scheduler = new MarathonScheduler(store, {
+      master: flags.master!, frameworkName: flags.framework_name!, role: flags.mesos_role!,
+      failoverTimeoutSeconds: flags.failover_timeout!, declineOfferSeconds: flags.decline_offer_duration! / 1000,
+      webuiUrl: flags.webui_url ?? `http://${self()}`,
+    }, log);
+    const service = new MarathonService(scheduler);
+    ctx = { service, log, info, abdicate: () => void abdicate() };
+    leader = self();
+    scheduler.start().catch((e: Error) => onConflict(e));
+    log.info(`Leading at ${self()}`);
+  };
+  const unlead = () => {
+    scheduler?.stop();
+    scheduler = undefined;
+    ctx = undefined;
+    // Until the detector names the next leader, requests get 503 rather than a proxy loop to ourselves.
+    leader = undefined;
+  };
+
+  let abdicate: () => Promise<void>;
+  let stopElection: () => void = () => undefined;
+  if (!zk) {
+    const workDir = flags.work_dir ?? path.join(os.homedir(), '.mesolite', 'marathon');
+    const start = async () => lead(await StateStore.file(workDir), (e) => log.error(`Subscription failed: ${e.message}`));
+    abdicate = async () => { unlead(); await start(); };
+    await start();
+  } else {
+    const session = new ZkSession(zk.servers, flags.zk_session_timeout!);
+    const electionPath = `${zk.path}/leader`;
+    const detector = new MasterDetector(session, electionPath);
+    const me: MasterInfo = { id: newUUID(), ip: 0, port: listening.port, hostname, address: { hostname, ip: hostname, port: listening.port } };
+    detector.on('leader', (l) => { if (!ctx) leader = l ? masterUrl(l).replace(/^http:\/\//, '') : undefined; });
+    // A contender per candidacy: abdicating joins afresh (at the back of the line) before leaving.
+    let contender: MasterContender | undefined;
+    const join = (): Promise<void> => {
+      const candidacy = new MasterContender(session, electionPath);
+      contender = candidacy;
+      const rejoin = () => candidacy.contend(JSON.stringify(me)).catch((e: Error) => log.warn(`Joining the election failed: ${e.message}`));
+      candidacy.on('elected', () => {
+        StateStore.zk(session, zk.path)
+          .then((store) => lead(store, (e) => { log.error(`Lost the state or the master: ${e.message}; stepping down`); unlead(); void rejoin(); }))
+          .catch((e: Error) => { log.error(`Reading state failed: ${e.message}`); void rejoin(); });
+      });
+      candidacy.on('lost', () => {
+        if (candidacy !== contender) return;
+        log.warn('Lost leadership');
+        unlead();
+        void rejoin();
+      });
+      return rejoin();
+    };
+    session.once('connected', () => void join());
+    abdicate = async () => {
+      const old = contender;
+      unlead();
+      await join();
+      old?.stop();
+    };
+    stopElection = () => { contender?.stop(); detector.stop(); session.close(); };
+  }
+
+  return {
+    listening,
+    async stop() {
+      unlead();
+      stopElection();
+      await listening.close();
+    },
+  };
+}
+
+/** Forwards a request to the leader as Marathon's followers do, marking the hop in X-Marathon-Via. */
+function proxy(leader: string, req: http.IncomingMessage, res: http.ServerResponse, via: string): void {
+  const [host, port] = leader.split(':');
+  const upstream = http.request({ host, port: Number(port), method: req.method, path: req.url, headers: { ...req.headers, host: leader, 'x-marathon-via': via } }, (answer) => {
+    res.writeHead(answer.statusCode ?? 502, { ...answer.headers, 'x-marathon-leader': `http://${leader}` });
+    answer.pipe(res);
+  });
+  upstream.on('error', (e) => {
+    if (res.headersSent) { res.destroy(); return; }
+    res.writeHead(502, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ message: `Proxying to the leader ${leader} failed: ${e.message}` }));
+  });
+  req.pipe(upstream);
+  res.on('close', () => upstream.destroy());
+}

@@ -1,0 +1,457 @@
+// The framework itself: subscribes through the scheduler SDK (PARTITION_AWARE, one-week failover),
+// turns deployments into launches and kills, matches offers, follows status updates, backs off
+// failing apps, runs health checks, and suppresses offers while nothing waits for resources.
+import * as os from 'node:os';
+import { newUUID } from '../../common/ids';
+import type { Logger } from '../../common/log';
+import { isTerminalState, type CommandInfo, type FrameworkInfo, type Offer, type TaskInfo, type TaskStatus } from '../../common/protocol/v1';
+import { subtract } from '../../common/resources';
+import { Scheduler } from '../../scheduler/scheduler';
+import { taskIdPrefix, type AppDefinition } from './app';
+import { converge, isConverged, mayAct, deploymentJson } from './deployments';
+import { EventBus } from './events';
+import { HealthMonitor, isMarathonSide } from './health';
+import { matchOffer, type RejectReason } from './offers';
+import { isActive, isHealthy, isTerminal, type Deployment, type Instance } from './state';
+import type { StateStore } from './store';
+
+export interface MarathonOptions {
+  master: string;
+  frameworkName: string;
+  role: string;
+  failoverTimeoutSeconds: number;
+  declineOfferSeconds: number;
+  webuiUrl?: string;
+}
+
+/** Offers seen for an app while it waits for launches (GET /v2/queue). */
+export interface OfferStats {
+  processed: number;
+  unused: number;
+  lastUsedAt?: string;
+  lastUnusedAt?: string;
+  /** Reasons of the offers since the app last started waiting. */
+  rejects: Map<RejectReason, number>;
+  lastUnused: Array<{ offer: Offer; timestamp: string; reason: RejectReason[] }>;
+}
+
+const TICK_MS = 1000;
+const KILL_RETRY_MS = 10_000;
+const LAST_UNUSED_OFFERS = 10;
+
+export class MarathonScheduler {
+  readonly bus = new EventBus();
+  readonly offerStats = new Map<string, OfferStats>();
+  /** Launches each app waits for (backoff aside), as the last converge computed them. */
+  readonly waiting = new Map<string, { count: number; since: string }>();
+  private readonly driver: Scheduler;
+  private readonly health: HealthMonitor;
+  private readonly killedAt = new Map<string, number>();
+  private suppressed = false;
+  private convergeQueued = false;
+  private ticker?: NodeJS.Timeout;
+
+  constructor(readonly store: StateStore, private readonly options: MarathonOptions, private readonly log: Logger) {
+    const framework: FrameworkInfo = {
+      user: os.userInfo().username,
+      name: options.frameworkName,
+      roles: [options.role],
+      failover_timeout: options.failoverTimeoutSeconds,
+      checkpoint: true,
+      hostname: os.hostname(),
+      capabilities: [{ type: 'PARTITION_AWARE' }, { type: 'MULTI_ROLE' }, { type: 'TASK_KILLING_STATE' }],
+      ...(options.webuiUrl ? { webui_url: options.webuiUrl } : {}),
+      ...(store.state.frameworkId ? { id: { value: store.state.frameworkId } } : {}),
+    };
+    this.driver = new Scheduler({ master: options.master, framework });
+    this.driver.on('subscribed', (s) => void this.onSubscribed(s.framework_id.value));
+    this.driver.on('offers', (offers) => void this.onOffers(offers));
+    this.driver.on('update', (status) => this.onUpdate(status));
+    this.driver.on('error', (message) => this.log.error(`The master refused the framework: ${message}`));
+    this.health = new HealthMonitor({
+      changed: (app, i, alive) => {
+        if (alive !== undefined) this.bus.publish('health_status_changed_event', { appId: app.id, instanceId: i.taskId, taskId: i.taskId, version: i.version, alive });
+        this.requestConverge();
+      },
+      unhealthy: (app, i, cause) => {
+        this.log.warn(`Killing unhealthy instance ${i.taskId} of ${app.id}: ${cause}`);
+        this.bus.publish('unhealthy_instance_kill_event', { appId: app.id, taskId: i.taskId, instanceId: i.taskId, version: i.version, reason: cause, host: i.host, slaveId: i.agentId });
+        this.kill(i);
+      },
+    });
+  }
+
+  get state() {
+    return this.store.state;
+  }
+
+  get frameworkId(): string | undefined {
+    return this.state.frameworkId;
+  }
+
+  async start(): Promise<void> {
+    await this.driver.subscribe();
+    this.ticker = setInterval(() => this.tick(), TICK_MS);
+    this.ticker.unref();
+  }
+
+  /** Leaves the framework registered (it fails over to the next leader), stops acting. */
+  stop(): void {
+    clearInterval(this.ticker);
+    this.driver.close();
+  }
+
+  private async onSubscribed(frameworkId: string): Promise<void> {
+    this.log.info(`Subscribed as framework ${frameworkId}`);
+    this.suppressed = false;
+    if (this.state.frameworkId !== frameworkId) {
+      this.state.frameworkId = frameworkId;
+      await this.store.save();
+    }
+    // Learn what happened while we were away: explicitly for what we know, implicitly for the rest.
+    const known = Object.values(this.state.instances).map((i) => ({ taskId: i.taskId, agentId: i.agentId }));
+    await this.driver.reconcile(known).catch((e: Error) => this.log.warn(`Explicit reconciliation failed: ${e.message}`));
+    await this.driver.reconcile().catch((e: Error) => this.log.warn(`Implicit reconciliation failed: ${e.message}`));
+    this.requestConverge();
+  }
+
+  // ---- Instances -----------------------------------------------------------------------------
+
+  instancesOf(appId: string): Instance[] {
+    return Object.values(this.state.instances).filter((i) => i.appId === appId);
+  }
+
+  /** Kills an instance on purpose: it will not count as a failure, nor towards its app's size. */
+  kill(i: Instance): void {
+    i.killing = true;
+    this.killedAt.set(i.taskId, Date.now());
+    const app = this.state.apps[i.appId];
+    const grace = app?.taskKillGracePeriodSeconds;
+    this.driver.kill(i.taskId, i.agentId, grace !== undefined ? { grace_period: { nanoseconds: Math.round(grace * 1e9) } } : undefined)
+      .catch((e: Error) => this.log.warn(`Killing ${i.taskId} failed (retried): ${e.message}`));
+    void this.store.save();
+  }
+
+  private onUpdate(status: TaskStatus): void {
+    this.driver.acknowledge(status).catch(() => undefined);
+    const taskId = status.task_id.value;
+    const i = this.state.instances[taskId];
+    if (!i) {
+      // A task of ours we no longer know (e.g. found by implicit reconciliation): Marathon kills it.
+      if (!isTerminalState(status.state) && status.state !== 'TASK_UNKNOWN' && status.agent_id) {
+        this.log.warn(`Killing unknown task ${taskId}`);
+        this.driver.kill(taskId, status.agent_id.value).catch(() => undefined);
+      }
+      return;
+    }
+    const app = this.state.apps[i.appId];
+    const previous = i.state;
+    i.state = status.state;
+    if (status.agent_id) i.agentId = status.agent_id.value;
+    if (status.state === 'TASK_RUNNING' && !i.startedAt) i.startedAt = new Date().toISOString();
+    if (status.state === 'TASK_UNREACHABLE') i.unreachableSince ??= new Date().toISOString();
+    else delete i.unreachableSince;
+    if (status.healthy !== undefined && status.healthy !== i.mesosHealthy) {
+      i.mesosHealthy = status.healthy;
+      this.bus.publish('health_status_changed_event', { appId: i.appId, instanceId: taskId, taskId, version: i.version, alive: status.healthy });
+    }
+    this.bus.publish('status_update_event', {
+      slaveId: i.agentId, taskId, taskStatus: status.state, message: status.message ?? '', appId: i.appId, host: i.host,
+      ipAddresses: [{ ipAddress: i.ip, protocol: 'IPv4' }], ports: i.ports, version: i.version,
+    });
+    if (previous !== status.state) {
+      this.bus.publish('instance_changed_event', {
+        instanceId: taskId, condition: condition(status.state), runSpecId: i.appId, agentId: i.agentId, host: i.host, runSpecVersion: i.version,
+      });
+    }
+    if (isTerminal(status.state)) {
+      delete this.state.instances[taskId];
+      this.health.forget(taskId);
+      this.killedAt.delete(taskId);
+      if (!i.killing && status.state !== 'TASK_FINISHED' && app) this.backOff(app, i, status);
+    }
+    void this.store.save();
+    this.requestConverge();
+  }
+
+  /** A failed launch delays the app's next ones: backoffSeconds × backoffFactor^(failures-1), capped. */
+  private backOff(app: AppDefinition, i: Instance, status: TaskStatus): void {
+    const failures = (this.state.delays[app.id]?.failures ?? 0) + 1;
+    const delay = Math.min(app.backoffSeconds * app.backoffFactor ** (failures - 1), app.maxLaunchDelaySeconds);
+    this.state.delays[app.id] = { failures, until: Date.now() + delay * 1000 };
+    app.lastTaskFailure = {
+      appId: app.id, host: i.host, message: status.message ?? '', state: status.state, taskId: i.taskId,
+      timestamp: new Date().toISOString(), version: i.version, slaveId: i.agentId,
+    };
+    this.log.info(`${i.taskId} of ${app.id} ended ${status.state}; next launch in ${delay.toFixed(1)}s`);
+  }
+
+  /** Forget the backoff (app changed, or DELETE /v2/queue/{id}/delay). */
+  resetDelay(appId: string): void {
+    delete this.state.delays[appId];
+    this.requestConverge();
+  }
+
+  delayLeftSeconds(appId: string): number {
+    const until = this.state.delays[appId]?.until ?? 0;
+    return Math.max(0, (until - Date.now()) / 1000);
+  }
+
+  // ---- Converging apps to their definitions ---------------------------------------------------------
+
+  /** Coalesces every reason to look at the apps into one pass. */
+  requestConverge(): void {
+    if (this.convergeQueued) return;
+    this.convergeQueued = true;
+    setImmediate(() => {
+      this.convergeQueued = false;
+      this.convergeAll();
+    });
+  }
+
+  private deploymentOf(appId: string): Deployment | undefined {
+    return Object.values(this.state.deployments).find((d) => appId in d.target);
+  }
+
+  private convergeAll(): void {
+    const ids = new Set([...Object.keys(this.state.apps), ...Object.values(this.state.instances).map((i) => i.appId)]);
+    let wantsMore = false;
+    for (const appId of ids) {
+      const app = this.state.apps[appId];
+      const deployment = this.deploymentOf(appId);
+      const instances = this.instancesOf(appId);
+      const acting = !deployment || mayAct(deployment, appId);
+      if (!app) {
+        if (acting) instances.filter((i) => !i.killing).forEach((i) => this.kill(i));
+        this.waiting.delete(appId);
+        continue;
+      }
+      const decision = acting ? converge(app, instances) : { launch: 0, kill: [] };
+      decision.kill.forEach((i) => this.kill(i));
+      const before = this.waiting.get(appId)?.count ?? 0;
+      if (decision.launch > 0) {
+        this.waiting.set(appId, { count: decision.launch, since: this.waiting.get(appId)?.since ?? new Date().toISOString() });
+        if (decision.launch > before && this.delayLeftSeconds(appId) === 0) wantsMore = true;
+      } else {
+        this.waiting.delete(appId);
+        this.offerStats.delete(appId);
+      }
+    }
+    this.advanceDeployments();
+    const anyLaunchable = [...this.waiting.keys()].some((id) => this.delayLeftSeconds(id) === 0);
+    if ((wantsMore || this.suppressed) && anyLaunchable) {
+      this.suppressed = false;
+      this.driver.revive().catch(() => undefined);
+    } else if (!anyLaunchable && !this.suppressed && this.driver.streamId) {
+      this.suppressed = true;
+      this.driver.suppress().catch(() => { this.suppressed = false; });
+    }
+  }
+
+  private advanceDeployments(): void {
+    for (const d of Object.values(this.state.deployments)) {
+      let advanced = false;
+      while (d.currentStep > 0 && d.currentStep <= d.steps.length) {
+        const step = d.steps[d.currentStep - 1];
+        const done = step.actions.every((a) => a.action === 'StartApplication' || isConverged(a.action === 'StopApplication' ? null : this.state.apps[a.app] ?? null, this.instancesOf(a.app)));
+        if (!done) break;
+        this.bus.publish('deployment_step_success', { plan: this.planJson(d), currentStep: { actions: step.actions } });
+        d.currentStep++;
+        advanced = true;
+        if (d.currentStep <= d.steps.length) this.bus.publish('deployment_info', { plan: this.planJson(d), currentStep: d.steps[d.currentStep - 1] });
+      }
+      if (d.currentStep > d.steps.length || d.steps.length === 0) this.finishDeployment(d, true);
+      else if (advanced) this.requestConverge();
+    }
+  }
+
+  /** Ends a deployment: success, or failure (cancelled by a rollback or a forced change). */
+  finishDeployment(d: Deployment, success: boolean, reason = 'canceled'): void {
+    delete this.state.deployments[d.id];
+    if (success) this.bus.publish('deployment_success', { id: d.id, plan: this.planJson(d) });
+    else this.bus.publish('deployment_failed', { id: d.id, plan: this.planJson(d), reason });
+    void this.store.save();
+    this.requestConverge();
+  }
+
+  planJson(d: Deployment) {
+    const group = (apps: Record<string, AppDefinition | null>) => ({ id: '/', apps: Object.values(apps).filter((a): a is AppDefinition => a !== null) });
+    return { id: d.id, version: d.version, original: group(d.original), target: group(d.target), steps: deploymentJson(d).steps };
+  }
+
+  readinessResults(appId: string): unknown[] {
+    const app = this.state.apps[appId];
+    if (!app?.readinessChecks.length) return [];
+    return this.instancesOf(appId).map((i) => ({ name: app.readinessChecks[0].name, taskId: i.taskId, ready: i.ready, lastResponse: null }));
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    for (const i of Object.values(this.state.instances)) {
+      const app = this.state.apps[i.appId];
+      if (i.killing && now - (this.killedAt.get(i.taskId) ?? 0) > KILL_RETRY_MS) this.kill(i);
+      else if (app) this.health.tick(app, i, this.deploymentOf(app.id) !== undefined);
+    }
+    // Backoffs run out and unreachable instances turn inactive with time alone.
+    this.requestConverge();
+  }
+
+  // ---- Offers ----------------------------------------------------------------------------------
+
+  private statsOf(appId: string): OfferStats {
+    let stats = this.offerStats.get(appId);
+    if (!stats) this.offerStats.set(appId, stats = { processed: 0, unused: 0, rejects: new Map(), lastUnused: [] });
+    return stats;
+  }
+
+  private async onOffers(offers: Offer[]): Promise<void> {
+    const launchable = [...this.waiting.entries()].filter(([id]) => this.delayLeftSeconds(id) === 0 && this.state.apps[id]);
+    const declined: string[] = [];
+    for (const offer of offers) {
+      let pool = offer.resources;
+      const tasks: TaskInfo[] = [];
+      const placement = { hostname: offer.hostname, attributes: offer.attributes ?? [] };
+      for (const [appId, wait] of launchable) {
+        const app = this.state.apps[appId];
+        const stats = this.statsOf(appId);
+        stats.processed++;
+        let launched = 0;
+        let reason: RejectReason | undefined;
+        while (wait.count > 0) {
+          const placed = this.instancesOf(appId).filter((i) => isActive(i, app)).map((i) => ({ hostname: i.host, attributes: i.attributes }));
+          const match = matchOffer(app, pool, placement, placed);
+          if (typeof match === 'string') { reason = match; break; }
+          const instance = this.newInstance(app, offer, match.hostPorts);
+          tasks.push(this.taskInfo(app, instance, offer, match.resources));
+          pool = subtract(pool, match.resources);
+          wait.count--;
+          launched++;
+        }
+        const at = new Date().toISOString();
+        if (launched) stats.lastUsedAt = at;
+        if (reason && !launched) {
+          stats.unused++;
+          stats.lastUnusedAt = at;
+          stats.rejects.set(reason, (stats.rejects.get(reason) ?? 0) + 1);
+          stats.lastUnused.push({ offer, timestamp: at, reason: [reason] });
+          if (stats.lastUnused.length > LAST_UNUSED_OFFERS) stats.lastUnused.shift();
+        }
+      }
+      if (tasks.length === 0) { declined.push(offer.id.value); continue; }
+      this.driver.launch(offer, tasks).catch((e: Error) => {
+        this.log.warn(`Launching on offer ${offer.id.value} failed: ${e.message}`);
+        for (const t of tasks) this.onUpdate({ task_id: t.task_id, state: 'TASK_DROPPED', message: e.message, agent_id: t.agent_id });
+      });
+    }
+    // Unused offers come back only after refuse_seconds, or at once after a REVIVE (new work).
+    if (declined.length) await this.driver.decline(declined, { refuse_seconds: this.options.declineOfferSeconds }).catch(() => undefined);
+    void this.store.save();
+    this.requestConverge();
+  }
+
+  private newInstance(app: AppDefinition, offer: Offer, ports: number[]): Instance {
+    const now = new Date().toISOString();
+    const instance: Instance = {
+      taskId: `${taskIdPrefix(app.id)}.${newUUID()}`, appId: app.id, version: app.version, configVersion: app.versionInfo.lastConfigChangeAt,
+      agentId: offer.agent_id.value, host: offer.hostname, ip: offer.url?.address.ip ?? offer.hostname, attributes: offer.attributes ?? [], ports, state: 'TASK_STAGING',
+      stagedAt: now, startedAt: null, killing: false, healthCheckResults: [], ready: false,
+    };
+    this.state.instances[instance.taskId] = instance;
+    this.bus.publish('instance_changed_event', { instanceId: instance.taskId, condition: 'Created', runSpecId: app.id, agentId: instance.agentId, host: instance.host, runSpecVersion: app.version });
+    return instance;
+  }
+
+  private taskInfo(app: AppDefinition, i: Instance, offer: Offer, resources: TaskInfo['resources']): TaskInfo {
+    const environment = { variables: Object.entries(taskEnvironment(app, i)).map(([name, value]) => ({ name, value })) };
+    const uris = app.fetch.map((f) => ({ value: f.uri, executable: f.executable, extract: f.extract, cache: f.cache, ...(f.destPath ? { output_file: f.destPath } : {}) }));
+    const command: CommandInfo = app.args?.length
+      ? { shell: false, value: app.args[0], arguments: app.args, environment, uris }
+      : { shell: true, value: app.cmd ?? '', environment, uris };
+    const mesosCheck = app.healthChecks.find((h) => !isMarathonSide(h));
+    return {
+      name: app.id.slice(1).split('/').reverse().join('.'),
+      task_id: { value: i.taskId },
+      agent_id: offer.agent_id,
+      resources,
+      command,
+      labels: { labels: Object.entries(app.labels).map(([key, value]) => ({ key, value })) },
+      discovery: {
+        visibility: 'FRAMEWORK', name: app.id.slice(1).split('/').reverse().join('.'),
+        ports: { ports: i.ports.map((number, n) => ({ number, protocol: app.portDefinitions[n]?.protocol ?? 'tcp', ...(app.portDefinitions[n]?.name ? { name: app.portDefinitions[n].name } : {}) })) },
+      },
+      ...(mesosCheck ? { health_check: mesosHealthCheck(mesosCheck, i) } : {}),
+      ...(app.taskKillGracePeriodSeconds !== undefined ? { kill_policy: { grace_period: { nanoseconds: Math.round(app.taskKillGracePeriodSeconds * 1e9) } } } : {}),
+    };
+  }
+
+  // ---- Reporting ---------------------------------------------------------------------------------
+
+  taskCounts(app: AppDefinition) {
+    const instances = this.instancesOf(app.id);
+    const withChecks = app.healthChecks.length > 0;
+    return {
+      tasksStaged: instances.filter((i) => i.state === 'TASK_STAGING' || i.state === 'TASK_STARTING').length,
+      tasksRunning: instances.filter((i) => i.state === 'TASK_RUNNING').length,
+      tasksHealthy: withChecks ? instances.filter((i) => isHealthy(app, i)).length : 0,
+      tasksUnhealthy: withChecks ? instances.filter((i) => i.state === 'TASK_RUNNING' && !isHealthy(app, i) && (i.mesosHealthy === false || i.healthCheckResults.some((r) => !r.alive))).length : 0,
+    };
+  }
+
+  /** Drops the launch delay of an app whose definition changed (Marathon restarts its backoff). */
+  appChanged(appId: string): void {
+    delete this.state.delays[appId];
+    this.offerStats.delete(appId);
+    this.waiting.delete(appId);
+  }
+
+  get isSubscribed(): boolean {
+    return this.driver.streamId !== undefined;
+  }
+}
+
+/** Marathon's instance conditions as instance_changed_event reports them. */
+function condition(state: TaskStatus['state']): string {
+  const map: Partial<Record<TaskStatus['state'], string>> = {
+    TASK_STAGING: 'Staging', TASK_STARTING: 'Starting', TASK_RUNNING: 'Running', TASK_KILLING: 'Killing', TASK_FINISHED: 'Finished',
+    TASK_FAILED: 'Failed', TASK_KILLED: 'Killed', TASK_ERROR: 'Error', TASK_LOST: 'Gone', TASK_DROPPED: 'Dropped',
+    TASK_UNREACHABLE: 'Unreachable', TASK_GONE: 'Gone', TASK_GONE_BY_OPERATOR: 'GoneByOperator', TASK_UNKNOWN: 'Unknown',
+  };
+  return map[state] ?? 'Unknown';
+}
+
+/** The environment Marathon gives a task: the app's env plus MARATHON_APP_*, HOST and the PORT variables. */
+export function taskEnvironment(app: AppDefinition, i: Instance): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(app.env)) if (typeof value === 'string') env[name] = value;
+  Object.assign(env, {
+    MARATHON_APP_ID: app.id, MARATHON_APP_VERSION: app.version, MESOS_TASK_ID: i.taskId, HOST: i.host,
+    MARATHON_APP_RESOURCE_CPUS: String(app.cpus), MARATHON_APP_RESOURCE_MEM: String(app.mem), MARATHON_APP_RESOURCE_DISK: String(app.disk), MARATHON_APP_RESOURCE_GPUS: String(app.gpus),
+    MARATHON_APP_LABELS: Object.keys(app.labels).join(' '),
+  });
+  for (const [key, value] of Object.entries(app.labels)) if (/^[A-Za-z0-9_]+$/.test(key)) env[`MARATHON_APP_LABEL_${key.toUpperCase()}`] = value;
+  if (i.ports.length) {
+    env.PORTS = i.ports.join(',');
+    env.PORT = String(i.ports[0]);
+  }
+  i.ports.forEach((port, n) => {
+    env[`PORT${n}`] = String(port);
+    const definition = app.portDefinitions[n];
+    if (definition?.port) env[`PORT_${definition.port}`] = String(port);
+    if (definition?.name) env[`PORT_${definition.name.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`] = String(port);
+  });
+  return env;
+}
+
+/** An app's Mesos-level check (MESOS_HTTP, MESOS_HTTPS, MESOS_TCP, COMMAND) as Mesos' HealthCheck. */
+function mesosHealthCheck(h: AppDefinition['healthChecks'][number], i: Instance) {
+  const port = h.port ?? i.ports[h.portIndex ?? 0];
+  const timing = {
+    delay_seconds: h.delaySeconds ?? 15, interval_seconds: h.intervalSeconds, timeout_seconds: h.timeoutSeconds,
+    consecutive_failures: h.maxConsecutiveFailures, grace_period_seconds: h.gracePeriodSeconds,
+  };
+  switch (h.protocol) {
+    case 'COMMAND': return { type: 'COMMAND', command: { shell: true, value: h.command?.value ?? '' }, ...timing };
+    case 'MESOS_TCP': return { type: 'TCP', tcp: { port }, ...timing };
+    default: return { type: 'HTTP', http: { scheme: h.protocol === 'MESOS_HTTPS' ? 'https' : 'http', port, path: h.path ?? '/' }, ...timing };
+  }
+}

@@ -1,0 +1,111 @@
+// What the REST API asks of the framework: change apps (always through a deployment), lock apps that
+// are being deployed, roll deployments back, kill instances. Every change is durable before it answers.
+import { HttpError } from '../../common/http';
+import { newUUID } from '../../common/ids';
+import { type AppDefinition } from './app';
+import { plan } from './deployments';
+import type { MarathonScheduler } from './scheduler';
+import { MAX_VERSIONS, type Deployment, type Instance } from './state';
+
+/** Marathon's local (service) port range for portDefinitions with port 0. */
+const SERVICE_PORTS = { begin: 10000, end: 20000 };
+
+export interface DeploymentRef { deploymentId: string; version: string }
+
+export class MarathonService {
+  constructor(readonly scheduler: MarathonScheduler) {}
+
+  get state() {
+    return this.scheduler.state;
+  }
+
+  app(id: string): AppDefinition {
+    const app = this.state.apps[id];
+    if (!app) throw new HttpError(404, JSON.stringify({ message: `App '${id}' does not exist` }));
+    return app;
+  }
+
+  /** Deployments that touch any of `appIds`. */
+  deploymentsOf(appIds: string[]): Deployment[] {
+    return Object.values(this.state.deployments).filter((d) => appIds.some((id) => id in d.target));
+  }
+
+  /**
+   * Starts a deployment taking each app in `changes` to its new definition (null: removed).
+   * Apps already being deployed are locked (409) unless `force` cancels those deployments.
+   */
+  async deploy(changes: Record<string, AppDefinition | null>, force: boolean, version: string): Promise<DeploymentRef> {
+    const locking = this.deploymentsOf(Object.keys(changes));
+    if (locking.length && !force) {
+      throw new HttpError(409, JSON.stringify({
+        message: `App is locked by one or more deployments. Override with the option '?force=true'. View details at '/v2/deployments/${locking[0].id}'.`,
+        deployments: locking.map((d) => ({ id: d.id })),
+      }));
+    }
+    for (const d of locking) this.scheduler.finishDeployment(d, false, 'canceled by a forced deployment');
+    const original: Deployment['original'] = {};
+    for (const [id, app] of Object.entries(changes)) {
+      original[id] = this.state.apps[id] ?? null;
+      if (app) {
+        this.assignServicePorts(app);
+        this.state.apps[id] = app;
+        const versions = (this.state.versions[id] ??= []);
+        versions.push(app);
+        if (versions.length > MAX_VERSIONS) versions.shift();
+        if (!original[id] || original[id]!.versionInfo.lastConfigChangeAt !== app.versionInfo.lastConfigChangeAt) this.scheduler.appChanged(id);
+      } else {
+        delete this.state.apps[id];
+        delete this.state.versions[id];
+        this.scheduler.appChanged(id);
+      }
+    }
+    const deployment = plan(newUUID(), version, original, changes);
+    this.state.deployments[deployment.id] = deployment;
+    await this.scheduler.store.save();
+    this.scheduler.bus.publish('deployment_info', { plan: this.scheduler.planJson(deployment), currentStep: deployment.steps[0] ?? { actions: [] } });
+    this.scheduler.requestConverge();
+    return { deploymentId: deployment.id, version };
+  }
+
+  /** DELETE /v2/deployments/{id}: roll back to the original definitions, or with force just stop it. */
+  async cancel(id: string, force: boolean, version: string): Promise<DeploymentRef | undefined> {
+    const deployment = this.state.deployments[id];
+    if (!deployment) throw new HttpError(404, JSON.stringify({ message: `DeploymentPlan ${id} does not exist` }));
+    if (force) {
+      this.scheduler.finishDeployment(deployment, false, 'canceled');
+      return undefined;
+    }
+    const rollback: Record<string, AppDefinition | null> = {};
+    for (const [appId, before] of Object.entries(deployment.original)) {
+      rollback[appId] = before ? { ...before, version, versionInfo: { lastScalingAt: version, lastConfigChangeAt: before.versionInfo.lastConfigChangeAt } } : null;
+    }
+    return this.deploy(rollback, true, version);
+  }
+
+  /** Kills instances; with `scale` their apps shrink by as many (a deployment), else they are replaced. */
+  async killInstances(instances: Instance[], scale: boolean, version: string): Promise<DeploymentRef | undefined> {
+    if (!scale) {
+      instances.forEach((i) => this.scheduler.kill(i));
+      await this.scheduler.store.save();
+      return undefined;
+    }
+    const changes: Record<string, AppDefinition> = {};
+    for (const i of instances) {
+      const app = changes[i.appId] ?? this.app(i.appId);
+      changes[i.appId] = { ...app, instances: Math.max(0, app.instances - 1), version, versionInfo: { ...app.versionInfo, lastScalingAt: version } };
+    }
+    instances.forEach((i) => this.scheduler.kill(i));
+    return this.deploy(changes, true, version);
+  }
+
+  private assignServicePorts(app: AppDefinition): void {
+    const used = new Set(Object.values(this.state.apps).filter((a) => a.id !== app.id).flatMap((a) => a.portDefinitions.map((p) => p.port)));
+    let next = SERVICE_PORTS.begin;
+    app.portDefinitions = app.portDefinitions.map((p) => {
+      if (p.port !== 0) return p;
+      while (used.has(next) && next < SERVICE_PORTS.end) next++;
+      used.add(next);
+      return { ...p, port: next };
+    });
+  }
+}
