@@ -1,4 +1,4 @@
-// mesolite up: the embedded default — a master and agents as local processes on loopback.
+// mesolite up: the embedded default — a master, agents and the app framework as local processes on loopback.
 import * as fs from 'node:fs';
 import { parseFlags, type FlagSpecs } from '../common/flags';
 import { startProcessCluster, stopProcessCluster } from '../cluster/process';
@@ -13,6 +13,8 @@ const FLAGS = {
   name: { type: 'string', default: 'local', help: 'Name of the cluster' },
   port: { type: 'int', default: '5050', help: "First master's port; the other masters, then the agents, take the ports after it" },
   agent_resources: { type: 'string', default: 'cpus:4;mem:4096;disk:10000', help: 'Resources of each agent (a disjoint ports range is added)' },
+  marathon: { type: 'bool', default: 'true', help: 'Start the Marathon-compatible app framework (--no-marathon to leave it out)' },
+  marathon_port: { type: 'int', default: '8080', help: 'Port of the app framework\'s REST API' },
   detach: { type: 'bool', help: 'Return once the cluster is ready; stop it with mesolite down' },
   docker: { type: 'bool', help: 'Run the cluster in Docker (not available yet)' },
 } satisfies FlagSpecs;
@@ -36,7 +38,7 @@ export async function run(argv: string[]): Promise<number | void> {
   const info = await startProcessCluster({
     name: flags.name!, workDir, agents: flags.agents!, masters: flags.masters!, zkPort: flags.zk_port!,
     masterPort: flags.port!, firstAgentPort: flags.port! + flags.masters!,
-    agentResources: flags.agent_resources!, onProgress: (step) => process.stdout.write(`${step}...\n`),
+    agentResources: flags.agent_resources!, marathonPort: flags.marathon ? flags.marathon_port! : undefined, onProgress: (step) => process.stdout.write(`${step}...\n`),
   });
   writeRecord(info);
   process.stdout.write([
@@ -46,10 +48,12 @@ export async function run(argv: string[]): Promise<number | void> {
       ? [`  zookeeper       ${info.masterFlag}`, ...info.masters.map((m, i) => `  master-${i + 1}        ${m}${m === info.master ? '   (leading)' : ''}`)]
       : [`  master          ${info.master}   (state: ${info.master}/master/state)`]),
     ...info.agents.map((a, i) => `  agent-${i + 1}         ${a}`),
+    ...(info.marathon ? [`  marathon        ${info.marathon}   (apps: ${info.marathon}/v2/apps)`] : []),
     `  scheduler API   POST ${info.master}/api/v1/scheduler`,
     `  operator API    POST ${info.master}/api/v1`,
     `  logs            ${workDir}/logs`,
     `  try             mesolite execute --master=${info.masterFlag} --name=hello --command='echo hello'`,
+    ...(info.marathon ? [`                  curl -X POST -H 'Content-Type: application/json' ${info.marathon}/v2/apps -d '{"id":"hello","cmd":"while true; do echo hello; sleep 5; done","cpus":0.1,"mem":32}'`] : []),
     '',
     flags.detach ? `Stop it with: mesolite down --name=${info.name}` : 'Press Ctrl+C to stop the cluster.',
     '',

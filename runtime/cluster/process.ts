@@ -1,6 +1,7 @@
 // The embedded launcher: a master (or, with masters > 1, a local ZooKeeper and that many masters
-// electing a leader) and N agents as local processes on loopback, each agent with its own port and
-// its own disjoint `ports` range. Shared by the CLI (`mesolite up`) and the extension.
+// electing a leader), N agents as local processes on loopback, each agent with its own port and
+// its own disjoint `ports` range, and the Marathon-compatible app framework. Shared by the CLI
+// (`mesolite up`) and the extension.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -17,6 +18,8 @@ export interface ProcessClusterOptions {
   zkPort?: number;
   firstAgentPort: number;
   agentResources: string;
+  /** Port of the Marathon-compatible app framework's REST API; undefined: no app framework. */
+  marathonPort?: number;
   /** Extra flags for every daemon (e.g. --allocation_interval=100ms for tests). */
   masterFlags?: string[];
   onProgress?: (step: string) => void;
@@ -30,17 +33,20 @@ export interface ProcessClusterInfo {
   masterFlag: string;
   masters: string[];
   agents: string[];
-  pids: { masters: number[]; agents: number[]; zookeeper?: number };
+  /** The app framework's REST API, when started. */
+  marathon?: string;
+  pids: { masters: number[]; agents: number[]; zookeeper?: number; marathon?: number };
 }
 
 const AGENT_PORTS_BASE = 31000;
 const AGENT_PORTS_SPAN = 1000;
 
+/** Daemons run in the logs directory, so that processesUnder(workDir) finds every one of them. */
 function spawnDaemon(args: string[], logFile: string): number {
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const out = fs.openSync(logFile, 'a');
   const self = selfInvocation(...args);
-  const child = spawn(self.command, self.args, { detached: true, stdio: ['ignore', out, out] });
+  const child = spawn(self.command, self.args, { detached: true, stdio: ['ignore', out, out], cwd: path.dirname(logFile) });
   fs.closeSync(out);
   child.unref();
   return child.pid!;
@@ -134,6 +140,18 @@ export async function startProcessCluster(options: ProcessClusterOptions): Promi
       const state = await getJson<{ activated_slaves: number }>(`${info.master}/master/state`);
       return state.activated_slaves >= options.agents ? true : undefined;
     });
+    if (options.marathonPort !== undefined) {
+      progress('Starting the app framework');
+      // With ZooKeeper, the framework keeps its state there (and could run as several instances).
+      const state = zk ? [`--zk=zk://127.0.0.1:${zkPort}/marathon`] : [`--work_dir=${path.join(options.workDir, 'marathon')}`];
+      info.pids.marathon = spawnDaemon(['marathon', `--master=${info.masterFlag}`, `--http_port=${options.marathonPort}`, ...state], path.join(logs, 'marathon.log'));
+      info.marathon = `http://127.0.0.1:${options.marathonPort}`;
+      await waitFor('the app framework to subscribe', 30_000, async () => {
+        if (!isAlive(info.pids.marathon!)) throw new Error(`the app framework exited; see ${path.join(logs, 'marathon.log')}`);
+        const about = await getJson<{ frameworkId: string | null }>(`${info.marathon}/v2/info`);
+        return about.frameworkId ? true : undefined;
+      });
+    }
     progress('Cluster ready');
     return info;
   } catch (e) {
@@ -175,9 +193,9 @@ async function waitGone(pids: number[], timeoutMs: number): Promise<void> {
   for (const pid of pids) if (isAlive(pid)) signal(pid, 'SIGKILL');
 }
 
-/** Stops agents, masters and ZooKeeper, then executor hosts (which kill their tasks), then anything left. */
+/** Stops the app framework, agents, masters and ZooKeeper, then executor hosts (which kill their tasks), then anything left. */
 export async function stopProcessCluster(info: { workDir: string; pids: Partial<ProcessClusterInfo['pids']> }): Promise<void> {
-  const daemons = [...(info.pids.agents ?? []), ...(info.pids.masters ?? []), ...(info.pids.zookeeper ? [info.pids.zookeeper] : [])];
+  const daemons = [...(info.pids.marathon ? [info.pids.marathon] : []), ...(info.pids.agents ?? []), ...(info.pids.masters ?? []), ...(info.pids.zookeeper ? [info.pids.zookeeper] : [])];
   for (const pid of daemons) if (isAlive(pid)) signal(pid, 'SIGTERM');
   await waitGone(daemons, 5000);
   if (!fs.existsSync(info.workDir)) return;

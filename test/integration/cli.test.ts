@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { processesUnder } from '../../runtime/cluster/process';
-import { getJson } from '../../runtime/common/http';
+import { getJson, postJson } from '../../runtime/common/http';
 import { BUNDLE, freePort, waitUntil } from '../helpers/cluster';
 
 function mesolite(args: string[], env: Record<string, string> = {}) {
@@ -17,11 +17,16 @@ test('up --detach, status, execute, down: a whole session leaves no process behi
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mesolite-home-'));
   const env = { MESOLITE_HOME: home };
   const port = await freePort();
+  const marathonPort = await freePort();
   try {
-    const up = mesolite(['up', '--detach', '--agents=2', `--port=${port}`, '--name=cli-test'], env);
+    const up = mesolite(['up', '--detach', '--agents=2', `--port=${port}`, `--marathon_port=${marathonPort}`, '--name=cli-test'], env);
     assert.equal(up.status, 0, up.stderr);
     assert.match(up.stdout, new RegExp(`master\\s+http://127\\.0\\.0\\.1:${port}`));
     assert.match(up.stdout, /agent-2/);
+    assert.match(up.stdout, new RegExp(`marathon\\s+http://127\\.0\\.0\\.1:${marathonPort}`));
+    const deployed = await postJson(`http://127.0.0.1:${marathonPort}/v2/apps`, { id: 'from-cli', cmd: 'sleep 1000', cpus: 0.1, mem: 16 });
+    assert.equal(deployed.status, 201, deployed.body);
+    await waitUntil('the app to run', async () => (await getJson<{ app: { tasksRunning: number } }>(`http://127.0.0.1:${marathonPort}/v2/apps/from-cli`)).app.tasksRunning === 1 || undefined);
 
     const again = mesolite(['up', '--detach', `--port=${port}`, '--name=cli-test'], env);
     assert.equal(again.status, 1);
@@ -51,6 +56,7 @@ test('up --detach, status, execute, down: a whole session leaves no process behi
     long.kill();
     assert.deepEqual(processesUnder(workDir), []);
     await assert.rejects(getJson(`http://127.0.0.1:${port}/master/state`));
+    await assert.rejects(getJson(`http://127.0.0.1:${marathonPort}/v2/info`));
   } finally {
     mesolite(['down', '--name=cli-test'], env);
     fs.rmSync(home, { recursive: true, force: true });
@@ -63,7 +69,8 @@ test('up --masters=3 starts ZooKeeper and three masters that elect a leader; dow
   const port = await freePort();
   const zkPort = await freePort();
   try {
-    const up = mesolite(['up', '--detach', '--masters=3', '--agents=1', `--port=${port}`, `--zk_port=${zkPort}`, '--name=ha'], env);
+    const marathonPort = await freePort();
+    const up = mesolite(['up', '--detach', '--masters=3', '--agents=1', `--port=${port}`, `--zk_port=${zkPort}`, `--marathon_port=${marathonPort}`, '--name=ha'], env);
     assert.equal(up.status, 0, up.stdout + up.stderr);
     assert.match(up.stdout, new RegExp(`zookeeper\\s+zk://127\\.0\\.0\\.1:${zkPort}/mesos`));
     assert.equal((up.stdout.match(/\(leading\)/g) ?? []).length, 1);
@@ -71,6 +78,9 @@ test('up --masters=3 starts ZooKeeper and three masters that elect a leader; dow
     assert.match(status.stdout, /Agents \(1 active\)/);
     const run = mesolite(['execute', `--master=zk://127.0.0.1:${zkPort}/mesos`, '--name=via-zk', '--command=true'], env);
     assert.equal(run.status, 0, run.stdout + run.stderr);
+    const about = await getJson<{ frameworkId: string; zookeeper_config: { zk: string } }>(`http://127.0.0.1:${marathonPort}/v2/info`);
+    assert.ok(about.frameworkId);
+    assert.equal(about.zookeeper_config.zk, `zk://127.0.0.1:${zkPort}/marathon`, 'the app framework keeps its state in ZooKeeper');
     assert.equal(mesolite(['down', '--name=ha'], env).status, 0);
     assert.deepEqual(processesUnder(path.join(home, 'clusters', 'ha')), []);
   } finally {
@@ -82,7 +92,7 @@ test('up --masters=3 starts ZooKeeper and three masters that elect a leader; dow
 test('up in the foreground stops everything on Ctrl+C', async () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mesolite-home-'));
   const port = await freePort();
-  const up = spawn(process.execPath, [BUNDLE, 'up', '--agents=1', `--port=${port}`], { env: { ...process.env, MESOLITE_HOME: home } });
+  const up = spawn(process.execPath, [BUNDLE, 'up', '--agents=1', `--port=${port}`, '--no-marathon'], { env: { ...process.env, MESOLITE_HOME: home } });
   let out = '';
   up.stdout.on('data', (c) => (out += c));
   try {

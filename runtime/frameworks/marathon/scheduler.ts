@@ -38,6 +38,8 @@ export interface OfferStats {
 const TICK_MS = 1000;
 const KILL_RETRY_MS = 10_000;
 const LAST_UNUSED_OFFERS = 10;
+/** Task states are written at most this often: after a crash, reconciliation tells the rest. */
+const STATUS_SAVE_MS = 1000;
 
 export class MarathonScheduler {
   readonly bus = new EventBus();
@@ -170,7 +172,7 @@ export class MarathonScheduler {
       this.killedAt.delete(taskId);
       if (!i.killing && status.state !== 'TASK_FINISHED' && app) this.backOff(app, i, status);
     }
-    void this.store.save();
+    void this.store.save(STATUS_SAVE_MS);
     this.requestConverge();
   }
 
@@ -304,39 +306,42 @@ export class MarathonScheduler {
     return stats;
   }
 
+  private recordUnused(stats: OfferStats, offer: Offer, reason: RejectReason): void {
+    const at = new Date().toISOString();
+    stats.unused++;
+    stats.lastUnusedAt = at;
+    stats.rejects.set(reason, (stats.rejects.get(reason) ?? 0) + 1);
+    stats.lastUnused.push({ offer, timestamp: at, reason: [reason] });
+    if (stats.lastUnused.length > LAST_UNUSED_OFFERS) stats.lastUnused.shift();
+  }
+
   private async onOffers(offers: Offer[]): Promise<void> {
     const launchable = [...this.waiting.entries()].filter(([id]) => this.delayLeftSeconds(id) === 0 && this.state.apps[id]);
-    const declined: string[] = [];
-    for (const offer of offers) {
-      let pool = offer.resources;
-      const tasks: TaskInfo[] = [];
-      const placement = { hostname: offer.hostname, attributes: offer.attributes ?? [] };
-      for (const [appId, wait] of launchable) {
-        const app = this.state.apps[appId];
-        const stats = this.statsOf(appId);
-        stats.processed++;
-        let launched = 0;
-        let reason: RejectReason | undefined;
-        while (wait.count > 0) {
-          const placed = this.instancesOf(appId).filter((i) => isActive(i, app)).map((i) => ({ hostname: i.host, attributes: i.attributes }));
-          const match = matchOffer(app, pool, placement, placed);
-          if (typeof match === 'string') { reason = match; break; }
-          const instance = this.newInstance(app, offer, match.hostPorts);
-          tasks.push(this.taskInfo(app, instance, offer, match.resources));
-          pool = subtract(pool, match.resources);
-          wait.count--;
-          launched++;
-        }
-        const at = new Date().toISOString();
-        if (launched) stats.lastUsedAt = at;
-        if (reason && !launched) {
-          stats.unused++;
-          stats.lastUnusedAt = at;
-          stats.rejects.set(reason, (stats.rejects.get(reason) ?? 0) + 1);
-          stats.lastUnused.push({ offer, timestamp: at, reason: [reason] });
-          if (stats.lastUnused.length > LAST_UNUSED_OFFERS) stats.lastUnused.shift();
-        }
+    const slots = offers.map((offer) => ({ offer, pool: offer.resources, tasks: [] as TaskInfo[], placement: { hostname: offer.hostname, attributes: offer.attributes ?? [] } }));
+    for (const [appId, wait] of launchable) {
+      const app = this.state.apps[appId];
+      const stats = this.statsOf(appId);
+      stats.processed += slots.length;
+      // Instances go round-robin over the offers, so that one app's launches spread over the agents.
+      const rejected = new Map<number, RejectReason>();
+      const used = new Set<number>();
+      for (let k = 0; wait.count > 0 && rejected.size < slots.length; k = (k + 1) % slots.length) {
+        if (rejected.has(k)) continue;
+        const slot = slots[k];
+        const placed = app.constraints.length ? this.instancesOf(appId).filter((i) => isActive(i, app)).map((i) => ({ hostname: i.host, attributes: i.attributes })) : [];
+        const match = matchOffer(app, slot.pool, slot.placement, placed);
+        if (typeof match === 'string') { rejected.set(k, match); continue; }
+        const instance = this.newInstance(app, slot.offer, match.hostPorts);
+        slot.tasks.push(this.taskInfo(app, instance, slot.offer, match.resources));
+        slot.pool = subtract(slot.pool, match.resources);
+        wait.count--;
+        used.add(k);
       }
+      if (used.size) stats.lastUsedAt = new Date().toISOString();
+      for (const [k, reason] of rejected) if (!used.has(k)) this.recordUnused(stats, slots[k].offer, reason);
+    }
+    const declined: string[] = [];
+    for (const { offer, tasks } of slots) {
       if (tasks.length === 0) { declined.push(offer.id.value); continue; }
       this.driver.launch(offer, tasks).catch((e: Error) => {
         this.log.warn(`Launching on offer ${offer.id.value} failed: ${e.message}`);

@@ -29,10 +29,13 @@ export class StateStore {
     return StateStore.open(await ZkBackend.create(session, `${zkPath}/state`));
   }
 
-  /** Resolves once the current state (with every change made before this call) is durable. */
-  save(): Promise<void> {
+  /**
+   * Resolves once the current state (with every change made before this call) is durable. `withinMs`
+   * lets changes that reconciliation could recover anyway (task states) share one write.
+   */
+  save(withinMs = 0): Promise<void> {
     this.dirty = true;
-    this.pending ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+    this.pending ??= new Promise<void>((resolve) => (withinMs ? setTimeout(resolve, withinMs) : setImmediate(resolve))).then(async () => {
       while (this.dirty) {
         this.dirty = false;
         await this.backend.write(JSON.stringify(this.state));

@@ -1,0 +1,49 @@
+// Marathon-compatible framework benchmark on real processes (a master, 3 agents, `mesolite marathon`):
+// one app with INSTANCES instances (cpus 0.01, mem 8, `sleep 3600`, a COMMAND health check) —
+// prints the time from POST to all RUNNING and to all healthy (as tasks per second), and the time
+// to scale it to 0. Target: at least 200 tasks/s. Figures only, no assertions.
+import { TestCluster, waitUntil } from '../helpers/cluster';
+import { MarathonDaemon } from '../helpers/marathon';
+
+const INSTANCES = Number(process.env.INSTANCES ?? 1000);
+const HEALTH = process.env.HEALTH !== '0';
+
+/** The app's counts without its 1,000 tasks (GET /v2/apps/{id} embeds them). */
+async function counts(marathon: MarathonDaemon): Promise<{ tasksRunning: number; tasksHealthy: number }> {
+  return (await marathon.api('GET', '/v2/apps?id=/bench')).body.apps[0];
+}
+
+async function main(): Promise<void> {
+  const cluster = await TestCluster.start({ agents: 3, agentResources: (i) => `cpus:8;mem:8192;disk:10000;ports:[${31000 + i * 2000}-${32999 + i * 2000}]` });
+  const marathon = await MarathonDaemon.start(cluster.masterAddress);
+  try {
+    const app = {
+      id: 'bench', cmd: 'sleep 3600', cpus: 0.01, mem: 8, instances: INSTANCES,
+      ...(HEALTH ? { healthChecks: [{ protocol: 'COMMAND', command: { value: 'true' }, gracePeriodSeconds: 30, intervalSeconds: 5, timeoutSeconds: 5, maxConsecutiveFailures: 3, delaySeconds: 0 }] } : {}),
+    };
+    const started = performance.now();
+    const res = await marathon.api('POST', '/v2/apps', app);
+    if (res.status !== 201) throw new Error(`POST answered ${res.status}: ${res.text}`);
+    await waitUntil(`${INSTANCES} running`, async () => (await counts(marathon)).tasksRunning === INSTANCES || undefined, 600_000);
+    const running = (performance.now() - started) / 1000;
+    console.log(`${INSTANCES} instances RUNNING after ${running.toFixed(2)} s: ${(INSTANCES / running).toFixed(0)} tasks/s`);
+    if (HEALTH) {
+      await waitUntil(`${INSTANCES} healthy`, async () => (await counts(marathon)).tasksHealthy === INSTANCES || undefined, 600_000);
+      const healthy = (performance.now() - started) / 1000;
+      console.log(`${INSTANCES} instances healthy (COMMAND check) after ${healthy.toFixed(2)} s: ${(INSTANCES / healthy).toFixed(0)} tasks/s`);
+    }
+    await marathon.deploymentDone(undefined, 600_000);
+    const scaleStarted = performance.now();
+    const scaled = await marathon.api('PUT', '/v2/apps/bench', { instances: 0 });
+    await marathon.deploymentDone(scaled.body.deploymentId, 600_000);
+    console.log(`scaled to 0 in ${((performance.now() - scaleStarted) / 1000).toFixed(2)} s`);
+  } finally {
+    await marathon.stop();
+    await cluster.stop();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});
