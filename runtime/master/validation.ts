@@ -34,6 +34,17 @@ export function validateTaskInfo(task: TaskInfo, inGroup: boolean): string | und
     if (command.shell !== false && typeof command.value !== 'string') return `Task ${task.task_id.value}: 'command.value' is required for a shell command`;
     if (command.shell === false && typeof command.value !== 'string') return `Task ${task.task_id.value}: 'command.value' must name the program when 'command.shell' is false`;
   }
+  const container = unsupportedContainer(task.container ?? task.executor?.container);
+  if (container) return `Task ${task.task_id.value}: ${container}`;
+  return undefined;
+}
+
+/** Mesolite's agents run tasks as processes on the host: no Docker containerizer, no container images (yet). */
+function unsupportedContainer(container: unknown): string | undefined {
+  const c = container as { type?: string; docker?: unknown; mesos?: { image?: unknown } } | undefined;
+  if (!c) return undefined;
+  if (c.type === 'DOCKER' || c.docker) return "container type DOCKER is not supported yet: Mesolite agents run tasks as host processes (leave out 'container' to run the command directly)";
+  if (c.mesos?.image) return 'container images are not supported yet: Mesolite agents run tasks as host processes';
   return undefined;
 }
 

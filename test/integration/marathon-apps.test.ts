@@ -212,6 +212,37 @@ describe('health and upgrades', () => {
   });
 });
 
+describe('readiness and containers', () => {
+  test('readiness checks gate a deployment and are reported while it runs', async () => {
+    const res = await marathon.api('POST', '/v2/apps', {
+      id: 'ready', cmd: `sleep 2; ${HTTP_SERVER}`, cpus: 0.1, mem: 32, portDefinitions: [{ port: 0, name: 'http' }],
+      readinessChecks: [{ name: 'up', protocol: 'HTTP', path: '/', portName: 'http', intervalSeconds: 1, timeoutSeconds: 1 }],
+    });
+    assert.equal(res.status, 201, res.text);
+    const id = res.headers['marathon-deployment-id'] as string;
+    const pending = await waitUntil('a readiness result while not ready', async () => {
+      const list = (await marathon.api('GET', '/v2/deployments')).body;
+      const results = list.find((d: any) => d.id === id)?.currentActions.flatMap((a: any) => a.readinessCheckResults) ?? [];
+      return results.find((r: any) => r.ready === false);
+    });
+    assert.equal(pending.name, 'up');
+    await marathon.deploymentDone(id);
+    assert.equal((await marathon.app('/ready')).tasks[0].state, 'TASK_RUNNING');
+    await marathon.deploymentDone((await marathon.api('DELETE', '/v2/apps/ready')).body.deploymentId);
+  });
+
+  test('a Docker app is accepted and validated; its tasks fail saying Docker images do not run here yet', async () => {
+    const invalid = await marathon.api('POST', '/v2/apps', { id: 'img', cmd: 'true', container: { type: 'DOCKER', docker: { image: 42 } } });
+    assert.equal(invalid.status, 422, invalid.text);
+    const res = await marathon.api('POST', '/v2/apps', { id: 'img', cmd: 'sleep 3600', cpus: 0.1, mem: 16, container: { type: 'DOCKER', docker: { image: 'nginx:1.25' } } });
+    assert.equal(res.status, 201, res.text);
+    const failure = await waitUntil('the failure to be reported', async () => (await marathon.app('/img')).lastTaskFailure);
+    assert.equal(failure.state, 'TASK_ERROR');
+    assert.match(failure.message, /DOCKER is not supported yet/);
+    await marathon.deploymentDone((await marathon.api('DELETE', '/v2/apps/img?force=true')).body.deploymentId);
+  });
+});
+
 describe('groups and durability', () => {
   test('POST /v2/groups deploys nested apps in dependency order; GET shows the tree', async () => {
     const events = await EventReader.open(marathon.url);

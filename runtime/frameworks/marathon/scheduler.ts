@@ -385,6 +385,7 @@ export class MarathonScheduler {
         ports: { ports: i.ports.map((number, n) => ({ number, protocol: app.portDefinitions[n]?.protocol ?? 'tcp', ...(app.portDefinitions[n]?.name ? { name: app.portDefinitions[n].name } : {}) })) },
       },
       ...(mesosCheck ? { health_check: mesosHealthCheck(mesosCheck, i) } : {}),
+      ...(app.container ? { container: mesosContainer(app.container) } : {}),
       ...(app.taskKillGracePeriodSeconds !== undefined ? { kill_policy: { grace_period: { nanoseconds: Math.round(app.taskKillGracePeriodSeconds * 1e9) } } } : {}),
     };
   }
@@ -445,6 +446,14 @@ export function taskEnvironment(app: AppDefinition, i: Instance): Record<string,
     if (definition?.name) env[`PORT_${definition.name.toUpperCase().replace(/[^A-Z0-9_]/g, '_')}`] = String(port);
   });
   return env;
+}
+
+/** Marathon's container as Mesos' ContainerInfo (the agent decides whether it can run it). */
+function mesosContainer(container: Record<string, unknown>) {
+  const type = (container.type as string | undefined) ?? 'DOCKER';
+  const image = (container.docker as { image?: string } | undefined)?.image;
+  if (type === 'MESOS') return { type, ...(image ? { mesos: { image: { type: 'DOCKER', docker: { name: image } } } } : {}) };
+  return { type, docker: { image: image ?? '' } };
 }
 
 /** An app's Mesos-level check (MESOS_HTTP, MESOS_HTTPS, MESOS_TCP, COMMAND) as Mesos' HealthCheck. */
