@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the test tiers need on a Debian machine run as root, idempotently and fast when all
-# is present: ZooKeeper (Debian's package, with its JRE). Elsewhere it checks and names what is missing.
+# is present: ZooKeeper (Debian's package, with its JRE) and curl (the Marathon tests run the seed's
+# exact curl command). Elsewhere it checks and names what is missing.
 set -euo pipefail
 
 ZK_SERVER=/usr/share/zookeeper/bin/zkServer.sh
 missing=()
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 [ -x "$ZK_SERVER" ] || missing+=(zookeeper)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -29,6 +29,7 @@ export const MARATHON_FLAGS = {
   mesos_role: { type: 'string', default: '*', help: 'Mesos role the framework registers with' },
   failover_timeout: { type: 'int', default: '604800', help: 'Seconds Mesos waits for this framework to fail over before killing its tasks' },
   decline_offer_duration: { type: 'int', default: '120000', help: 'Milliseconds an unused offer is declined for' },
+  reconciliation_interval: { type: 'int', default: '600000', help: 'Milliseconds between reconciliations of every task with Mesos' },
   work_dir: { type: 'string', help: 'Where state is kept without --zk (default ~/.mesolite/marathon)' },
   webui_url: { type: 'string', help: 'URL Mesos shows for this framework' },
   quiet: { type: 'bool', help: 'Log warnings and errors only' },
@@ -69,6 +70,7 @@ export async function startMarathon(argv: string[]): Promise<RunningMarathon> {
     scheduler = new MarathonScheduler(store, {
       master: flags.master!, frameworkName: flags.framework_name!, role: flags.mesos_role!,
       failoverTimeoutSeconds: flags.failover_timeout!, declineOfferSeconds: flags.decline_offer_duration! / 1000,
+      reconciliationIntervalMs: flags.reconciliation_interval!,
       webuiUrl: flags.webui_url ?? `http://${self()}`,
     }, log);
     const service = new MarathonService(scheduler);

@@ -21,6 +21,8 @@ export interface MarathonOptions {
   role: string;
   failoverTimeoutSeconds: number;
   declineOfferSeconds: number;
+  /** Full (explicit, then implicit) reconciliation period; unreachable instances are asked about more often. */
+  reconciliationIntervalMs: number;
   webuiUrl?: string;
 }
 
@@ -40,6 +42,8 @@ const KILL_RETRY_MS = 10_000;
 const LAST_UNUSED_OFFERS = 10;
 /** Task states are written at most this often: after a crash, reconciliation tells the rest. */
 const STATUS_SAVE_MS = 1000;
+/** Mesos sends nothing when an unreachable agent comes back: ask about its instances this often. */
+const UNREACHABLE_RECONCILE_MS = 3000;
 
 export class MarathonScheduler {
   readonly bus = new EventBus();
@@ -52,6 +56,8 @@ export class MarathonScheduler {
   private suppressed = false;
   private convergeQueued = false;
   private ticker?: NodeJS.Timeout;
+  private lastReconciliation = Date.now();
+  private lastUnreachableReconciliation = 0;
 
   constructor(readonly store: StateStore, private readonly options: MarathonOptions, private readonly log: Logger) {
     const framework: FrameworkInfo = {
@@ -110,11 +116,16 @@ export class MarathonScheduler {
       this.state.frameworkId = frameworkId;
       await this.store.save();
     }
-    // Learn what happened while we were away: explicitly for what we know, implicitly for the rest.
+    await this.reconcile();
+    this.requestConverge();
+  }
+
+  /** Learns what happened unseen: explicitly for the instances we know, implicitly for the rest. */
+  private async reconcile(): Promise<void> {
+    this.lastReconciliation = Date.now();
     const known = Object.values(this.state.instances).map((i) => ({ taskId: i.taskId, agentId: i.agentId }));
     await this.driver.reconcile(known).catch((e: Error) => this.log.warn(`Explicit reconciliation failed: ${e.message}`));
     await this.driver.reconcile().catch((e: Error) => this.log.warn(`Implicit reconciliation failed: ${e.message}`));
-    this.requestConverge();
   }
 
   // ---- Instances -----------------------------------------------------------------------------
@@ -293,6 +304,12 @@ export class MarathonScheduler {
       const app = this.state.apps[i.appId];
       if (i.killing && now - (this.killedAt.get(i.taskId) ?? 0) > KILL_RETRY_MS) this.kill(i);
       else if (app) this.health.tick(app, i, this.deploymentOf(app.id) !== undefined);
+    }
+    if (this.isSubscribed && now - this.lastReconciliation > this.options.reconciliationIntervalMs) void this.reconcile();
+    const unreachable = Object.values(this.state.instances).filter((i) => i.unreachableSince);
+    if (this.isSubscribed && unreachable.length && now - this.lastUnreachableReconciliation > UNREACHABLE_RECONCILE_MS) {
+      this.lastUnreachableReconciliation = now;
+      this.driver.reconcile(unreachable.map((i) => ({ taskId: i.taskId, agentId: i.agentId }))).catch(() => undefined);
     }
     // Backoffs run out and unreachable instances turn inactive with time alone.
     this.requestConverge();
