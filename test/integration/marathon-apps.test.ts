@@ -3,6 +3,7 @@
 // constraints, rolling upgrades and restarts of the framework itself.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { TestCluster, waitUntil } from '../helpers/cluster';
@@ -113,6 +114,30 @@ describe('apps', () => {
 
     // The daemon kept serving through all of it.
     assert.equal((await marathon.api('GET', '/ping')).text.trim(), 'pong');
+  });
+
+  test('Marathon\'s example apps deploy unchanged', async () => {
+    for (const name of ['sleep-app.json', 'large-sleep.json', 'mesos-app.json']) {
+      const body = fs.readFileSync(path.resolve(__dirname, '../fixtures/marathon', name), 'utf8');
+      const res = await marathon.api('POST', '/v2/apps', body);
+      assert.equal(res.status, 201, `${name}: ${res.text}`);
+      await marathon.deploymentDone(res.headers['marathon-deployment-id'] as string);
+      await marathon.running(res.body.id, 1);
+      await marathon.deploymentDone((await marathon.api('DELETE', `/v2/apps${res.body.id}`)).body.deploymentId);
+    }
+    // The documented example asks for role 'mesos_role' and hosts like srv2.*: accepted, then waiting for such offers.
+    const example = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../fixtures/marathon/example-app.json'), 'utf8'));
+    const res = await marathon.api('POST', '/v2/apps', example);
+    assert.equal(res.status, 201, res.text);
+    const app = await marathon.app('/foo');
+    for (const field of ['labels', 'env', 'fetch', 'readinessChecks', 'healthChecks', 'constraints', 'container', 'secrets', 'upgradeStrategy']) {
+      assert.deepEqual(app[field], example[field], field);
+    }
+    await waitUntil('the example to wait for a mesos_role offer', async () => {
+      const q = (await marathon.api('GET', '/v2/queue')).body.queue.find((x: any) => x.app.id === '/foo');
+      return q?.processedOffersSummary.rejectSummaryLastOffers.some((r: any) => r.reason === 'UnfulfilledRole');
+    });
+    await marathon.deploymentDone((await marathon.api('DELETE', '/v2/apps/foo?force=true')).body.deploymentId);
   });
 
   test('UNIQUE hostname: 4 instances on 3 agents leave the deployment waiting with a reason in /v2/queue', async () => {

@@ -17,12 +17,11 @@ export class AppValidationError extends Error {
 
 let compiled: ValidateFunction | undefined;
 function schemaValidator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, strict: false }).compile(schema);
+  compiled ??= new Ajv({ allErrors: true, verbose: true, strict: false }).compile(schema);
   return compiled;
 }
 
 const OPERATORS = ['UNIQUE', 'CLUSTER', 'GROUP_BY', 'LIKE', 'UNLIKE', 'MAX_PER', 'IS'];
-const SEGMENT = /^(([a-z0-9]|[a-z0-9][a-z0-9-]*[a-z0-9])\.)*([a-z0-9]|[a-z0-9][a-z0-9-]*[a-z0-9])$/;
 
 function message(e: ErrorObject): string {
   const p = e.params as Record<string, unknown>;
@@ -34,6 +33,7 @@ function message(e: ErrorObject): string {
     case 'required': return 'error.path.missing';
     case 'enum': return `error.expected.enum: one of ${(p.allowedValues as unknown[]).map(String).join(', ')}`;
     case 'pattern': return `must fully match regular expression '${p.pattern}'`;
+    case 'additionalProperties': return 'Additional properties are not allowed';
     default: return e.message ?? e.keyword;
   }
 }
@@ -49,10 +49,12 @@ export function appViolations(body: unknown, at = ''): ViolationDetail[] {
   const validate = schemaValidator();
   if (!validate(body)) {
     for (const e of validate.errors ?? []) {
-      // Marathon reports a branch of a oneOf/anyOf once, at its own path, not every alternative.
-      if (e.keyword === 'oneOf' || e.keyword === 'anyOf' || e.keyword === 'if') continue;
-      const path = e.keyword === 'required' ? `${e.instancePath}/${(e.params as { missingProperty: string }).missingProperty}` : e.instancePath;
-      add(`${at}${path || '/'}`, message(e));
+      // The cmd/args/container alternatives are reported once, in words, by crossFieldViolations.
+      if (/^#\/(anyOf|not)/.test(e.schemaPath) || e.keyword === 'oneOf' || e.keyword === 'anyOf') continue;
+      const p = e.params as { missingProperty?: string; additionalProperty?: string };
+      const path = e.keyword === 'required' ? `${e.instancePath}/${p.missingProperty}` : e.keyword === 'additionalProperties' ? `${e.instancePath}/${p.additionalProperty}` : e.instancePath;
+      // Marathon writes array elements as `(n)`: /healthChecks(0)/protocol.
+      add(`${at}${path.replace(/\/(\d+)(?=\/|$)/g, '($1)') || '/'}`, message(e));
     }
   }
   if (body && typeof body === 'object' && !Array.isArray(body)) {
@@ -68,17 +70,11 @@ export function validateApp(body: unknown, at = ''): void {
 }
 
 function* crossFieldViolations(app: Record<string, unknown>): Generator<[string, string]> {
-  if (typeof app.id === 'string') {
-    const segments = app.id.split('/').filter((s) => s && s !== '.' && s !== '..');
-    if (segments.length === 0) yield ['/id', 'id must not be empty'];
-    if (segments.some((s) => !SEGMENT.test(s))) {
-      yield ['/id', "must fully match regular expression '^(([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])\\.)*([a-z0-9]|[a-z0-9][a-z0-9\\-]*[a-z0-9])|(\\.|\\.\\.)$'"];
-    }
-  }
-  if (app.cmd !== undefined && app.args !== undefined) yield ['/', "AppDefinition must either contain one of 'cmd' or 'args', and/or a 'container'."];
-  if (app.cmd === undefined && app.args === undefined && app.container === undefined) {
-    yield ['/', "AppDefinition must either contain one of 'cmd' or 'args', and/or a 'container'."];
-  }
+  // The schema's pattern checks each segment; an id of only '/', '.' or '..' names no app.
+  if (typeof app.id === 'string' && app.id.split('/').every((s) => !s || s === '.' || s === '..')) yield ['/id', 'id must name an app'];
+  // Marathon's rule: cmd or args (not both), unless a container is given.
+  const hasArgs = Array.isArray(app.args) && app.args.length > 0;
+  if ((app.cmd !== undefined) === hasArgs && app.container === undefined) yield ['/', "AppDefinition must either contain one of 'cmd' or 'args', and/or a 'container'."];
   const ports = Array.isArray(app.portDefinitions) ? app.portDefinitions as Array<Record<string, unknown>> : Array.isArray(app.ports) ? app.ports : [{}];
   const names = ports.map((p) => (p && typeof p === 'object' ? (p as Record<string, unknown>).name : undefined)).filter((n) => n !== undefined);
   if (new Set(names).size !== names.length) yield ['/portDefinitions', 'Port names must be unique.'];
