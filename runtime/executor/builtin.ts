@@ -80,8 +80,9 @@ export abstract class BuiltinExecutor {
     this.processes.set(task.task_id.value, process);
     this.driver.update({ task_id: task.task_id, state: 'TASK_STARTING' });
     if (this.shuttingDown) return this.finish(task.task_id.value, 'TASK_KILLED', 'Executor is shutting down');
-    process.start((code) => this.exited(task.task_id.value, code));
-    this.driver.update({ task_id: task.task_id, state: 'TASK_RUNNING', container_status: { executor_pid: process.pid } });
+    void process.start((code) => this.exited(task.task_id.value, code)).then((pid) => {
+      if (pid !== undefined && !this.terminal.has(task.task_id.value)) this.driver.update({ task_id: task.task_id, state: 'TASK_RUNNING', container_status: { executor_pid: pid } });
+    });
   }
 
   private exited(taskId: string, code: number): void {

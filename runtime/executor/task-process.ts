@@ -3,12 +3,12 @@
 // SIGTERM (it only waits for the command) so the status is still recorded; the whole group is the
 // task's "container": it gets SIGTERM, then SIGKILL after the grace period, and whatever is left when
 // the task ends is killed, as Mesos destroys a container.
-import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { commandArgv, commandEnvironment, killGroup, launchDetached } from '../common/process';
+import { commandArgv, commandEnvironment, killGroup } from '../common/process';
 import type { TaskInfo } from '../common/protocol/v1';
+import { taskLauncher } from './launcher';
 
 const WRAPPER = [
   '"$@" & child=$!',
@@ -19,7 +19,9 @@ const WRAPPER = [
 ].join('\n');
 
 export class TaskProcess {
-  private child?: ChildProcess;
+  pid?: number;
+  private started = false;
+  private exited = false;
   private killTimer?: NodeJS.Timeout;
   killed = false;
 
@@ -30,41 +32,60 @@ export class TaskProcess {
     private readonly exitStatusFile: string,
   ) {}
 
+  /** Starting or running. */
   get alive(): boolean {
-    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
+    return this.started && !this.exited;
   }
 
-  get pid(): number | undefined {
-    return this.child?.pid;
-  }
-
-  /** Starts the command; onExit gets the exit code (a signal shows as 128+n, as a shell reports it). */
-  start(onExit: (code: number) => void): void {
+  /**
+   * Starts the command and resolves with its pid; onExit gets the exit code (a signal shows as 128+n,
+   * as a shell reports it; 127 when it could not start).
+   */
+  async start(onExit: (code: number) => void): Promise<number | undefined> {
+    this.started = true;
     fs.mkdirSync(this.sandbox, { recursive: true });
     fs.mkdirSync(path.dirname(this.exitStatusFile), { recursive: true });
     const command = this.task.command!;
-    this.child = launchDetached({
+    let launched;
+    try {
+      launched = await taskLauncher().launch({
       argv: ['/bin/sh', '-c', WRAPPER, this.exitStatusFile, ...commandArgv(command)],
       cwd: this.sandbox,
       env: { ...this.env, MESOS_SANDBOX: this.sandbox, MESOS_TASK_ID: this.task.task_id.value, ...commandEnvironment(command) },
-      stdoutPath: path.join(this.sandbox, 'stdout'),
-      stderrPath: path.join(this.sandbox, 'stderr'),
-    });
+        stdoutPath: path.join(this.sandbox, 'stdout'),
+        stderrPath: path.join(this.sandbox, 'stderr'),
+      });
+    } catch {
+      this.exited = true;
+      onExit(127);
+      return undefined;
+    }
+    const pid = launched.pid;
+    this.pid = pid;
     // The wrapper leads the task's process group; its pid lets an agent clean up (--recover=cleanup).
-    if (this.child.pid) fs.writeFileSync(path.join(path.dirname(this.exitStatusFile), 'pid'), String(this.child.pid));
-    this.child.on('error', () => onExit(127));
-    this.child.on('exit', (code, signal) => {
+    fs.writeFileSync(path.join(path.dirname(this.exitStatusFile), 'pid'), String(pid));
+    launched.onExit((code, signal) => {
+      this.exited = true;
       clearTimeout(this.killTimer);
-      killGroup(this.child!.pid!, 'SIGKILL');
+      killGroup(pid, 'SIGKILL');
       onExit(code ?? 128 + (signal ? os.constants.signals[signal] : 9));
     });
+    if (this.killed) this.signal(this.pendingGraceMs);
+    return pid;
   }
 
-  /** SIGTERM to the whole process group, SIGKILL after the grace period. */
+  private pendingGraceMs = 0;
+
+  /** SIGTERM to the whole process group, SIGKILL after the grace period (once started, if still starting). */
   kill(graceMs: number): void {
-    if (!this.child?.pid || this.child.exitCode !== null || this.child.signalCode !== null) return;
+    if (this.exited || this.killed) return;
     this.killed = true;
-    const pid = this.child.pid;
+    this.pendingGraceMs = graceMs;
+    if (this.pid !== undefined) this.signal(graceMs);
+  }
+
+  private signal(graceMs: number): void {
+    const pid = this.pid!;
     killGroup(pid, 'SIGTERM');
     clearTimeout(this.killTimer);
     this.killTimer = setTimeout(() => killGroup(pid, 'SIGKILL'), graceMs);

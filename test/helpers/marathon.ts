@@ -103,7 +103,12 @@ export class EventReader {
             buffer = buffer.slice(end + 2);
             const type = /^event: (.*)$/m.exec(block)?.[1];
             const data = /^data: (.*)$/m.exec(block)?.[1];
-            if (type && data) reader.events.push({ type, data: JSON.parse(data) });
+            if (!type || !data) continue;
+            try {
+              reader.events.push({ type, data: JSON.parse(data) });
+            } catch (e) {
+              reader.events.push({ type: `unparsable ${type}: ${(e as Error).message}`, data: undefined });
+            }
           }
         });
         resolve(reader);

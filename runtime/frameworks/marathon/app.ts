@@ -105,7 +105,7 @@ export function normalizeApp(input: Record<string, unknown>, version: string, ba
     env: {}, instances: 1, cpus: 1, mem: 128, disk: 0, gpus: 0, executor: '', constraints: [], fetch: [],
     backoffSeconds: 1, backoffFactor: 1.15, maxLaunchDelaySeconds: 300, healthChecks: [], readinessChecks: [], dependencies: [],
     unreachableStrategy: { inactiveAfterSeconds: 0, expungeAfterSeconds: 0 }, killSelection: 'YOUNGEST_FIRST', labels: {},
-    requirePorts: false, portDefinitions: ports ?? (usesContainerPorts ? [] : [{ port: 0, protocol: 'tcp' }]),
+    requirePorts: false, portDefinitions: ports ?? (usesContainerPorts ? [] : [{ port: 0, protocol: 'tcp', name: 'default' }]),
     ...body,
     id: absoluteId(String(input.id), base),
     upgradeStrategy: { minimumHealthCapacity: 1, maximumOverCapacity: 1, ...(input.upgradeStrategy as object | undefined) },
@@ -115,12 +115,13 @@ export function normalizeApp(input: Record<string, unknown>, version: string, ba
   app.healthChecks = app.healthChecks.map((h) => ({
     ...HEALTH_DEFAULTS,
     ...(h.protocol === 'COMMAND' || h.port !== undefined ? {} : { portIndex: 0 }),
-    ...(h.protocol === 'HTTP' || h.protocol === 'HTTPS' || h.protocol === 'MESOS_HTTP' || h.protocol === 'MESOS_HTTPS' ? { path: '/' } : {}),
     ...h,
     protocol: h.protocol ?? 'HTTP',
   }));
-  app.readinessChecks = app.readinessChecks.map((r: Partial<ReadinessCheck>) => ({ ...READINESS_DEFAULTS, portName: 'http', ...r }));
+  app.readinessChecks = app.readinessChecks.map((r: Partial<ReadinessCheck>) => ({ ...READINESS_DEFAULTS, portName: 'http-api', ...r }));
   app.portDefinitions = app.portDefinitions.map((p) => ({ protocol: 'tcp', ...p }));
+  // Marathon takes constraint operators in any case.
+  app.constraints = app.constraints.map(([field, operator, value]) => (value === undefined ? [field, operator.toUpperCase()] : [field, operator.toUpperCase(), value]));
   app.dependencies = app.dependencies.map((d) => absoluteId(d, parentId(app.id)));
   return app;
 }

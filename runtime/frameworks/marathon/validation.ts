@@ -22,6 +22,8 @@ function schemaValidator(): ValidateFunction {
 }
 
 const OPERATORS = ['UNIQUE', 'CLUSTER', 'GROUP_BY', 'LIKE', 'UNLIKE', 'MAX_PER', 'IS'];
+const RESERVED = ['restart', 'tasks', 'versions'];
+const MESOS_CHECKS = ['COMMAND', 'MESOS_HTTP', 'MESOS_HTTPS', 'MESOS_TCP'];
 
 function message(e: ErrorObject): string {
   const p = e.params as Record<string, unknown>;
@@ -70,8 +72,13 @@ export function validateApp(body: unknown, at = ''): void {
 }
 
 function* crossFieldViolations(app: Record<string, unknown>): Generator<[string, string]> {
-  // The schema's pattern checks each segment; an id of only '/', '.' or '..' names no app.
-  if (typeof app.id === 'string' && app.id.split('/').every((s) => !s || s === '.' || s === '..')) yield ['/id', 'id must name an app'];
+  // The schema's pattern checks each segment; an id of only '/', '.' or '..' names no app, and the
+  // last segment must not read as one of the app's sub-resources.
+  if (typeof app.id === 'string') {
+    const segments = app.id.split('/').filter((s) => s && s !== '.' && s !== '..');
+    if (segments.length === 0) yield ['/id', 'id must name an app'];
+    else if (RESERVED.includes(segments[segments.length - 1])) yield ['/id', `the last segment of an id may not be ${RESERVED.join(', ')}`];
+  }
   // Marathon's rule: cmd or args (not both), unless a container is given.
   const hasArgs = Array.isArray(app.args) && app.args.length > 0;
   if ((app.cmd !== undefined) === hasArgs && app.container === undefined) yield ['/', "AppDefinition must either contain one of 'cmd' or 'args', and/or a 'container'."];
@@ -84,6 +91,8 @@ function* crossFieldViolations(app: Record<string, unknown>): Generator<[string,
     for (const [i, c] of (app.constraints as unknown[]).entries()) yield* constraintViolations(c, `/constraints(${i})`);
   }
   if (Array.isArray(app.healthChecks)) {
+    // Mesos' TaskInfo carries a single health_check.
+    if ((app.healthChecks as Array<{ protocol?: string }>).filter((h) => MESOS_CHECKS.includes(h?.protocol ?? '')).length > 1) yield ['/healthChecks', 'An app may have at most one Mesos health check (COMMAND, MESOS_HTTP, MESOS_HTTPS, MESOS_TCP)'];
     for (const [i, h] of (app.healthChecks as Array<Record<string, unknown>>).entries()) {
       if (!h || typeof h !== 'object') continue;
       const protocol = h.protocol ?? 'HTTP';
@@ -94,9 +103,12 @@ function* crossFieldViolations(app: Record<string, unknown>): Generator<[string,
     }
   }
   if (Array.isArray(app.readinessChecks)) {
+    const container = app.container as { portMappings?: Array<{ name?: string }>; docker?: { portMappings?: Array<{ name?: string }> } } | undefined;
+    const mappings = container?.portMappings ?? container?.docker?.portMappings;
+    const portNames: unknown[] = mappings ? mappings.map((m) => m?.name) : names;
     for (const [i, r] of (app.readinessChecks as Array<Record<string, unknown>>).entries()) {
-      const name = r?.portName ?? 'http';
-      if (!names.includes(name)) yield [`/readinessChecks(${i})/portName`, `no port definition with name '${String(name)}'`];
+      const name = r?.portName ?? 'http-api';
+      if (!portNames.includes(name)) yield [`/readinessChecks(${i})/portName`, `no port with name '${String(name)}'`];
     }
   }
   const upgrade = app.upgradeStrategy as Record<string, unknown> | undefined;
@@ -110,7 +122,8 @@ function* constraintViolations(c: unknown, path: string): Generator<[string, str
     yield [path, 'Each constraint must be an array of 2 or 3 strings: [field, operator, value]'];
     return;
   }
-  const [, operator, value] = c as string[];
+  const [, raw, value] = c as string[];
+  const operator = raw.toUpperCase();
   if (!OPERATORS.includes(operator)) {
     yield [path, `Constraint operator must be one of ${OPERATORS.join(', ')}`];
     return;

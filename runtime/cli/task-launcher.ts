@@ -1,0 +1,5 @@
+import { runTaskLauncher } from '../executor/launcher';
+
+export async function run(): Promise<number | void> {
+  runTaskLauncher();
+}
