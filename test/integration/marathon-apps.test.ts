@@ -237,6 +237,27 @@ describe('health and upgrades', () => {
   });
 });
 
+describe('backoff', () => {
+  test('a crashing app backs off (backoffSeconds × backoffFactor^n), shown in /v2/queue; DELETE .../delay resets it', async () => {
+    const res = await marathon.api('POST', '/v2/apps', { id: 'crash', cmd: 'exit 3', cpus: 0.1, mem: 16, backoffSeconds: 2, backoffFactor: 3, maxLaunchDelaySeconds: 60 });
+    assert.equal(res.status, 201);
+    const delayed = await waitUntil('a launch delay after the second failure', async () => {
+      const app = await marathon.app('/crash');
+      const q = (await marathon.api('GET', '/v2/queue')).body.queue.find((x: any) => x.app.id === '/crash');
+      return app.lastTaskFailure && q && q.delay.timeLeftSeconds > 2 ? { app, q } : undefined;
+    }, 30_000);
+    assert.equal(delayed.app.lastTaskFailure.state, 'TASK_FAILED');
+    assert.match(delayed.app.lastTaskFailure.message, /status 3/);
+    assert.equal(delayed.q.delay.overdue, false);
+    assert.ok(delayed.q.delay.timeLeftSeconds <= 6, `2 × 3^1 = 6 s at most, got ${delayed.q.delay.timeLeftSeconds}`);
+    const reset = await marathon.api('DELETE', '/v2/queue/crash/delay');
+    assert.equal(reset.status, 204);
+    const q = (await marathon.api('GET', '/v2/queue')).body.queue.find((x: any) => x.app.id === '/crash');
+    assert.ok(!q || q.delay.overdue === true);
+    await marathon.deploymentDone((await marathon.api('DELETE', '/v2/apps/crash?force=true')).body.deploymentId);
+  });
+});
+
 describe('readiness and containers', () => {
   test('readiness checks gate a deployment and are reported while it runs', async () => {
     const res = await marathon.api('POST', '/v2/apps', {
