@@ -34,7 +34,6 @@ interface TaskMonitor {
   running: Omit<TaskStatus, 'uuid' | 'source' | 'timestamp'>;
   health?: HealthChecker;
   checker?: Checker;
-  killedByHealthCheck: boolean;
 }
 
 const graceMs = (policy?: KillPolicy) =>
@@ -45,6 +44,8 @@ export abstract class BuiltinExecutor {
   protected readonly processes = new Map<string, TaskProcess>();
   protected readonly terminal = new Map<string, TaskState>();
   private readonly monitors = new Map<string, TaskMonitor>();
+  /** Tasks this executor killed because they failed their health checks. */
+  protected readonly killedForHealth = new Set<string>();
   protected frameworkInfo?: FrameworkInfo;
   protected shuttingDown = false;
   private done = false;
@@ -107,7 +108,7 @@ export abstract class BuiltinExecutor {
     const { task } = process;
     if (!task.health_check && !task.check) return;
     const taskId = task.task_id.value;
-    const monitor: TaskMonitor = { running, killedByHealthCheck: false };
+    const monitor: TaskMonitor = { running };
     this.monitors.set(taskId, monitor);
     const context = { cwd: process.sandbox, env: process.environment };
     const log = (m: string) => this.options.log(`Task ${taskId}: ${m}`);
@@ -140,7 +141,7 @@ export abstract class BuiltinExecutor {
     this.driver.update({ ...monitor.running, reason: 'REASON_TASK_HEALTH_CHECK_STATUS_UPDATED' });
     if (health.killTask) {
       this.options.log(`Task ${taskId} failed ${health.consecutiveFailures} health checks in a row; killing it`);
-      monitor.killedByHealthCheck = true;
+      this.killedForHealth.add(taskId);
       this.kill(taskId);
     }
   }
@@ -155,15 +156,19 @@ export abstract class BuiltinExecutor {
   private exited(taskId: string, code: number): void {
     const process = this.processes.get(taskId)!;
     this.stopChecks(taskId);
+    const unhealthy = this.endsUnhealthy(taskId, process.killed) ? { healthy: false } : {};
     if (process.killed) {
-      // A task killed for failing its health checks ends unhealthy.
-      const unhealthy = this.monitors.get(taskId)?.killedByHealthCheck ? { healthy: false } : {};
       this.finish(taskId, 'TASK_KILLED', code > 128 ? `Command terminated with signal ${signalName(code - 128)}` : `Command exited with status ${code}`, unhealthy);
     } else if (code === 0) {
-      this.finish(taskId, 'TASK_FINISHED', 'Command exited with status 0');
+      this.finish(taskId, 'TASK_FINISHED', 'Command exited with status 0', unhealthy);
     } else {
-      this.finish(taskId, 'TASK_FAILED', code > 128 ? `Command terminated with signal ${signalName(code - 128)}` : `Command exited with status ${code}`);
+      this.finish(taskId, 'TASK_FAILED', code > 128 ? `Command terminated with signal ${signalName(code - 128)}` : `Command exited with status ${code}`, unhealthy);
     }
+  }
+
+  /** Whether a task's terminal update says `healthy: false`: as Mesos' command executor, when it was killed for failing its health checks. */
+  protected endsUnhealthy(taskId: string, killed: boolean): boolean {
+    return killed && this.killedForHealth.has(taskId);
   }
 
   private finish(taskId: string, state: TaskState, message: string, extra: Partial<TaskStatus> = {}): void {
