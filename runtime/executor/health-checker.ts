@@ -1,7 +1,7 @@
 // Health checks and general checks of one task, as Mesos' checker library runs them for the built-in
 // executors. Pure apart from the probe and the clock, both injected: the first probe runs after
 // `delay_seconds`, the next one `interval_seconds` after each result, and a probe still running after
-// `timeout_seconds` is aborted (a failure for a health check, an empty result for a check).
+// `timeout_seconds` (0: never) is aborted (a failure for a health check, an empty result for a check).
 //
 // A health check interprets each result (COMMAND: exit code 0; HTTP: status 200-399; TCP: connected)
 // and reports changes of health: the first success, the first success after failures, and every
@@ -68,10 +68,13 @@ class CheckRunner {
       this.onOutcome(outcome);
       this.schedule(this.timing.intervalMs);
     };
-    this.timer = this.clock.setTimeout(() => {
-      attempt.abort();
-      settle({ error: `timed out after ${this.timing.timeoutMs / 1000}s` });
-    }, this.timing.timeoutMs);
+    // timeout_seconds: 0 means no timeout, as in Mesos.
+    if (this.timing.timeoutMs > 0) {
+      this.timer = this.clock.setTimeout(() => {
+        attempt.abort();
+        settle({ error: `timed out after ${this.timing.timeoutMs / 1000}s` });
+      }, this.timing.timeoutMs);
+    }
     let pending: Promise<CheckStatusInfo>;
     try {
       pending = this.probe(attempt.signal);

@@ -4,8 +4,11 @@
 // malformed health checks. The probes themselves are tried against real servers and commands too.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import * as http from 'node:http';
+import * as https from 'node:https';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { getJson } from '../../runtime/common/http';
 import type { HealthCheck, Offer, Resource, Task, TaskInfo, TaskStatus } from '../../runtime/common/protocol/v1';
@@ -167,4 +170,22 @@ test('probes: HTTP follows redirects and reports the status code; TCP reports a 
   setTimeout(() => abort.abort(), 200);
   const aborted = await running;
   assert.equal(aborted.command?.exit_code, 128 + 9);
+});
+
+test('probes: an HTTPS health check accepts a self-signed certificate, as Mesos\' curl -k does', async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesolite-tls-'));
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+  } catch {
+    return t.skip('openssl is not available to make a certificate');
+  }
+  const server = https.createServer({ key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) }, (_req, res) => res.end('ok'));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const { port } = server.address() as { port: number };
+    assert.deepEqual(await httpProbe('https', port, '/', false)(new AbortController().signal), { type: 'HTTP', http: { status_code: 200 } });
+  } finally {
+    await new Promise((r) => server.close(r));
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });

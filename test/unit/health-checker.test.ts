@@ -124,6 +124,14 @@ test('a check still running after timeout_seconds is aborted and counts as a fai
   assert.deepEqual(h.updates.map((u) => [u.at, u.healthy, u.message]), [[2_000, false, 'timed out after 2s'], [5_000, false, 'timed out after 2s'], [6_000, true, undefined]]);
 });
 
+test('timeout_seconds: 0 means no timeout', async () => {
+  const h = healthChecker(command({ delay_seconds: 0, timeout_seconds: 0, grace_period_seconds: 0 }), ['hang']);
+  await h.clock.advance(3_600_000);
+  assert.deepEqual(h.aborted, []);
+  assert.deepEqual(h.updates, []);
+  assert.equal(h.calls.length, 1);
+});
+
 test('stop() aborts a running check and no update follows', async () => {
   const h = healthChecker(command({ delay_seconds: 0, timeout_seconds: 5, grace_period_seconds: 0 }), ['hang']);
   await h.clock.advance(1_000);
