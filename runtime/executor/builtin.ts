@@ -202,7 +202,11 @@ export abstract class BuiltinExecutor {
 
   private shutdown(grace: number, agentLost = false): void {
     this.shuttingDown = true;
-    for (const [taskId, process] of this.processes) if (!this.terminal.has(taskId)) process.kill(grace);
+    for (const [taskId, process] of this.processes) {
+      if (this.terminal.has(taskId)) continue;
+      this.stopChecks(taskId);
+      process.kill(grace);
+    }
     if (agentLost) {
       setTimeout(() => this.terminate(1), grace + 100).unref();
       return;
