@@ -1,9 +1,14 @@
 // What the built-in executors share: run tasks as TaskProcesses, report STARTING / RUNNING and the
 // terminal state with the exit code, honour kill policies, and exit once every terminal update is
-// acknowledged (as Mesos' command executor does).
+// acknowledged (as Mesos' command executor does). Tasks with a health check or a check are checked
+// while they run: changes go out as TASK_RUNNING updates (`healthy`, `check_status`), each carrying
+// what the other last reported, and a task failing its health check too often is killed.
 import * as path from 'node:path';
-import type { ExecutorEvent, FrameworkInfo, KillPolicy, TaskInfo, TaskState } from '../common/protocol/v1';
+import { emptyCheckStatus } from '../common/checks';
+import type { CheckStatusInfo, ExecutorEvent, FrameworkInfo, KillPolicy, TaskInfo, TaskState, TaskStatus } from '../common/protocol/v1';
 import { ExecutorDriver } from './driver';
+import { Checker, HealthChecker, type TaskHealthStatus } from './health-checker';
+import { checkProbe, healthCheckProbe } from './probes';
 import { TaskProcess } from './task-process';
 
 export interface BuiltinExecutorOptions {
@@ -24,6 +29,13 @@ const DEFAULT_KILL_GRACE_MS = 3000;
 /** How long to wait for the last acknowledgements before exiting anyway. */
 const ACK_WAIT_MS = 10_000;
 
+/** A running task's checkers and the TASK_RUNNING status its check and health updates build on. */
+interface TaskMonitor {
+  running: Omit<TaskStatus, 'uuid' | 'source' | 'timestamp'>;
+  health?: HealthChecker;
+  checker?: Checker;
+}
+
 const graceMs = (policy?: KillPolicy) =>
   policy?.grace_period?.nanoseconds !== undefined ? policy.grace_period.nanoseconds / 1e6 : DEFAULT_KILL_GRACE_MS;
 
@@ -31,6 +43,9 @@ export abstract class BuiltinExecutor {
   protected readonly driver: ExecutorDriver;
   protected readonly processes = new Map<string, TaskProcess>();
   protected readonly terminal = new Map<string, TaskState>();
+  private readonly monitors = new Map<string, TaskMonitor>();
+  /** Tasks this executor killed because they failed their health checks. */
+  protected readonly killedForHealth = new Set<string>();
   protected frameworkInfo?: FrameworkInfo;
   protected shuttingDown = false;
   private done = false;
@@ -81,25 +96,88 @@ export abstract class BuiltinExecutor {
     this.driver.update({ task_id: task.task_id, state: 'TASK_STARTING' });
     if (this.shuttingDown) return this.finish(task.task_id.value, 'TASK_KILLED', 'Executor is shutting down');
     void process.start((code) => this.exited(task.task_id.value, code)).then((pid) => {
-      if (pid !== undefined && !this.terminal.has(task.task_id.value)) this.driver.update({ task_id: task.task_id, state: 'TASK_RUNNING', container_status: { executor_pid: pid } });
+      if (pid === undefined || this.terminal.has(task.task_id.value)) return;
+      const running: TaskMonitor['running'] = {
+        task_id: task.task_id, state: 'TASK_RUNNING', container_status: { executor_pid: pid },
+        ...(task.check ? { check_status: emptyCheckStatus(task.check.type ?? 'UNKNOWN') } : {}),
+      };
+      this.driver.update(running);
+      this.startChecks(process, running);
     });
+  }
+
+  private startChecks(process: TaskProcess, running: TaskMonitor['running']): void {
+    const { task } = process;
+    if (!task.health_check && !task.check) return;
+    const taskId = task.task_id.value;
+    const monitor: TaskMonitor = { running };
+    this.monitors.set(taskId, monitor);
+    const context = { cwd: process.sandbox, env: process.environment };
+    const log = (m: string) => this.options.log(`Task ${taskId}: ${m}`);
+    if (task.health_check) {
+      monitor.health = new HealthChecker({ check: task.health_check, probe: healthCheckProbe(task.health_check, context), log, onUpdate: (h) => this.healthUpdated(taskId, h) });
+      monitor.health.start();
+    }
+    if (task.check) {
+      monitor.checker = new Checker({ check: task.check, probe: checkProbe(task.check, context), log, onUpdate: (c) => this.checkUpdated(taskId, c) });
+      monitor.checker.start();
+    }
+  }
+
+  private stopChecks(taskId: string): void {
+    const monitor = this.monitors.get(taskId);
+    monitor?.health?.stop();
+    monitor?.checker?.stop();
+  }
+
+  /** A task being killed or already ended gets no more check or health updates (as in Mesos). */
+  private checkable(taskId: string): TaskMonitor | undefined {
+    if (this.terminal.has(taskId) || this.processes.get(taskId)?.killed) return undefined;
+    return this.monitors.get(taskId);
+  }
+
+  private healthUpdated(taskId: string, health: TaskHealthStatus): void {
+    const monitor = this.checkable(taskId);
+    if (!monitor) return;
+    monitor.running = { ...monitor.running, healthy: health.healthy };
+    this.driver.update({ ...monitor.running, reason: 'REASON_TASK_HEALTH_CHECK_STATUS_UPDATED' });
+    if (health.killTask) {
+      this.options.log(`Task ${taskId} failed ${health.consecutiveFailures} health checks in a row; killing it`);
+      this.killedForHealth.add(taskId);
+      this.kill(taskId);
+    }
+  }
+
+  private checkUpdated(taskId: string, status: CheckStatusInfo): void {
+    const monitor = this.checkable(taskId);
+    if (!monitor) return;
+    monitor.running = { ...monitor.running, check_status: status };
+    this.driver.update({ ...monitor.running, reason: 'REASON_TASK_CHECK_STATUS_UPDATED' });
   }
 
   private exited(taskId: string, code: number): void {
     const process = this.processes.get(taskId)!;
+    this.stopChecks(taskId);
+    const unhealthy = this.endsUnhealthy(taskId, process.killed) ? { healthy: false } : {};
     if (process.killed) {
-      this.finish(taskId, 'TASK_KILLED', code > 128 ? `Command terminated with signal ${signalName(code - 128)}` : `Command exited with status ${code}`);
+      this.finish(taskId, 'TASK_KILLED', code > 128 ? `Command terminated with signal ${signalName(code - 128)}` : `Command exited with status ${code}`, unhealthy);
     } else if (code === 0) {
-      this.finish(taskId, 'TASK_FINISHED', 'Command exited with status 0');
+      this.finish(taskId, 'TASK_FINISHED', 'Command exited with status 0', unhealthy);
     } else {
-      this.finish(taskId, 'TASK_FAILED', code > 128 ? `Command terminated with signal ${signalName(code - 128)}` : `Command exited with status ${code}`);
+      this.finish(taskId, 'TASK_FAILED', code > 128 ? `Command terminated with signal ${signalName(code - 128)}` : `Command exited with status ${code}`, unhealthy);
     }
   }
 
-  private finish(taskId: string, state: TaskState, message: string): void {
+  /** Whether a task's terminal update says `healthy: false`: as Mesos' command executor, when it was killed for failing its health checks. */
+  protected endsUnhealthy(taskId: string, killed: boolean): boolean {
+    return killed && this.killedForHealth.has(taskId);
+  }
+
+  private finish(taskId: string, state: TaskState, message: string, extra: Partial<TaskStatus> = {}): void {
     if (this.terminal.has(taskId)) return;
     this.terminal.set(taskId, state);
-    this.driver.update({ task_id: { value: taskId }, state, message });
+    this.monitors.delete(taskId);
+    this.driver.update({ task_id: { value: taskId }, state, message, ...extra });
     this.afterTaskExit(taskId, state);
     this.maybeTerminate();
   }
@@ -107,6 +185,7 @@ export abstract class BuiltinExecutor {
   protected kill(taskId: string, policy?: KillPolicy): void {
     const process = this.processes.get(taskId);
     if (!process || this.terminal.has(taskId)) return;
+    this.stopChecks(taskId);
     if ((this.frameworkInfo?.capabilities ?? []).some((c) => c.type === 'TASK_KILLING_STATE')) {
       this.driver.update({ task_id: { value: taskId }, state: 'TASK_KILLING' });
     }
@@ -125,7 +204,11 @@ export abstract class BuiltinExecutor {
 
   private shutdown(grace: number, agentLost = false): void {
     this.shuttingDown = true;
-    for (const [taskId, process] of this.processes) if (!this.terminal.has(taskId)) process.kill(grace);
+    for (const [taskId, process] of this.processes) {
+      if (this.terminal.has(taskId)) continue;
+      this.stopChecks(taskId);
+      process.kill(grace);
+    }
     if (agentLost) {
       setTimeout(() => this.terminate(1), grace + 100).unref();
       return;

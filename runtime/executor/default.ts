@@ -10,6 +10,11 @@ export class DefaultExecutor extends BuiltinExecutor {
     for (const task of event.launch_group.task_group.tasks) this.launch(task, path.join(this.options.directory, 'tasks', task.task_id.value));
   }
 
+  /** As Mesos' default executor: once it killed a task for failing its health checks, every task ending after says `healthy: false`. */
+  protected override endsUnhealthy(): boolean {
+    return this.killedForHealth.size > 0;
+  }
+
   protected afterTaskExit(_taskId: string, state: TaskState): void {
     if (state === 'TASK_FINISHED') return;
     for (const taskId of this.processes.keys()) if (!this.terminal.has(taskId)) this.kill(taskId);

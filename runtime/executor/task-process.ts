@@ -37,6 +37,11 @@ export class TaskProcess {
     return this.started && !this.exited;
   }
 
+  /** The task's environment: the executor's, the sandbox and task id, and the command's own variables. */
+  get environment(): Record<string, string> {
+    return { ...this.env, MESOS_SANDBOX: this.sandbox, MESOS_TASK_ID: this.task.task_id.value, ...commandEnvironment(this.task.command) };
+  }
+
   /**
    * Starts the command and resolves with its pid; onExit gets the exit code (a signal shows as 128+n,
    * as a shell reports it; 127 when it could not start).
@@ -51,7 +56,7 @@ export class TaskProcess {
       launched = await taskLauncher().launch({
       argv: ['/bin/sh', '-c', WRAPPER, this.exitStatusFile, ...commandArgv(command)],
       cwd: this.sandbox,
-      env: { ...this.env, MESOS_SANDBOX: this.sandbox, MESOS_TASK_ID: this.task.task_id.value, ...commandEnvironment(command) },
+        env: this.environment,
         stdoutPath: path.join(this.sandbox, 'stdout'),
         stderrPath: path.join(this.sandbox, 'stderr'),
       });

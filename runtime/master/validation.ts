@@ -1,5 +1,6 @@
 // Semantic checks on TaskInfo and ExecutorInfo, as Mesos' master validation does them.
 // Returns a message naming the problem, or undefined when valid.
+import { validateCheckInfo, validateHealthCheck } from '../common/checks';
 import { validateResources } from '../common/resources';
 import type { ExecutorInfo, FrameworkInfo, TaskInfo } from '../common/protocol/v1';
 
@@ -34,6 +35,10 @@ export function validateTaskInfo(task: TaskInfo, inGroup: boolean): string | und
     if (command.shell !== false && typeof command.value !== 'string') return `Task ${task.task_id.value}: 'command.value' is required for a shell command`;
     if (command.shell === false && typeof command.value !== 'string') return `Task ${task.task_id.value}: 'command.value' must name the program when 'command.shell' is false`;
   }
+  const healthCheckError = task.health_check !== undefined ? validateHealthCheck(task.health_check) : undefined;
+  if (healthCheckError) return `Task ${task.task_id.value} uses invalid health check: ${healthCheckError}`;
+  const checkError = task.check !== undefined ? validateCheckInfo(task.check) : undefined;
+  if (checkError) return `Task ${task.task_id.value} uses invalid check: ${checkError}`;
   const container = unsupportedContainer(task.container ?? task.executor?.container);
   if (container) return `Task ${task.task_id.value}: ${container}`;
   return undefined;

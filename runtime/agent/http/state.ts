@@ -12,7 +12,10 @@ function taskV0(task: Task) {
   return {
     id: task.task_id.value, name: task.name, framework_id: task.framework_id.value, executor_id: task.executor_id?.value ?? '',
     slave_id: task.agent_id.value, state: task.state, resources: res.toV0(task.resources),
-    statuses: task.statuses.map((s) => ({ state: s.state, timestamp: s.timestamp })),
+    statuses: task.statuses.map((s) => ({
+      state: s.state, timestamp: s.timestamp, ...(s.container_status ? { container_status: s.container_status } : {}),
+      ...(s.healthy !== undefined ? { healthy: s.healthy } : {}),
+    })),
   };
 }
 

@@ -118,13 +118,46 @@ export interface TaskInfo {
   executor?: ExecutorInfo;
   command?: CommandInfo;
   container?: unknown;
-  health_check?: unknown;
-  check?: unknown;
+  health_check?: HealthCheck;
+  check?: CheckInfo;
   kill_policy?: KillPolicy;
   data?: string;
   labels?: Labels;
   discovery?: unknown;
   max_completion_time?: DurationInfo;
+}
+
+export type CheckType = 'UNKNOWN' | 'COMMAND' | 'HTTP' | 'TCP';
+
+/** TaskInfo.health_check (legacy form: `command` or `http` without `type`). */
+export interface HealthCheck {
+  type?: CheckType;
+  command?: CommandInfo;
+  http?: { port: number; scheme?: string; path?: string; statuses?: number[]; protocol?: 'IPv4' | 'IPv6' };
+  tcp?: { port: number; protocol?: 'IPv4' | 'IPv6' };
+  delay_seconds?: number;
+  interval_seconds?: number;
+  timeout_seconds?: number;
+  consecutive_failures?: number;
+  grace_period_seconds?: number;
+}
+
+/** TaskInfo.check: a general check, reported (not interpreted) in TaskStatus.check_status. */
+export interface CheckInfo {
+  type?: CheckType;
+  command?: { command: CommandInfo };
+  http?: { port: number; path?: string };
+  tcp?: { port: number };
+  delay_seconds?: number;
+  interval_seconds?: number;
+  timeout_seconds?: number;
+}
+
+export interface CheckStatusInfo {
+  type?: CheckType;
+  command?: { exit_code?: number };
+  http?: { status_code?: number };
+  tcp?: { succeeded?: boolean };
 }
 
 export interface TaskGroupInfo { tasks: TaskInfo[] }
@@ -150,7 +183,8 @@ export type TaskStatusReason =
   | 'REASON_RECONCILIATION' | 'REASON_RESOURCES_UNKNOWN' | 'REASON_AGENT_DISCONNECTED' | 'REASON_AGENT_REMOVED'
   | 'REASON_AGENT_RESTARTED' | 'REASON_AGENT_UNKNOWN' | 'REASON_TASK_INVALID' | 'REASON_TASK_GROUP_INVALID'
   | 'REASON_TASK_KILLED_DURING_LAUNCH' | 'REASON_TASK_UNKNOWN' | 'REASON_CONTAINER_PREEMPTED'
-  | 'REASON_TASK_UNAUTHORIZED' | 'REASON_EXECUTOR_PREEMPTED' | 'REASON_EXECUTOR_REREGISTRATION_TIMEOUT';
+  | 'REASON_TASK_UNAUTHORIZED' | 'REASON_EXECUTOR_PREEMPTED' | 'REASON_EXECUTOR_REREGISTRATION_TIMEOUT'
+  | 'REASON_TASK_CHECK_STATUS_UPDATED' | 'REASON_TASK_HEALTH_CHECK_STATUS_UPDATED';
 
 export interface TaskStatus {
   task_id: TaskID;
@@ -164,6 +198,7 @@ export interface TaskStatus {
   timestamp?: number;
   uuid?: string;
   healthy?: boolean;
+  check_status?: CheckStatusInfo;
   labels?: Labels;
   container_status?: ContainerStatus;
   unreachable_time?: TimeInfo;
@@ -190,7 +225,7 @@ export interface Task {
   discovery?: unknown;
   container?: unknown;
   kill_policy?: KillPolicy;
-  health_check?: unknown;
+  health_check?: HealthCheck;
   user?: string;
 }
 

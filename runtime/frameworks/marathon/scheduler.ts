@@ -4,7 +4,7 @@
 import * as os from 'node:os';
 import { newUUID } from '../../common/ids';
 import type { Logger } from '../../common/log';
-import { isTerminalState, type CommandInfo, type FrameworkInfo, type Offer, type TaskInfo, type TaskStatus } from '../../common/protocol/v1';
+import { isTerminalState, type CommandInfo, type FrameworkInfo, type HealthCheck, type Offer, type TaskInfo, type TaskStatus } from '../../common/protocol/v1';
 import { subtract } from '../../common/resources';
 import { Scheduler } from '../../scheduler/scheduler';
 import { taskIdPrefix, type AppDefinition } from './app';
@@ -474,7 +474,7 @@ function mesosContainer(container: Record<string, unknown>) {
 }
 
 /** An app's Mesos-level check (MESOS_HTTP, MESOS_HTTPS, MESOS_TCP, COMMAND) as Mesos' HealthCheck. */
-function mesosHealthCheck(h: AppDefinition['healthChecks'][number], i: Instance) {
+function mesosHealthCheck(h: AppDefinition['healthChecks'][number], i: Instance): HealthCheck {
   const port = h.port ?? i.ports[h.portIndex ?? 0];
   const timing = {
     delay_seconds: h.delaySeconds ?? 15, interval_seconds: h.intervalSeconds, timeout_seconds: h.timeoutSeconds,

@@ -22,6 +22,7 @@ function taskV0(task: Task): Record<string, unknown> {
     ...(task.labels ? { labels: task.labels.labels } : {}),
     ...(task.discovery ? { discovery: task.discovery } : {}),
     ...(task.container ? { container: task.container } : {}),
+    ...(task.health_check ? { health_check: task.health_check } : {}),
   };
 }
 

@@ -1,0 +1,92 @@
+// The probes behind checks and health checks, run on the task's own host like Mesos' checker does:
+// COMMAND runs the command (`sh -c` for shell commands) in the task's sandbox with the task's
+// environment, in its own process group that is killed when the attempt is aborted; HTTP(S) sends a
+// GET to 127.0.0.1:<port><path> (::1 for IPv6) following redirects; TCP opens a connection.
+import { spawn } from 'node:child_process';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import { healthCheckType } from '../common/checks';
+import { commandArgv, commandEnvironment, killGroup } from '../common/process';
+import type { CheckInfo, CommandInfo, HealthCheck } from '../common/protocol/v1';
+import type { Probe } from './health-checker';
+
+export interface ProbeContext {
+  /** Where COMMAND checks run (the task's sandbox). */
+  cwd: string;
+  /** The task's environment; the check command's own variables are added to it. */
+  env: Record<string, string>;
+}
+
+const MAX_REDIRECTS = 10;
+
+export function commandProbe(command: CommandInfo, context: ProbeContext): Probe {
+  return (signal) => new Promise((resolve, reject) => {
+    const argv = commandArgv(command);
+    const child = spawn(argv[0], argv.slice(1), {
+      cwd: context.cwd, env: { ...context.env, ...commandEnvironment(command) }, detached: true, stdio: 'ignore',
+    });
+    const abort = () => { if (child.pid) killGroup(child.pid, 'SIGKILL'); };
+    signal.addEventListener('abort', abort, { once: true });
+    child.on('error', (e) => { signal.removeEventListener('abort', abort); reject(e); });
+    child.on('exit', (code, sig) => {
+      signal.removeEventListener('abort', abort);
+      if (child.pid) killGroup(child.pid, 'SIGKILL'); // whatever the check left behind
+      resolve({ type: 'COMMAND', command: { exit_code: code ?? 128 + (sig ? os.constants.signals[sig] : 9) } });
+    });
+  });
+}
+
+export function httpProbe(scheme: string, port: number, path: string, ipv6: boolean): Probe {
+  const host = ipv6 ? '[::1]' : '127.0.0.1';
+  return (signal) => new Promise((resolve, reject) => {
+    const get = (url: URL, redirects: number) => {
+      const client = url.protocol === 'https:' ? https : http;
+      const request = client.get(url, { signal, rejectUnauthorized: false, headers: { 'User-Agent': 'mesolite-checker' } }, (response) => {
+        response.resume();
+        const code = response.statusCode ?? 0;
+        const location = response.headers.location;
+        if (code >= 300 && code < 400 && location && redirects < MAX_REDIRECTS) return get(new URL(location, url), redirects + 1);
+        resolve({ type: 'HTTP', http: { status_code: code } });
+      });
+      request.on('error', reject);
+    };
+    get(new URL(`${scheme}://${host}:${port}${path}`), 0);
+  });
+}
+
+export function tcpProbe(port: number, ipv6: boolean): Probe {
+  return (signal) => new Promise((resolve, reject) => {
+    const socket = net.connect({ host: ipv6 ? '::1' : '127.0.0.1', port });
+    const abort = () => { socket.destroy(); reject(new Error('aborted')); };
+    signal.addEventListener('abort', abort, { once: true });
+    const done = (succeeded: boolean) => {
+      signal.removeEventListener('abort', abort);
+      socket.destroy();
+      resolve({ type: 'TCP', tcp: { succeeded } });
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** The probe a (validated) health check runs. */
+export function healthCheckProbe(check: HealthCheck, context: ProbeContext): Probe {
+  switch (healthCheckType(check)) {
+    case 'COMMAND': return commandProbe(check.command!, context);
+    case 'HTTP': return httpProbe(check.http!.scheme ?? 'http', check.http!.port, check.http!.path ?? '', check.http!.protocol === 'IPv6');
+    case 'TCP': return tcpProbe(check.tcp!.port, check.tcp!.protocol === 'IPv6');
+    default: return () => Promise.resolve({ type: 'UNKNOWN' });
+  }
+}
+
+/** The probe a (validated) general check runs. */
+export function checkProbe(check: CheckInfo, context: ProbeContext): Probe {
+  switch (check.type) {
+    case 'COMMAND': return commandProbe(check.command!.command, context);
+    case 'HTTP': return httpProbe('http', check.http!.port, check.http!.path ?? '', false);
+    case 'TCP': return tcpProbe(check.tcp!.port, false);
+    default: return () => Promise.resolve({ type: 'UNKNOWN' });
+  }
+}
