@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test tiers need on a Debian machine run as root, idempotently and fast when all
-# is present: ZooKeeper (Debian's package, with its JRE) and curl (the Marathon tests run the seed's
-# exact curl command). Elsewhere it checks and names what is missing.
+# is present: ZooKeeper (Debian's package, with its JRE), curl (the Marathon tests run the seed's
+# exact curl command) and openssl (a self-signed certificate for the HTTPS health-check test). Elsewhere it checks and names what is missing.
 set -euo pipefail
 
 ZK_SERVER=/usr/share/zookeeper/bin/zkServer.sh
@@ -9,6 +9,7 @@ missing=()
 command -v java >/dev/null 2>&1 || missing+=(default-jre-headless)
 [ -x "$ZK_SERVER" ] || missing+=(zookeeper)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -5,9 +5,11 @@
 // what the other last reported, and a task failing its health check too often is killed.
 import * as path from 'node:path';
 import { emptyCheckStatus } from '../common/checks';
+import type { LaunchOptions } from '../common/process';
 import type { CheckStatusInfo, ExecutorEvent, FrameworkInfo, KillPolicy, TaskInfo, TaskState, TaskStatus } from '../common/protocol/v1';
 import { ExecutorDriver } from './driver';
 import { Checker, HealthChecker, type TaskHealthStatus } from './health-checker';
+import { taskLauncher } from './launcher';
 import { checkProbe, healthCheckProbe } from './probes';
 import { TaskProcess } from './task-process';
 
@@ -112,7 +114,7 @@ export abstract class BuiltinExecutor {
     const taskId = task.task_id.value;
     const monitor: TaskMonitor = { running };
     this.monitors.set(taskId, monitor);
-    const context = { cwd: process.sandbox, env: process.environment };
+    const context = { cwd: process.sandbox, env: process.environment, launch: (o: LaunchOptions) => taskLauncher().launch(o) };
     const log = (m: string) => this.options.log(`Task ${taskId}: ${m}`);
     if (task.health_check) {
       monitor.health = new HealthChecker({ check: task.health_check, probe: healthCheckProbe(task.health_check, context), log, onUpdate: (h) => this.healthUpdated(taskId, h) });

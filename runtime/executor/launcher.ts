@@ -30,6 +30,21 @@ export interface Launched {
   onExit(handler: (code: number | null, signal: NodeJS.Signals | null) => void): void;
 }
 
+/** Starts a process from this one (small processes, and tests that run outside an executor host). */
+export function directLaunch(options: LaunchOptions): Promise<Launched> {
+  return new Promise((resolve, reject) => {
+    const child = launchDetached(options);
+    child.on('error', reject);
+    child.on('spawn', () => resolve({
+      pid: child.pid!,
+      onExit: (handler) => {
+        if (child.exitCode !== null || child.signalCode !== null) handler(child.exitCode, child.signalCode);
+        else child.once('exit', handler);
+      },
+    }));
+  });
+}
+
 /** The executor host's side: one helper per host, (re)started on demand. */
 class TaskLauncher {
   private child?: ChildProcess;

@@ -2,40 +2,42 @@
 // COMMAND runs the command (`sh -c` for shell commands) in the task's sandbox with the task's
 // environment, in its own process group that is killed when the attempt is aborted; HTTP(S) sends a
 // GET to 127.0.0.1:<port><path> (::1 for IPv6) following redirects; TCP opens a connection.
-import { spawn } from 'node:child_process';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import { healthCheckType } from '../common/checks';
-import { commandArgv, commandEnvironment, killGroup } from '../common/process';
+import { commandArgv, commandEnvironment, killGroup, type LaunchOptions } from '../common/process';
 import type { CheckInfo, CommandInfo, HealthCheck } from '../common/protocol/v1';
 import type { Probe } from './health-checker';
+import { directLaunch, type Launched } from './launcher';
 
 export interface ProbeContext {
   /** Where COMMAND checks run (the task's sandbox). */
   cwd: string;
   /** The task's environment; the check command's own variables are added to it. */
   env: Record<string, string>;
+  /** How COMMAND checks start (the executor host's task launcher; in-process by default). */
+  launch?: (options: LaunchOptions) => Promise<Launched>;
 }
 
 const MAX_REDIRECTS = 10;
 
 export function commandProbe(command: CommandInfo, context: ProbeContext): Probe {
-  return (signal) => new Promise((resolve, reject) => {
-    const argv = commandArgv(command);
-    const child = spawn(argv[0], argv.slice(1), {
-      cwd: context.cwd, env: { ...context.env, ...commandEnvironment(command) }, detached: true, stdio: 'ignore',
+  const launch = context.launch ?? directLaunch;
+  return async (signal) => {
+    const child = await launch({
+      argv: commandArgv(command), cwd: context.cwd, env: { ...context.env, ...commandEnvironment(command) }, stdoutPath: '/dev/null', stderrPath: '/dev/null',
     });
-    const abort = () => { if (child.pid) killGroup(child.pid, 'SIGKILL'); };
+    const abort = () => killGroup(child.pid, 'SIGKILL');
     signal.addEventListener('abort', abort, { once: true });
-    child.on('error', (e) => { signal.removeEventListener('abort', abort); reject(e); });
-    child.on('exit', (code, sig) => {
+    if (signal.aborted) abort();
+    return new Promise((resolve) => child.onExit((code, sig) => {
       signal.removeEventListener('abort', abort);
-      if (child.pid) killGroup(child.pid, 'SIGKILL'); // whatever the check left behind
+      killGroup(child.pid, 'SIGKILL'); // whatever the check left behind
       resolve({ type: 'COMMAND', command: { exit_code: code ?? 128 + (sig ? os.constants.signals[sig] : 9) } });
-    });
-  });
+    }));
+  };
 }
 
 export function httpProbe(scheme: string, port: number, path: string, ipv6: boolean): Probe {
