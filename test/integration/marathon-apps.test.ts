@@ -210,6 +210,28 @@ describe('health and upgrades', () => {
     await marathon.deploymentDone((await marathon.api('DELETE', '/v2/apps/sick?force=true')).body.deploymentId);
   });
 
+  test('Mesos-level checks: MESOS_HTTP reports healthy through the executor; a failing COMMAND check gets the instance replaced', async () => {
+    const web = await marathon.api('POST', '/v2/apps', {
+      id: 'mesos-web', cmd: HTTP_SERVER, cpus: 0.1, mem: 32,
+      healthChecks: [{ protocol: 'MESOS_HTTP', path: '/', portIndex: 0, gracePeriodSeconds: 5, intervalSeconds: 1, timeoutSeconds: 1, delaySeconds: 0 }],
+    });
+    assert.equal(web.status, 201, web.text);
+    await marathon.deploymentDone(web.headers['marathon-deployment-id'] as string);
+    assert.equal((await marathon.app('/mesos-web')).tasksHealthy, 1, 'the deployment finishes once the executor reports healthy');
+
+    const events = await EventReader.open(marathon.url);
+    const bad = await marathon.api('POST', '/v2/apps', {
+      id: 'mesos-bad', cmd: 'sleep 3600', cpus: 0.1, mem: 16,
+      healthChecks: [{ protocol: 'COMMAND', command: { value: 'exit 1' }, gracePeriodSeconds: 0, intervalSeconds: 1, timeoutSeconds: 1, maxConsecutiveFailures: 2, delaySeconds: 0 }],
+    });
+    assert.equal(bad.status, 201, bad.text);
+    const killed = await events.waitFor('status_update_event', (d) => d.appId === '/mesos-bad' && d.taskStatus === 'TASK_KILLED', 30_000);
+    await events.waitFor('health_status_changed_event', (d) => d.appId === '/mesos-bad' && d.alive === false);
+    await waitUntil('a replacement', async () => (await marathon.app('/mesos-bad')).tasks.some((t: any) => t.id !== killed.taskId));
+    events.close();
+    for (const id of ['mesos-web', 'mesos-bad']) await marathon.deploymentDone((await marathon.api('DELETE', `/v2/apps/${id}?force=true`)).body.deploymentId);
+  });
+
   test('a rolling upgrade never drops healthy instances below minimumHealthCapacity', async () => {
     const app = {
       id: 'web', cmd: HTTP_SERVER, cpus: 0.1, mem: 32, instances: 3, env: { GENERATION: '1' },
