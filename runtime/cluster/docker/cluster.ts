@@ -3,12 +3,11 @@
 // the extension and the Docker tests.
 import * as net from 'node:net';
 import { request } from '../../common/http';
-import { leaderUrl } from '../process';
 import { clusterContainers, demux, docker, removeCluster, ZOOKEEPER_PORT } from './engine';
 import { ensureRuntimeImage, imagesFromEnvironment, type ImageChoice } from './images';
 import { startMember, type MemberSpec } from './members';
 import { createClusterNetwork } from './network';
-import { StartedMesoliteCluster, type DockerClusterInfo } from './started';
+import { findLeader, StartedMesoliteCluster, type DockerClusterInfo } from './started';
 
 export const MASTER_PORT = 5050;
 export const AGENT_PORT = 5051;
@@ -70,27 +69,31 @@ export class MesoliteCluster {
       const network = await createClusterNetwork(engine, `mesolite-${name}`, labels);
       const specs = this.plan(network.address.bind(network), runtime);
       const zk = specs.filter((s) => s.role === 'zookeeper');
-      const daemons = specs.filter((s) => s.role !== 'zookeeper');
-      progress(this.zookeepers > 1 ? `Starting a ZooKeeper ensemble of ${this.zookeepers}` : 'Starting ZooKeeper');
-      await Promise.all(zk.map((s) => startMember(s, network, this.onLog)));
-      // Daemons retry ZooKeeper until it serves: starting them now overlaps their start-up with its.
-      progress(`Starting ${this.masters} master(s), ${this.agents} agent(s)${this.marathon ? ' and the app framework' : ''}`);
-      await Promise.all(daemons.map((s) => startMember(s, network, this.onLog)));
+      const masters = specs.filter((s) => s.role === 'master');
+      const clients = specs.filter((s) => s.role === 'agent' || s.role === 'marathon');
       const info: DockerClusterInfo = {
         name, network: network.name, subnet: network.subnet,
         zookeeper: zkUrl(zk, '/mesos'),
-        masters: daemons.filter((s) => s.role === 'master').map((s) => s.url!),
-        agents: daemons.filter((s) => s.role === 'agent').map((s) => s.url!),
-        marathon: daemons.find((s) => s.role === 'marathon')?.url,
+        masters: masters.map((s) => s.url!),
+        agents: clients.filter((s) => s.role === 'agent').map((s) => s.url!),
+        marathon: clients.find((s) => s.role === 'marathon')?.url,
         leader: '',
         members: specs.map((s) => ({ name: s.name, role: s.role, ip: s.ip, port: s.port, url: s.url })),
       };
+      const masterMembers = info.members.filter((m) => m.role === 'master');
       const deadline = Date.now() + this.startupTimeoutMs;
       const until = <T>(what: string, probe: () => Promise<T | undefined>) => waitFor(name, what, deadline, probe);
+      // Masters retry ZooKeeper until it serves: starting them with it overlaps their start-ups.
+      progress(`Starting ZooKeeper${this.zookeepers > 1 ? ` (an ensemble of ${this.zookeepers})` : ''} and ${this.masters} master(s)`);
+      await Promise.all([...zk, ...masters].map((s) => startMember(s, network, this.onLog)));
       progress('Waiting for ZooKeeper to serve');
       await until('ZooKeeper to serve', async () => ((await Promise.all(zk.map((s) => zkServing(s.ip)))).every(Boolean) ? true : undefined));
       progress('Waiting for a leading master');
-      info.leader = await until('a leading master', () => leaderUrl(info.masters));
+      info.leader = (await until('a leading master', () => findLeader(masterMembers))).url!;
+      // Agents start once a master leads: one registering while the leader was still being elected
+      // was seen to lose its connection for good (the process launcher waits the same way).
+      progress(`Starting ${this.agents} agent(s)${info.marathon ? ' and the app framework' : ''}`);
+      await Promise.all(clients.map((s) => startMember(s, network, this.onLog)));
       progress(`Waiting for ${this.agents} agent(s) to register`);
       await until('every agent to register', async () => {
         const state = await probeJson<{ activated_slaves: number }>(`${info.leader}/master/state`);

@@ -39,15 +39,11 @@ export class StartedMesoliteCluster {
     return found;
   }
 
-  /** The master leading now, as the masters that answer report it. */
+  /** The master leading now: the one that answers and names itself the leader. */
   async leader(): Promise<DockerMember> {
-    for (const url of this.info.masters) {
-      const res = await request('GET', `${url}/master/state`, undefined, {}, 2000).catch(() => undefined);
-      const ip = res?.status === 200 ? (JSON.parse(res.body) as { leader_info?: { address?: { ip?: string } } }).leader_info?.address?.ip : undefined;
-      const leader = ip && this.info.members.find((m) => m.role === 'master' && m.ip === ip);
-      if (leader) return leader;
-    }
-    throw new Error(`No master of cluster '${this.name}' knows a leader`);
+    const leader = await findLeader(this.info.members.filter((m) => m.role === 'master'));
+    if (!leader) throw new Error(`No master of cluster '${this.name}' leads`);
+    return leader;
   }
 
   /** SIGKILLs the leading master's container (it stays, stopped: `start` brings it back). */
@@ -110,6 +106,17 @@ export class StartedMesoliteCluster {
     if (!member) throw new Error(`Cluster '${this.name}' has no agent '${agent}'`);
     return member;
   }
+}
+
+// A follower goes on naming a dead leader until its ZooKeeper session notices: only a master's word
+// about itself counts.
+export async function findLeader(masters: DockerMember[]): Promise<DockerMember | undefined> {
+  const answers = await Promise.all(masters.map(async (m) => {
+    const res = await request('GET', `${m.url}/master/state`, undefined, {}, 2000).catch(() => undefined);
+    const state = res?.status === 200 ? (JSON.parse(res.body) as { pid?: string; leader?: string }) : undefined;
+    return state?.leader && state.leader === state.pid ? m : undefined;
+  }));
+  return answers.find(Boolean);
 }
 
 export async function memberLogs(cluster: string, member: string, options: { follow?: boolean; tail?: number } = {}): Promise<Readable> {
