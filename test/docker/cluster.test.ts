@@ -19,11 +19,14 @@ async function get<T>(url: string): Promise<T> {
   return JSON.parse(res.body) as T;
 }
 
-interface MasterState { frameworks: Array<{ name: string; tasks: Array<{ id: string; state: string; slave_id: string }> }>; slaves: Array<{ id: string; pid: string }> }
+type Task = { id: string; state: string; slave_id: string };
+interface MasterState { frameworks: Array<{ tasks: Task[]; unreachable_tasks: Task[]; completed_tasks: Task[] }> }
+/** The task as the leading master reports it: active first, then unreachable or completed (where an unreachable one is listed). */
 const masterTask = async (id: string) => {
   const leader = await cluster.leader();
-  const state = await get<MasterState>(`${leader.url}/master/state`);
-  return state.frameworks.flatMap((f) => f.tasks).find((t) => t.id === id);
+  const { frameworks } = await get<MasterState>(`${leader.url}/master/state`);
+  const listed = (key: keyof MasterState['frameworks'][0]) => frameworks.flatMap((f) => f[key] ?? []);
+  return [...listed('tasks'), ...listed('unreachable_tasks'), ...listed('completed_tasks')].find((t) => t.id === id);
 };
 
 before(async () => {
@@ -105,9 +108,11 @@ test('an agent cut off the network: its task becomes TASK_UNREACHABLE, and TASK_
   await waitUntil('the task unreachable', async () => (await masterTask(taskId))?.state === 'TASK_UNREACHABLE', 60_000);
   await cluster.heal(agentId);
   await waitUntil('the task running again', async () => (await masterTask(taskId))?.state === 'TASK_RUNNING', 60_000);
-  // The app framework kept the instance (its unreachableStrategy) and sees it running again.
-  const { tasks } = await get<{ tasks: Array<{ id: string; state: string }> }>(`${cluster.info.marathon}/v2/apps/hello/tasks`);
-  assert.ok(tasks.some((t) => t.id === taskId && t.state === 'TASK_RUNNING'));
+  // The app framework kept the instance (its unreachableStrategy) and learns it runs again.
+  await waitUntil('the app framework to see the instance running', async () => {
+    const { tasks } = await get<{ tasks: Array<{ id: string; state: string }> }>(`${cluster.info.marathon}/v2/apps/hello/tasks`);
+    return tasks.some((t) => t.id === taskId && t.state === 'TASK_RUNNING');
+  }, 30_000);
 });
 
 test('down removes every container and the network', async () => {

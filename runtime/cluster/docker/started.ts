@@ -29,6 +29,8 @@ export interface DockerClusterInfo {
 }
 
 export class StartedMesoliteCluster {
+  private readonly agentIds = new Map<string, DockerMember>();
+
   constructor(readonly info: DockerClusterInfo) {}
 
   get name(): string { return this.info.name; }
@@ -96,20 +98,20 @@ export class StartedMesoliteCluster {
     return this.info.members.filter((m) => m.role === role);
   }
 
+  /** An agent by member name or Mesos agent id (asked of the agents themselves; remembered, since a partitioned one cannot answer). */
   private async agentMember(agent: string): Promise<DockerMember> {
-    const byName = this.info.members.find((m) => m.role === 'agent' && m.name === agent);
-    if (byName) return byName;
-    const leader = await this.leader();
-    const state = JSON.parse((await request('GET', `${leader.url}/master/state`, undefined, {}, 5000)).body) as { slaves: Array<{ id: string; pid: string }> };
-    const ip = state.slaves.find((s) => s.id === agent)?.pid.split('@')[1]?.split(':')[0];
-    const member = ip && this.members('agent').find((m) => m.ip === ip);
+    const known = this.info.members.find((m) => m.role === 'agent' && m.name === agent) ?? this.agentIds.get(agent);
+    if (known) return known;
+    await Promise.all(this.members('agent').map(async (m) => {
+      const res = await request('GET', `${m.url}/state`, undefined, {}, 2000).catch(() => undefined);
+      if (res?.status === 200) this.agentIds.set((JSON.parse(res.body) as { id: string }).id, m);
+    }));
+    const member = this.agentIds.get(agent);
     if (!member) throw new Error(`Cluster '${this.name}' has no agent '${agent}'`);
     return member;
   }
 }
 
-// A follower goes on naming a dead leader until its ZooKeeper session notices: only a master's word
-// about itself counts.
 export async function findLeader(masters: DockerMember[]): Promise<DockerMember | undefined> {
   const answers = await Promise.all(masters.map(async (m) => {
     const res = await request('GET', `${m.url}/master/state`, undefined, {}, 2000).catch(() => undefined);
