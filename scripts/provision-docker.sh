@@ -8,7 +8,8 @@
 #                                           (ZOO_MY_ID, ZOO_SERVERS)
 #      Each carries a mesolite.content-hash label; an image whose label matches is not rebuilt.
 # Run as root on Debian it installs what is missing; elsewhere it names what is missing and fails.
-# Select the images with MESOLITE_NODE_IMAGE / MESOLITE_ZOOKEEPER_IMAGE (the test runner does).
+# Select the images with MESOLITE_NODE_IMAGE / MESOLITE_ZOOKEEPER_IMAGE (the test runner selects these
+# local ones unless told otherwise); an image selected by another name is not built here.
 set -euo pipefail
 
 NODE_IMAGE=mesolite/node-base:bookworm-local
@@ -63,8 +64,8 @@ SELF_HASH=$(sha256sum "$0" | cut -c1-16)
 NODE_HASH=$(cat "$0" "$NODE_BIN" | sha256sum | cut -c1-16)
 ZK_HASH=$SELF_HASH
 need_node=1; need_zk=1
-current "$NODE_IMAGE" "$NODE_HASH" && need_node=0
-current "$ZK_IMAGE" "$ZK_HASH" && need_zk=0
+{ [ "${MESOLITE_NODE_IMAGE:-$NODE_IMAGE}" != "$NODE_IMAGE" ] || current "$NODE_IMAGE" "$NODE_HASH"; } && need_node=0
+{ [ "${MESOLITE_ZOOKEEPER_IMAGE:-$ZK_IMAGE}" != "$ZK_IMAGE" ] || current "$ZK_IMAGE" "$ZK_HASH"; } && need_zk=0
 [ $need_node = 0 ] && [ $need_zk = 0 ] && exit 0
 
 if ! is_root_debian || ! command -v debootstrap >/dev/null 2>&1; then
@@ -96,7 +97,7 @@ if [ $need_node = 1 ]; then
   for lib in $(ldd "$NODE_BIN" | grep -o '/[^ ]*'); do
     [ -e "$WORK/node$lib" ] || cp -L "$lib" "$WORK/node$lib"
   done
-  chroot "$WORK/node" /usr/local/bin/node -e 'process.exit(0)' || { say "node does not run in the rootfs"; exit 1; }
+  chroot "$WORK/node" /usr/bin/env -u NODE_EXTRA_CA_CERTS /usr/local/bin/node -e 'process.exit(0)' || { say "node does not run in the rootfs"; exit 1; }
   import_rootfs "$WORK/node" "$NODE_IMAGE" "$NODE_HASH" \
     'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' 'CMD ["node"]'
 fi
@@ -106,7 +107,8 @@ if [ $need_zk = 1 ]; then
   mount -t proc proc "$WORK/zk/proc"
   say "installing zookeeper and its JRE in the rootfs"
   chroot "$WORK/zk" /usr/bin/env DEBIAN_FRONTEND=noninteractive sh -c \
-    'apt-get -q -o Acquire::Check-Valid-Until=false update >/dev/null && apt-get install -y -q --no-install-recommends zookeeper default-jre-headless >/dev/null && apt-get clean && rm -rf /var/lib/apt/lists/*'
+    'apt-get -q -o Acquire::Check-Valid-Until=false update && apt-get install -y -q --no-install-recommends zookeeper default-jre-headless && apt-get clean && rm -rf /var/lib/apt/lists/*' \
+    >"$WORK/apt.log" 2>&1 || { tail -20 "$WORK/apt.log" >&2; exit 1; }
   umount "$WORK/zk/proc"
   # The entrypoint reads the public image's variables, so one container spec serves both images.
   cat >"$WORK/zk/usr/local/bin/zk-entrypoint" <<'EOF'
