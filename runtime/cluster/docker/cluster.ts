@@ -168,7 +168,7 @@ async function probeJson<T>(url: string): Promise<T> {
 }
 
 /** ZooKeeper's `srvr` command (the one four-letter word allowed by default) names a mode once it serves. */
-function zkServing(ip: string): Promise<boolean> {
+export function zkServing(ip: string): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(ZOOKEEPER_PORT, ip, () => socket.end('srvr'));
     let answer = '';
