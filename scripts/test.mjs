@@ -1,10 +1,11 @@
-// Runs every test tier in order with node:test (through tsx). A tier with no test files fails loudly:
-// nothing here is ever skipped silently.
+// Runs every test tier in order with node:test (through tsx). A tier with no test files fails loudly,
+// and so does a tier whose prerequisites cannot be provisioned: nothing here is ever skipped silently.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { provisionDocker } from './docker-tier.mjs';
 
-const TIERS = ['unit', 'integration'];
+const TIERS = ['unit', 'integration', 'docker'];
 const only = process.argv.slice(2);
 
 function testFiles(dir) {
@@ -22,6 +23,16 @@ if (only.length === 0 || only.includes('integration')) {
   }
 }
 
+let dockerEnv = {};
+if (only.length === 0 || only.includes('docker')) {
+  try {
+    dockerEnv = provisionDocker();
+  } catch (e) {
+    console.error(e.message);
+    process.exit(1);
+  }
+}
+
 let failed = false;
 for (const tier of TIERS.filter((t) => only.length === 0 || only.includes(t))) {
   const files = testFiles(join('test', tier));
@@ -33,7 +44,7 @@ for (const tier of TIERS.filter((t) => only.length === 0 || only.includes(t))) {
   console.log(`\n=== ${tier} (${files.length} files) ===`);
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
     stdio: 'inherit',
-    env: { ...process.env, MESOLITE_QUIET: process.env.MESOLITE_QUIET ?? '1' },
+    env: { ...process.env, ...dockerEnv, MESOLITE_QUIET: process.env.MESOLITE_QUIET ?? '1' },
   });
   if (r.status !== 0) failed = true;
 }

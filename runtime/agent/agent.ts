@@ -90,6 +90,7 @@ export class Agent {
   private readonly hosts = new Map<string, HostRecord>();
   private readonly checkpoint: Checkpointer;
   private masterStream?: OpenStream;
+  private connecting?: AbortController;
   private stopped = false;
   private reconnectTimer?: NodeJS.Timeout;
   private connectedTo?: string;
@@ -117,8 +118,9 @@ export class Agent {
 
   start(): void {
     this.recover();
-    // A new leader: drop the stream to the old one; the reconnect goes to the new one.
-    this.options.master.on('change', (url) => { if (url !== this.connectedTo) this.masterStream?.close(); });
+    // A new leader: drop the stream to the old one, or the attempt to reach it (a dead host in another
+    // network namespace leaves a connect hanging for minutes); the reconnect goes to the new one.
+    this.options.master.on('change', (url) => { if (url !== this.connectedTo) this.connecting?.abort(); });
     this.connect();
   }
 
@@ -153,7 +155,9 @@ export class Agent {
           },
         }
       : { type: 'REGISTER', version: AGENT_PROTOCOL_VERSION, pid: this.pid, register: { agent_info: this.info, resources: this.options.resources } };
-    openStream(master + AGENT_API_PATH, call, (event) => this.onMasterEvent(event as unknown as AgentEvent))
+    const attempt = new AbortController();
+    this.connecting = attempt;
+    openStream(master + AGENT_API_PATH, call, (event) => this.onMasterEvent(event as unknown as AgentEvent), {}, undefined, attempt.signal)
       .then((stream) => {
         this.masterStream = stream;
         return stream.ended;

@@ -3,9 +3,10 @@ import { FlagError } from '../common/flags';
 import { MESOLITE_VERSION } from '../master/version';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv: string[]): Promise<number | void> }> }> = {
-  up: { summary: 'Start a local cluster (master + agents as processes)', load: () => import('./up') },
-  down: { summary: 'Stop a local cluster started with up --detach', load: () => import('./down') },
+  up: { summary: 'Start a local cluster (as processes, or in Docker with --docker)', load: () => import('./up') },
+  down: { summary: 'Stop a local cluster started with up --detach (or remove a Docker cluster)', load: () => import('./down') },
   status: { summary: 'Show the cluster: leader, agents, frameworks, tasks', load: () => import('./status') },
+  logs: { summary: "Print a cluster member's output (master-1, agent-2, marathon, ...)", load: () => import('./logs') },
   execute: { summary: 'Run one task, like mesos-execute', load: () => import('./execute') },
   master: { summary: 'Run a master daemon', load: () => import('./master') },
   agent: { summary: 'Run an agent daemon', load: () => import('./agent') },

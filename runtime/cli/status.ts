@@ -21,7 +21,9 @@ export async function run(argv: string[]): Promise<number> {
   if (wantsHelp(argv, 'status', FLAGS)) return 0;
   const { values: flags } = parseFlags(FLAGS, argv);
   const record = flags.master ? undefined : readRecord(flags.name!);
-  const master = flags.master ? (flags.master.startsWith('http') ? flags.master : `http://${flags.master}`) : record && ((await leaderUrl(record.masters)) ?? record.master);
+  const docker = flags.master || record ? undefined : await dockerMembers(flags.name!);
+  const master = flags.master ? (flags.master.startsWith('http') ? flags.master : `http://${flags.master}`)
+    : record ? ((await leaderUrl(record.masters)) ?? record.master) : docker?.leader;
   if (!master) {
     process.stderr.write(`No cluster named '${flags.name}' is running (start one with mesolite up, or pass --master)\n`);
     return 1;
@@ -34,7 +36,7 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
   if (flags.json) { process.stdout.write(`${JSON.stringify(state, null, 2)}\n`); return 0; }
-  const lines = [`Master  ${master}  leader ${state.leader}  id ${state.id}`, '', `Agents (${state.activated_slaves} active)`];
+  const lines = [...(docker?.lines ?? []), `Master  ${master}  leader ${state.leader}  id ${state.id}`, '', `Agents (${state.activated_slaves} active)`];
   for (const a of state.slaves) {
     lines.push(`  ${a.id}  ${a.pid}  ${a.active ? 'active' : 'inactive'}  cpus ${a.used_resources.cpus}/${a.resources.cpus}  mem ${a.used_resources.mem}/${a.resources.mem}  disk ${a.used_resources.disk}/${a.resources.disk}`);
   }
@@ -45,4 +47,15 @@ export async function run(argv: string[]): Promise<number> {
   }
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
+}
+
+/** A Docker cluster's members and their container states, with its leader; undefined when none exists. */
+async function dockerMembers(name: string): Promise<{ leader?: string; lines: string[] } | undefined> {
+  const { connectToCluster, clusterContainers } = await import('../cluster/docker');
+  const cluster = await connectToCluster(name).catch(() => undefined);
+  if (!cluster) return undefined;
+  const states = new Map((await clusterContainers(name)).map((c) => [c.Labels['mesolite.member'], c.State]));
+  const lines = [`Docker cluster '${name}' (network ${cluster.info.network}, ZooKeeper ${cluster.info.zookeeper})`];
+  for (const m of cluster.info.members) lines.push(`  ${m.name.padEnd(14)} ${(m.url ?? `${m.ip}:${m.port}`).padEnd(26)} ${states.get(m.name)}`);
+  return { leader: cluster.info.leader || undefined, lines: [...lines, ''] };
 }

@@ -7,8 +7,8 @@ import { wantsHelp } from './daemon';
 import { isAlive } from '../common/process';
 
 const FLAGS = {
-  agents: { type: 'int', default: '2', help: 'Number of agents' },
-  masters: { type: 'int', default: '1', help: 'Number of masters; more than one starts a local ZooKeeper and elects a leader' },
+  agents: { type: 'int', help: 'Number of agents (default: 2, with --docker 3)' },
+  masters: { type: 'int', help: 'Number of masters; more than one starts a local ZooKeeper and elects a leader (default: 1, with --docker 3)' },
   zk_port: { type: 'int', default: '2181', help: 'Port of the local ZooKeeper (with --masters > 1)' },
   name: { type: 'string', default: 'local', help: 'Name of the cluster' },
   port: { type: 'int', default: '5050', help: "First master's port; the other masters, then the agents, take the ports after it" },
@@ -16,17 +16,20 @@ const FLAGS = {
   marathon: { type: 'bool', default: 'true', help: 'Start the Marathon-compatible app framework (--no-marathon to leave it out)' },
   marathon_port: { type: 'int', default: '8080', help: 'Port of the app framework\'s REST API' },
   detach: { type: 'bool', help: 'Return once the cluster is ready; stop it with mesolite down' },
-  docker: { type: 'bool', help: 'Run the cluster in Docker (not available yet)' },
+  docker: { type: 'bool', help: 'Run the cluster in Docker containers: ZooKeeper, masters, agents, app framework (images: see README)' },
 } satisfies FlagSpecs;
 
 export async function run(argv: string[]): Promise<number | void> {
   if (wantsHelp(argv, 'up', FLAGS)) return 0;
   const { values: flags } = parseFlags(FLAGS, argv);
+  flags.agents ??= flags.docker ? 3 : 2;
+  flags.masters ??= flags.docker ? 3 : 1;
+  if (flags.agents < 1) { process.stderr.write('--agents must be at least 1\n'); return 1; }
+  if (flags.masters < 1) { process.stderr.write('--masters must be at least 1\n'); return 1; }
   if (flags.docker) {
-    process.stderr.write('The Docker launcher is not built yet; run `mesolite up` without --docker for the process cluster.\n');
-    return 1;
+    const { upDocker } = await import('./up-docker');
+    return upDocker({ name: flags.name!, masters: flags.masters, agents: flags.agents, agentResources: flags.agent_resources!, marathon: flags.marathon!, detach: flags.detach! });
   }
-  if (flags.agents! < 1) { process.stderr.write('--agents must be at least 1\n'); return 1; }
   const existing = readRecord(flags.name!);
   if (existing && existing.pids.masters?.some(isAlive)) {
     process.stderr.write(`Cluster '${flags.name}' is already running (master ${existing.master}); stop it with: mesolite down --name=${flags.name}\n`);
@@ -34,7 +37,6 @@ export async function run(argv: string[]): Promise<number | void> {
   }
   const workDir = clusterDir(flags.name!);
   fs.rmSync(workDir, { recursive: true, force: true });
-  if (flags.masters! < 1) { process.stderr.write('--masters must be at least 1\n'); return 1; }
   const info = await startProcessCluster({
     name: flags.name!, workDir, agents: flags.agents!, masters: flags.masters!, zkPort: flags.zk_port!,
     masterPort: flags.port!, firstAgentPort: flags.port! + flags.masters!,

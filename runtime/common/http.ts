@@ -269,11 +269,12 @@ export interface OpenStream {
 /**
  * POSTs a call whose answer is a RecordIO stream (SUBSCRIBE). Resolves once the 200 headers arrive;
  * rejects with the status and body otherwise. Each record is parsed and handed to onEvent. onOpen runs
- * before the first event (records can arrive before the returned promise's callbacks run).
+ * before the first event (records can arrive before the returned promise's callbacks run). Aborting
+ * `signal` gives up the attempt, or closes the stream once open.
  */
 export function openStream(
   url: string, body: unknown, onEvent: (event: Record<string, unknown>) => void, headers: Record<string, string> = {},
-  onOpen?: (headers: http.IncomingHttpHeaders) => void,
+  onOpen?: (headers: http.IncomingHttpHeaders) => void, signal?: AbortSignal,
 ): Promise<OpenStream> {
   return new Promise((resolve, reject) => {
     const payload = JSON.stringify(body);
@@ -281,6 +282,7 @@ export function openStream(
     const req = http.request(url, {
       method: 'POST',
       agent: false,
+      signal,
       headers: { 'Content-Type': 'application/json', Accept: 'application/recordio', 'Message-Accept': 'application/json', 'Content-Length': Buffer.byteLength(payload), ...headers },
     }, (res) => {
       if (res.statusCode !== 200) {

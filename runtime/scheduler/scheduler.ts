@@ -34,6 +34,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   frameworkId?: string;
   streamId?: string;
   private stream?: OpenStream;
+  private connecting?: AbortController;
   private closed = false;
   private readonly leader: LeaderSource;
   private url = '';
@@ -41,8 +42,9 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
   constructor(private readonly options: SchedulerOptions) {
     super();
     this.leader = new LeaderSource(options.master);
-    // A new leader: drop the stream to the old one; re-subscription goes to the new one.
-    this.leader.on('change', (url) => { if (url && `${url}/api/v1/scheduler` !== this.url) this.stream?.close(); });
+    // A new leader: drop the stream to the old one, or the attempt to reach it (a dead host in another
+    // network namespace leaves a connect hanging for minutes); re-subscription goes to the new one.
+    this.leader.on('change', (url) => { if (url && `${url}/api/v1/scheduler` !== this.url) this.connecting?.abort(); });
     if (options.framework.id) this.frameworkId = options.framework.id.value;
   }
 
@@ -55,6 +57,8 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
         type: 'SUBSCRIBE', subscribe: { framework_info: framework }, ...(this.frameworkId ? { framework_id: { value: this.frameworkId } } : {}),
       };
       let subscribed = false;
+      const attempt = new AbortController();
+      this.connecting = attempt;
       openStream(this.url, call, (raw) => {
         const event = raw as unknown as SchedulerEvent;
         if (event.type === 'SUBSCRIBED') {
@@ -65,7 +69,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
           reject(new Error(event.error.message));
         }
         this.dispatch(event);
-      }, {}, (headers) => { this.streamId = String(headers['mesos-stream-id']); }).then((stream) => {
+      }, {}, (headers) => { this.streamId = String(headers['mesos-stream-id']); }, attempt.signal).then((stream) => {
         this.stream = stream;
         return stream.ended;
       }).then(() => this.onStreamEnd(), (e: Error) => {

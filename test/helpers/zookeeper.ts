@@ -11,6 +11,8 @@ export const ZK_SERVER = process.env.MESOLITE_ZK_SERVER ?? '/usr/share/zookeeper
 function ruok(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect(port, '127.0.0.1', () => socket.end('ruok'));
+    // A server still starting may accept the connection and never answer: ask again instead.
+    socket.setTimeout(1000, () => socket.destroy());
     let answer = '';
     socket.on('data', (d) => (answer += d));
     socket.on('close', () => resolve(answer === 'imok'));
