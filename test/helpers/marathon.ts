@@ -86,6 +86,7 @@ export class MarathonDaemon {
 /** Collects Server-Sent Events from /v2/events. */
 export class EventReader {
   readonly events: Array<{ type: string; data: any }> = [];
+  readonly raw: string[] = [];
   private req?: http.ClientRequest;
 
   static open(base: string, query = ''): Promise<EventReader> {
@@ -96,6 +97,7 @@ export class EventReader {
         let buffer = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {
+          reader.raw.push(`${Date.now()} ${chunk.slice(0, 120)}`);
           buffer += chunk;
           let end;
           while ((end = buffer.indexOf('\n\n')) >= 0) {

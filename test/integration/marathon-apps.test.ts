@@ -177,11 +177,12 @@ describe('events', () => {
     const all = await EventReader.open(marathon.url);
     const onlyStatus = await EventReader.open(marathon.url, '?event_type=status_update_event');
     await all.waitFor('event_stream_attached');
+    const posted = Date.now();
     const res = await marathon.api('POST', '/v2/apps', { id: '/events/app', cmd: 'sleep 3600', cpus: 0.1, mem: 16 });
     const deploymentId = res.headers['marathon-deployment-id'];
     await all.waitFor('deployment_success', (d) => d.id === deploymentId);
     for (const type of ['api_post_event', 'deployment_info', 'deployment_step_success', 'status_update_event', 'instance_changed_event']) {
-      assert.ok(all.types().includes(type), `${type} in ${all.types().join()}`);
+      assert.ok(all.types().includes(type), `${type} in ${all.types().join()}; posted ${posted} -> ${res.status}; raw:\n${all.raw.join('\n')}\n${marathon.logs().slice(-3000)}`);
     }
     const running = await all.waitFor('status_update_event', (d) => d.taskStatus === 'TASK_RUNNING' && d.appId === '/events/app');
     assert.equal(running.eventType, 'status_update_event');
