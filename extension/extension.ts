@@ -1,0 +1,47 @@
+// Activation: every registration goes into context.subscriptions, in this one place.
+import * as vscode from 'vscode';
+import { Controller } from './controller';
+import * as connect from './commands/connect';
+import * as refresh from './commands/refresh';
+import * as start from './commands/start';
+import * as stop from './commands/stop';
+import { ClusterView } from './views/cluster';
+import { TasksView } from './views/tasks';
+
+let controller: Controller | undefined;
+
+export function activate(context: vscode.ExtensionContext) {
+  const log = vscode.window.createOutputChannel('Mesolite', { log: true });
+  const c = (controller = new Controller(context.extensionPath, log));
+  const cluster = new ClusterView(c);
+  const tasks = new TasksView(c);
+  const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left);
+  status.command = 'mesolite.refresh';
+  let sessionListener: vscode.Disposable | undefined;
+  const render = () => {
+    cluster.refresh();
+    tasks.refresh();
+    const state = c.session?.state;
+    if (!c.session) { status.hide(); return; }
+    const running = state?.get_tasks.tasks.filter((t) => t.state === 'TASK_RUNNING').length ?? 0;
+    status.text = `$(server-environment) Mesolite ${c.session.leader?.replace(/^http:\/\//, '') ?? '(no leader)'} · ${state?.get_agents.agents.length ?? 0} agents · ${running} running`;
+    status.show();
+  };
+  context.subscriptions.push(
+    log, c, status,
+    { dispose: () => sessionListener?.dispose() },
+    c.onDidChangeSession((session) => { sessionListener?.dispose(); sessionListener = session?.onDidChange(render); render(); }),
+    vscode.window.registerTreeDataProvider('mesolite.cluster', cluster),
+    vscode.window.registerTreeDataProvider('mesolite.tasks', tasks),
+    start.register(c, context.globalStorageUri.fsPath),
+    stop.register(c),
+    connect.register(c),
+    refresh.register(c),
+  );
+  return { controller: c, views: { cluster, tasks } };
+}
+
+/** A cluster this extension started is stopped with VS Code, so that no process is left behind. */
+export async function deactivate(): Promise<void> {
+  if (controller?.session?.target.started) await stop.stopStarted(controller);
+}
