@@ -48,7 +48,8 @@ npm install --prefix "$PREFIX" --ignore-scripts --no-save "code-server@$VERSION"
   npm_config_unsafe_perm=true npm rebuild >&2
   [ -e node_modules.asar ] || ln -s node_modules node_modules.asar
 )
-(cd "$CS" && npm rebuild argon2 >&2)
+# argon2 is hoisted to the top of the prefix: rebuild it there.
+(cd "$PREFIX" && npm rebuild argon2 >&2)
 [ -f "$CS/out/node/entry.js" ] || { echo "provision-e2e: $CS/out/node/entry.js is missing after install" >&2; exit 1; }
 touch "$MARKER"
 echo "provision-e2e: code-server $VERSION ready" >&2

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-const TIERS = ['unit', 'integration'];
+const TIERS = ['unit', 'integration', 'e2e'];
 const only = process.argv.slice(2);
 
 function testFiles(dir) {
@@ -18,6 +18,15 @@ if (only.length === 0 || only.includes('integration')) {
   const provision = spawnSync('bash', ['scripts/provision.sh'], { stdio: 'inherit' });
   if (provision.status !== 0) {
     console.error('provisioning failed: the integration tier cannot run');
+    process.exit(1);
+  }
+}
+
+// The e2e tier runs real VS Code (code-server) in Chromium: install them if missing, or fail.
+if (only.length === 0 || only.includes('e2e')) {
+  const provision = spawnSync('bash', ['scripts/provision-e2e.sh'], { stdio: 'inherit' });
+  if (provision.status !== 0) {
+    console.error('provisioning code-server and Chromium failed: the e2e tier cannot run');
     process.exit(1);
   }
 }
