@@ -2,6 +2,8 @@
 import * as vscode from 'vscode';
 import { Controller } from './controller';
 import * as connect from './commands/connect';
+import * as deploy from './commands/deploy';
+import { APP_JSON, DeployCodeLens } from './deploy/codelens';
 import * as refresh from './commands/refresh';
 import * as start from './commands/start';
 import * as stop from './commands/stop';
@@ -15,11 +17,14 @@ export function activate(context: vscode.ExtensionContext) {
   const c = (controller = new Controller(context.extensionPath, log));
   const cluster = new ClusterView(c);
   const tasks = new TasksView(c);
+  const diagnostics = vscode.languages.createDiagnosticCollection('mesolite');
+  const lens = new DeployCodeLens(c);
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left);
   status.command = 'mesolite.refresh';
   let sessionListener: vscode.Disposable | undefined;
   const render = () => {
     cluster.refresh();
+    lens.refresh();
     tasks.refresh();
     const state = c.session?.state;
     if (!c.session) { status.hide(); return; }
@@ -37,6 +42,9 @@ export function activate(context: vscode.ExtensionContext) {
     stop.register(c),
     connect.register(c),
     refresh.register(c),
+    diagnostics,
+    vscode.languages.registerCodeLensProvider(APP_JSON, lens),
+    deploy.register(c, diagnostics),
   );
   return { controller: c, views: { cluster, tasks } };
 }

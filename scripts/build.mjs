@@ -6,6 +6,7 @@ import { chmodSync } from 'node:fs';
 const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: 'linked', logLevel: 'warning' };
 await Promise.all([
   build({ ...node, entryPoints: ['runtime/cli/main.ts'], outfile: 'dist/mesolite.js', banner: { js: '#!/usr/bin/env node' } }),
-  build({ ...node, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
+  // jsonc-parser's UMD build hides its modules from the bundler: take its ESM build.
+  build({ ...node, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], mainFields: ['module', 'main'] }),
 ]);
 chmodSync('dist/mesolite.js', 0o755);
