@@ -3,6 +3,10 @@ import * as vscode from 'vscode';
 import { Controller } from './controller';
 import * as connect from './commands/connect';
 import * as deploy from './commands/deploy';
+import * as scale from './commands/scale';
+import * as restart from './commands/restart';
+import * as deleteApp from './commands/delete';
+import * as killtask from './commands/kill-task';
 import { APP_JSON, DeployCodeLens } from './deploy/codelens';
 import * as refresh from './commands/refresh';
 import * as start from './commands/start';
@@ -45,6 +49,10 @@ export function activate(context: vscode.ExtensionContext) {
     diagnostics,
     vscode.languages.registerCodeLensProvider(APP_JSON, lens),
     deploy.register(c, diagnostics),
+    scale.register(c),
+    restart.register(c),
+    deleteApp.register(c),
+    killtask.register(c),
   );
   return { controller: c, views: { cluster, tasks } };
 }
