@@ -3,6 +3,8 @@ import * as vscode from 'vscode';
 import { Controller } from './controller';
 import * as connect from './commands/connect';
 import * as deploy from './commands/deploy';
+import * as showTaskLogs from './commands/show-task-logs';
+import * as showContainerLogs from './commands/show-container-logs';
 import * as scale from './commands/scale';
 import * as restart from './commands/restart';
 import * as deleteApp from './commands/delete';
@@ -49,6 +51,8 @@ export function activate(context: vscode.ExtensionContext) {
     diagnostics,
     vscode.languages.registerCodeLensProvider(APP_JSON, lens),
     deploy.register(c, diagnostics),
+    showTaskLogs.register(c, context.extensionUri),
+    showContainerLogs.register(c, context.extensionUri),
     scale.register(c),
     restart.register(c),
     deleteApp.register(c),

@@ -40,8 +40,10 @@ export async function run(): Promise<void> {
   const good = vscode.Uri.joinPath(workspace, 'hello.app.json');
   await vscode.workspace.fs.writeFile(good, Buffer.from(HELLO_APP));
   assert.equal(await vscode.commands.executeCommand('mesolite.deployApp', good), true);
-  await until('a RUNNING task of /hello in the Tasks view', async () =>
+  const running = await until('a RUNNING task of /hello in the Tasks view', async () =>
     ((await api.views.tasks.getChildren()) ?? []).find((i) => String(i.label).startsWith('hello.') && String(i.description).startsWith('TASK_RUNNING')));
+  const panel = await vscode.commands.executeCommand<vscode.WebviewPanel>('mesolite.showTaskLogs', running);
+  assert.ok(panel?.webview.html.includes('Content-Security-Policy'), 'Show Task Logs opens the log webview');
 
   // A 422 becomes a diagnostic on the field it names.
   const bad = vscode.Uri.joinPath(workspace, 'bad.app.json');
