@@ -14,6 +14,7 @@ import * as refresh from './commands/refresh';
 import * as start from './commands/start';
 import * as stop from './commands/stop';
 import { ClusterView } from './views/cluster';
+import { FrameworksView, OffersView } from './views/frameworks';
 import { TasksView } from './views/tasks';
 
 let controller: Controller | undefined;
@@ -23,6 +24,8 @@ export function activate(context: vscode.ExtensionContext) {
   const c = (controller = new Controller(context.extensionPath, log));
   const cluster = new ClusterView(c);
   const tasks = new TasksView(c);
+  const frameworks = new FrameworksView(c);
+  const offers = new OffersView(c);
   const diagnostics = vscode.languages.createDiagnosticCollection('mesolite');
   const lens = new DeployCodeLens(c);
   const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left);
@@ -32,6 +35,8 @@ export function activate(context: vscode.ExtensionContext) {
     cluster.refresh();
     lens.refresh();
     tasks.refresh();
+    frameworks.refresh();
+    offers.refresh();
     const state = c.session?.state;
     if (!c.session) { status.hide(); return; }
     const running = state?.get_tasks.tasks.filter((t) => t.state === 'TASK_RUNNING').length ?? 0;
@@ -43,6 +48,8 @@ export function activate(context: vscode.ExtensionContext) {
     { dispose: () => sessionListener?.dispose() },
     c.onDidChangeSession((session) => { sessionListener?.dispose(); sessionListener = session?.onDidChange(render); render(); }),
     vscode.window.registerTreeDataProvider('mesolite.cluster', cluster),
+    vscode.window.registerTreeDataProvider('mesolite.frameworks', frameworks),
+    vscode.window.registerTreeDataProvider('mesolite.offers', offers),
     vscode.window.registerTreeDataProvider('mesolite.tasks', tasks),
     start.register(c, context.globalStorageUri.fsPath),
     stop.register(c),
@@ -58,7 +65,7 @@ export function activate(context: vscode.ExtensionContext) {
     deleteApp.register(c),
     killtask.register(c),
   );
-  return { controller: c, views: { cluster, tasks } };
+  return { controller: c, views: { cluster, frameworks, offers, tasks } };
 }
 
 /** A cluster this extension started is stopped with VS Code, so that no process is left behind. */

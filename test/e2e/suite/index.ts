@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { processesUnder } from '../../../runtime/cluster/process';
 
-type Api = { controller: { session?: { target: { started?: { workDir: string; pids: { masters: number[]; agents: number[]; marathon?: number } } } } }; views: { cluster: vscode.TreeDataProvider<vscode.TreeItem>; tasks: vscode.TreeDataProvider<vscode.TreeItem> } };
+type Api = { controller: { session?: { target: { started?: { workDir: string; pids: { masters: number[]; agents: number[]; marathon?: number } } } } }; views: { cluster: vscode.TreeDataProvider<vscode.TreeItem>; frameworks: vscode.TreeDataProvider<vscode.TreeItem>; tasks: vscode.TreeDataProvider<vscode.TreeItem> } };
 
 async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -42,6 +42,8 @@ export async function run(): Promise<void> {
   assert.equal(await vscode.commands.executeCommand('mesolite.deployApp', good), true);
   const running = await until('a RUNNING task of /hello in the Tasks view', async () =>
     ((await api.views.tasks.getChildren()) ?? []).find((i) => String(i.label).startsWith('hello.') && String(i.description).startsWith('TASK_RUNNING')));
+  const frameworks = (await api.views.frameworks.getChildren()) ?? [];
+  assert.ok(frameworks.some((f) => f.label === 'marathon'), `the app framework in the Frameworks view: ${frameworks.map((f) => f.label)}`);
   const panel = await vscode.commands.executeCommand<vscode.WebviewPanel>('mesolite.showTaskLogs', running);
   assert.ok(panel?.webview.html.includes('Content-Security-Policy'), 'Show Task Logs opens the log webview');
 
