@@ -68,7 +68,8 @@ export function activate(context: vscode.ExtensionContext) {
   return { controller: c, views: { cluster, frameworks, offers, tasks } };
 }
 
-/** A cluster this extension started is stopped with VS Code, so that no process is left behind. */
+/** A cluster this extension started is stopped with the window unless the user chose to keep it. */
 export async function deactivate(): Promise<void> {
-  if (controller?.session?.target.started) await stop.stopStarted(controller);
+  const target = controller?.session?.target;
+  if (target?.started && !target.keepOnClose) await stop.stopStarted(controller!);
 }

@@ -8,6 +8,8 @@ export interface ClusterTarget {
   master: string;
   marathon?: string;
   /** Set when this extension started the cluster (process mode). */
+  /** A started cluster is stopped when the window closes unless the user chose to keep it. */
+  keepOnClose?: boolean;
   started?: { workDir: string; pids: { masters: number[]; agents: number[]; zookeeper?: number; marathon?: number }; agents: string[]; masters: string[] };
 }
 

@@ -26,7 +26,12 @@ export function register(c: Controller, storagePath: string): vscode.Disposable 
         onProgress: (step) => { c.log.info(step); progress.report({ message: step }); },
       });
     });
-    c.connect({ master: info.masterFlag, marathon: info.marathon, started: info });
+    const session = c.connect({ master: info.masterFlag, marathon: info.marathon, started: info, keepOnClose: s.stopOnClose === 'never' });
+    if (s.stopOnClose === 'ask') {
+      // Not awaited: the command is done; the answer only decides what closing VS Code does.
+      void vscode.window.showInformationMessage(`Mesolite cluster up (${info.agents.length} agents). It stops when this window closes.`, 'Keep Running After Close')
+        .then((choice) => { if (choice) session.target.keepOnClose = true; });
+    }
     c.log.info(`Cluster up: master ${info.master}, agents ${info.agents.join(', ')}; logs in ${path.join(workDir, 'logs')}`);
   });
 }
