@@ -30,8 +30,11 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number):
   throw new Error(`code-server did not answer at ${url}`);
 }
 
-/** Runs testsModule's run() in the extension host; resolves with its exit code and the logs. */
-export async function runExtensionTests(testsModule: string, settings: Record<string, unknown>, timeoutMs = 180_000): Promise<{ code: number; logs: string[] }> {
+export interface Workbench { page: import('playwright-core').Page; workspace: string; close(): Promise<void> }
+
+/** code-server with the extension under development, opened in Chromium; payload adds e.g. extensionTestsPath. */
+export async function openWorkbench(settings: Record<string, unknown>, payloadFor: (remote: (p: string) => string) => string[][] = () => [],
+  onContext?: (context: import('playwright-core').BrowserContext) => Promise<void>): Promise<Workbench> {
   if (!fs.existsSync(ENTRY)) throw new Error(`code-server is missing at ${ENTRY}: run scripts/provision-e2e.sh`);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesolite-e2e-'));
   const workspace = path.join(dir, 'workspace');
@@ -44,31 +47,44 @@ export async function runExtensionTests(testsModule: string, settings: Record<st
   const port = await freePort();
   const server = spawn(process.execPath, [ENTRY, '--config', path.join(dir, 'config.yaml'), '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`,
     '--user-data-dir', path.join(dir, 'user'), '--extensions-dir', path.join(dir, 'extensions'), '--disable-telemetry', workspace],
-  { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  let serverOut = '';
-  server.stdout!.on('data', (d) => (serverOut += d));
-  server.stderr!.on('data', (d) => (serverOut += d));
+  { stdio: ['ignore', 'ignore', 'ignore'], detached: true });
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  try {
-    await waitForHttp(`http://127.0.0.1:${port}/healthz`, server, 60_000);
-    const context = await browser.newContext();
-    const logs: string[] = [];
-    const done = new Promise<{ code: number; logs: string[] }>((resolve) => {
-      void context.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => logs.push(`${type}: ${args.map(String).join(' ')}`));
-      void context.exposeFunction('codeAutomationExit', (code: number, extra?: string[]) => resolve({ code, logs: [...logs, ...(extra ?? [])] }));
-    });
-    const page = await context.newPage();
-    const remote = (p: string) => `vscode-remote://127.0.0.1:${port}${p}`;
-    const payload = [['extensionDevelopmentPath', remote(ROOT)], ['extensionTestsPath', remote(testsModule.replace(/\.js$/, ''))], ['skipWelcome', 'true']];
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`extension tests did not finish in ${timeoutMs} ms\n${serverOut.slice(-4000)}`)), timeoutMs).unref());
-    return await Promise.race([done, timeout]);
-  } finally {
+  const close = async () => {
     await browser.close();
     try { process.kill(-server.pid!, 'SIGTERM'); } catch { /* gone */ }
     fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/healthz`, server, 60_000);
+    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    await onContext?.(context);
+    const page = await context.newPage();
+    const remote = (p: string) => `vscode-remote://127.0.0.1:${port}${p}`;
+    const payload = [['extensionDevelopmentPath', remote(ROOT)], ...payloadFor(remote), ['skipWelcome', 'true']];
+    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    return { page, workspace, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
+/** Runs testsModule's run() in the extension host; resolves with its exit code and the logs. */
+export async function runExtensionTests(testsModule: string, settings: Record<string, unknown>, timeoutMs = 180_000): Promise<{ code: number; logs: string[] }> {
+  const logs: string[] = [];
+  let finish!: (r: { code: number; logs: string[] }) => void;
+  const done = new Promise<{ code: number; logs: string[] }>((resolve) => (finish = resolve));
+  const wb = await openWorkbench(settings, (remote) => [['extensionTestsPath', remote(testsModule.replace(/\.js$/, ''))]], async (context) => {
+    await context.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => logs.push(`${type}: ${args.map(String).join(' ')}`));
+    await context.exposeFunction('codeAutomationExit', (code: number, extra?: string[]) => finish({ code, logs: [...logs, ...(extra ?? [])] }));
+  });
+  try {
+    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`extension tests did not finish in ${timeoutMs} ms\n${logs.join('\n')}`)), timeoutMs).unref());
+    return await Promise.race([done, timeout]);
+  } finally {
+    await wb.close();
   }
 }
