@@ -2,17 +2,12 @@
 // launcher (testcontainers and its dependencies, 5 MB) goes into dist/mesolite-docker.js, loaded only by
 // the commands that handle Docker clusters, so daemons do not parse it on every start; the runtime
 // image's Dockerfile goes beside them, so `mesolite up --docker` builds the image from dist/ alone.
+// The VS Code extension goes into dist/extension.js (vscode left external) and runs the CLI bundle; its
+// webviews are bundled for the browser.
 import { build } from 'esbuild';
 import { chmodSync, copyFileSync } from 'node:fs';
 
-const common = {
-  bundle: true,
-  platform: 'node',
-  target: 'node20',
-  format: 'cjs',
-  sourcemap: 'linked',
-  logLevel: 'warning',
-};
+const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: 'linked', logLevel: 'warning' };
 
 const dockerLauncherApart = {
   name: 'docker-launcher-apart',
@@ -21,19 +16,15 @@ const dockerLauncherApart = {
   },
 };
 
-await build({
-  ...common,
-  entryPoints: ['runtime/cli/main.ts'],
-  outfile: 'dist/mesolite.js',
-  banner: { js: '#!/usr/bin/env node' },
-  plugins: [dockerLauncherApart],
-});
-await build({
-  ...common,
-  entryPoints: ['runtime/cluster/docker/index.ts'],
-  outfile: 'dist/mesolite-docker.js',
+await Promise.all([
+  build({ ...node, entryPoints: ['runtime/cli/main.ts'], outfile: 'dist/mesolite.js', banner: { js: '#!/usr/bin/env node' }, plugins: [dockerLauncherApart] }),
   // ssh2's optional native add-ons (only for ssh:// Docker hosts) fall back to JavaScript when absent.
-  external: ['cpu-features', '*.node'],
-});
+  build({ ...node, entryPoints: ['runtime/cluster/docker/index.ts'], outfile: 'dist/mesolite-docker.js', external: ['cpu-features', '*.node'] }),
+  // jsonc-parser's UMD build hides its modules from the bundler: take its ESM build.
+  build({ ...node, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], mainFields: ['module', 'main'], plugins: [dockerLauncherApart] }),
+  // The webviews run in the browser and are bundled apart from the extension.
+  build({ entryPoints: ['webviews/logs/main.ts'], outfile: 'dist/webviews/logs.js', bundle: true, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'warning' }),
+]);
+copyFileSync('node_modules/@xterm/xterm/css/xterm.css', 'dist/webviews/logs.css');
 chmodSync('dist/mesolite.js', 0o755);
 copyFileSync('runtime/cluster/docker/runtime.Dockerfile', 'dist/runtime.Dockerfile');

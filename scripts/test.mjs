@@ -5,7 +5,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { provisionDocker } from './docker-tier.mjs';
 
-const TIERS = ['unit', 'integration', 'docker'];
+const TIERS = ['unit', 'integration', 'docker', 'e2e'];
 const only = process.argv.slice(2);
 
 function testFiles(dir) {
@@ -29,6 +29,15 @@ if (only.length === 0 || only.includes('docker')) {
     dockerEnv = provisionDocker();
   } catch (e) {
     console.error(e.message);
+    process.exit(1);
+  }
+}
+
+// The e2e tier runs real VS Code (code-server) in Chromium: install them if missing, or fail.
+if (only.length === 0 || only.includes('e2e')) {
+  const provision = spawnSync('bash', ['scripts/provision-e2e.sh'], { stdio: 'inherit' });
+  if (provision.status !== 0) {
+    console.error('provisioning code-server and Chromium failed: the e2e tier cannot run');
     process.exit(1);
   }
 }

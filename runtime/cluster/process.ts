@@ -23,6 +23,10 @@ export interface ProcessClusterOptions {
   /** Extra flags for every daemon (e.g. --allocation_interval=100ms for tests). */
   masterFlags?: string[];
   onProgress?: (step: string) => void;
+  /** How to run the mesolite CLI (default: this very program); the extension runs its packaged bundle. */
+  cli?: { command: string; args: string[]; env?: NodeJS.ProcessEnv };
+  /** Aborting stops the start at its next step and tears down what was started. */
+  signal?: AbortSignal;
 }
 
 export interface ProcessClusterInfo {
@@ -42,11 +46,11 @@ const AGENT_PORTS_BASE = 31000;
 const AGENT_PORTS_SPAN = 1000;
 
 /** Daemons run in the logs directory, so that processesUnder(workDir) finds every one of them. */
-function spawnDaemon(args: string[], logFile: string): number {
+function spawnDaemon(args: string[], logFile: string, cli?: ProcessClusterOptions['cli']): number {
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   const out = fs.openSync(logFile, 'a');
-  const self = selfInvocation(...args);
-  const child = spawn(self.command, self.args, { detached: true, stdio: ['ignore', out, out], cwd: path.dirname(logFile) });
+  const self = cli ? { command: cli.command, args: [...cli.args, ...args] } : selfInvocation(...args);
+  const child = spawn(self.command, self.args, { detached: true, stdio: ['ignore', out, out], cwd: path.dirname(logFile), env: cli?.env ?? process.env });
   fs.closeSync(out);
   child.unref();
   return child.pid!;
@@ -96,7 +100,10 @@ export async function leaderUrl(masters: string[]): Promise<string | undefined> 
 }
 
 export async function startProcessCluster(options: ProcessClusterOptions): Promise<ProcessClusterInfo> {
-  const progress = options.onProgress ?? (() => undefined);
+  const progress = (step: string) => {
+    if (options.signal?.aborted) throw new Error('Start cancelled');
+    options.onProgress?.(step);
+  };
   fs.mkdirSync(options.workDir, { recursive: true });
   const logs = path.join(options.workDir, 'logs');
   fs.mkdirSync(logs, { recursive: true });
@@ -118,7 +125,7 @@ export async function startProcessCluster(options: ProcessClusterOptions): Promi
       const ha = zk ? [`--zk=${zk}`, `--quorum=${Math.floor(count / 2) + 1}`, '--zk_session_timeout=5secs'] : [];
       info.pids.masters.push(spawnDaemon([
         'master', '--ip=127.0.0.1', `--port=${options.masterPort + i}`, `--work_dir=${path.join(options.workDir, `master-${i + 1}`)}`, ...ha, ...(options.masterFlags ?? []),
-      ], path.join(logs, `master-${i + 1}.log`)));
+      ], path.join(logs, `master-${i + 1}.log`), options.cli));
     }
     info.master = await waitFor('a leading master', 60_000, async () => {
       for (const [i, pid] of info.pids.masters.entries()) if (!isAlive(pid)) throw new Error(`master-${i + 1} exited; see ${path.join(logs, `master-${i + 1}.log`)}`);
@@ -131,7 +138,7 @@ export async function startProcessCluster(options: ProcessClusterOptions): Promi
       const pid = spawnDaemon([
         'agent', `--master=${info.masterFlag}`, '--ip=127.0.0.1', `--port=${port}`, `--work_dir=${path.join(options.workDir, `agent-${i + 1}`)}`,
         `--resources=${options.agentResources};ports:${ports}`, `--attributes=agent:agent-${i + 1}`,
-      ], path.join(logs, `agent-${i + 1}.log`));
+      ], path.join(logs, `agent-${i + 1}.log`), options.cli);
       info.pids.agents.push(pid);
       info.agents.push(`http://127.0.0.1:${port}`);
     }
@@ -144,7 +151,7 @@ export async function startProcessCluster(options: ProcessClusterOptions): Promi
       progress('Starting the app framework');
       // With ZooKeeper, the framework keeps its state there (and could run as several instances).
       const state = zk ? [`--zk=zk://127.0.0.1:${zkPort}/marathon`] : [`--work_dir=${path.join(options.workDir, 'marathon')}`];
-      info.pids.marathon = spawnDaemon(['marathon', `--master=${info.masterFlag}`, `--http_port=${options.marathonPort}`, ...state], path.join(logs, 'marathon.log'));
+      info.pids.marathon = spawnDaemon(['marathon', `--master=${info.masterFlag}`, `--http_port=${options.marathonPort}`, ...state], path.join(logs, 'marathon.log'), options.cli);
       info.marathon = `http://127.0.0.1:${options.marathonPort}`;
       await waitFor('the app framework to subscribe', 30_000, async () => {
         if (!isAlive(info.pids.marathon!)) throw new Error(`the app framework exited; see ${path.join(logs, 'marathon.log')}`);

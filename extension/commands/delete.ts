@@ -1,0 +1,14 @@
+// Mesolite: Delete App — DELETE /v2/apps/{id}, after confirmation.
+import * as vscode from 'vscode';
+import type { Controller } from '../controller';
+import { command } from './command';
+import { pickApp } from './pick';
+
+export function register(c: Controller): vscode.Disposable {
+  return command(c, 'mesolite.deleteApp', async (appId?: string) => {
+    appId ??= await pickApp(c);
+    if (!appId) return;
+    if ((await vscode.window.showWarningMessage(`Delete ${appId} and kill its tasks?`, { modal: true }, 'Delete')) !== 'Delete') return;
+    return c.requireMarathon().deleteApp(appId);
+  });
+}

@@ -1,0 +1,75 @@
+// Activation: every registration goes into context.subscriptions, in this one place.
+import * as vscode from 'vscode';
+import { Controller } from './controller';
+import * as connect from './commands/connect';
+import * as deploy from './commands/deploy';
+import * as showTaskLogs from './commands/show-task-logs';
+import * as showContainerLogs from './commands/show-container-logs';
+import * as scale from './commands/scale';
+import * as restart from './commands/restart';
+import * as deleteApp from './commands/delete';
+import * as killtask from './commands/kill-task';
+import { APP_JSON, DeployCodeLens } from './deploy/codelens';
+import * as refresh from './commands/refresh';
+import * as start from './commands/start';
+import * as stop from './commands/stop';
+import { ClusterView } from './views/cluster';
+import { FrameworksView, OffersView } from './views/frameworks';
+import { TasksView } from './views/tasks';
+
+let controller: Controller | undefined;
+
+export function activate(context: vscode.ExtensionContext) {
+  const log = vscode.window.createOutputChannel('Mesolite', { log: true });
+  const c = (controller = new Controller(context.extensionPath, log));
+  const cluster = new ClusterView(c);
+  const tasks = new TasksView(c);
+  const frameworks = new FrameworksView(c);
+  const offers = new OffersView(c);
+  const diagnostics = vscode.languages.createDiagnosticCollection('mesolite');
+  const lens = new DeployCodeLens(c);
+  const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left);
+  status.command = 'mesolite.refresh';
+  let sessionListener: vscode.Disposable | undefined;
+  const render = () => {
+    cluster.refresh();
+    lens.refresh();
+    tasks.refresh();
+    frameworks.refresh();
+    offers.refresh();
+    const state = c.session?.state;
+    if (!c.session) { status.hide(); return; }
+    const running = state?.get_tasks.tasks.filter((t) => t.state === 'TASK_RUNNING').length ?? 0;
+    status.text = `$(server-environment) Mesolite ${c.session.leader?.replace(/^http:\/\//, '') ?? '(no leader)'} · ${state?.get_agents.agents.length ?? 0} agents · ${running} running`;
+    status.show();
+  };
+  context.subscriptions.push(
+    log, c, status,
+    { dispose: () => sessionListener?.dispose() },
+    c.onDidChangeSession((session) => { sessionListener?.dispose(); sessionListener = session?.onDidChange(render); render(); }),
+    vscode.window.registerTreeDataProvider('mesolite.cluster', cluster),
+    vscode.window.registerTreeDataProvider('mesolite.frameworks', frameworks),
+    vscode.window.registerTreeDataProvider('mesolite.offers', offers),
+    vscode.window.registerTreeDataProvider('mesolite.tasks', tasks),
+    start.register(c, context.globalStorageUri.fsPath),
+    stop.register(c),
+    connect.register(c),
+    refresh.register(c),
+    diagnostics,
+    vscode.languages.registerCodeLensProvider(APP_JSON, lens),
+    deploy.register(c, diagnostics),
+    showTaskLogs.register(c, context.extensionUri),
+    showContainerLogs.register(c, context.extensionUri),
+    scale.register(c),
+    restart.register(c),
+    deleteApp.register(c),
+    killtask.register(c),
+  );
+  return { controller: c, views: { cluster, frameworks, offers, tasks } };
+}
+
+/** A cluster this extension started is stopped with the window unless the user chose to keep it. */
+export async function deactivate(): Promise<void> {
+  const target = controller?.session?.target;
+  if (target?.started && !target.keepOnClose) await stop.stopStarted(controller!);
+}

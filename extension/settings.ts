@@ -1,0 +1,27 @@
+// The extension's settings (mesolite.*), read fresh each time they are needed.
+import * as vscode from 'vscode';
+
+export interface Settings {
+  mode: 'docker' | 'process';
+  masters: number;
+  agents: number;
+  agentResources: string;
+  masterPort: number;
+  marathonPort: number;
+  images: { zookeeper: string; runtime: string };
+  stopOnClose: 'ask' | 'always' | 'never';
+}
+
+export function readSettings(): Settings {
+  const c = vscode.workspace.getConfiguration('mesolite');
+  return {
+    mode: c.get('mode', 'process'),
+    masters: c.get('masters', 1),
+    agents: c.get('agents', 2),
+    agentResources: c.get('agentResources', 'cpus:4;mem:4096;disk:10000'),
+    masterPort: c.get('masterPort', 5050),
+    marathonPort: c.get('marathonPort', 8080),
+    images: { zookeeper: c.get('images.zookeeper', 'zookeeper:3.9'), runtime: c.get('images.runtime', 'node:22-bookworm-slim') },
+    stopOnClose: c.get('stopOnClose', 'ask'),
+  };
+}

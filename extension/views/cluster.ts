@@ -1,0 +1,48 @@
+// The Cluster view: masters (leader marked) and agents with used / total resources and attributes.
+import * as vscode from 'vscode';
+import type { Resource } from '../../runtime/common/protocol/v1';
+import type { Controller } from '../controller';
+
+const scalar = (rs: Resource[] | undefined, name: string) => (rs ?? []).filter((r) => r.name === name).reduce((s, r) => s + (r.scalar?.value ?? 0), 0);
+
+export function usage(used: Resource[], total: Resource[]): string {
+  return ['cpus', 'mem', 'disk', 'gpus'].filter((n) => scalar(total, n) > 0).map((n) => `${n} ${+scalar(used, n).toFixed(2)}/${scalar(total, n)}`).join(' · ');
+}
+
+export class ClusterView implements vscode.TreeDataProvider<vscode.TreeItem> {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(private readonly c: Controller) {}
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  getTreeItem(item: vscode.TreeItem): vscode.TreeItem {
+    return item;
+  }
+
+  getChildren(): vscode.TreeItem[] {
+    const s = this.c.session;
+    if (!s) return [];
+    const items: vscode.TreeItem[] = [];
+    const masters = s.target.started?.masters ?? (s.leader ? [s.leader] : []);
+    for (const m of masters) {
+      const item = new vscode.TreeItem(`master ${m.replace(/^http:\/\//, '')}`);
+      item.description = m === s.leader ? 'leader' : '';
+      item.iconPath = new vscode.ThemeIcon(m === s.leader ? 'star-full' : 'server');
+      items.push(item);
+    }
+    for (const a of s.state?.get_agents.agents ?? []) {
+      const item = new vscode.TreeItem(`agent ${a.agent_info.hostname}:${a.agent_info.port}`);
+      item.id = `agent:${a.agent_info.id?.value}`;
+      item.description = usage(a.allocated_resources, a.total_resources);
+      item.tooltip = (a.agent_info.attributes ?? []).map((t) => `${t.name}:${t.text?.value ?? t.scalar?.value}`).join('; ');
+      item.iconPath = new vscode.ThemeIcon(a.active ? 'vm-running' : 'vm-outline');
+      item.contextValue = 'agent';
+      items.push(item);
+    }
+    return items;
+  }
+}

@@ -1,0 +1,39 @@
+// The Tasks view: every task with its state, health and agent.
+import * as vscode from 'vscode';
+import type { Task } from '../../runtime/common/protocol/v1';
+import type { Controller } from '../controller';
+
+const ICON: Record<string, string> = { TASK_RUNNING: 'pass-filled', TASK_STAGING: 'loading~spin', TASK_STARTING: 'loading~spin', TASK_FINISHED: 'check', TASK_FAILED: 'error', TASK_KILLED: 'circle-slash', TASK_LOST: 'warning' };
+
+export class TaskItem extends vscode.TreeItem {
+  constructor(readonly task: Task, agentName: string) {
+    super(task.task_id.value);
+    this.id = `task:${task.task_id.value}`;
+    const healthy = task.statuses.at(-1)?.healthy;
+    this.description = `${task.state}${healthy === undefined ? '' : healthy ? ' · healthy' : ' · unhealthy'} · ${agentName}`;
+    this.iconPath = new vscode.ThemeIcon(ICON[task.state] ?? 'circle-outline');
+    this.contextValue = 'task';
+  }
+}
+
+export class TasksView implements vscode.TreeDataProvider<TaskItem> {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(private readonly c: Controller) {}
+
+  refresh(): void {
+    this.changed.fire();
+  }
+
+  getTreeItem(item: TaskItem): TaskItem {
+    return item;
+  }
+
+  getChildren(): TaskItem[] {
+    const state = this.c.session?.state;
+    if (!state) return [];
+    const agents = new Map(state.get_agents.agents.map((a) => [a.agent_info.id?.value, `${a.agent_info.hostname}:${a.agent_info.port}`]));
+    return state.get_tasks.tasks.map((t) => new TaskItem(t, agents.get(t.agent_id.value) ?? t.agent_id.value));
+  }
+}
