@@ -221,6 +221,8 @@ export class Agent {
         if (fw) {
           fw.info = event.update_framework.framework_info;
           this.checkpoint.framework(this.agentId!, fw.info);
+          // The framework (re-)subscribed: what waits for its acknowledgement goes out now, not after the backoff.
+          this.statusUpdates.retry(fw.info.id!.value);
         }
         return;
       }

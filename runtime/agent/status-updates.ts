@@ -80,8 +80,21 @@ export class StatusUpdateManager {
   }
 
   hasPending(frameworkId: string): boolean {
-    for (const [key, stream] of this.streams) if (key.startsWith(`${frameworkId}\u0000`) && stream.pending.length) return true;
+    for (const [, stream] of this.streamsOf(frameworkId)) if (stream.pending.length) return true;
     return false;
+  }
+
+  /** Resends a framework's unacknowledged heads now, with the backoff reset. */
+  retry(frameworkId: string): void {
+    for (const [, stream] of this.streamsOf(frameworkId)) {
+      if (!stream.pending.length) continue;
+      stream.backoffMs = this.retryMinMs;
+      this.send(stream);
+    }
+  }
+
+  private *streamsOf(frameworkId: string): Generator<[string, UpdateStream]> {
+    for (const entry of this.streams) if (entry[0].startsWith(`${frameworkId}\u0000`)) yield entry;
   }
 
   /** While disconnected from the master nothing is sent; resume() resends every stream's head. */
@@ -96,9 +109,7 @@ export class StatusUpdateManager {
   }
 
   cleanup(frameworkId: string): void {
-    for (const [key, stream] of this.streams) {
-      if (key.startsWith(`${frameworkId}\u0000`)) { clearTimeout(stream.timer); this.streams.delete(key); }
-    }
+    for (const [key, stream] of [...this.streamsOf(frameworkId)]) { clearTimeout(stream.timer); this.streams.delete(key); }
   }
 
   private send(stream: UpdateStream): void {

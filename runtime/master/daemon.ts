@@ -72,8 +72,8 @@ export async function startMaster(argv: string[]): Promise<RunningMaster> {
   };
 
   if (flags.zk) {
-    const leadership = startLeadership({ zk: flags.zk, sessionTimeoutMs: flags.zk_session_timeout!, options, create, top, log });
-    log.info(`Master listening on http://${ip}:${listening.port}, contending for leadership in ${flags.zk}`);
+    const leadership = startLeadership({ zk: flags.zk, quorum: flags.quorum!, sessionTimeoutMs: flags.zk_session_timeout!, options, create, top, log });
+    log.info(`Master listening on http://${ip}:${listening.port}, contending for leadership in ${flags.zk} (leads once ${flags.quorum} masters contend)`);
     return { listening, stop: async () => { leadership.stop(); await listening.close(); } };
   }
   return startStandalone(flags.work_dir, create(newUUID()), top, listening, log);

@@ -5,7 +5,7 @@ export const MASTER_FLAGS = {
   port: { type: 'int', default: '5050', help: 'Port to listen on' },
   hostname: { type: 'string', help: 'Hostname to advertise (defaults to --ip)' },
   zk: { type: 'string', help: 'ZooKeeper URL for leader election and the registry, e.g. zk://host1:2181,host2:2181/mesos' },
-  quorum: { type: 'int', help: 'Size of the masters quorum (required with --zk: more than half of the masters)' },
+  quorum: { type: 'int', help: 'Size of the masters quorum (required with --zk: more than half of the masters; none leads until this many contend)' },
   zk_session_timeout: { type: 'duration', default: '10secs', help: 'ZooKeeper session timeout' },
   work_dir: { type: 'string', help: 'Where the registry is kept (standalone mode)' },
   allocation_interval: { type: 'duration', default: '1secs', help: 'Time between periodic allocation cycles' },

@@ -18,6 +18,8 @@ import { MASTER_VERSION } from './version';
 
 export interface LeadershipOptions {
   zk: string;
+  /** Masters that must contend before one of them leads. */
+  quorum: number;
   sessionTimeoutMs: number;
   options: Omit<MasterOptions, 'id'>;
   create: (id: string) => MasterFactory;
@@ -25,11 +27,11 @@ export interface LeadershipOptions {
   log: Logger;
 }
 
-export function startLeadership({ zk, sessionTimeoutMs, options, create, top, log }: LeadershipOptions): { stop(): void } {
+export function startLeadership({ zk, quorum, sessionTimeoutMs, options, create, top, log }: LeadershipOptions): { stop(): void } {
   const url = parseZkUrl(zk);
   const session = new ZkSession(url.servers, sessionTimeoutMs);
   const detector = new MasterDetector(session, url.path);
-  const contender = new MasterContender(session, url.path);
+  const contender = new MasterContender(session, url.path, quorum);
   const startTime = Date.now() / 1000;
   let id = newUUID();
   let leading: { master: Master; router: Router } | undefined;
@@ -80,6 +82,8 @@ export function startLeadership({ zk, sessionTimeoutMs, options, create, top, lo
   const redirect = (req: http.IncomingMessage, res: http.ServerResponse): void => {
     const leader = detector.leader;
     if (!leader) throw new HttpError(503, 'No leading master is elected');
+    // First in line but fewer than --quorum masters contend: nobody acts as leader yet.
+    if (leader.id === id) throw new HttpError(503, `No leading master: waiting for ${quorum} masters to contend`);
     res.writeHead(307, { Location: `//${leader.address?.hostname ?? leader.hostname}:${leader.port}${req.url === '/redirect' || req.url === '/master/redirect' ? '' : req.url}`, 'Content-Length': 0 });
     res.end();
   };

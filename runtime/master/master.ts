@@ -251,8 +251,13 @@ export class Master {
     const roles = frameworkRoles(fw.info);
     const used = this.usedByFramework(fw);
     const alloc = { roles, active: true, suppressedRoles: [...fw.suppressedRoles], gpuAware: hasCapability(fw.info, 'GPU_RESOURCES') };
-    if (known) this.allocator.updateFramework(fw.id, alloc);
-    else this.allocator.addFramework(fw.id, alloc, used);
+    if (known) {
+      this.allocator.updateFramework(fw.id, alloc);
+      // Updates the agents resent while the framework was away were dropped: have them sent again now.
+      this.updateFrameworkOnAgents(fw);
+    } else {
+      this.allocator.addFramework(fw.id, alloc, used);
+    }
     this.publish(known ? 'FRAMEWORK_UPDATED' : 'FRAMEWORK_ADDED', { framework: this.frameworkV1(fw) });
     this.requestAllocation('framework_added');
     return fw;
@@ -294,8 +299,7 @@ export class Master {
     this.log.info(`Removing framework ${fw.id} (${fw.info.name})`);
     clearTimeout(fw.failoverTimer);
     for (const offerId of [...fw.offers]) this.removeOffer(offerId);
-    const agentIds = new Set([...fw.tasks.values()].map((t) => t.agent_id.value).concat([...fw.executors.keys()]));
-    for (const agentId of agentIds) this.sendToAgent(agentId, { type: 'SHUTDOWN_FRAMEWORK', shutdown_framework: { framework_id: { value: fw.id } } });
+    for (const agentId of this.agentsOf(fw)) this.sendToAgent(agentId, { type: 'SHUTDOWN_FRAMEWORK', shutdown_framework: { framework_id: { value: fw.id } } });
     for (const task of fw.tasks.values()) {
       if (!isTerminalState(task.state)) {
         task.state = 'TASK_KILLED';
@@ -331,12 +335,23 @@ export class Master {
     for (const offerId of [...fw.offers]) {
       if (!roles.includes(this.offers.get(offerId)?.role ?? '*')) this.rescindOffer(offerId, 'its role was removed from the framework');
     }
-    const agentIds = new Set([...fw.tasks.values()].map((t) => t.agent_id.value));
-    for (const agentId of agentIds) this.sendToAgent(agentId, { type: 'UPDATE_FRAMEWORK', update_framework: { framework_info: fw.info } });
+    this.updateFrameworkOnAgents(fw);
     this.registry.putFramework(fw.info);
     this.publish('FRAMEWORK_UPDATED', { framework: this.frameworkV1(fw) });
     this.requestAllocation('framework_activated');
     return undefined;
+  }
+
+  /** Agents that run the framework's tasks or executors. */
+  private agentsOf(fw: FrameworkRecord): Set<string> {
+    return new Set([...fw.tasks.values()].map((t) => t.agent_id.value).concat([...fw.executors.keys()]));
+  }
+
+  /** As Mesos' UpdateFrameworkMessage: agents take the new FrameworkInfo and resend its pending status updates now. */
+  private updateFrameworkOnAgents(fw: FrameworkRecord): void {
+    for (const agentId of this.agentsOf(fw)) {
+      if (this.agents.get(agentId)?.stream) this.sendToAgent(agentId, { type: 'UPDATE_FRAMEWORK', update_framework: { framework_info: fw.info } });
+    }
   }
 
   sendToFramework(fw: FrameworkRecord, event: SchedulerEvent): void {

@@ -1,8 +1,10 @@
 // Contends for leadership as Mesos' master contender does: an ephemeral sequential
 // `<path>/json.info_NNNNNNNNNN` holding this master's MasterInfo JSON; the lowest sequence leads.
-// Leadership ends the moment the ZooKeeper connection is lost (see README: no split brain).
+// Leadership ends the moment the ZooKeeper connection is lost (see README: no split brain). Like a
+// Mesos master that needs a quorum of log replicas, a candidate is elected only while at least
+// `quorum` masters contend.
 import { EventEmitter } from 'node:events';
-import { leaderNode, MASTER_NODE_PREFIX } from './detector';
+import { MASTER_NODE_PREFIX, masterNodes } from './detector';
 import { ZkSession } from './session';
 
 export class MasterContender extends EventEmitter<{ elected: []; lost: [] }> {
@@ -10,7 +12,7 @@ export class MasterContender extends EventEmitter<{ elected: []; lost: [] }> {
   private elected = false;
   private stopped = false;
 
-  constructor(private readonly session: ZkSession, private readonly path: string) {
+  constructor(private readonly session: ZkSession, private readonly path: string, private readonly quorum = 1) {
     super();
     session.on('disconnected', () => this.lose());
     session.on('expired', () => { this.node = undefined; this.lose(); });
@@ -36,12 +38,15 @@ export class MasterContender extends EventEmitter<{ elected: []; lost: [] }> {
     try {
       const children = await this.session.children(this.path, () => void this.check());
       if (!children.includes(this.node)) return this.lose();
-      if (!this.elected && leaderNode(children) === this.node) {
+      const masters = masterNodes(children);
+      if (!this.elected && masters[0] === this.node && masters.length >= this.quorum) {
         this.elected = true;
         this.emit('elected');
       }
     } catch {
       this.lose();
+      // Still connected (a failed call, not a lost connection): look again, or no change is ever seen.
+      if (this.session.connected) setTimeout(() => void this.check(), 500).unref();
     }
   }
 

@@ -6,12 +6,14 @@ import { ZkSession } from './session';
 
 export const MASTER_NODE_PREFIX = 'json.info_';
 
-/** The leader's znode among children, or undefined. */
-export function leaderNode(children: string[]): string | undefined {
+/** The masters' znodes among children, lowest sequence (the leader) first. */
+export function masterNodes(children: string[]): string[] {
   const candidates = children.filter((c) => c.startsWith(MASTER_NODE_PREFIX) && /^\d+$/.test(c.slice(MASTER_NODE_PREFIX.length)));
-  candidates.sort((a, b) => Number(a.slice(MASTER_NODE_PREFIX.length)) - Number(b.slice(MASTER_NODE_PREFIX.length)));
-  return candidates[0];
+  return candidates.sort((a, b) => Number(a.slice(MASTER_NODE_PREFIX.length)) - Number(b.slice(MASTER_NODE_PREFIX.length)));
 }
+
+/** The leader's znode among children, or undefined. */
+export const leaderNode = (children: string[]): string | undefined => masterNodes(children)[0];
 
 export class MasterDetector extends EventEmitter<{ leader: [MasterInfo | undefined] }> {
   leader?: MasterInfo;
@@ -40,12 +42,10 @@ export class MasterDetector extends EventEmitter<{ leader: [MasterInfo | undefin
       const info = node ? (JSON.parse((await this.session.data(`${this.path}/${node}`)).data.toString('utf8')) as MasterInfo) : undefined;
       if (generation === this.generation) this.set(info);
     } catch (e) {
-      if (ZkSession.isNoNode(e)) {
-        // The path does not exist yet: nobody leads; look again shortly.
-        this.set(undefined);
-        setTimeout(() => this.refresh(), 500).unref();
-      }
-      // Connection problems: the 'connected' event refreshes.
+      // The path does not exist yet: nobody leads. A failed call may also have made us drop an older,
+      // good answer (generations), so look again while connected; once reconnected, 'connected' does.
+      if (ZkSession.isNoNode(e)) this.set(undefined);
+      if (ZkSession.isNoNode(e) || this.session.connected) setTimeout(() => this.refresh(), 500).unref();
     }
   }
 

@@ -27,13 +27,18 @@ export class ZkSession extends EventEmitter<{ connected: []; disconnected: []; e
 
   private connect(): Zk.Client {
     const client = zookeeper().createClient(this.servers, { sessionTimeout: this.sessionTimeoutMs, spinDelay: 200, retries: 1 });
-    client.on('connected', () => this.emit('connected'));
-    client.on('disconnected', () => this.emit('disconnected'));
+    // Only the current client speaks for the session: an expired client still reports 'disconnected'
+    // when its socket closes, possibly after its replacement connected, which would leave watchers
+    // believing ZooKeeper is gone while it is not.
+    const current = () => client === this.client;
+    client.on('connected', () => { if (current()) this.emit('connected'); });
+    client.on('disconnected', () => { if (current()) this.emit('disconnected'); });
     client.on('expired', () => {
+      if (!current()) return;
       // A new session replaces the expired one; everything ephemeral of ours is gone.
+      if (!this.closed) this.client = this.connect();
       client.close();
       this.emit('expired');
-      if (!this.closed) this.client = this.connect();
     });
     client.connect();
     return client;

@@ -338,6 +338,57 @@ test('a dynamic reservation made through updateAllocation is offered only to its
   assert.equal(scalar(devOnly.resources, 'cpus'), 1);
 });
 
+// Mesos counts a role's reservations against its quota, allocated or not: with limit cpus:3 and 2
+// cpus reserved, the role is offered its reservation and only 1 unreserved cpu more; a guarantee the
+// reservations already cover keeps no headroom free for the role.
+test('reservations count against quota limits and guarantees', () => {
+  const t = setup();
+  t.agent('a1', 'cpus(ops):2;mem(ops):512;cpus:4;mem:4096');
+  t.agent('a2', 'cpus:4;mem:4096');
+  t.framework('opsfw', ['ops']);
+  t.allocator.updateQuota('ops', { guarantees: {}, limits: { cpus: 3 } });
+  for (let i = 0; i < 5; i++) t.cycle();
+  assert.equal(t.held('opsfw', 'cpus'), 3, 'reservation (2) plus 1 unreserved cpu');
+  const unreserved = ['a1', 'a2'].reduce((s, a) => s + scalar(t.heldOn('opsfw', a).filter((r) => reservationRole(r) === '*'), 'cpus'), 0);
+  close(unreserved, 1, 'unreserved cpus offered to ops');
+
+  // An idle reservation counts too: ops gives everything back and still gets only 1 unreserved cpu.
+  for (const a of ['a1', 'a2']) t.recover('opsfw', a, t.heldOn('opsfw', a));
+  t.allocator.suppressOffers('opsfw', ['ops']);
+  t.framework('devfw', ['dev']);
+  t.cycle();
+  t.allocator.reviveOffers('opsfw', ['ops']);
+  for (let i = 0; i < 3; i++) t.cycle();
+  close(scalar(t.heldOn('opsfw', 'a1').concat(t.heldOn('opsfw', 'a2')).filter((r) => reservationRole(r) === '*'), 'cpus'), 0, 'dev took the rest; ops at its limit by reservation alone');
+  assert.equal(t.held('opsfw', 'cpus'), 2, 'ops holds its reservation only');
+});
+
+test('a dynamic reservation counts against the limit once made', () => {
+  const t = setup();
+  t.agent('a1', 'cpus:4;mem:1024');
+  t.framework('opsfw', ['ops']);
+  t.allocator.updateQuota('ops', { guarantees: {}, limits: { cpus: 2 } });
+  const offer = only(t.cycle().allocations);
+  close(scalar(offer.resources, 'cpus'), 2);
+  const from: Resource[] = [{ name: 'cpus', type: 'SCALAR', scalar: { value: 2 }, allocation_info: { role: 'ops' } }];
+  const to: Resource[] = [{ ...from[0], reservations: [{ type: 'DYNAMIC', role: 'ops' }] }];
+  t.allocator.updateAllocation('opsfw', 'a1', from, to);
+  t.allocator.recoverResources('opsfw', 'a1', add(subtract(offer.resources, from), to));
+  const next = only(t.cycle().allocations);
+  assert.deepEqual(next.resources.filter((r) => r.name === 'cpus').map((r) => `${reservationRole(r)}:${r.scalar?.value}`), ['ops:2'], 'only the reserved cpus: the limit is reached');
+});
+
+test('guarantees met by reservations need no headroom', () => {
+  const t = setup();
+  t.agent('a1', 'cpus(ops):2;cpus:4;mem:4096');
+  t.framework('opsfw', ['ops']);
+  t.allocator.suppressOffers('opsfw', ['ops']);
+  t.framework('devfw', ['dev']);
+  t.allocator.updateQuota('ops', { guarantees: { cpus: 2 }, limits: {} });
+  t.cycle();
+  assert.equal(t.held('devfw', 'cpus'), 4, 'dev gets every unreserved cpu');
+});
+
 // --- 7. GPUs -------------------------------------------------------------------------------------
 
 // Mesos' --filter_gpu_resources (default true): agents with GPUs are offered only to frameworks with

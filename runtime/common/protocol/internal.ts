@@ -45,6 +45,7 @@ export type AgentEvent =
   | { type: 'SHUTDOWN_FRAMEWORK'; shutdown_framework: { framework_id: FrameworkID } }
   | { type: 'ACKNOWLEDGE'; acknowledge: { framework_id: FrameworkID; task_id: TaskID; uuid: string } }
   | { type: 'FRAMEWORK_MESSAGE'; framework_message: { framework_id: FrameworkID; executor_id: ExecutorID; data: string } }
+  /** The framework's info changed or it re-subscribed: the agent keeps the info and resends the framework's pending updates now. */
   | { type: 'UPDATE_FRAMEWORK'; update_framework: { framework_info: FrameworkInfo } }
   /** The agent's total changed (dynamic reservations): it checkpoints and re-registers with it. */
   | { type: 'CHECKPOINT_RESOURCES'; checkpoint_resources: { resources: Resource[] } }

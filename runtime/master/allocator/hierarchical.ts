@@ -4,6 +4,8 @@
 //     share; the first framework not filtered, suppressed or GPU-filtered gets what its role may use
 //     on the agent: resources reserved to the role plus unreserved ones, capped by the role's quota
 //     limit and by the headroom other roles' unmet guarantees need.
+// A role's quota consumption, for guarantees and limits alike, is what Mesos counts: its allocated
+// unreserved resources plus all resources reserved to it.
 // Resource lists are treated as immutable values, so caches and traces can share them.
 import * as res from '../../common/resources';
 import type { Resource } from '../../common/protocol/v1';
@@ -89,7 +91,10 @@ export class HierarchicalAllocator implements Allocator {
   private readonly newFrameworkSorter: () => Sorter;
   private readonly weights = new Map<string, number>();
   private readonly quotas = new Map<string, Quota>();
-  /** Shared scalars allocated per role (offered or used), for quota accounting. */
+  /**
+   * Quota consumption per role, as Mesos counts it: unreserved scalars allocated to the role (offered
+   * or used) plus every scalar reserved to it, allocated or not.
+   */
   private readonly consumed = new Map<string, Scalars>();
   private readonly clusterTotal: Scalars = new Map();
   private totalsDirty = false;
@@ -152,6 +157,7 @@ export class HierarchicalAllocator implements Allocator {
     const normalized = res.add(total);
     this.agents.set(id, { total: normalized, allocated: new Map(), active: true, hasGpus: res.scalar(normalized, 'gpus') > 0 });
     addScalars(this.clusterTotal, sharedScalars(normalized), 1);
+    this.chargeReservations(normalized, 1);
     this.totalsDirty = true;
     for (const [fw, resources] of used) this.allocateOn(id, fw, resources);
     this.availableOn(this.agents.get(id)!); // from here on kept up to date as resources come and go
@@ -161,10 +167,12 @@ export class HierarchicalAllocator implements Allocator {
     const agent = this.agents.get(id);
     if (!agent) return;
     addScalars(this.clusterTotal, sharedScalars(agent.total), -1);
+    this.chargeReservations(agent.total, -1);
     agent.total = res.add(total);
     agent.hasGpus = res.scalar(agent.total, 'gpus') > 0;
     agent.available = undefined;
     addScalars(this.clusterTotal, sharedScalars(agent.total), 1);
+    this.chargeReservations(agent.total, 1);
     this.totalsDirty = true;
   }
 
@@ -173,6 +181,7 @@ export class HierarchicalAllocator implements Allocator {
     if (!agent) return;
     for (const [fw, held] of agent.allocated) this.unallocateOn(agent, fw, held);
     addScalars(this.clusterTotal, sharedScalars(agent.total), -1);
+    this.chargeReservations(agent.total, -1);
     this.agents.delete(id);
     this.totalsDirty = true;
     for (const byAgent of this.filters.values()) byAgent.delete(id);
@@ -199,9 +208,15 @@ export class HierarchicalAllocator implements Allocator {
     const agent = this.agents.get(agentId);
     if (!agent) return;
     const held = agent.allocated.get(frameworkId) ?? [];
+    // Charge the conversion: what stops being allocated unreserved, or starts, moves between the
+    // role's allocation and its reservations.
+    for (const [role, group] of this.byRole(this.withRole(frameworkId, from))) this.chargeQuota(role, group, -1);
+    this.chargeReservations(agent.total, -1);
     agent.allocated.set(frameworkId, res.add(res.subtract(held, this.withRole(frameworkId, from)), this.withRole(frameworkId, to)));
     agent.total = res.add(res.subtract(agent.total, res.unallocate(from)), res.unallocate(to));
     agent.available = undefined;
+    this.chargeReservations(agent.total, 1);
+    for (const [role, group] of this.byRole(this.withRole(frameworkId, to))) this.chargeQuota(role, group, 1);
   }
 
   recoverResources(frameworkId: string, agentId: string, resources: Resource[], refuseSeconds = 0): void {
@@ -501,6 +516,25 @@ export class HierarchicalAllocator implements Allocator {
     const scalars = sharedScalars(resources);
     this.roleSorter.allocatedScalars(role, scalars, sign);
     this.frameworkSorters.get(role)?.allocatedScalars(frameworkId, scalars, sign);
+    this.chargeQuota(role, resources, sign);
+  }
+
+  /** Allocated resources count against the role's quota only when unreserved (reservations always count). */
+  private chargeQuota(role: string, resources: Resource[], sign: 1 | -1): void {
+    const unreserved = resources.every((r) => res.reservationRole(r) === '*') ? resources : resources.filter((r) => res.reservationRole(r) === '*');
+    this.consume(role, sharedScalars(unreserved), sign);
+  }
+
+  /** Reserved scalars of an agent's total count against their roles' quota, allocated or not. */
+  private chargeReservations(total: Resource[], sign: 1 | -1): void {
+    for (const r of total) {
+      const role = res.reservationRole(r);
+      if (role !== '*') this.consume(role, sharedScalars([r]), sign);
+    }
+  }
+
+  private consume(role: string, scalars: Scalars, sign: 1 | -1): void {
+    if (scalars.size === 0) return;
     let held = this.consumed.get(role);
     if (!held) {
       held = new Map();
