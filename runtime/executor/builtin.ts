@@ -97,8 +97,8 @@ export abstract class BuiltinExecutor {
     this.processes.set(task.task_id.value, process);
     this.driver.update({ task_id: task.task_id, state: 'TASK_STARTING' });
     if (this.shuttingDown) return this.finish(task.task_id.value, 'TASK_KILLED', 'Executor is shutting down');
-    void process.start((code) => this.exited(task.task_id.value, code)).then((pid) => {
-      if (pid === undefined || this.terminal.has(task.task_id.value)) return;
+    void process.start((code) => this.exited(task.task_id.value, code), (pid) => {
+      if (this.terminal.has(task.task_id.value)) return;
       const running: TaskMonitor['running'] = {
         task_id: task.task_id, state: 'TASK_RUNNING', container_status: { executor_pid: pid },
         ...(task.check ? { check_status: emptyCheckStatus(task.check.type ?? 'UNKNOWN') } : {}),

@@ -43,10 +43,10 @@ export class TaskProcess {
   }
 
   /**
-   * Starts the command and resolves with its pid; onExit gets the exit code (a signal shows as 128+n,
-   * as a shell reports it; 127 when it could not start).
+   * Starts the command: onStarted gets its pid, then onExit its exit code (a signal shows as 128+n, as
+   * a shell reports it; 127 when it could not start) — in that order, however fast the command ends.
    */
-  async start(onExit: (code: number) => void): Promise<number | undefined> {
+  async start(onExit: (code: number) => void, onStarted: (pid: number) => void): Promise<void> {
     this.started = true;
     fs.mkdirSync(this.sandbox, { recursive: true });
     fs.mkdirSync(path.dirname(this.exitStatusFile), { recursive: true });
@@ -63,12 +63,13 @@ export class TaskProcess {
     } catch {
       this.exited = true;
       onExit(127);
-      return undefined;
+      return;
     }
     const pid = launched.pid;
     this.pid = pid;
     // The wrapper leads the task's process group; its pid lets an agent clean up (--recover=cleanup).
     fs.writeFileSync(path.join(path.dirname(this.exitStatusFile), 'pid'), String(pid));
+    onStarted(pid);
     launched.onExit((code, signal) => {
       this.exited = true;
       clearTimeout(this.killTimer);
@@ -76,7 +77,6 @@ export class TaskProcess {
       onExit(code ?? 128 + (signal ? os.constants.signals[signal] : 9));
     });
     if (this.killed) this.signal(this.pendingGraceMs);
-    return pid;
   }
 
   private pendingGraceMs = 0;

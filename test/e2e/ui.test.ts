@@ -9,11 +9,22 @@ import { freePort, openWorkbench } from './harness';
 
 const SHOTS = path.resolve(__dirname, '../../test-results');
 
-async function palette(page: Page, text: string): Promise<void> {
-  await page.keyboard.press('F1');
+/** Runs a command from the palette; until the extension host has registered it, the palette is reopened. */
+async function palette(page: Page, text: string, timeoutMs = 60_000): Promise<void> {
   const input = page.locator('.quick-input-widget input');
-  await input.fill(`>${text}`);
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first().waitFor();
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await page.keyboard.press('F1');
+    await input.fill(`>${text}`);
+    try {
+      await row.waitFor({ timeout: 5_000 });
+      break;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await page.keyboard.press('Escape');
+    }
+  }
   await input.press('Enter');
 }
 

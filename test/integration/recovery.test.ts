@@ -43,8 +43,9 @@ test('an agent killed with unacknowledged updates delivers all of them after it 
     assert.ok(s.statesOf('quick').includes('TASK_RUNNING'));
     // The long task kept running through the agent restart (its executor reconnected).
     await s.status('slow', 'TASK_RUNNING', 30_000);
-    const fw = (await cluster.state()).frameworks.find((f) => f.id === s.frameworkId)!;
-    assert.equal(fw.tasks.find((t) => t.id === 'slow')?.state, 'TASK_RUNNING');
+    const state = await cluster.state();
+    const fw = state.frameworks.find((f) => f.id === s.frameworkId)!;
+    assert.equal(fw.tasks.find((t) => t.id === 'slow')?.state, 'TASK_RUNNING', `${JSON.stringify(fw.tasks)} ${JSON.stringify(fw.completed_tasks)} ${s.statesOf('slow')}\n${cluster.logs().slice(-4000)}`);
   } finally {
     await s.teardown().catch(() => undefined);
   }
