@@ -19,10 +19,41 @@ function zookeeper(): typeof Zk {
 export class ZkSession extends EventEmitter<{ connected: []; disconnected: []; expired: [] }> {
   private client: Zk.Client;
   private closed = false;
+  private probing = false;
+  private readonly watchdog: NodeJS.Timeout;
 
   constructor(readonly servers: string, readonly sessionTimeoutMs: number) {
     super();
     this.client = this.connect();
+    this.watchdog = setInterval(() => this.probe(), sessionTimeoutMs / 3);
+    this.watchdog.unref();
+  }
+
+  /**
+   * node-zookeeper-client pings an idle server but never times out a missing answer, so a frozen server
+   * (paused, or a half-open connection) would leave us "connected" — and a leader leading — forever.
+   * Like the Java client's read timeout, a request unanswered for 2/3 of the session timeout ends the
+   * session here: the client is replaced, as on expiry.
+   */
+  private probe(): void {
+    if (this.closed || this.probing || !this.connected) return;
+    this.probing = true;
+    const client = this.client;
+    let answered = false;
+    const timer = setTimeout(() => setImmediate(() => {
+      // setImmediate: an answer that arrived while the event loop was busy is read before we judge.
+      this.probing = false;
+      if (answered || client !== this.client || this.closed) return;
+      this.client = this.connect();
+      client.close();
+      this.emit('disconnected');
+      this.emit('expired');
+    }), (this.sessionTimeoutMs * 2) / 3);
+    client.exists('/', () => {
+      answered = true;
+      this.probing = false;
+      clearTimeout(timer);
+    });
   }
 
   private connect(): Zk.Client {
@@ -50,6 +81,7 @@ export class ZkSession extends EventEmitter<{ connected: []; disconnected: []; e
 
   close(): void {
     this.closed = true;
+    clearInterval(this.watchdog);
     this.client.close();
   }
 

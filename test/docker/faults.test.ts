@@ -33,11 +33,13 @@ test('an ensemble of three serves the masters; every member\'s output reaches th
   assert.ok(lines.some((l) => /^agent-1 .*Registered with master/.test(l)));
 });
 
-test('ZooKeeper paused stops serving; resumed, it serves again and the cluster carries on', async () => {
+test('ZooKeeper paused: it stops serving and no master leads (the session watchdog notices); resumed, a leader and the agent are back', async () => {
   const servers = cluster.info.members.filter((m) => m.role === 'zookeeper');
   await cluster.pauseZooKeeper();
   try {
     assert.deepEqual(await Promise.all(servers.map((m) => zkServing(m.ip))), [false, false, false]);
+    // A frozen server answers nothing, not even a closed connection: the masters must notice by themselves.
+    await waitUntil('no master leading while ZooKeeper is frozen', async () => ((await cluster.leader().catch(() => undefined)) === undefined) || undefined, 30_000);
   } finally {
     await cluster.resumeZooKeeper();
   }
