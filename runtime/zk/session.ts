@@ -16,6 +16,9 @@ function zookeeper(): typeof Zk {
   return require('node-zookeeper-client') as typeof Zk;
 }
 
+/** A server that is restarting can take a few seconds to answer; short sessions must not mistake that for a freeze. */
+const MIN_READ_TIMEOUT_MS = 5000;
+
 export class ZkSession extends EventEmitter<{ connected: []; disconnected: []; expired: [] }> {
   private client: Zk.Client;
   private closed = false;
@@ -32,7 +35,7 @@ export class ZkSession extends EventEmitter<{ connected: []; disconnected: []; e
   /**
    * node-zookeeper-client pings an idle server but never times out a missing answer, so a frozen server
    * (paused, or a half-open connection) would leave us "connected" — and a leader leading — forever.
-   * Like the Java client's read timeout, a request unanswered for 2/3 of the session timeout ends the
+   * Like the Java client's read timeout, a request unanswered for 2/3 of the session timeout (at least 5 s) ends the
    * session here: the client is replaced, as on expiry.
    */
   private probe(): void {
@@ -48,7 +51,7 @@ export class ZkSession extends EventEmitter<{ connected: []; disconnected: []; e
       client.close();
       this.emit('disconnected');
       this.emit('expired');
-    }), (this.sessionTimeoutMs * 2) / 3);
+    }), Math.max((this.sessionTimeoutMs * 2) / 3, MIN_READ_TIMEOUT_MS));
     client.exists('/', () => {
       answered = true;
       this.probing = false;

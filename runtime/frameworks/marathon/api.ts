@@ -74,8 +74,8 @@ async function createApp(ctx: ApiContext, req: http.IncomingMessage, res: http.S
   const version = newVersion();
   const app = normalizeApp(raw, version);
   if (ctx.service.state.apps[app.id]) throw new HttpError(409, JSON.stringify({ message: `An app with id [${app.id}] already exists.` }));
-  const ref = await ctx.service.deploy({ [app.id]: app }, flag(url, 'force'), version);
   publishPost(ctx, req, url, app);
+  const ref = await ctx.service.deploy({ [app.id]: app }, flag(url, 'force'), version);
   sendJson(res, 201, appJson(ctx, ctx.service.state.apps[app.id], { tasks: true }), { Location: `/v2/apps${app.id}`, ...deploymentHeaders(ref) });
 }
 
@@ -91,8 +91,8 @@ async function putApp(ctx: ApiContext, req: http.IncomingMessage, res: http.Serv
   validateApp(stripComputed(merged));
   const version = newVersion();
   const next = updatedApp(current, stripComputed(raw), version, partial && current !== undefined);
-  const ref = await ctx.service.deploy({ [appId]: next }, flag(url, 'force'), version);
   publishPost(ctx, req, url, next);
+  const ref = await ctx.service.deploy({ [appId]: next }, flag(url, 'force'), version);
   sendJson(res, current ? 200 : 201, ref, current ? deploymentHeaders(ref) : { Location: `/v2/apps${appId}`, ...deploymentHeaders(ref) });
 }
 

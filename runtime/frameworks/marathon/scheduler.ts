@@ -183,7 +183,7 @@ export class MarathonScheduler {
       this.killedAt.delete(taskId);
       if (!i.killing && status.state !== 'TASK_FINISHED' && app) this.backOff(app, i, status);
     }
-    void this.store.save(STATUS_SAVE_MS);
+    this.store.saveSoon(STATUS_SAVE_MS);
     this.requestConverge();
   }
 

@@ -61,8 +61,9 @@ export class MarathonService {
     }
     const deployment = plan(newUUID(), version, original, changes);
     this.state.deployments[deployment.id] = deployment;
-    await this.scheduler.store.save();
+    // Announced before anything of it can happen, so the event stream tells it in order.
     this.scheduler.bus.publish('deployment_info', { plan: this.scheduler.planJson(deployment), currentStep: deployment.steps[0] ?? { actions: [] } });
+    await this.scheduler.store.save();
     this.scheduler.requestConverge();
     return { deploymentId: deployment.id, version };
   }

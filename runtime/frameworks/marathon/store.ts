@@ -13,6 +13,7 @@ interface Backend {
 
 export class StateStore {
   private pending?: Promise<void>;
+  private soon?: NodeJS.Timeout;
   private dirty = false;
 
   private constructor(private readonly backend: Backend, readonly state: MarathonState) {}
@@ -29,19 +30,24 @@ export class StateStore {
     return StateStore.open(await ZkBackend.create(session, `${zkPath}/state`));
   }
 
-  /**
-   * Resolves once the current state (with every change made before this call) is durable. `withinMs`
-   * lets changes that reconciliation could recover anyway (task states) share one write.
-   */
-  save(withinMs = 0): Promise<void> {
+  /** Resolves once the current state (with every change made before this call) is durable. */
+  save(): Promise<void> {
     this.dirty = true;
-    this.pending ??= new Promise<void>((resolve) => (withinMs ? setTimeout(resolve, withinMs) : setImmediate(resolve))).then(async () => {
+    this.pending ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
       while (this.dirty) {
         this.dirty = false;
         await this.backend.write(JSON.stringify(this.state));
       }
     }).finally(() => { this.pending = undefined; });
     return this.pending;
+  }
+
+  /** Writes within `ms` (sharing one write): for changes reconciliation could recover anyway (task states). */
+  saveSoon(ms: number): void {
+    this.soon ??= setTimeout(() => {
+      this.soon = undefined;
+      this.save().catch(() => undefined);
+    }, ms);
   }
 }
 
