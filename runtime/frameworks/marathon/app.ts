@@ -32,6 +32,9 @@ export interface PortDefinition { port: number; protocol?: string; name?: string
 
 export type Constraint = [string, string, string?];
 
+/** HTTP, HTTPS and TCP checks run in the framework; MESOS_* and COMMAND checks run in the executor. */
+export const isMarathonSide = (h: HealthCheck): boolean => h.protocol === 'HTTP' || h.protocol === 'HTTPS' || h.protocol === 'TCP';
+
 export interface AppDefinition {
   id: string;
   cmd?: string;

@@ -16,7 +16,7 @@ function attributeValue(a: Attribute): string {
 }
 
 /** The value a constraint field has at a placement (undefined when the agent lacks the attribute). */
-export function fieldValue(field: string, p: Placement): string | undefined {
+function fieldValue(field: string, p: Placement): string | undefined {
   if (field === 'hostname' || field === '@hostname') return p.hostname;
   const attribute = p.attributes?.find((a) => a.name === field);
   return attribute ? attributeValue(attribute) : undefined;

@@ -8,7 +8,7 @@ import { isActive, isHealthy, type Deployment, type DeploymentAction, type Insta
 const isReady = (app: AppDefinition, i: Instance) => isHealthy(app, i) && (app.readinessChecks.length === 0 || i.ready);
 
 /** Instances in the order killSelection takes them: not yet running first, then youngest or oldest. */
-export function killOrder(app: AppDefinition, instances: Instance[]): Instance[] {
+function killOrder(app: AppDefinition, instances: Instance[]): Instance[] {
   const sign = app.killSelection === 'OLDEST_FIRST' ? 1 : -1;
   return [...instances].sort((a, b) => Number(a.state === 'TASK_RUNNING') - Number(b.state === 'TASK_RUNNING') || sign * a.stagedAt.localeCompare(b.stagedAt));
 }

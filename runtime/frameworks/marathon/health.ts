@@ -4,10 +4,8 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
-import type { AppDefinition, HealthCheck, ReadinessCheck } from './app';
+import { isMarathonSide, type AppDefinition, type HealthCheck, type ReadinessCheck } from './app';
 import type { HealthCheckResult, Instance } from './state';
-
-export const isMarathonSide = (h: HealthCheck): boolean => h.protocol === 'HTTP' || h.protocol === 'HTTPS' || h.protocol === 'TCP';
 
 /** The host port a check addresses: an explicit port, or the instance's port at portIndex. */
 function checkPort(h: { port?: number; portIndex?: number }, i: Instance): number | undefined {

@@ -10,9 +10,6 @@ export type RejectReason =
   | 'UnfulfilledRole' | 'UnfulfilledConstraint' | 'InsufficientCpus' | 'InsufficientMemory'
   | 'InsufficientDisk' | 'InsufficientGpus' | 'InsufficientPorts';
 
-/** The order in which Marathon's offer matcher checks, and so reports, what is missing. */
-export const REJECT_REASONS: RejectReason[] = ['UnfulfilledRole', 'UnfulfilledConstraint', 'InsufficientCpus', 'InsufficientMemory', 'InsufficientDisk', 'InsufficientGpus', 'InsufficientPorts'];
-
 export interface Match { resources: Resource[]; hostPorts: number[] }
 
 const SCALARS: Array<[keyof AppDefinition & ('cpus' | 'mem' | 'disk' | 'gpus'), RejectReason]> = [

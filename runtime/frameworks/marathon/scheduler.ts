@@ -7,10 +7,10 @@ import type { Logger } from '../../common/log';
 import { isTerminalState, type CommandInfo, type FrameworkInfo, type HealthCheck, type Offer, type TaskInfo, type TaskStatus } from '../../common/protocol/v1';
 import { subtract } from '../../common/resources';
 import { Scheduler } from '../../scheduler/scheduler';
-import { taskIdPrefix, type AppDefinition } from './app';
+import { isMarathonSide, taskIdPrefix, type AppDefinition } from './app';
 import { converge, isConverged, mayAct, deploymentJson } from './deployments';
 import { EventBus } from './events';
-import { HealthMonitor, isMarathonSide } from './health';
+import { HealthMonitor } from './health';
 import { matchOffer, type RejectReason } from './offers';
 import { isActive, isHealthy, isTerminal, type Deployment, type Instance } from './state';
 import type { StateStore } from './store';
@@ -443,7 +443,7 @@ function condition(state: TaskStatus['state']): string {
 }
 
 /** The environment Marathon gives a task: the app's env plus MARATHON_APP_*, HOST and the PORT variables. */
-export function taskEnvironment(app: AppDefinition, i: Instance): Record<string, string> {
+function taskEnvironment(app: AppDefinition, i: Instance): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(app.env)) if (typeof value === 'string') env[name] = value;
   Object.assign(env, {

@@ -1,7 +1,7 @@
 // What the framework knows and persists: apps with their versions, instances (one task each, as
 // Marathon's apps have), deployments and the framework id. The store (store.ts) keeps it durable.
 import { isTerminalState, type Attribute, type TaskState } from '../../common/protocol/v1';
-import type { AppDefinition } from './app';
+import { isMarathonSide, type AppDefinition } from './app';
 
 export interface HealthCheckResult {
   alive: boolean;
@@ -85,7 +85,7 @@ export const isTerminal = (state: TaskState): boolean => isTerminalState(state) 
 export function isHealthy(app: AppDefinition, i: Instance): boolean {
   if (i.state !== 'TASK_RUNNING') return false;
   if (app.healthChecks.length === 0) return true;
-  const marathonSide = app.healthChecks.filter((h) => !h.protocol.startsWith('MESOS_') && h.protocol !== 'COMMAND');
+  const marathonSide = app.healthChecks.filter(isMarathonSide);
   const mesosSide = app.healthChecks.length - marathonSide.length;
   if (mesosSide > 0 && i.mesosHealthy !== true) return false;
   return marathonSide.length === 0 || (i.healthCheckResults.length === marathonSide.length && i.healthCheckResults.every((r) => r.alive));
