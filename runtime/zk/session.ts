@@ -23,10 +23,14 @@ export class ZkSession extends EventEmitter<{ connected: []; disconnected: []; e
   private client: Zk.Client;
   private closed = false;
   private probing = false;
+  /** When the client last connected or disconnected, or was last told to try again. */
+  private lastProgress = Date.now();
+  private readonly readTimeoutMs: number;
   private readonly watchdog: NodeJS.Timeout;
 
   constructor(readonly servers: string, readonly sessionTimeoutMs: number) {
     super();
+    this.readTimeoutMs = Math.max((sessionTimeoutMs * 2) / 3, MIN_READ_TIMEOUT_MS);
     this.client = this.connect();
     this.watchdog = setInterval(() => this.probe(), sessionTimeoutMs / 3);
     this.watchdog.unref();
@@ -39,7 +43,8 @@ export class ZkSession extends EventEmitter<{ connected: []; disconnected: []; e
    * session here: the client is replaced, as on expiry.
    */
   private probe(): void {
-    if (this.closed || this.probing || !this.connected) return;
+    if (this.closed || this.probing) return;
+    if (!this.connected) return this.unstick();
     this.probing = true;
     const client = this.client;
     let answered = false;
@@ -51,12 +56,23 @@ export class ZkSession extends EventEmitter<{ connected: []; disconnected: []; e
       client.close();
       this.emit('disconnected');
       this.emit('expired');
-    }), Math.max((this.sessionTimeoutMs * 2) / 3, MIN_READ_TIMEOUT_MS));
+    }), this.readTimeoutMs);
     client.exists('/', () => {
       answered = true;
       this.probing = false;
       clearTimeout(timer);
     });
+  }
+
+  /**
+   * The library's connect timeout ends when TCP connects; a server that accepts the connection and never
+   * answers the handshake (one that is still starting, say) leaves it connecting forever. Not connected for a
+   * read timeout, we close its socket: it then tries again, resuming the same session.
+   */
+  private unstick(): void {
+    if (Date.now() - this.lastProgress < this.readTimeoutMs) return;
+    this.lastProgress = Date.now();
+    (this.client as unknown as { connectionManager?: { socket?: { destroy(): void } } }).connectionManager?.socket?.destroy();
   }
 
   private connect(): Zk.Client {
@@ -65,8 +81,14 @@ export class ZkSession extends EventEmitter<{ connected: []; disconnected: []; e
     // when its socket closes, possibly after its replacement connected, which would leave watchers
     // believing ZooKeeper is gone while it is not.
     const current = () => client === this.client;
-    client.on('connected', () => { if (current()) this.emit('connected'); });
-    client.on('disconnected', () => { if (current()) this.emit('disconnected'); });
+    client.on('connected', () => {
+      this.lastProgress = Date.now();
+      if (current()) this.emit('connected');
+    });
+    client.on('disconnected', () => {
+      this.lastProgress = Date.now();
+      if (current()) this.emit('disconnected');
+    });
     client.on('expired', () => {
       if (!current()) return;
       // A new session replaces the expired one; everything ephemeral of ours is gone.
