@@ -57,6 +57,8 @@ export async function startMaster(argv: string[]): Promise<RunningMaster> {
     offerTimeoutMs: flags.offer_timeout, agentPingTimeoutMs: flags.agent_ping_timeout!, maxAgentPingTimeouts: flags.max_agent_ping_timeouts!,
     agentReregisterTimeoutMs: flags.agent_reregister_timeout!, heartbeatIntervalMs: flags.heartbeat_interval!,
     maxCompletedFrameworks: flags.max_completed_frameworks!, maxCompletedTasksPerFramework: flags.max_completed_tasks_per_framework!,
+    maxUnreachableTasksPerFramework: flags.max_unreachable_tasks_per_framework!, registryGcIntervalMs: flags.registry_gc_interval!,
+    registryMaxAgentAgeMs: flags.registry_max_agent_age!, registryMaxAgentCount: flags.registry_max_agent_count!,
     flags: { ...raw, port: String(listening.port) },
   };
   const create = (id: string): MasterFactory => (registry) => {

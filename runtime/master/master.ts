@@ -34,6 +34,10 @@ export interface MasterOptions {
   heartbeatIntervalMs: number;
   maxCompletedFrameworks: number;
   maxCompletedTasksPerFramework: number;
+  maxUnreachableTasksPerFramework: number;
+  registryGcIntervalMs: number;
+  registryMaxAgentAgeMs: number;
+  registryMaxAgentCount: number;
   flags: Record<string, string>;
 }
 
@@ -50,6 +54,8 @@ export interface FrameworkRecord {
   unregisteredTime?: number;
   suppressedRoles: Set<string>;
   tasks: Map<string, Task>;
+  /** Tasks of agents marked unreachable, kept until the agent comes back (Mesos 1.5+). */
+  unreachableTasks: Map<string, Task>;
   completedTasks: Task[];
   offers: Set<string>;
   executors: Map<string, Map<string, ExecutorInfo>>; // agent id -> executor id -> info
@@ -97,6 +103,8 @@ export class Master {
   private readonly agentIds: IdSequence;
   private readonly offerIds: IdSequence;
   private timers: NodeJS.Timeout[] = [];
+  /** Agents admitted before this master started that have not re-registered yet (Mesos' slaves.recovered). */
+  private readonly recovered = new Set<string>();
 
   constructor(
     readonly options: MasterOptions,
@@ -120,14 +128,10 @@ export class Master {
     this.allocator.updateWeights(this.registry.state.weights);
     this.updateQuota(this.registry.state.quota_configs);
     this.allocation.start();
-    // Agents admitted by an earlier master run that do not come back in time are unreachable.
-    this.timers.push(setTimeout(() => {
-      for (const admitted of this.registry.state.admitted_agents) {
-        const id = admitted.id?.value;
-        if (id && !this.agents.has(id)) this.registry.markUnreachable(id);
-      }
-    }, this.options.agentReregisterTimeoutMs));
+    for (const admitted of this.registry.state.admitted_agents) if (admitted.id) this.recovered.add(admitted.id.value);
+    this.timers.push(setTimeout(() => this.recoveredAgentsTimeout(), this.options.agentReregisterTimeoutMs));
     this.timers.push(setInterval(() => this.pingAgents(), this.options.agentPingTimeoutMs));
+    this.timers.push(setInterval(() => this.registryGc(), this.options.registryGcIntervalMs));
     for (const t of this.timers) t.unref();
   }
 
@@ -233,7 +237,7 @@ export class Master {
       const id = requestedId ?? this.frameworkIds.take();
       fw = {
         id, info: { ...info, id: { value: id } }, connected: true, active: true, recovered: false,
-        registeredTime: now(), suppressedRoles: new Set(), tasks: new Map(), completedTasks: [], offers: new Set(), executors: new Map(),
+        registeredTime: now(), suppressedRoles: new Set(), tasks: new Map(), unreachableTasks: new Map(), completedTasks: [], offers: new Set(), executors: new Map(),
       };
       this.frameworks.set(id, fw);
       this.log.info(`Framework ${id} (${info.name}) subscribed`);
@@ -307,6 +311,13 @@ export class Master {
       }
       this.completeTask(fw, task);
     }
+    // Their agents are away: recorded as killed, as Mesos does, without telling anyone.
+    for (const task of fw.unreachableTasks.values()) {
+      task.state = 'TASK_KILLED';
+      this.countTerminal(task.state);
+      this.addCompletedTask(fw, task);
+    }
+    fw.unreachableTasks.clear();
     this.allocator.removeFramework(fw.id);
     this.frameworks.delete(fw.id);
     fw.connected = false;
@@ -589,10 +600,14 @@ export class Master {
 
   /** The latest state the framework was told about (status_update_state), as Mesos reports it. */
   private reconciliationStatus(task: Task): TaskStatus {
+    return this.masterStatus(task, task.status_update_state ?? task.state, 'REASON_RECONCILIATION', 'Reconciliation: Latest task state');
+  }
+
+  /** A status the master sends about a task it knows (not acknowledged: it carries no uuid). */
+  private masterStatus(task: Task, state: TaskState, reason: TaskStatusReason, message: string): TaskStatus {
     const last = task.statuses[task.statuses.length - 1];
     return {
-      task_id: task.task_id, state: task.status_update_state ?? task.state, source: 'SOURCE_MASTER', reason: 'REASON_RECONCILIATION',
-      message: 'Reconciliation: Latest task state', agent_id: task.agent_id,
+      task_id: task.task_id, state, source: 'SOURCE_MASTER', reason, message, agent_id: task.agent_id,
       ...(task.executor_id ? { executor_id: task.executor_id } : {}),
       ...(last?.healthy !== undefined ? { healthy: last.healthy } : {}),
       ...(last?.container_status ? { container_status: last.container_status } : {}),
@@ -629,7 +644,10 @@ export class Master {
   }
 
   private completeTask(fw: FrameworkRecord, task: Task): void {
-    if (!fw.tasks.delete(task.task_id.value)) return;
+    if (fw.tasks.delete(task.task_id.value)) this.addCompletedTask(fw, task);
+  }
+
+  private addCompletedTask(fw: FrameworkRecord, task: Task): void {
     fw.completedTasks.push(task);
     if (fw.completedTasks.length > this.options.maxCompletedTasksPerFramework) fw.completedTasks.shift();
   }
@@ -685,32 +703,38 @@ export class Master {
       ...(reregistering ? { reregisteredTime: now() } : {}), awaitingPong: false, missedPings: 0,
     };
     const wasUnreachable = this.registry.state.unreachable_agents.some((a) => a.id === agentId);
+    // Mesos 1.5+: an agent back from unreachable (or one this master never knew) brings its tasks back,
+    // whoever runs them; frameworks hear each task's state again, before they would reconcile.
+    const announce = reregistering && !existing && !this.recovered.has(agentId)
+      ? (wasUnreachable ? 'Unreachable agent re-registered' : 'Unknown agent re-registered') : undefined;
+    this.recovered.delete(agentId);
     this.agents.set(agentId, agent);
     this.registry.admitAgent(agent.info);
     stream.onClose(() => { if (agent.stream === stream) this.disconnectAgent(agent); });
 
     const used = new Map<string, Resource[]>();
-    const kill: Task[] = [];
+    const shutdown = new Set<string>();
     for (const task of tasks) {
-      let fw = this.frameworks.get(task.framework_id.value);
-      if (!fw) {
-        const fwInfo = frameworks.find((f) => f.id?.value === task.framework_id.value) ?? { user: 'unknown', name: 'unknown', id: task.framework_id };
-        fw = this.recoverFramework(fwInfo);
-      }
-      // Back from a partition (Mesos 1.5+): tasks of partition-aware frameworks carry on; the others
-      // were reported lost, so they are killed rather than brought back.
-      if (wasUnreachable && !isTerminalState(task.state) && !hasCapability(fw.info, PARTITION_AWARE)) {
-        kill.push(task);
-        continue;
+      const frameworkId = task.framework_id.value;
+      // A framework removed here is shut down on the agent, its tasks not brought back.
+      if (this.completedFrameworks.some((f) => f.id === frameworkId)) { shutdown.add(frameworkId); continue; }
+      const fw = this.frameworks.get(frameworkId)
+        ?? this.recoverFramework(frameworks.find((f) => f.id?.value === frameworkId) ?? { user: 'unknown', name: 'unknown', id: task.framework_id });
+      fw.unreachableTasks.delete(task.task_id.value);
+      if (announce) {
+        fw.completedTasks = fw.completedTasks.filter((t) => t.task_id.value !== task.task_id.value);
+        this.sendToFramework(fw, { type: 'UPDATE', update: { status: this.masterStatus(task, task.state, 'REASON_AGENT_REREGISTERED', announce) } });
       }
       if (!fw.tasks.has(task.task_id.value)) fw.tasks.set(task.task_id.value, task);
       if (!isTerminalState(task.state)) used.set(fw.id, res.add(used.get(fw.id) ?? [], res.unallocate(task.resources)));
     }
+    // Every task of this agent is reachable again.
+    for (const fw of this.frameworks.values()) {
+      for (const [id, task] of fw.unreachableTasks) if (task.agent_id.value === agentId) fw.unreachableTasks.delete(id);
+    }
     this.allocator.addAgent(agentId, agent.total, used);
     stream.send({ type: 'REGISTERED', registered: { agent_id: { value: agentId }, master_info: this.info } } satisfies AgentEvent);
-    for (const task of kill) {
-      stream.send({ type: 'KILL_TASK', kill_task: { framework_id: task.framework_id, task_id: task.task_id } } satisfies AgentEvent);
-    }
+    for (const id of shutdown) stream.send({ type: 'SHUTDOWN_FRAMEWORK', shutdown_framework: { framework_id: { value: id } } } satisfies AgentEvent);
     this.log.info(`Agent ${agentId} at ${agent.pid} (${info.hostname}) ${reregistering ? 're-registered' : 'registered'} with ${res.formatResources(total)}${wasUnreachable ? ' after being unreachable' : ''}`);
     this.publish('AGENT_ADDED', { agent: this.agentV1(agent) });
     this.requestAllocation('agent_added');
@@ -722,7 +746,7 @@ export class Master {
     const id = info.id!.value;
     const fw: FrameworkRecord = {
       id, info, connected: false, active: false, recovered: true, registeredTime: now(), suppressedRoles: new Set(),
-      tasks: new Map(), completedTasks: [], offers: new Set(), executors: new Map(),
+      tasks: new Map(), unreachableTasks: new Map(), completedTasks: [], offers: new Set(), executors: new Map(),
     };
     this.frameworks.set(id, fw);
     this.allocator.addFramework(id, { roles: frameworkRoles(info), active: false, gpuAware: hasCapability(info, 'GPU_RESOURCES') }, new Map());
@@ -756,7 +780,10 @@ export class Master {
     }
   }
 
-  /** An agent that stopped answering pings: its tasks are reported lost (or unreachable to partition-aware frameworks). */
+  /**
+   * An agent that stopped answering pings: its tasks are reported unreachable to partition-aware frameworks,
+   * lost to the others, and kept as unreachable tasks until the agent comes back.
+   */
   private markUnreachable(agent: AgentRecord): void {
     this.log.warn(`Agent ${agent.id} missed ${agent.missedPings} pings; marking it unreachable`);
     const unreachableTime = { nanoseconds: Math.round(now() * 1e9) };
@@ -766,24 +793,52 @@ export class Master {
         const state: TaskState = hasCapability(fw.info, PARTITION_AWARE) ? 'TASK_UNREACHABLE' : 'TASK_LOST';
         task.state = state;
         this.countTerminal(state);
-        this.sendToFramework(fw, {
-          type: 'UPDATE',
-          update: {
-            status: {
-              task_id: task.task_id, state, reason: 'REASON_AGENT_REMOVED', source: 'SOURCE_MASTER', message: 'health check timed out',
-              agent_id: task.agent_id, ...(task.executor_id ? { executor_id: task.executor_id } : {}), timestamp: now(), unreachable_time: unreachableTime,
-            },
-          },
-        });
-        this.completeTask(fw, task);
+        this.sendToFramework(fw, { type: 'UPDATE', update: { status: { ...this.masterStatus(task, state, 'REASON_AGENT_REMOVED', 'health check timed out'), unreachable_time: unreachableTime } } });
+        fw.tasks.delete(task.task_id.value);
+        fw.unreachableTasks.set(task.task_id.value, task);
+        const oldest = fw.unreachableTasks.keys().next().value;
+        if (fw.unreachableTasks.size > this.options.maxUnreachableTasksPerFramework && oldest) fw.unreachableTasks.delete(oldest);
       }
-      this.sendToFramework(fw, { type: 'FAILURE', failure: { agent_id: { value: agent.id } } });
     }
+    this.sendAgentLost(agent.id);
     this.forgetAgent(agent);
     this.agents.delete(agent.id);
     agent.stream?.close();
     this.registry.markUnreachable(agent.id);
     this.publish('AGENT_REMOVED', { agent_id: { value: agent.id } });
+  }
+
+  /** Agents of the registry that did not re-register within --agent_reregister_timeout after this master took over. */
+  private recoveredAgentsTimeout(): void {
+    for (const id of this.recovered) {
+      this.log.warn(`Agent ${id} did not re-register within ${this.options.flags.agent_reregister_timeout ?? `${this.options.agentReregisterTimeoutMs}ms`} after master failover; marking it unreachable`);
+      this.registry.markUnreachable(id);
+      this.sendAgentLost(id);
+    }
+    this.recovered.clear();
+  }
+
+  /** Mesos' LostSlaveMessage: a FAILURE event without executor to every connected framework. */
+  private sendAgentLost(agentId: string): void {
+    for (const fw of this.frameworks.values()) if (fw.connected) this.sendToFramework(fw, { type: 'FAILURE', failure: { agent_id: { value: agentId } } });
+  }
+
+  /**
+   * Forgets unreachable agents beyond --registry_max_agent_count (oldest first) or older than
+   * --registry_max_agent_age; a pruned agent's tasks are then unknown, and if it comes back it is
+   * re-admitted as an unknown agent.
+   */
+  private registryGc(): void {
+    const unreachable = this.registry.state.unreachable_agents;
+    const cutoff = now() - this.options.registryMaxAgentAgeMs / 1000;
+    const excess = unreachable.length - this.options.registryMaxAgentCount;
+    const prune = new Set(unreachable.filter((a, i) => i < excess || a.timestamp < cutoff).map((a) => a.id));
+    if (prune.size === 0) return;
+    this.registry.pruneUnreachable(prune);
+    for (const fw of this.frameworks.values()) {
+      for (const [id, task] of fw.unreachableTasks) if (prune.has(task.agent_id.value)) fw.unreachableTasks.delete(id);
+    }
+    this.log.info(`Garbage collected ${prune.size} unreachable agents from the registry`);
   }
 
   sendToAgent(agentId: string, event: AgentEvent): void {

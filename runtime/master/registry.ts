@@ -23,6 +23,8 @@ export interface Registry {
   readonly state: RegistryState;
   admitAgent(info: AgentInfo): void;
   markUnreachable(agentId: string): void;
+  /** Forgets these unreachable agents (registry GC). */
+  pruneUnreachable(agentIds: Set<string>): void;
   putFramework(info: FrameworkInfo): void;
   removeFramework(id: string): void;
   putWeights(weights: Record<string, number>): void;
@@ -45,6 +47,11 @@ export class MemoryRegistry implements Registry {
   markUnreachable(agentId: string): void {
     this.state.admitted_agents = this.state.admitted_agents.filter((a) => a.id?.value !== agentId);
     this.state.unreachable_agents.push({ id: agentId, timestamp: Date.now() / 1000 });
+    this.save();
+  }
+
+  pruneUnreachable(agentIds: Set<string>): void {
+    this.state.unreachable_agents = this.state.unreachable_agents.filter((a) => !agentIds.has(a.id));
     this.save();
   }
 

@@ -1,30 +1,45 @@
-// Agent health: an agent frozen (SIGSTOP) past the ping window becomes unreachable; partition-aware
-// frameworks hear TASK_UNREACHABLE, others TASK_LOST. Thawed (SIGCONT), it re-registers: the
-// partition-aware task carries on, the other one is killed (Mesos 1.5+ semantics).
+// Agent health and partitions, with Mesos 1.5+ semantics: an agent frozen (SIGSTOP) past the ping window
+// becomes unreachable; partition-aware frameworks hear TASK_UNREACHABLE, others TASK_LOST, and the master
+// keeps both tasks as unreachable tasks. Thawed (SIGCONT), the agent re-registers and every task carries
+// on, announced with REASON_AGENT_REREGISTERED. Unreachable agents are garbage collected from the registry.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { after, test } from 'node:test';
 import { getJson } from '../../runtime/common/http';
+import type { Task } from '../../runtime/common/protocol/v1';
 import { commandTask, TestCluster, TestScheduler, waitUntil } from '../helpers/cluster';
 
-let cluster: TestCluster;
-before(async () => { cluster = await TestCluster.start({ agents: 1, masterFlags: ['--agent_ping_timeout=300ms', '--max_agent_ping_timeouts=3'] }); });
+let cluster: TestCluster | undefined;
 after(async () => { await cluster?.stop(); });
 
-test('SIGSTOP past the ping window: unreachable; SIGCONT: back, partition-aware tasks kept, others killed', async () => {
-  const aware = new TestScheduler(cluster.masterAddress, { name: 'aware', capabilities: [{ type: 'PARTITION_AWARE' }] });
-  const plain = new TestScheduler(cluster.masterAddress, { name: 'plain' });
-  try {
-    await aware.subscribe();
-    const [offer] = await aware.offers();
-    await aware.launch(offer, [commandTask(offer, 'aware-task', 'sleep 1000')], { refuse_seconds: 0 });
-    await aware.status('aware-task', 'TASK_RUNNING');
-    await aware.suppress();
-    await aware.decline(aware.events.flatMap((e) => (e.type === 'OFFERS' ? e.offers.offers.map((o) => o.id.value) : [])));
-    await plain.subscribe();
-    const [offer2] = await plain.offers();
-    await plain.launch(offer2, [commandTask(offer2, 'plain-task', 'sleep 1000')]);
-    await plain.status('plain-task', 'TASK_RUNNING');
+const PING = ['--agent_ping_timeout=300ms', '--max_agent_ping_timeouts=3'];
 
+/** A framework (partition-aware or not) with one running `sleep` task on the only agent. */
+async function frameworkWithTask(c: TestCluster, name: string, partitionAware: boolean): Promise<TestScheduler> {
+  const s = new TestScheduler(c.masterAddress, { name, ...(partitionAware ? { capabilities: [{ type: 'PARTITION_AWARE' }] } : {}) });
+  await s.subscribe();
+  const [offer] = await s.offers();
+  await s.launch(offer, [commandTask(offer, `${name}-task`, 'sleep 1000')], { refuse_seconds: 0 });
+  await s.status(`${name}-task`, 'TASK_RUNNING');
+  // Leave the agent's remaining resources to the next framework.
+  await s.suppress();
+  await s.decline(s.events.flatMap((e) => (e.type === 'OFFERS' ? e.offers.offers.map((o) => o.id.value) : [])));
+  return s;
+}
+
+async function reconcileOne(s: TestScheduler, taskId: string, agentId: string) {
+  const from = s.events.length;
+  await s.reconcile([{ taskId, agentId }]);
+  return (await s.next('UPDATE', (e) => e.update.status.task_id.value === taskId && e.update.status.reason === 'REASON_RECONCILIATION', 10_000, from)).update.status;
+}
+
+const unreachableTasks = async (c: TestCluster): Promise<Task[]> => JSON.parse((await c.operator({ type: 'GET_TASKS' })).body).get_tasks.unreachable_tasks;
+
+test('SIGSTOP past the ping window: unreachable, tasks kept as unreachable tasks; SIGCONT: back, every task carries on', async () => {
+  cluster = await TestCluster.start({ agents: 1, masterFlags: PING });
+  const aware = await frameworkWithTask(cluster, 'aware', true);
+  const plain = await frameworkWithTask(cluster, 'plain', false);
+  const agentId = (await cluster.state()).slaves[0].id;
+  try {
     const agent = cluster.agents[0].daemon!.process;
     agent.kill('SIGSTOP');
     try {
@@ -32,24 +47,62 @@ test('SIGSTOP past the ping window: unreachable; SIGCONT: back, partition-aware 
       assert.equal(unreachable.reason, 'REASON_AGENT_REMOVED');
       assert.ok(unreachable.unreachable_time, 'unreachable_time is set');
       await plain.status('plain-task', 'TASK_LOST', 15_000);
-      assert.ok(plain.events.some((e) => e.type === 'FAILURE' && e.failure.agent_id?.value === offer.agent_id.value), 'FAILURE for the lost agent');
-      assert.equal((await getJson<Record<string, number>>(`${cluster.masterUrl}/metrics/snapshot`))['master/slaves_unreachable'], 1);
+      assert.ok(plain.events.some((e) => e.type === 'FAILURE' && e.failure.agent_id?.value === agentId), 'FAILURE for the lost agent');
+      const metrics = await getJson<Record<string, number>>(`${cluster.masterUrl}/metrics/snapshot`);
+      assert.equal(metrics['master/slaves_unreachable'], 1);
+      assert.equal(metrics['master/tasks_unreachable'], 1);
+
+      // The master remembers both tasks (Mesos 1.5+), in GET_TASKS and /master/state.
+      assert.deepEqual((await unreachableTasks(cluster)).map((t) => [t.task_id.value, t.state]).sort(), [['aware-task', 'TASK_UNREACHABLE'], ['plain-task', 'TASK_LOST']]);
+      const state = await cluster.state();
+      const awareFw = state.frameworks.find((f) => f.id === aware.frameworkId) as unknown as { tasks: unknown[]; unreachable_tasks: Array<{ id: string }> };
+      assert.deepEqual([awareFw.tasks.length, awareFw.unreachable_tasks.map((t) => t.id)], [0, ['aware-task']]);
+      assert.equal((await reconcileOne(aware, 'aware-task', agentId)).state, 'TASK_UNREACHABLE');
+      assert.equal((await reconcileOne(plain, 'plain-task', agentId)).state, 'TASK_LOST');
     } finally {
       agent.kill('SIGCONT');
     }
 
-    await waitUntil('the agent back', async () => (await cluster.state()).activated_slaves === 1, 20_000);
+    // Back: both frameworks hear their task's state again, and nothing is killed.
+    for (const [s, taskId] of [[aware, 'aware-task'], [plain, 'plain-task']] as const) {
+      const back = (await s.next('UPDATE', (e) => e.update.status.task_id.value === taskId && e.update.status.reason === 'REASON_AGENT_REREGISTERED', 20_000)).update.status;
+      assert.equal(back.state, 'TASK_RUNNING');
+      assert.equal(back.source, 'SOURCE_MASTER');
+      assert.equal(back.message, 'Unreachable agent re-registered');
+    }
     const state = await cluster.state();
-    const awareFw = state.frameworks.find((f) => f.id === aware.frameworkId)!;
-    assert.deepEqual(awareFw.tasks.map((t) => [t.id, t.state]), [['aware-task', 'TASK_RUNNING']]);
-    assert.equal(state.frameworks.find((f) => f.id === plain.frameworkId)!.tasks.length, 0);
-    await waitUntil('the agent to kill the non-partition-aware task', async () => {
-      const agentState = await getJson<{ frameworks: Array<{ id: string; executors: Array<{ tasks: Array<{ id: string }> }> }> }>(`${cluster.agents[0].url}/state`);
-      const tasks = agentState.frameworks.flatMap((f) => f.executors.flatMap((e) => e.tasks.map((t) => t.id)));
-      return tasks.includes('aware-task') && !tasks.includes('plain-task');
-    }, 20_000);
+    assert.deepEqual(state.frameworks.flatMap((f) => f.tasks.map((t) => [t.id, t.state])).sort(), [['aware-task', 'TASK_RUNNING'], ['plain-task', 'TASK_RUNNING']]);
+    assert.deepEqual(await unreachableTasks(cluster), []);
+    assert.equal((await reconcileOne(plain, 'plain-task', agentId)).state, 'TASK_RUNNING');
+    const agentState = await getJson<{ frameworks: Array<{ executors: Array<{ tasks: Array<{ id: string }> }> }> }>(`${cluster.agents[0].url}/state`);
+    assert.deepEqual(agentState.frameworks.flatMap((f) => f.executors.flatMap((e) => e.tasks.map((t) => t.id))).sort(), ['aware-task', 'plain-task']);
   } finally {
     await aware.teardown().catch(() => undefined);
     await plain.teardown().catch(() => undefined);
+    await cluster.stop();
+    cluster = undefined;
+  }
+});
+
+test('registry GC: an unreachable agent older than --registry_max_agent_age is forgotten; its task is then unknown, and it comes back as an unknown agent', async () => {
+  cluster = await TestCluster.start({ agents: 1, masterFlags: [...PING, '--registry_gc_interval=500ms', '--registry_max_agent_age=1secs'] });
+  const aware = await frameworkWithTask(cluster, 'gc', true);
+  const agentId = (await cluster.state()).slaves[0].id;
+  try {
+    const agent = cluster.agents[0].daemon!.process;
+    agent.kill('SIGSTOP');
+    try {
+      await aware.status('gc-task', 'TASK_UNREACHABLE', 15_000);
+      await waitUntil('the agent garbage collected', async () => (await getJson<Record<string, number>>(`${cluster!.masterUrl}/metrics/snapshot`))['master/slaves_unreachable'] === 0 || undefined, 15_000);
+      assert.deepEqual(await unreachableTasks(cluster), []);
+      assert.equal((await reconcileOne(aware, 'gc-task', agentId)).state, 'TASK_UNKNOWN');
+    } finally {
+      agent.kill('SIGCONT');
+    }
+    const back = (await aware.next('UPDATE', (e) => e.update.status.task_id.value === 'gc-task' && e.update.status.reason === 'REASON_AGENT_REREGISTERED', 20_000)).update.status;
+    assert.equal(back.state, 'TASK_RUNNING');
+    assert.equal(back.message, 'Unknown agent re-registered');
+  } finally {
+    await aware.teardown().catch(() => undefined);
   }
 });

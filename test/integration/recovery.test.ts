@@ -1,5 +1,6 @@
 // Restarts: an agent killed with updates unacknowledged loses none of them; a restarted master gets its
-// agents and frameworks back with their tasks.
+// agents and frameworks back with their tasks; an agent that does not come back within
+// --agent_reregister_timeout is lost, and welcome again later.
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
 import { getJson } from '../../runtime/common/http';
@@ -81,6 +82,47 @@ test('a restarted master gets its agents (same ids) and the framework (same id, 
     await again.status('steady', 'TASK_KILLED');
   } finally {
     await again.teardown();
+  }
+});
+
+test('after a master restart, an agent that does not re-register within --agent_reregister_timeout is lost: FAILURE, then TASK_UNREACHABLE on reconciliation; it may still come back', async () => {
+  cluster = await TestCluster.start({ agents: 1, masterFlags: ['--agent_reregister_timeout=4secs'] });
+  const s = new TestScheduler(cluster.masterAddress, { failover_timeout: 300, capabilities: [{ type: 'PARTITION_AWARE' }] });
+  await s.subscribe();
+  const [offer] = await s.offers();
+  await s.launch(offer, [commandTask(offer, 'away', 'sleep 1000')]);
+  await s.status('away', 'TASK_RUNNING');
+  const agentId = offer.agent_id.value;
+  s.close();
+
+  const agent = cluster.agents[0].daemon!.process;
+  agent.kill('SIGSTOP');
+  const again = new TestScheduler(cluster.masterAddress, { failover_timeout: 300, capabilities: [{ type: 'PARTITION_AWARE' }], id: { value: s.frameworkId! } });
+  try {
+    await cluster.stopMaster('SIGKILL');
+    await cluster.startMaster();
+    await again.subscribe();
+    // Until the timeout the master cannot tell: the question goes unanswered (docs/reconciliation.md).
+    assert.ok(!again.events.some((e) => e.type === 'FAILURE'), 'asked before the timeout');
+    await again.reconcile([{ taskId: 'away', agentId }]);
+    const lost = await again.next('FAILURE', (e) => e.failure.agent_id?.value === agentId, 15_000);
+    assert.equal(lost.failure.executor_id, undefined, 'an agent lost, not an executor');
+    const reconciled = (e: (typeof again.events)[number]) => e.type === 'UPDATE' && e.update.status.task_id.value === 'away' && e.update.status.reason === 'REASON_RECONCILIATION';
+    assert.ok(!again.events.some(reconciled), 'no answer while the agent might still re-register');
+
+    const from = again.events.length;
+    await again.reconcile([{ taskId: 'away', agentId }]);
+    const unreachable = (await again.next('UPDATE', (e) => reconciled(e), 10_000, from)).update.status;
+    assert.equal(unreachable.state, 'TASK_UNREACHABLE');
+    assert.ok(unreachable.unreachable_time);
+
+    agent.kill('SIGCONT');
+    const back = (await again.next('UPDATE', (e) => e.update.status.task_id.value === 'away' && e.update.status.reason === 'REASON_AGENT_REREGISTERED', 20_000)).update.status;
+    assert.equal(back.state, 'TASK_RUNNING');
+    assert.equal((await cluster.state()).slaves[0].id, agentId);
+  } finally {
+    agent.kill('SIGCONT');
+    await again.teardown().catch(() => undefined);
   }
 });
 

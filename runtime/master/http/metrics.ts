@@ -9,7 +9,9 @@ export function metricsSnapshot(master: Master): Record<string, number> {
   const agents = [...master.agents.values()];
   const frameworks = [...master.frameworks.values()];
   const live = new Map<TaskState, number>();
-  for (const fw of frameworks) for (const t of fw.tasks.values()) if (!isTerminalState(t.state)) live.set(t.state, (live.get(t.state) ?? 0) + 1);
+  for (const fw of frameworks) {
+    for (const t of [...fw.tasks.values(), ...fw.unreachableTasks.values()]) if (!isTerminalState(t.state)) live.set(t.state, (live.get(t.state) ?? 0) + 1);
+  }
   const total = res.add(...agents.filter((a) => a.active).map((a) => a.total));
   const used = res.add(...agents.map((a) => master.agentUsed(a.id)));
   const out: Record<string, number> = {

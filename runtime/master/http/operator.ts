@@ -18,12 +18,14 @@ const versionInfo = () => ({ version: MASTER_VERSION, build_date: '', build_time
 
 function getTasks(master: Master) {
   const tasks: Task[] = [];
+  const unreachable: Task[] = [];
   const completed: Task[] = [];
   for (const fw of [...master.frameworks.values(), ...master.completedFrameworks]) {
     tasks.push(...fw.tasks.values());
+    unreachable.push(...fw.unreachableTasks.values());
     completed.push(...fw.completedTasks);
   }
-  return { pending_tasks: [], tasks, unreachable_tasks: [], completed_tasks: completed, orphan_tasks: [] };
+  return { pending_tasks: [], tasks, unreachable_tasks: unreachable, completed_tasks: completed, orphan_tasks: [] };
 }
 
 function getFrameworks(master: Master) {

@@ -53,7 +53,7 @@ export function frameworkV0(master: Master, fw: FrameworkRecord): Record<string,
     used_resources: res.toV0(used),
     offered_resources: res.toV0(res.add(...offers.map((o) => o.resources))),
     tasks: [...fw.tasks.values()].map(taskV0),
-    unreachable_tasks: [],
+    unreachable_tasks: [...fw.unreachableTasks.values()].map(taskV0),
     completed_tasks: fw.completedTasks.map(taskV0),
     offers: offers.map((o) => ({ id: o.id.value, framework_id: fw.id, slave_id: o.agent_id.value, resources: res.toV0(o.resources), allocation_info: o.allocation_info })),
     executors: [...fw.executors.entries()].flatMap(([agentId, byId]) => [...byId.values()].map((e) => ({
