@@ -20,7 +20,7 @@ import { formatDuration } from '../common/duration';
 import { LeaderSource } from '../zk/leader';
 import { Checkpointer, type RecoveredState, type UpdateRecord } from './checkpoint';
 import { executorEnvironment, launchCustomExecutor, launchExecutorHost, type AgentIdentity } from './containerizer/containerizer';
-import { metaRunDir, metaTaskDir, sandboxDirectory, type ExecutorRun } from './sandbox';
+import { metaLatest, metaRunDir, metaTaskDir, sandboxDirectory, type ExecutorRun } from './sandbox';
 import { StatusUpdateManager } from './status-updates';
 
 export interface AgentOptions {
@@ -95,6 +95,9 @@ export class Agent {
   private reconnectTimer?: NodeJS.Timeout;
   private connectedTo?: string;
   private readonly toMaster = new SerialPoster((call, error) => this.log.warn(`Master refused ${(call as AgentCall).type}: ${error}`));
+  private shutDown!: () => void;
+  /** Resolves once the master has shut this agent down and its executors are gone: the process should exit. */
+  readonly terminated = new Promise<void>((resolve) => { this.shutDown = resolve; });
 
   constructor(readonly options: AgentOptions, private readonly log: Logger) {
     this.checkpoint = new Checkpointer(options.workDir);
@@ -186,6 +189,8 @@ export class Agent {
         this.statusUpdates.resume();
         return;
       }
+      case 'SHUTDOWN':
+        return this.shutdownByMaster(event.shutdown.message);
       case 'PING':
         if (this.agentId) this.callMaster({ type: 'PONG', agent_id: { value: this.agentId } });
         return;
@@ -507,6 +512,23 @@ export class Agent {
       setTimeout(() => this.executorTerminated(executor, waitStatus(null, 'SIGKILL')), 1000).unref();
     }, this.options.executorShutdownGraceMs + DEFAULT_KILL_GRACE_MS);
     executor.timer.unref();
+  }
+
+  /**
+   * The master shut this agent down (its machine went DOWN for maintenance): every executor is killed and the
+   * agent id given up, so the next start registers as a new agent, as in Mesos.
+   */
+  private shutdownByMaster(message: string): void {
+    this.log.warn(`Agent asked to shut down by the master: ${message}`);
+    this.stopped = true; // no reconnecting
+    this.masterStream?.close();
+    for (const id of [...this.frameworks.keys()]) this.shutdownFramework(id);
+    fs.rmSync(metaLatest(this.options.workDir), { force: true });
+    const poll = setInterval(() => {
+      if (this.allExecutors().length > 0) return;
+      clearInterval(poll);
+      this.shutDown();
+    }, 100);
   }
 
   private shutdownFramework(frameworkId: string): void {

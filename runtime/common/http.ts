@@ -94,17 +94,21 @@ export async function readJson(req: http.IncomingMessage): Promise<Record<string
     // Mesos also speaks application/x-protobuf; Mesolite speaks JSON only.
     throw new HttpError(415, `Expecting 'Content-Type' of application/json, got '${type}' (Mesolite does not speak application/x-protobuf)`);
   }
-  const body = await readBody(req);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch (e) {
-    throw new HttpError(400, `Failed to parse body into JSON: ${(e as Error).message}`);
-  }
+  const parsed = await readJsonValue(req);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new HttpError(400, 'Failed to validate call: body must be a JSON object');
   }
   return parsed as Record<string, unknown>;
+}
+
+/** Any JSON body, whatever its Content-Type (Mesos' v0 endpoints such as /machine/down take a JSON array). */
+export async function readJsonValue(req: http.IncomingMessage): Promise<unknown> {
+  const body = await readBody(req);
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch (e) {
+    throw new HttpError(400, `Failed to parse body into JSON: ${(e as Error).message}`);
+  }
 }
 
 export function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

@@ -15,6 +15,7 @@ import { isTerminalState } from '../common/protocol/v1';
 import type { Allocation, AllocationCycle, AllocationTrigger, Allocator } from './allocator/allocator';
 import type { QuotaConfig, Registry } from './registry';
 import { AllocationDriver } from './allocation';
+import { Maintenance, machineOf } from './maintenance';
 import { convert, validateReserve, validateUnreserve, withoutReservation } from './reservations';
 import { summarize } from './allocator/trace';
 import { validateExecutorInfo, validateFrameworkInfo, validateTaskInfo } from './validation';
@@ -98,6 +99,7 @@ export class Master {
   readonly terminalCounts = new Map<TaskState, number>();
   readonly cycleSubscribers = new Set<EventStream>();
   readonly allocation: AllocationDriver;
+  readonly maintenance: Maintenance;
 
   private readonly frameworkIds: IdSequence;
   private readonly agentIds: IdSequence;
@@ -113,7 +115,11 @@ export class Master {
     private readonly log: Logger,
   ) {
     this.id = options.id;
-    this.allocation = new AllocationDriver(allocator, options.allocationIntervalMs, (a) => this.makeOffers(a), (c) => this.publishCycle(c));
+    this.maintenance = new Maintenance(this);
+    this.allocation = new AllocationDriver(allocator, options.allocationIntervalMs, (a) => {
+      this.makeOffers(a);
+      this.maintenance.makeInverseOffers();
+    }, (c) => this.publishCycle(c));
     this.frameworkIds = new IdSequence(`${this.id}-`);
     this.agentIds = new IdSequence(`${this.id}-S`, 1);
     this.offerIds = new IdSequence(`${this.id}-O`, 1);
@@ -168,6 +174,8 @@ export class Master {
         executor_ids: [...(fw.executors.get(agent.id)?.keys() ?? [])].map((value) => ({ value })),
         allocation_info: { role: a.role },
       };
+      const unavailability = this.maintenance.unavailability(agent);
+      if (unavailability) offer.unavailability = unavailability;
       a.decision.offer_id = offer.id.value;
       const record: OfferRecord = { offer, role: a.role };
       if (this.options.offerTimeoutMs) {
@@ -303,6 +311,7 @@ export class Master {
     this.log.info(`Removing framework ${fw.id} (${fw.info.name})`);
     clearTimeout(fw.failoverTimer);
     for (const offerId of [...fw.offers]) this.removeOffer(offerId);
+    this.maintenance.forgetFramework(fw.id);
     for (const agentId of this.agentsOf(fw)) this.sendToAgent(agentId, { type: 'SHUTDOWN_FRAMEWORK', shutdown_framework: { framework_id: { value: fw.id } } });
     for (const task of fw.tasks.values()) {
       if (!isTerminalState(task.state)) {
@@ -687,6 +696,12 @@ export class Master {
   }
 
   private registerAgent(id: string | undefined, pid: string, info: AgentInfo, total: Resource[], tasks: Task[], frameworks: FrameworkInfo[], stream: EventStream): undefined {
+    if (this.maintenance.mode(machineOf(info.hostname, pid)) === 'DOWN') {
+      this.log.warn(`Refusing agent at ${pid} (${info.hostname}): its machine is in maintenance (DOWN)`);
+      stream.send({ type: 'SHUTDOWN', shutdown: { message: 'Agent attempted to register while its machine is in maintenance (DOWN)' } } satisfies AgentEvent);
+      stream.close();
+      return undefined;
+    }
     const reregistering = id !== undefined;
     const existing = id ? this.agents.get(id) : undefined;
     if (existing) {
@@ -754,8 +769,13 @@ export class Master {
     return fw;
   }
 
+  rescindAgentOffers(agentId: string, why: string): void {
+    for (const offer of [...this.offers.values()]) if (offer.offer.agent_id.value === agentId) this.rescindOffer(offer.offer.id.value, why);
+  }
+
   private forgetAgent(agent: AgentRecord): void {
-    for (const offer of [...this.offers.values()]) if (offer.offer.agent_id.value === agent.id) this.rescindOffer(offer.offer.id.value, 'agent re-registered');
+    this.rescindAgentOffers(agent.id, 'agent re-registered');
+    this.maintenance.forgetAgent(agent.id);
     for (const fw of this.frameworks.values()) {
       for (const task of [...fw.tasks.values()]) if (task.agent_id.value === agent.id) fw.tasks.delete(task.task_id.value);
     }
@@ -787,24 +807,42 @@ export class Master {
   private markUnreachable(agent: AgentRecord): void {
     this.log.warn(`Agent ${agent.id} missed ${agent.missedPings} pings; marking it unreachable`);
     const unreachableTime = { nanoseconds: Math.round(now() * 1e9) };
+    this.evictAgent(agent, (fw, task) => {
+      const state: TaskState = hasCapability(fw.info, PARTITION_AWARE) ? 'TASK_UNREACHABLE' : 'TASK_LOST';
+      task.state = state;
+      this.countTerminal(state);
+      this.sendToFramework(fw, { type: 'UPDATE', update: { status: { ...this.masterStatus(task, state, 'REASON_AGENT_REMOVED', 'health check timed out'), unreachable_time: unreachableTime } } });
+      fw.tasks.delete(task.task_id.value);
+      fw.unreachableTasks.set(task.task_id.value, task);
+      const oldest = fw.unreachableTasks.keys().next().value;
+      if (fw.unreachableTasks.size > this.options.maxUnreachableTasksPerFramework && oldest) fw.unreachableTasks.delete(oldest);
+    });
+    this.registry.markUnreachable(agent.id);
+  }
+
+  /** The operator took the agent's machine down: the agent is told to shut down and forgotten; its tasks are gone. */
+  removeAgent(agent: AgentRecord, message: string): void {
+    this.log.warn(`Removing agent ${agent.id} at ${agent.pid}: ${message}`);
+    agent.stream?.send({ type: 'SHUTDOWN', shutdown: { message } } satisfies AgentEvent);
+    this.evictAgent(agent, (fw, task) => {
+      const aware = hasCapability(fw.info, PARTITION_AWARE);
+      task.state = aware ? 'TASK_GONE_BY_OPERATOR' : 'TASK_LOST';
+      this.countTerminal(task.state);
+      this.sendToFramework(fw, { type: 'UPDATE', update: { status: this.masterStatus(task, task.state, aware ? 'REASON_AGENT_REMOVED_BY_OPERATOR' : 'REASON_AGENT_REMOVED', message) } });
+      this.completeTask(fw, task);
+    });
+    this.registry.removeAgent(agent.id);
+  }
+
+  /** Takes an agent out of the cluster: each of its tasks goes through `settle`, then frameworks hear it is lost. */
+  private evictAgent(agent: AgentRecord, settle: (fw: FrameworkRecord, task: Task) => void): void {
     for (const fw of this.frameworks.values()) {
-      for (const task of [...fw.tasks.values()]) {
-        if (task.agent_id.value !== agent.id) continue;
-        const state: TaskState = hasCapability(fw.info, PARTITION_AWARE) ? 'TASK_UNREACHABLE' : 'TASK_LOST';
-        task.state = state;
-        this.countTerminal(state);
-        this.sendToFramework(fw, { type: 'UPDATE', update: { status: { ...this.masterStatus(task, state, 'REASON_AGENT_REMOVED', 'health check timed out'), unreachable_time: unreachableTime } } });
-        fw.tasks.delete(task.task_id.value);
-        fw.unreachableTasks.set(task.task_id.value, task);
-        const oldest = fw.unreachableTasks.keys().next().value;
-        if (fw.unreachableTasks.size > this.options.maxUnreachableTasksPerFramework && oldest) fw.unreachableTasks.delete(oldest);
-      }
+      for (const task of [...fw.tasks.values()]) if (task.agent_id.value === agent.id) settle(fw, task);
     }
     this.sendAgentLost(agent.id);
     this.forgetAgent(agent);
     this.agents.delete(agent.id);
     agent.stream?.close();
-    this.registry.markUnreachable(agent.id);
     this.publish('AGENT_REMOVED', { agent_id: { value: agent.id } });
   }
 

@@ -1,8 +1,10 @@
-// The registry: what a master must not forget across restarts (Mesos keeps it in the replicated log).
+// The registry: what a master must not forget across restarts (Mesos keeps it in the replicated log):
+// admitted and unreachable agents, frameworks, weights, quota, the maintenance schedule and DOWN machines.
 // Standalone masters keep it as one JSON file in --work_dir, written atomically.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { AgentInfo, FrameworkInfo } from '../common/protocol/v1';
+import type { AgentInfo, FrameworkInfo, MachineID } from '../common/protocol/v1';
+import type { MaintenanceSchedule } from './maintenance';
 
 /** Mesos' QuotaConfig: scalar guarantees and limits of a role. */
 export interface QuotaConfig {
@@ -17,21 +19,28 @@ export interface RegistryState {
   frameworks: FrameworkInfo[];
   weights: Record<string, number>;
   quota_configs: QuotaConfig[];
+  maintenance_schedule: MaintenanceSchedule;
+  down_machines: MachineID[];
 }
 
 export interface Registry {
   readonly state: RegistryState;
   admitAgent(info: AgentInfo): void;
   markUnreachable(agentId: string): void;
+  /** An agent removed by the operator (its machine went down): neither admitted nor unreachable. */
+  removeAgent(agentId: string): void;
   /** Forgets these unreachable agents (registry GC). */
   pruneUnreachable(agentIds: Set<string>): void;
   putFramework(info: FrameworkInfo): void;
   removeFramework(id: string): void;
   putWeights(weights: Record<string, number>): void;
   putQuota(config: QuotaConfig): void;
+  putMaintenance(schedule: MaintenanceSchedule, down: MachineID[]): void;
 }
 
-export const emptyRegistry = (): RegistryState => ({ admitted_agents: [], unreachable_agents: [], frameworks: [], weights: {}, quota_configs: [] });
+export const emptyRegistry = (): RegistryState => ({
+  admitted_agents: [], unreachable_agents: [], frameworks: [], weights: {}, quota_configs: [], maintenance_schedule: { windows: [] }, down_machines: [],
+});
 
 /** The registry's operations over its state; where it is kept is up to subclasses (save()). */
 export class MemoryRegistry implements Registry {
@@ -47,6 +56,11 @@ export class MemoryRegistry implements Registry {
   markUnreachable(agentId: string): void {
     this.state.admitted_agents = this.state.admitted_agents.filter((a) => a.id?.value !== agentId);
     this.state.unreachable_agents.push({ id: agentId, timestamp: Date.now() / 1000 });
+    this.save();
+  }
+
+  removeAgent(agentId: string): void {
+    this.state.admitted_agents = this.state.admitted_agents.filter((a) => a.id?.value !== agentId);
     this.save();
   }
 
@@ -75,6 +89,12 @@ export class MemoryRegistry implements Registry {
     const others = this.state.quota_configs.filter((q) => q.role !== config.role);
     const removed = Object.keys(config.guarantees ?? {}).length === 0 && Object.keys(config.limits ?? {}).length === 0;
     this.state.quota_configs = removed ? others : others.concat(config);
+    this.save();
+  }
+
+  putMaintenance(schedule: MaintenanceSchedule, down: MachineID[]): void {
+    this.state.maintenance_schedule = schedule;
+    this.state.down_machines = down;
     this.save();
   }
 

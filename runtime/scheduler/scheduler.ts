@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 import { HttpError, openStream, postJson, type OpenStream, type Response } from '../common/http';
 import { LeaderSource } from '../zk/leader';
 import type {
-  AgentID, Filters, FrameworkInfo, KillPolicy, MasterInfo, Offer, Operation, SchedulerCall, SchedulerEvent, TaskInfo, TaskStatus,
+  AgentID, Filters, FrameworkInfo, InverseOffer, KillPolicy, MasterInfo, Offer, Operation, SchedulerCall, SchedulerEvent, TaskInfo, TaskStatus,
 } from '../common/protocol/v1';
 
 const RETRY_MS = 1000;
@@ -21,6 +21,8 @@ export interface SchedulerEvents {
   subscribed: [{ framework_id: { value: string }; heartbeat_interval_seconds?: number; master_info?: MasterInfo }];
   offers: [Offer[]];
   rescind: [string];
+  inverseOffers: [InverseOffer[]];
+  rescindInverseOffer: [string];
   update: [TaskStatus];
   message: [{ agent_id: AgentID; executor_id: { value: string }; data: string }];
   failure: [{ agent_id?: AgentID; executor_id?: { value: string }; status?: number }];
@@ -104,6 +106,8 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
       case 'SUBSCRIBED': this.emit('subscribed', event.subscribed); break;
       case 'OFFERS': this.emit('offers', event.offers.offers); break;
       case 'RESCIND': this.emit('rescind', event.rescind.offer_id.value); break;
+      case 'INVERSE_OFFERS': this.emit('inverseOffers', event.inverse_offers.inverse_offers); break;
+      case 'RESCIND_INVERSE_OFFER': this.emit('rescindInverseOffer', event.rescind_inverse_offer.inverse_offer_id.value); break;
       case 'UPDATE': this.emit('update', event.update.status); break;
       case 'MESSAGE': this.emit('message', event.message); break;
       case 'FAILURE': this.emit('failure', event.failure); break;
@@ -130,6 +134,12 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
 
   decline(offerIds: string[], filters?: Filters) {
     return this.call({ type: 'DECLINE', decline: { offer_ids: offerIds.map((value) => ({ value })), ...(filters ? { filters } : {}) } });
+  }
+
+  /** Tells the operator the framework can (accept) or cannot (decline) vacate the machines before their maintenance. */
+  answerInverseOffers(accept: boolean, inverseOfferIds: string[], filters?: Filters) {
+    const answer = { inverse_offer_ids: inverseOfferIds.map((value) => ({ value })), ...(filters ? { filters } : {}) };
+    return this.call(accept ? { type: 'ACCEPT_INVERSE_OFFERS', accept_inverse_offers: answer } : { type: 'DECLINE_INVERSE_OFFERS', decline_inverse_offers: answer });
   }
 
   acknowledge(status: TaskStatus) {

@@ -49,6 +49,8 @@ export type AgentEvent =
   | { type: 'UPDATE_FRAMEWORK'; update_framework: { framework_info: FrameworkInfo } }
   /** The agent's total changed (dynamic reservations): it checkpoints and re-registers with it. */
   | { type: 'CHECKPOINT_RESOURCES'; checkpoint_resources: { resources: Resource[] } }
+  /** The agent's machine went down for maintenance (or is down): it kills its executors and exits. */
+  | { type: 'SHUTDOWN'; shutdown: { message: string } }
   | { type: 'PING' };
 
 // ---- executor host <-> agent ----

@@ -180,7 +180,7 @@ export type TaskStatusReason =
   | 'REASON_COMMAND_EXECUTOR_FAILED' | 'REASON_CONTAINER_LAUNCH_FAILED' | 'REASON_EXECUTOR_REGISTRATION_TIMEOUT'
   | 'REASON_EXECUTOR_TERMINATED' | 'REASON_EXECUTOR_UNREGISTERED' | 'REASON_FRAMEWORK_REMOVED'
   | 'REASON_INVALID_FRAMEWORKID' | 'REASON_INVALID_OFFERS' | 'REASON_MASTER_DISCONNECTED'
-  | 'REASON_RECONCILIATION' | 'REASON_RESOURCES_UNKNOWN' | 'REASON_AGENT_DISCONNECTED' | 'REASON_AGENT_REMOVED'
+  | 'REASON_RECONCILIATION' | 'REASON_RESOURCES_UNKNOWN' | 'REASON_AGENT_DISCONNECTED' | 'REASON_AGENT_REMOVED' | 'REASON_AGENT_REMOVED_BY_OPERATOR'
   | 'REASON_AGENT_REREGISTERED' | 'REASON_AGENT_RESTARTED' | 'REASON_AGENT_UNKNOWN' | 'REASON_TASK_INVALID' | 'REASON_TASK_GROUP_INVALID'
   | 'REASON_TASK_KILLED_DURING_LAUNCH' | 'REASON_TASK_UNKNOWN' | 'REASON_CONTAINER_PREEMPTED'
   | 'REASON_TASK_UNAUTHORIZED' | 'REASON_EXECUTOR_PREEMPTED' | 'REASON_EXECUTOR_REREGISTRATION_TIMEOUT'
@@ -229,6 +229,21 @@ export interface Task {
   user?: string;
 }
 
+/** Where a machine is, for maintenance: both fields must match what its agents announce. */
+export interface MachineID { hostname?: string; ip?: string }
+
+/** When a machine may become unavailable (times in nanoseconds since the epoch). */
+export interface Unavailability { start: { nanoseconds: number }; duration?: { nanoseconds: number } }
+
+/** The master asks for resources back: their machine is scheduled for maintenance. */
+export interface InverseOffer {
+  id: OfferID;
+  framework_id: FrameworkID;
+  agent_id?: AgentID;
+  unavailability: Unavailability;
+  resources: Resource[];
+}
+
 export interface Offer {
   id: OfferID;
   framework_id: FrameworkID;
@@ -239,6 +254,8 @@ export interface Offer {
   attributes?: Attribute[];
   executor_ids?: ExecutorID[];
   allocation_info?: { role?: string };
+  /** Set when the agent's machine is scheduled for maintenance. */
+  unavailability?: Unavailability;
 }
 
 export interface Filters { refuse_seconds?: number }
@@ -273,12 +290,16 @@ export interface SchedulerCall {
   message?: { agent_id: AgentID; executor_id: ExecutorID; data: string };
   request?: { requests?: unknown[] };
   update_framework?: { framework_info: FrameworkInfo; suppressed_roles?: string[] };
+  accept_inverse_offers?: { inverse_offer_ids: OfferID[]; filters?: Filters };
+  decline_inverse_offers?: { inverse_offer_ids: OfferID[]; filters?: Filters };
 }
 
 export type SchedulerEvent =
   | { type: 'SUBSCRIBED'; subscribed: { framework_id: FrameworkID; heartbeat_interval_seconds?: number; master_info?: MasterInfo } }
   | { type: 'OFFERS'; offers: { offers: Offer[] } }
   | { type: 'RESCIND'; rescind: { offer_id: OfferID } }
+  | { type: 'INVERSE_OFFERS'; inverse_offers: { inverse_offers: InverseOffer[] } }
+  | { type: 'RESCIND_INVERSE_OFFER'; rescind_inverse_offer: { inverse_offer_id: OfferID } }
   | { type: 'UPDATE'; update: { status: TaskStatus } }
   | { type: 'MESSAGE'; message: { agent_id: AgentID; executor_id: ExecutorID; data: string } }
   | { type: 'FAILURE'; failure: { agent_id?: AgentID; executor_id?: ExecutorID; status?: number } }

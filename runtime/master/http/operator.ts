@@ -7,6 +7,7 @@ import type { Master } from '../master';
 import { MASTER_VERSION } from '../version';
 import { metricsSnapshot } from './metrics';
 import { ALLOCATION_CALLS, allocationCall, type AllocationCall } from './allocation';
+import { MAINTENANCE_CALLS, maintenanceCall, mountMaintenanceEndpoints, type MaintenanceCall } from './maintenance';
 import { agentV0, frameworkV0, masterState } from './state';
 
 const CALL_TYPES: readonly OperatorCallType[] = [
@@ -55,11 +56,13 @@ function getState(master: Master) {
 export function mountOperatorApi(router: Router, master: Master): void {
   router.on('POST', '/api/v1', async (req, res, url) => {
     const body = await readJson(req);
-    let type: OperatorCallType | AllocationCall;
+    let type: OperatorCallType | AllocationCall | MaintenanceCall;
     try {
-      type = v.oneOf(body.type, [...CALL_TYPES, ...ALLOCATION_CALLS], 'type');
-      if ((ALLOCATION_CALLS as readonly string[]).includes(type)) {
-        const [status, reply] = allocationCall(master, type as AllocationCall, body);
+      type = v.oneOf(body.type, [...CALL_TYPES, ...ALLOCATION_CALLS, ...MAINTENANCE_CALLS], 'type');
+      const call = (ALLOCATION_CALLS as readonly string[]).includes(type) ? allocationCall(master, type as AllocationCall, body)
+        : (MAINTENANCE_CALLS as readonly string[]).includes(type) ? maintenanceCall(master, type as MaintenanceCall, body) : undefined;
+      if (call) {
+        const [status, reply] = call;
         return reply === undefined ? sendEmpty(res, status) : sendJson(res, status, reply);
       }
     } catch (e) {
@@ -94,6 +97,7 @@ export function mountOperatorApi(router: Router, master: Master): void {
     }
   });
 
+  mountMaintenanceEndpoints(router, master);
   const state = (_req: unknown, res: Parameters<typeof sendJson>[0]) => sendJson(res, 200, masterState(master));
   router.on('GET', '/master/state', state).on('GET', '/state', state).on('GET', '/master/state.json', state).on('GET', '/state.json', state);
   router.on('GET', '/master/frameworks', (_req, res) => sendJson(res, 200, {

@@ -75,6 +75,14 @@ export function parseSchedulerCall(body: Record<string, unknown>): SchedulerCall
       validateFilters(d.filters, 'decline.filters');
       break;
     }
+    case 'ACCEPT_INVERSE_OFFERS':
+    case 'DECLINE_INVERSE_OFFERS': {
+      const key = type.toLowerCase();
+      const a = sub(key);
+      v.array(a.inverse_offer_ids, `${key}.inverse_offer_ids`).forEach((o, i) => v.id(o, `${key}.inverse_offer_ids[${i}]`));
+      validateFilters(a.filters, `${key}.filters`);
+      break;
+    }
     case 'REVIVE':
     case 'SUPPRESS': {
       const key = type.toLowerCase();
@@ -219,10 +227,14 @@ function dispatch(master: Master, fw: FrameworkRecord, call: SchedulerCall): str
     case 'UPDATE_FRAMEWORK':
       if (call.update_framework!.framework_info.id?.value !== fw.id) return "Failed to validate scheduler::Call: 'framework_id' differs from 'update_framework.framework_info.id'";
       return master.updateFramework(fw, call.update_framework!.framework_info, call.update_framework!.suppressed_roles);
-    case 'REQUEST':
     case 'ACCEPT_INVERSE_OFFERS':
-    case 'DECLINE_INVERSE_OFFERS':
-      return undefined; // accepted and ignored, as Mesos does (no inverse offers are ever made here)
+    case 'DECLINE_INVERSE_OFFERS': {
+      const answer = call.accept_inverse_offers ?? call.decline_inverse_offers!;
+      master.maintenance.answer(fw.id, answer.inverse_offer_ids.map((o) => o.value), call.type === 'ACCEPT_INVERSE_OFFERS', answer.filters);
+      return undefined;
+    }
+    case 'REQUEST':
+      return undefined; // accepted and ignored, as Mesos does
     default:
       return `Call type ${call.type} is not supported by this master`;
   }
