@@ -77,7 +77,8 @@ interface HostRecord { stream?: EventStream; pid?: number; queue: ExecutorHostEv
 
 const now = () => Date.now() / 1000;
 const DEFAULT_KILL_GRACE_MS = 3000;
-const RECONNECT_MS = 500;
+// As the scheduler SDK: a master just elected may not serve yet, so try again soon.
+const RECONNECT_MS = 250;
 const HOST_LINGER_MS = 30_000;
 
 export class Agent {

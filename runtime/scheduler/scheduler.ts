@@ -7,7 +7,8 @@ import type {
   AgentID, Filters, FrameworkInfo, InverseOffer, KillPolicy, MasterInfo, Offer, Operation, SchedulerCall, SchedulerEvent, TaskInfo, TaskStatus,
 } from '../common/protocol/v1';
 
-const RETRY_MS = 1000;
+// A master just elected may not serve yet: try again soon (local clusters fail over in ~2 s).
+const RETRY_MS = 250;
 
 export interface SchedulerOptions {
   /** HOST:PORT or http://HOST:PORT of a master, or zk://host:port/path to follow the elected leader. */
