@@ -188,10 +188,15 @@ export class Master {
     for (const [fwId, offers] of byFramework) this.sendToFramework(this.frameworks.get(fwId)!, { type: 'OFFERS', offers: { offers } });
   }
 
-  /** Operator subscribers that asked for them get a summary of every cycle. */
+  /**
+   * Operator subscribers that asked for allocation cycles (a Mesolite extension) get a summary of every
+   * cycle, and hear when an offer goes (accepted, declined, rescinded): Mesos has no event for that.
+   */
   private publishCycle(cycle: AllocationCycle): void {
-    if (this.cycleSubscribers.size === 0) return;
-    const event = { type: 'MESOLITE_ALLOCATION_CYCLE', mesolite_allocation_cycle: summarize(cycle) };
+    this.publishToCycleSubscribers({ type: 'MESOLITE_ALLOCATION_CYCLE', mesolite_allocation_cycle: summarize(cycle) });
+  }
+
+  private publishToCycleSubscribers(event: OperatorEvent): void {
     for (const sub of this.cycleSubscribers) sub.send(event);
   }
 
@@ -201,6 +206,8 @@ export class Master {
     clearTimeout(record.timer);
     this.offers.delete(offerId);
     this.frameworks.get(record.offer.framework_id.value)?.offers.delete(offerId);
+    const { id, framework_id, agent_id } = record.offer;
+    this.publishToCycleSubscribers({ type: 'MESOLITE_OFFER_REMOVED', mesolite_offer_removed: { offer_id: id, framework_id, agent_id } });
     return record;
   }
 

@@ -19,7 +19,11 @@ const metrics = () => getJson<Record<string, number>>(`${cluster.masterUrl}/metr
 
 test('step mode: paused, each STEP runs exactly one cycle and returns its trace; RESUME restarts the clock', async () => {
   const cycleEvents: any[] = [];
-  const stream = await openStream(`${cluster.masterUrl}/api/v1?allocation_cycles=true`, { type: 'SUBSCRIBE' }, (e) => { if (e.type === 'MESOLITE_ALLOCATION_CYCLE') cycleEvents.push(e); });
+  const removedOffers: any[] = [];
+  const stream = await openStream(`${cluster.masterUrl}/api/v1?allocation_cycles=true`, { type: 'SUBSCRIBE' }, (e) => {
+    if (e.type === 'MESOLITE_ALLOCATION_CYCLE') cycleEvents.push(e);
+    if (e.type === 'MESOLITE_OFFER_REMOVED') removedOffers.push(e.mesolite_offer_removed);
+  });
   assert.equal((await call({ type: 'MESOLITE_PAUSE_ALLOCATION' })).status, 200);
   const a = new TestScheduler(cluster.masterAddress, { name: 'fw-a' });
   const b = new TestScheduler(cluster.masterAddress, { name: 'fw-b' });
@@ -48,7 +52,8 @@ test('step mode: paused, each STEP runs exactly one cycle and returns its trace;
 
     // fw-a declines for a minute: STEP 2 records it as filtered and gives its agent to fw-b.
     await a.decline([offerA.id.value], { refuse_seconds: 60 });
-    await new Promise((r) => setTimeout(r, 200));
+    await waitUntil('the declined offer announced as removed', () => removedOffers.find((r) => r.offer_id.value === offerA.id.value));
+    assert.deepEqual(removedOffers.at(-1), { offer_id: offerA.id, framework_id: offerA.framework_id, agent_id: offerA.agent_id });
     const step2 = (await call({ type: 'MESOLITE_STEP_ALLOCATION' })).json.mesolite_step_allocation.cycle;
     const onA = step2.decisions.filter((d: any) => d.agent_id === offerA.agent_id.value);
     assert.deepEqual(onA.map((d: any) => `${d.framework_id === a.frameworkId ? 'a' : 'b'}:${d.decision}`), ['a:filtered', 'b:offered']);
