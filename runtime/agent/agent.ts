@@ -4,7 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EventStream, openStream, SerialPoster, type OpenStream } from '../common/http';
+import { BatchingPoster, EventStream, openStream, type OpenStream } from '../common/http';
 import { newStatusUUID, newUUID } from '../common/ids';
 import type { Logger } from '../common/log';
 import { isAlive, killGroup, selfInvocation } from '../common/process';
@@ -95,7 +95,11 @@ export class Agent {
   private stopped = false;
   private reconnectTimer?: NodeJS.Timeout;
   private connectedTo?: string;
-  private readonly toMaster = new SerialPoster((call, error) => this.log.warn(`Master refused ${(call as AgentCall).type}: ${error}`));
+  private readonly toMaster = new BatchingPoster<AgentCall>(
+    () => this.connectedTo + AGENT_API_PATH,
+    (calls) => ({ type: 'BATCH', agent_id: { value: this.agentId! }, batch: { calls } } satisfies AgentCall),
+    (calls, error) => this.log.warn(`Master refused ${calls.map((c) => c.type).join(', ')}: ${error}`),
+  );
   private shutDown!: () => void;
   /** Resolves once the master has shut this agent down and its executors are gone: the process should exit. */
   readonly terminated = new Promise<void>((resolve) => { this.shutDown = resolve; });
@@ -176,7 +180,7 @@ export class Agent {
   }
 
   private callMaster(call: AgentCall): void {
-    if (this.connectedTo) void this.toMaster.post(this.connectedTo + AGENT_API_PATH, call);
+    if (this.connectedTo) this.toMaster.post(call);
   }
 
   private onMasterEvent(event: AgentEvent): void {
@@ -240,6 +244,8 @@ export class Agent {
   private ensureFramework(info: FrameworkInfo): FrameworkRecord {
     const id = info.id!.value;
     let fw = this.frameworks.get(id);
+    // Every task carries its framework's info: rewrite the checkpoint only when it changed.
+    if (fw && JSON.stringify(fw.info) === JSON.stringify(info)) return fw;
     if (!fw) {
       fw = { info, executors: new Map(), completedExecutors: [] };
       this.frameworks.set(id, fw);
@@ -384,7 +390,12 @@ export class Agent {
   }
 
   private findTask(frameworkId: string, taskId: string): { executor: ExecutorRecord; task: Task } | undefined {
-    for (const executor of this.frameworks.get(frameworkId)?.executors.values() ?? []) {
+    const fw = this.frameworks.get(frameworkId);
+    // A command executor is named after its task: found directly, without a scan per update over all executors.
+    const own = fw?.executors.get(taskId);
+    const ownTask = own?.tasks.get(taskId);
+    if (own && ownTask) return { executor: own, task: ownTask };
+    for (const executor of fw?.executors.values() ?? []) {
       const task = executor.tasks.get(taskId);
       if (task) return { executor, task };
     }

@@ -257,6 +257,41 @@ export class SerialPoster {
   }
 }
 
+/**
+ * POSTs calls in order, one request at a time like SerialPoster, but the calls that queue up while a
+ * request is in flight go out together in the next one (combined by `batch`): under load one request
+ * carries many calls instead of each paying its own round trip. `url()` is asked at each request.
+ */
+export class BatchingPoster<T> {
+  private queued: T[] = [];
+  private busy = false;
+
+  constructor(
+    private readonly url: () => string,
+    private readonly batch: (calls: T[]) => unknown,
+    private readonly onError: (calls: T[], error: string) => void,
+  ) {}
+
+  post(call: T): void {
+    this.queued.push(call);
+    if (!this.busy) void this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    this.busy = true;
+    while (this.queued.length) {
+      const calls = this.queued.splice(0);
+      try {
+        const r = await postJson(this.url(), calls.length === 1 ? calls[0] : this.batch(calls));
+        if (r.status !== 202) this.onError(calls, `${r.status} ${r.body}`);
+      } catch (e) {
+        this.onError(calls, (e as Error).message);
+      }
+    }
+    this.busy = false;
+  }
+}
+
 export async function getJson<T>(url: string): Promise<T> {
   const res = await request('GET', url);
   if (res.status !== 200) throw new Error(`GET ${url}: ${res.status} ${res.body}`);

@@ -21,6 +21,8 @@ export function runExecutorHost(): void {
   const log = createLogger(`executor-host ${frameworkId}`);
   const url = `http://${agentEndpoint}${EXECUTOR_HOST_API_PATH}`;
   const executors = new Map<string, BuiltinExecutor>();
+  // Read once: every read of process.env goes to the C library, and a host starts hundreds of executors.
+  const hostEnv = { ...process.env } as Record<string, string>;
   let disconnectedSince: number | undefined;
 
   const call = (body: ExecutorHostCall) => postJson(url, body);
@@ -43,7 +45,7 @@ export function runExecutorHost(): void {
         if (executors.has(executorId)) return;
         const options: BuiltinExecutorOptions = {
           agentEndpoint, frameworkId, executorId, directory, checkpointDirectory: checkpoint_directory,
-          env: { ...(process.env as Record<string, string>), ...environment },
+          env: { ...hostEnv, ...environment },
           recoveryTimeoutMs: RECOVERY_TIMEOUT_MS, shutdownGraceMs: 3000,
           log: (m) => log.info(`[${executorId}] ${m}`),
           onTerminated: (status) => { executors.delete(executorId); reportExit(executorId, status); },

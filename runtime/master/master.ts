@@ -699,6 +699,9 @@ export class Master {
         if (agent) { agent.awaitingPong = false; agent.missedPings = 0; }
         return undefined;
       }
+      case 'BATCH':
+        for (const c of call.batch.calls) this.handleAgentCall(c);
+        return undefined;
     }
   }
 

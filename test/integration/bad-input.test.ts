@@ -112,6 +112,25 @@ function rawPost(url: string, body: Buffer, headers: Record<string, string>): Pr
   });
 }
 
+test('the master takes an agent\'s BATCH of calls in order, and refuses a batch naming the call that is wrong', async () => {
+  const agentId = { value: (await cluster.state()).slaves[0].id };
+  const url = `${cluster.masterUrl}/internal/v1/agent`;
+  const update = { framework_id: { value: 'gone' }, uuid: 'AAAA', status: { task_id: { value: 't' }, state: 'TASK_RUNNING' } };
+  const invalidUpdates = async () => (await getJson<Record<string, number>>(`${cluster.masterUrl}/metrics/snapshot`))['master/invalid_status_updates'];
+
+  const noUuid = await postJson(url, { type: 'BATCH', agent_id: agentId, batch: { calls: [{ type: 'PONG', agent_id: agentId }, { type: 'STATUS_UPDATE', agent_id: agentId, status_update: { ...update, uuid: undefined } }] } });
+  assert.equal(noUuid.status, 400);
+  assert.match(noUuid.body, /'batch\.calls\[1\]\.status_update\.uuid' must be a string/);
+  const nested = await postJson(url, { type: 'BATCH', agent_id: agentId, batch: { calls: [{ type: 'REGISTER', agent_id: agentId }] } });
+  assert.equal(nested.status, 400);
+  assert.match(nested.body, /'batch\.calls\[0\]\.type' must be one of STATUS_UPDATE/);
+
+  const before = await invalidUpdates();
+  const batch = await postJson(url, { type: 'BATCH', agent_id: agentId, batch: { calls: [{ type: 'PONG', agent_id: agentId }, { type: 'STATUS_UPDATE', agent_id: agentId, status_update: update }, { type: 'STATUS_UPDATE', agent_id: agentId, status_update: { ...update, uuid: 'BBBB' } }] } });
+  assert.equal(batch.status, 202, batch.body);
+  assert.equal(await invalidUpdates(), before + 2, 'both updates (for a framework the master does not know) were handled');
+});
+
 test('fuzz: 400 mutated calls to every API get 4xx or success, never 5xx, and the cluster still runs tasks', async () => {
   const s = new TestScheduler(cluster.masterAddress, { name: 'fuzz-target' });
   await s.subscribe();
@@ -128,6 +147,7 @@ test('fuzz: 400 mutated calls to every API get 4xx or success, never 5xx, and th
     { url: `${cluster.agents[0].url}/internal/v1/executor_host`, call: { type: 'EXECUTOR_EXITED', framework_id: fid, executor_id: { value: 'e' }, status: 0 } },
     { url: `${cluster.masterUrl}/api/v1`, call: { type: 'GET_TASKS' } },
     { url: `${cluster.masterUrl}/internal/v1/agent`, call: { type: 'STATUS_UPDATE', agent_id: { value: 'a' }, status_update: { framework_id: fid, uuid: 'AAAA', status: { task_id: { value: 't' }, state: 'TASK_RUNNING' } } } },
+    { url: `${cluster.masterUrl}/internal/v1/agent`, call: { type: 'BATCH', agent_id: { value: 'a' }, batch: { calls: [{ type: 'PONG', agent_id: { value: 'a' } }] } } },
   ];
   const random = seededRandom(20261121);
   const statuses = new Map<number, number>();

@@ -6,7 +6,7 @@ import type {
 } from './v1';
 
 /** Bumped on incompatible changes; a master refuses agents of another version. */
-export const AGENT_PROTOCOL_VERSION = 1;
+export const AGENT_PROTOCOL_VERSION = 2;
 export const AGENT_API_PATH = '/internal/v1/agent';
 export const EXECUTOR_HOST_API_PATH = '/internal/v1/executor_host';
 
@@ -33,7 +33,9 @@ export type AgentCall =
   | { type: 'STATUS_UPDATE'; agent_id: AgentID; status_update: StatusUpdate }
   | { type: 'EXECUTOR_MESSAGE'; agent_id: AgentID; executor_message: { framework_id: FrameworkID; executor_id: ExecutorID; data: string } }
   | { type: 'EXITED_EXECUTOR'; agent_id: AgentID; exited_executor: { framework_id: FrameworkID; executor_id: ExecutorID; status: number } }
-  | { type: 'PONG'; agent_id: AgentID };
+  | { type: 'PONG'; agent_id: AgentID }
+  /** Calls queued while the agent's previous POST was in flight, in order (Mesos pipelines its messages). */
+  | { type: 'BATCH'; agent_id: AgentID; batch: { calls: AgentCall[] } };
 
 // ---- master -> agent (stream events) ----
 export type AgentEvent =

@@ -112,18 +112,24 @@ export class MarathonScheduler {
   private async onSubscribed(frameworkId: string): Promise<void> {
     this.log.info(`Subscribed as framework ${frameworkId}`);
     this.suppressed = false;
+    // The instances launched before this subscription. Offers arrive while the framework ID is saved,
+    // and an explicit reconciliation that overtakes a new launch's ACCEPT would be answered TASK_GONE.
+    const known = this.knownTasks();
     if (this.state.frameworkId !== frameworkId) {
       this.state.frameworkId = frameworkId;
       await this.store.save();
     }
-    await this.reconcile();
+    await this.reconcile(known);
     this.requestConverge();
   }
 
+  private knownTasks(): Array<{ taskId: string; agentId: string }> {
+    return Object.values(this.state.instances).map((i) => ({ taskId: i.taskId, agentId: i.agentId }));
+  }
+
   /** Learns what happened unseen: explicitly for the instances we know, implicitly for the rest. */
-  private async reconcile(): Promise<void> {
+  private async reconcile(known = this.knownTasks()): Promise<void> {
     this.lastReconciliation = Date.now();
-    const known = Object.values(this.state.instances).map((i) => ({ taskId: i.taskId, agentId: i.agentId }));
     await this.driver.reconcile(known).catch((e: Error) => this.log.warn(`Explicit reconciliation failed: ${e.message}`));
     await this.driver.reconcile().catch((e: Error) => this.log.warn(`Implicit reconciliation failed: ${e.message}`));
   }
@@ -226,13 +232,23 @@ export class MarathonScheduler {
     return Object.values(this.state.deployments).find((d) => appId in d.target);
   }
 
+  /** Every app's instances in one pass over them (a pass per app would make each converge O(apps × instances)). */
+  private instancesByApp(): Map<string, Instance[]> {
+    const byApp = new Map<string, Instance[]>(Object.keys(this.state.apps).map((id) => [id, []]));
+    for (const i of Object.values(this.state.instances)) {
+      const list = byApp.get(i.appId);
+      if (list) list.push(i);
+      else byApp.set(i.appId, [i]);
+    }
+    return byApp;
+  }
+
   private convergeAll(): void {
-    const ids = new Set([...Object.keys(this.state.apps), ...Object.values(this.state.instances).map((i) => i.appId)]);
+    const byApp = this.instancesByApp();
     let wantsMore = false;
-    for (const appId of ids) {
+    for (const [appId, instances] of byApp) {
       const app = this.state.apps[appId];
       const deployment = this.deploymentOf(appId);
-      const instances = this.instancesOf(appId);
       const acting = !deployment || mayAct(deployment, appId);
       if (!app) {
         if (acting) instances.filter((i) => !i.killing).forEach((i) => this.kill(i));
@@ -250,7 +266,7 @@ export class MarathonScheduler {
         this.offerStats.delete(appId);
       }
     }
-    this.advanceDeployments();
+    this.advanceDeployments(byApp);
     const anyLaunchable = [...this.waiting.keys()].some((id) => this.delayLeftSeconds(id) === 0);
     if ((wantsMore || this.suppressed) && anyLaunchable) {
       this.suppressed = false;
@@ -261,12 +277,12 @@ export class MarathonScheduler {
     }
   }
 
-  private advanceDeployments(): void {
+  private advanceDeployments(byApp: Map<string, Instance[]>): void {
     for (const d of Object.values(this.state.deployments)) {
       let advanced = false;
       while (d.currentStep > 0 && d.currentStep <= d.steps.length) {
         const step = d.steps[d.currentStep - 1];
-        const done = step.actions.every((a) => a.action === 'StartApplication' || isConverged(a.action === 'StopApplication' ? null : this.state.apps[a.app] ?? null, this.instancesOf(a.app)));
+        const done = step.actions.every((a) => a.action === 'StartApplication' || isConverged(a.action === 'StopApplication' ? null : this.state.apps[a.app] ?? null, byApp.get(a.app) ?? []));
         if (!done) break;
         this.bus.publish('deployment_step_success', { plan: this.planJson(d), currentStep: { actions: step.actions } });
         d.currentStep++;
@@ -409,15 +425,18 @@ export class MarathonScheduler {
 
   // ---- Reporting ---------------------------------------------------------------------------------
 
+  /** One pass over the instances: clients poll this (GET /v2/apps) while thousands of tasks start. */
   taskCounts(app: AppDefinition) {
-    const instances = this.instancesOf(app.id);
     const withChecks = app.healthChecks.length > 0;
-    return {
-      tasksStaged: instances.filter((i) => i.state === 'TASK_STAGING' || i.state === 'TASK_STARTING').length,
-      tasksRunning: instances.filter((i) => i.state === 'TASK_RUNNING').length,
-      tasksHealthy: withChecks ? instances.filter((i) => isHealthy(app, i)).length : 0,
-      tasksUnhealthy: withChecks ? instances.filter((i) => i.state === 'TASK_RUNNING' && !isHealthy(app, i) && (i.mesosHealthy === false || i.healthCheckResults.some((r) => !r.alive))).length : 0,
-    };
+    const counts = { tasksStaged: 0, tasksRunning: 0, tasksHealthy: 0, tasksUnhealthy: 0 };
+    for (const i of this.instancesOf(app.id)) {
+      if (i.state === 'TASK_STAGING' || i.state === 'TASK_STARTING') counts.tasksStaged++;
+      if (i.state === 'TASK_RUNNING') counts.tasksRunning++;
+      if (!withChecks) continue;
+      if (isHealthy(app, i)) counts.tasksHealthy++;
+      else if (i.state === 'TASK_RUNNING' && (i.mesosHealthy === false || i.healthCheckResults.some((r) => !r.alive))) counts.tasksUnhealthy++;
+    }
+    return counts;
   }
 
   /** Drops the launch delay of an app whose definition changed (Marathon restarts its backoff). */

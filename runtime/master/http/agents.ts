@@ -4,10 +4,11 @@ import { AGENT_API_PATH, AGENT_PROTOCOL_VERSION, type AgentCall } from '../../co
 import * as v from '../../common/validate';
 import type { Master } from '../master';
 
-const CALL_TYPES = ['REGISTER', 'REREGISTER', 'STATUS_UPDATE', 'EXECUTOR_MESSAGE', 'EXITED_EXECUTOR', 'PONG'] as const;
+const CALL_TYPES = ['REGISTER', 'REREGISTER', 'STATUS_UPDATE', 'EXECUTOR_MESSAGE', 'EXITED_EXECUTOR', 'PONG', 'BATCH'] as const;
+const BATCHED_TYPES = ['STATUS_UPDATE', 'EXECUTOR_MESSAGE', 'EXITED_EXECUTOR', 'PONG'] as const;
 
-function parseAgentCall(body: Record<string, unknown>): AgentCall {
-  const type = v.oneOf(body.type, CALL_TYPES, 'type');
+function parseAgentCall(body: Record<string, unknown>, types: readonly string[] = CALL_TYPES, where = ''): AgentCall {
+  const type = v.oneOf(body.type, types, `${where}type`);
   if (type === 'REGISTER' || type === 'REREGISTER') {
     if (body.version !== AGENT_PROTOCOL_VERSION) throw new HttpError(409, `Agent protocol version ${String(body.version)} is not ${AGENT_PROTOCOL_VERSION}; upgrade the agent`);
     v.string(body.pid, 'pid');
@@ -22,12 +23,15 @@ function parseAgentCall(body: Record<string, unknown>): AgentCall {
     }
     v.array(payload.resources, `${key}.resources`);
   } else {
-    v.id(body.agent_id, 'agent_id');
+    v.id(body.agent_id, `${where}agent_id`);
     if (type === 'STATUS_UPDATE') {
-      const update = v.object(body.status_update, 'status_update');
-      v.id(update.framework_id, 'status_update.framework_id');
-      v.string(update.uuid, 'status_update.uuid');
-      v.id(v.object(update.status, 'status_update.status').task_id, 'status_update.status.task_id');
+      const update = v.object(body.status_update, `${where}status_update`);
+      v.id(update.framework_id, `${where}status_update.framework_id`);
+      v.string(update.uuid, `${where}status_update.uuid`);
+      v.id(v.object(update.status, `${where}status_update.status`).task_id, `${where}status_update.status.task_id`);
+    }
+    if (type === 'BATCH') {
+      v.array(v.object(body.batch, 'batch').calls, 'batch.calls').forEach((c, n) => parseAgentCall(v.object(c, `batch.calls[${n}]`), BATCHED_TYPES, `batch.calls[${n}].`));
     }
   }
   return body as unknown as AgentCall;
