@@ -1,6 +1,9 @@
-// The main path as a user clicks it, in the workbench: palette → Start Local Cluster → agents in the
-// Cluster view → CodeLens on an app JSON → task RUNNING → Show Task Logs shows its output. Screenshots
-// go to test-results/.
+// The main path as a user clicks it, in the workbench, in both modes: palette → Start Local Cluster →
+// every agent in the Cluster view → CodeLens on an app JSON → task RUNNING → Show Task Logs shows its
+// output → Stop from the status bar's actions. In Docker mode also ZooKeeper in the Cluster view, Show
+// Container Logs, and Stop leaves no container of the cluster.
+// Screenshots go to test-results/.
+import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -8,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { freePort, openWorkbench } from './harness';
 
 const SHOTS = path.resolve(__dirname, '../../test-results');
+const AGENTS = 2;
 
 /** Runs a command from the palette; until the extension host has registered it, the palette is reopened. */
 async function palette(page: Page, text: string, timeoutMs = 60_000): Promise<void> {
@@ -28,40 +32,83 @@ async function palette(page: Page, text: string, timeoutMs = 60_000): Promise<vo
   await input.press('Enter');
 }
 
-test('UI: start, deploy through the CodeLens, read the task log in the webview', { timeout: 240_000 }, async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  const wb = await openWorkbench({ 'mesolite.mode': 'process', 'mesolite.masterPort': await freePort(), 'mesolite.marathonPort': await freePort() });
-  const { page } = wb;
-  try {
-    fs.copyFileSync(path.resolve(__dirname, '../fixtures/hello.app.json'), path.join(wb.workspace, 'hello.app.json'));
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await palette(page, 'Mesolite: Start Local Cluster');
-    await palette(page, 'Mesolite: Focus on Cluster View');
-    const container = page.locator('[id="workbench.view.extension.mesolite"]');
-    await container.locator('.monaco-list-row', { hasText: 'agent ' }).nth(1).waitFor({ timeout: 60_000 });
-    await page.screenshot({ path: path.join(SHOTS, 'ui-1-cluster.png') });
+async function pick(page: Page, text: string): Promise<void> {
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first().click();
+}
 
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill('hello.app.json');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'hello.app.json' }).first().waitFor();
-    await page.keyboard.press('Enter');
-    const lens = page.locator('.codelens-decoration a', { hasText: 'Deploy to local cluster' });
-    await lens.waitFor({ timeout: 30_000 });
-    await lens.click();
-    await container.locator('.monaco-list-row', { hasText: 'TASK_RUNNING' }).first().waitFor({ timeout: 60_000 });
-    await page.screenshot({ path: path.join(SHOTS, 'ui-2-running.png') });
+/** The containers labelled with the cluster's name, through the Docker launcher the extension uses. */
+async function containersOf(cluster: string): Promise<number> {
+  const { clusterContainers } = await import('../../runtime/cluster/docker');
+  return (await clusterContainers(cluster)).length;
+}
 
-    await palette(page, 'Mesolite: Show Task Logs');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'hello.' }).first().click();
-    const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-    await frame.locator('.xterm-rows', { hasText: 'hello from mesolite' }).waitFor({ timeout: 30_000 });
-    await page.screenshot({ path: path.join(SHOTS, 'ui-3-logs.png') });
-    await palette(page, 'Mesolite: Stop Local Cluster');
-    await container.locator('.monaco-list-row', { hasText: 'agent ' }).first().waitFor({ state: 'detached', timeout: 30_000 });
-  } catch (e) {
-    await page.screenshot({ path: path.join(SHOTS, 'ui-failure.png') }).catch(() => undefined);
-    throw e;
-  } finally {
-    await wb.close();
-  }
-});
+for (const mode of ['process', 'docker'] as const) {
+  test(`UI (${mode} mode): start, deploy through the CodeLens, read the logs in the webview, stop`, { timeout: 420_000 }, async () => {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    // Unique per run, so that concurrent runs on one Docker engine do not collide.
+    const cluster = `e2e-${process.pid}-${mode}`;
+    const wb = await openWorkbench({
+      'mesolite.mode': mode, 'mesolite.clusterName': cluster, 'mesolite.agents': AGENTS, 'mesolite.agentResources': 'cpus:1;mem:1024;disk:2000',
+      'mesolite.masterPort': await freePort(), 'mesolite.marathonPort': await freePort(),
+      // The local images the test runner provisions (these machines cannot pull).
+      'mesolite.images.runtime': process.env.MESOLITE_NODE_IMAGE, 'mesolite.images.zookeeper': process.env.MESOLITE_ZOOKEEPER_IMAGE,
+    });
+    const { page } = wb;
+    const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `ui-${mode}-${name}.png`) });
+    try {
+      fs.copyFileSync(path.resolve(__dirname, '../fixtures/hello.app.json'), path.join(wb.workspace, 'hello.app.json'));
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      await palette(page, 'Mesolite: Start Local Cluster');
+      await palette(page, 'Mesolite: Focus on Cluster View');
+      const container = page.locator('[id="workbench.view.extension.mesolite"]');
+      const agents = container.locator('.monaco-list-row', { hasText: 'agent ' });
+      await agents.nth(AGENTS - 1).waitFor({ timeout: 180_000 });
+      assert.equal(await agents.count(), AGENTS, 'every agent, once, in the Cluster view');
+      if (mode === 'docker') assert.equal(await container.locator('.monaco-list-row', { hasText: 'zookeeper ' }).count(), 1, 'ZooKeeper in the Cluster view');
+      await shot('1-cluster');
+
+      await page.keyboard.press('Control+P');
+      await page.locator('.quick-input-widget input').fill('hello.app.json');
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'hello.app.json' }).first().waitFor();
+      await page.keyboard.press('Enter');
+      const lens = page.locator('.codelens-decoration a', { hasText: 'Deploy to local cluster' });
+      await lens.waitFor({ timeout: 30_000 });
+      await lens.click();
+      await container.locator('.monaco-list-row', { hasText: 'TASK_RUNNING' }).first().waitFor({ timeout: 120_000 });
+      await shot('2-running');
+
+      const webview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+      await palette(page, 'Mesolite: Show Task Logs');
+      await pick(page, 'hello.');
+      await webview.locator('.xterm-rows', { hasText: 'hello from mesolite' }).waitFor({ timeout: 60_000 });
+      await shot('3-logs');
+
+      if (mode === 'docker') {
+        // One webview at a time, so that the frame locator is unambiguous.
+        await palette(page, 'View: Close Editor');
+        await palette(page, 'Mesolite: Show Container Logs');
+        await pick(page, 'agent-1');
+        await webview.locator('.xterm-rows', { hasText: 'Registered with master' }).waitFor({ timeout: 60_000 });
+        await shot('4-container-logs');
+      }
+
+      // The status bar item's quick pick of actions.
+      await page.locator('.statusbar-item', { hasText: `${AGENTS} agents` }).click();
+      await pick(page, 'Stop Local Cluster');
+      await agents.first().waitFor({ state: 'detached', timeout: 60_000 });
+      if (mode === 'docker') {
+        // The view empties first; the containers go while the progress notification shows.
+        const deadline = Date.now() + 120_000;
+        while ((await containersOf(cluster)) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+        assert.equal(await containersOf(cluster), 0, `no container labelled mesolite.cluster=${cluster} remains`);
+      }
+    } catch (e) {
+      await shot('failure').catch(() => undefined);
+      throw e;
+    } finally {
+      await wb.close();
+      // Only this test's own cluster, whatever happened above.
+      if (mode === 'docker') await (await import('../../runtime/cluster/docker')).removeCluster(cluster);
+    }
+  });
+}
