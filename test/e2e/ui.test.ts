@@ -12,6 +12,8 @@ import { freePort, openWorkbench } from './harness';
 
 const SHOTS = path.resolve(__dirname, '../../test-results');
 const AGENTS = 2;
+// The local images the test runner provisions (these machines cannot pull), through the settings.
+const LOCAL_IMAGES = { 'mesolite.images.runtime': process.env.MESOLITE_NODE_IMAGE, 'mesolite.images.zookeeper': process.env.MESOLITE_ZOOKEEPER_IMAGE };
 
 /** Runs a command from the palette; until the extension host has registered it, the palette is reopened. */
 async function palette(page: Page, text: string, timeoutMs = 60_000): Promise<void> {
@@ -36,10 +38,13 @@ async function pick(page: Page, text: string): Promise<void> {
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first().click();
 }
 
-/** The containers labelled with the cluster's name, through the Docker launcher the extension uses. */
-async function containersOf(cluster: string): Promise<number> {
+/** Stop empties the views first and removes the containers while its notification shows: wait, then assert. */
+async function assertNoContainers(cluster: string, message: string): Promise<void> {
   const { clusterContainers } = await import('../../runtime/cluster/docker');
-  return (await clusterContainers(cluster)).length;
+  const count = async () => (await clusterContainers(cluster)).length;
+  const deadline = Date.now() + 120_000;
+  while ((await count()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+  assert.equal(await count(), 0, message);
 }
 
 for (const mode of ['process', 'docker'] as const) {
@@ -49,9 +54,7 @@ for (const mode of ['process', 'docker'] as const) {
     const cluster = `e2e-${process.pid}-${mode}`;
     const wb = await openWorkbench({
       'mesolite.mode': mode, 'mesolite.clusterName': cluster, 'mesolite.agents': AGENTS, 'mesolite.agentResources': 'cpus:1;mem:1024;disk:2000',
-      'mesolite.masterPort': await freePort(), 'mesolite.marathonPort': await freePort(),
-      // The local images the test runner provisions (these machines cannot pull).
-      'mesolite.images.runtime': process.env.MESOLITE_NODE_IMAGE, 'mesolite.images.zookeeper': process.env.MESOLITE_ZOOKEEPER_IMAGE,
+      'mesolite.masterPort': await freePort(), 'mesolite.marathonPort': await freePort(), ...LOCAL_IMAGES,
     });
     const { page } = wb;
     const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `ui-${mode}-${name}.png`) });
@@ -96,12 +99,7 @@ for (const mode of ['process', 'docker'] as const) {
       await page.locator('.statusbar-item', { hasText: `${AGENTS} agents` }).click();
       await pick(page, 'Stop Local Cluster');
       await agents.first().waitFor({ state: 'detached', timeout: 60_000 });
-      if (mode === 'docker') {
-        // The view empties first; the containers go while the progress notification shows.
-        const deadline = Date.now() + 120_000;
-        while ((await containersOf(cluster)) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
-        assert.equal(await containersOf(cluster), 0, `no container labelled mesolite.cluster=${cluster} remains`);
-      }
+      if (mode === 'docker') await assertNoContainers(cluster, `no container labelled mesolite.cluster=${cluster} remains`);
     } catch (e) {
       await shot('failure').catch(() => undefined);
       throw e;
@@ -112,3 +110,31 @@ for (const mode of ['process', 'docker'] as const) {
     }
   });
 }
+
+test('UI (docker mode): a cluster of the same name still running is connected to, then stopped', { timeout: 300_000 }, async () => {
+  const cluster = `e2e-${process.pid}-kept`;
+  const { MesoliteCluster, removeCluster } = await import('../../runtime/cluster/docker');
+  // As a window that chose "Keep Running After Close" leaves it.
+  await new MesoliteCluster().withName(cluster).withMasters(1).withAgents(1).withMarathon().start();
+  const wb = await openWorkbench({ 'mesolite.mode': 'docker', 'mesolite.clusterName': cluster, ...LOCAL_IMAGES });
+  const { page } = wb;
+  try {
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await palette(page, 'Mesolite: Start Local Cluster');
+    const notice = page.locator('.notifications-toasts .notification-list-item', { hasText: `A Docker cluster named '${cluster}' is running` });
+    await notice.locator('.monaco-button', { hasText: 'Connect' }).click({ timeout: 60_000 });
+    await palette(page, 'Mesolite: Focus on Cluster View');
+    const rows = page.locator('[id="workbench.view.extension.mesolite"] .monaco-list-row');
+    await rows.filter({ hasText: 'agent ' }).first().waitFor({ timeout: 60_000 });
+    assert.equal(await rows.filter({ hasText: 'leader' }).count(), 1, 'the leading master is marked');
+    await palette(page, 'Mesolite: Stop Local Cluster');
+    await rows.filter({ hasText: 'agent ' }).first().waitFor({ state: 'detached', timeout: 60_000 });
+    await assertNoContainers(cluster, 'Stop removes a cluster connected to by name, too');
+  } catch (e) {
+    await page.screenshot({ path: path.join(SHOTS, 'ui-docker-kept-failure.png') }).catch(() => undefined);
+    throw e;
+  } finally {
+    await wb.close();
+    await removeCluster(cluster);
+  }
+});
