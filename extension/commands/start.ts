@@ -5,9 +5,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Controller } from '../controller';
 import { existingDocker, removeDockerCluster, startDocker } from '../local/docker';
-import { masterOf } from '../local/local';
-import { followProcessLogs, startProcess } from '../local/process';
-import { readSettings } from '../settings';
+import { followLogs, masterOf, type StartedCluster } from '../local/local';
+import { startProcess } from '../local/process';
+import { readSettings, type Settings } from '../settings';
 import { command } from './command';
 
 export function register(c: Controller, storagePath: string): vscode.Disposable {
@@ -24,7 +24,7 @@ export function register(c: Controller, storagePath: string): vscode.Disposable 
     } else if (existing) {
       const choice = await vscode.window.showWarningMessage(`A Docker cluster named '${s.clusterName}' is running.`, 'Connect', 'Replace');
       if (choice === 'Connect') {
-        c.connect({ master: masterOf(existing), marathon: existing.marathon, started: existing, keepOnClose: s.stopOnClose === 'never' });
+        connectStarted(c, existing, s);
         return;
       }
       if (choice !== 'Replace') return;
@@ -34,11 +34,9 @@ export function register(c: Controller, storagePath: string): vscode.Disposable 
       const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
       const report = (step: string) => { c.log.info(step); progress.report({ message: step }); };
-      return mode === 'docker' ? startDocker(s, c.log, report, abort.signal) : startProcess(c.cliBundle, s, path.join(storagePath, 'cluster'), report, abort.signal);
+      return mode === 'docker' ? startDocker(s, report, abort.signal) : startProcess(c.cliBundle, s, path.join(storagePath, 'cluster'), report, abort.signal);
     });
-    const session = c.connect({ master: masterOf(started), marathon: started.marathon, started, keepOnClose: s.stopOnClose === 'never' });
-    // Docker members' output reaches the channel through the launcher's log consumer, from their start.
-    if (started.mode === 'process') session.own(followProcessLogs(started, c.log));
+    const session = connectStarted(c, started, s);
     if (s.stopOnClose === 'ask') {
       // Not awaited: the command is done; the answer only decides what closing VS Code does.
       void vscode.window.showInformationMessage(`Mesolite cluster up (${started.agents.length} agents). It stops when this window closes.`, 'Keep Running After Close')
@@ -46,4 +44,11 @@ export function register(c: Controller, storagePath: string): vscode.Disposable 
     }
     c.log.info(`Cluster '${started.name}' up (${started.mode}): masters ${started.masters.join(', ')}, agents ${started.agents.join(', ')}`);
   });
+}
+
+/** Views follow the cluster; the log channel follows its members' logs for as long as the session lasts. */
+function connectStarted(c: Controller, started: StartedCluster, s: Settings) {
+  const session = c.connect({ master: masterOf(started), marathon: started.marathon, started, keepOnClose: s.stopOnClose === 'never' });
+  session.own(followLogs(started, c.log));
+  return session;
 }

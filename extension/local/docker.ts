@@ -1,6 +1,5 @@
 // Docker mode: the Docker launcher (runtime/cluster/docker), which esbuild bundles apart into
 // dist/mesolite-docker.js; it is loaded here on first use, so activation never parses testcontainers.
-import type * as vscode from 'vscode';
 import { streamSource, type LogSource } from '../logs/panel';
 import type { Settings } from '../settings';
 import type { StartedCluster } from './local';
@@ -13,7 +12,7 @@ export async function existingDocker(name: string): Promise<StartedCluster | und
   return cluster && { mode: 'docker', ...cluster.info };
 }
 
-export async function startDocker(s: Settings, log: vscode.LogOutputChannel, report: (step: string) => void, signal: AbortSignal): Promise<StartedCluster> {
+export async function startDocker(s: Settings, report: (step: string) => void, signal: AbortSignal): Promise<StartedCluster> {
   const { MesoliteCluster } = await launcher();
   // Every agent has its own IP, so all of them can offer the same port range.
   const resources = /(^|;)ports[:(]/.test(s.agentResources) ? s.agentResources : `${s.agentResources};ports:[31000-32000]`;
@@ -22,7 +21,6 @@ export async function startDocker(s: Settings, log: vscode.LogOutputChannel, rep
     // Empty settings leave the launcher's choice: MESOLITE_*_IMAGE, else the public images.
     .withImages({ ...(s.images.runtime ? { node: s.images.runtime } : {}), ...(s.images.zookeeper ? { zookeeper: s.images.zookeeper } : {}) })
     .withSignal(signal).withProgress(report)
-    .withLogConsumer((member, line) => log.info(`[${member}] ${line}`))
     .start();
   return { mode: 'docker', ...cluster.info };
 }

@@ -1,5 +1,6 @@
-// A cluster that Start Local Cluster started, in either mode, and what Stop and Show Container Logs
-// do with it. The Docker side is loaded only for Docker clusters (it pulls in testcontainers).
+// A cluster that Start Local Cluster started, in either mode, and what Stop, Show Container Logs and
+// the log channel do with it. The Docker side is loaded only for Docker clusters (it pulls in testcontainers).
+import type * as vscode from 'vscode';
 import type { DockerClusterInfo } from '../../runtime/cluster/docker';
 import { stopProcessCluster, type ProcessClusterInfo } from '../../runtime/cluster/process';
 import type { LogSource } from '../logs/panel';
@@ -11,7 +12,7 @@ export type StartedCluster = ({ mode: 'process' } & ProcessClusterInfo) | ({ mod
 /** What the session follows: ZooKeeper when there is one, so the views follow leader failovers. */
 export const masterOf = (started: StartedCluster) => (started.mode === 'docker' ? started.zookeeper : started.masterFlag);
 
-export function stopLocal(started: StartedCluster): Promise<unknown> {
+export function stopLocal(started: StartedCluster): Promise<void> {
   return started.mode === 'docker' ? removeDockerCluster(started.name) : stopProcessCluster(started);
 }
 
@@ -22,4 +23,17 @@ export function members(started: StartedCluster): string[] {
 
 export function memberLogs(started: StartedCluster, member: string): LogSource {
   return started.mode === 'docker' ? dockerLogs(started.name, member) : processLogs(started, member);
+}
+
+/** Follows every member's log from its start into the log channel, one "[agent-1] ..." line at a time. */
+export function followLogs(started: StartedCluster, log: vscode.LogOutputChannel): vscode.Disposable {
+  const followers = members(started).map((member) => {
+    let rest = '';
+    return memberLogs(started, member)('stdout', (data) => {
+      const lines = (rest + data).split('\n');
+      rest = lines.pop() ?? '';
+      for (const line of lines) log.info(`[${member}] ${line}`);
+    }, (message) => log.warn(`[${member}] ${message}`));
+  });
+  return { dispose: () => { for (const f of followers) f.stop(); } };
 }

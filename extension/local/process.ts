@@ -1,8 +1,7 @@
 // Process mode: the packaged CLI bundle's daemons as local processes (runtime/cluster/process.ts),
-// each writing its log file under <workDir>/logs, which the log channel follows.
+// each writing its log file under <workDir>/logs.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type * as vscode from 'vscode';
 import { startProcessCluster, type ProcessClusterInfo } from '../../runtime/cluster/process';
 import { fileSource, type LogSource } from '../logs/panel';
 import type { Settings } from '../settings';
@@ -26,17 +25,4 @@ export function processMembers(info: ProcessClusterInfo): string[] {
 
 export function processLogs(info: ProcessClusterInfo, member: string): LogSource {
   return fileSource(path.join(logsDir(info), `${member}.log`));
-}
-
-/** Follows every daemon's log file from its start into the log channel, one "[agent-1] ..." line at a time. */
-export function followProcessLogs(info: ProcessClusterInfo, log: vscode.LogOutputChannel): vscode.Disposable {
-  const followers = processMembers(info).map((member) => {
-    let rest = '';
-    return processLogs(info, member)('stdout', (data) => {
-      const lines = (rest + data).split('\n');
-      rest = lines.pop() ?? '';
-      for (const line of lines) log.info(`[${member}] ${line}`);
-    }, (message) => log.warn(`[${member}] ${message}`));
-  });
-  return { dispose: () => { for (const f of followers) f.stop(); } };
 }

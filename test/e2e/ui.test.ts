@@ -1,7 +1,7 @@
 // The main path as a user clicks it, in the workbench, in both modes: palette → Start Local Cluster →
 // every agent in the Cluster view → CodeLens on an app JSON → task RUNNING → Show Task Logs shows its
 // output → Stop from the status bar's actions. In Docker mode also ZooKeeper in the Cluster view, Show
-// Container Logs, and Stop leaves no container of the cluster.
+// Container Logs, the members' output in the log channel, and Stop leaves no container of the cluster.
 // Screenshots go to test-results/.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -93,6 +93,11 @@ for (const mode of ['process', 'docker'] as const) {
         await pick(page, 'agent-1');
         await webview.locator('.xterm-rows', { hasText: 'Registered with master' }).waitFor({ timeout: 60_000 });
         await shot('4-container-logs');
+        // The members' output, followed into the "Mesolite" log channel.
+        await palette(page, 'Output: Show Output Channels');
+        await pick(page, 'Mesolite');
+        await page.locator('.part.panel .view-lines', { hasText: /\[(zookeeper-1|master-1|agent-\d|marathon)\]/ }).waitFor({ timeout: 30_000 });
+        await shot('5-log-channel');
       }
 
       // The status bar item's quick pick of actions.
@@ -102,6 +107,7 @@ for (const mode of ['process', 'docker'] as const) {
       if (mode === 'docker') await assertNoContainers(cluster, `no container labelled mesolite.cluster=${cluster} remains`);
     } catch (e) {
       await shot('failure').catch(() => undefined);
+      console.error(`--- the Mesolite log channel ---\n${wb.extensionLog()}`);
       throw e;
     } finally {
       await wb.close();
@@ -132,6 +138,7 @@ test('UI (docker mode): a cluster of the same name still running is connected to
     await assertNoContainers(cluster, 'Stop removes a cluster connected to by name, too');
   } catch (e) {
     await page.screenshot({ path: path.join(SHOTS, 'ui-docker-kept-failure.png') }).catch(() => undefined);
+    console.error(`--- the Mesolite log channel ---\n${wb.extensionLog()}`);
     throw e;
   } finally {
     await wb.close();
