@@ -30,12 +30,17 @@ export function register(c: Controller, storagePath: string): vscode.Disposable 
       if (choice !== 'Replace') return;
       await removeDockerCluster(s.clusterName);
     }
+    const abort = new AbortController();
     const started = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Mesolite', cancellable: true }, (progress, token) => {
-      const abort = new AbortController();
       token.onCancellationRequested(() => abort.abort());
       const report = (step: string) => { c.log.info(step); progress.report({ message: step }); };
       return mode === 'docker' ? startDocker(s, report, abort.signal) : startProcess(c.cliBundle, s, path.join(storagePath, 'cluster'), report, abort.signal);
+    }).then(undefined, (e: Error) => {
+      // The user cancelled: no error to show, the launcher has removed what it started.
+      if (abort.signal.aborted) return undefined;
+      throw e;
     });
+    if (!started) { c.log.info('Start cancelled; what was started is removed'); return; }
     const session = connectStarted(c, started, s);
     if (s.stopOnClose === 'ask') {
       // Not awaited: the command is done; the answer only decides what closing VS Code does.

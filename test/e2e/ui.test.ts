@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { freePort, openWorkbench } from './harness';
+import { freePort, openWorkbench, type Workbench } from './harness';
 
 const SHOTS = path.resolve(__dirname, '../../test-results');
 const AGENTS = 2;
@@ -47,20 +47,40 @@ async function assertNoContainers(cluster: string, message: string): Promise<voi
   assert.equal(await count(), 0, message);
 }
 
+/** Unique per run, so that concurrent runs on one Docker engine do not collide. */
+const clusterName = (name: string) => `e2e-${process.pid}-${name}`;
+
+/**
+ * Runs body in a fresh workbench with the extension; on failure saves a screenshot and prints the
+ * extension's log channel; afterwards removes the Docker cluster of that name, whatever happened
+ * (only this test's own).
+ */
+async function inWorkbench(name: string, settings: Record<string, unknown>, body: (wb: Workbench, shot: (step: string) => Promise<unknown>) => Promise<void>): Promise<void> {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const cluster = clusterName(name);
+  const wb = await openWorkbench({ 'mesolite.clusterName': cluster, ...LOCAL_IMAGES, ...settings });
+  const shot = (step: string) => wb.page.screenshot({ path: path.join(SHOTS, `ui-${name}-${step}.png`) });
+  try {
+    await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await body(wb, shot);
+  } catch (e) {
+    await shot('failure').catch(() => undefined);
+    console.error(`--- the Mesolite log channel ---\n${wb.extensionLog()}`);
+    throw e;
+  } finally {
+    await wb.close();
+    if (settings['mesolite.mode'] === 'docker') await (await import('../../runtime/cluster/docker')).removeCluster(cluster);
+  }
+}
+
 for (const mode of ['process', 'docker'] as const) {
   test(`UI (${mode} mode): start, deploy through the CodeLens, read the logs in the webview, stop`, { timeout: 420_000 }, async () => {
-    fs.mkdirSync(SHOTS, { recursive: true });
-    // Unique per run, so that concurrent runs on one Docker engine do not collide.
-    const cluster = `e2e-${process.pid}-${mode}`;
-    const wb = await openWorkbench({
-      'mesolite.mode': mode, 'mesolite.clusterName': cluster, 'mesolite.agents': AGENTS, 'mesolite.agentResources': 'cpus:1;mem:1024;disk:2000',
-      'mesolite.masterPort': await freePort(), 'mesolite.marathonPort': await freePort(), ...LOCAL_IMAGES,
-    });
-    const { page } = wb;
-    const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `ui-${mode}-${name}.png`) });
-    try {
-      fs.copyFileSync(path.resolve(__dirname, '../fixtures/hello.app.json'), path.join(wb.workspace, 'hello.app.json'));
-      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    const settings = {
+      'mesolite.mode': mode, 'mesolite.agents': AGENTS, 'mesolite.agentResources': 'cpus:1;mem:1024;disk:2000',
+      'mesolite.masterPort': await freePort(), 'mesolite.marathonPort': await freePort(),
+    };
+    await inWorkbench(mode, settings, async ({ page, workspace }, shot) => {
+      fs.copyFileSync(path.resolve(__dirname, '../fixtures/hello.app.json'), path.join(workspace, 'hello.app.json'));
       await palette(page, 'Mesolite: Start Local Cluster');
       await palette(page, 'Mesolite: Focus on Cluster View');
       const container = page.locator('[id="workbench.view.extension.mesolite"]');
@@ -104,30 +124,18 @@ for (const mode of ['process', 'docker'] as const) {
       await page.locator('.statusbar-item', { hasText: `${AGENTS} agents` }).click();
       await pick(page, 'Stop Local Cluster');
       await agents.first().waitFor({ state: 'detached', timeout: 60_000 });
-      if (mode === 'docker') await assertNoContainers(cluster, `no container labelled mesolite.cluster=${cluster} remains`);
-    } catch (e) {
-      await shot('failure').catch(() => undefined);
-      console.error(`--- the Mesolite log channel ---\n${wb.extensionLog()}`);
-      throw e;
-    } finally {
-      await wb.close();
-      // Only this test's own cluster, whatever happened above.
-      if (mode === 'docker') await (await import('../../runtime/cluster/docker')).removeCluster(cluster);
-    }
+      if (mode === 'docker') await assertNoContainers(clusterName(mode), `no container labelled mesolite.cluster=${clusterName(mode)} remains`);
+    });
   });
 }
 
 test('UI (docker mode): a cluster of the same name still running is connected to, then stopped', { timeout: 300_000 }, async () => {
-  const cluster = `e2e-${process.pid}-kept`;
-  const { MesoliteCluster, removeCluster } = await import('../../runtime/cluster/docker');
-  // As a window that chose "Keep Running After Close" leaves it.
-  await new MesoliteCluster().withName(cluster).withMasters(1).withAgents(1).withMarathon().start();
-  const wb = await openWorkbench({ 'mesolite.mode': 'docker', 'mesolite.clusterName': cluster, ...LOCAL_IMAGES });
-  const { page } = wb;
-  try {
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  await inWorkbench('kept', { 'mesolite.mode': 'docker' }, async ({ page }) => {
+    // As a window that chose "Keep Running After Close" leaves it.
+    const { MesoliteCluster } = await import('../../runtime/cluster/docker');
+    await new MesoliteCluster().withName(clusterName('kept')).withMasters(1).withAgents(1).withMarathon().start();
     await palette(page, 'Mesolite: Start Local Cluster');
-    const notice = page.locator('.notifications-toasts .notification-list-item', { hasText: `A Docker cluster named '${cluster}' is running` });
+    const notice = page.locator('.notifications-toasts .notification-list-item', { hasText: `A Docker cluster named '${clusterName('kept')}' is running` });
     await notice.locator('.monaco-button', { hasText: 'Connect' }).click({ timeout: 60_000 });
     await palette(page, 'Mesolite: Focus on Cluster View');
     const rows = page.locator('[id="workbench.view.extension.mesolite"] .monaco-list-row');
@@ -135,13 +143,22 @@ test('UI (docker mode): a cluster of the same name still running is connected to
     assert.equal(await rows.filter({ hasText: 'leader' }).count(), 1, 'the leading master is marked');
     await palette(page, 'Mesolite: Stop Local Cluster');
     await rows.filter({ hasText: 'agent ' }).first().waitFor({ state: 'detached', timeout: 60_000 });
-    await assertNoContainers(cluster, 'Stop removes a cluster connected to by name, too');
-  } catch (e) {
-    await page.screenshot({ path: path.join(SHOTS, 'ui-docker-kept-failure.png') }).catch(() => undefined);
-    console.error(`--- the Mesolite log channel ---\n${wb.extensionLog()}`);
-    throw e;
-  } finally {
-    await wb.close();
-    await removeCluster(cluster);
-  }
+    await assertNoContainers(clusterName('kept'), 'Stop removes a cluster connected to by name, too');
+  });
+});
+
+test('UI (docker mode): cancelling Start Local Cluster leaves nothing of the cluster', { timeout: 300_000 }, async () => {
+  await inWorkbench('cancelled', { 'mesolite.mode': 'docker' }, async ({ page, extensionLog }) => {
+    await palette(page, 'Mesolite: Start Local Cluster');
+    // The start takes seconds; Cancel is clicked as soon as its notification shows.
+    const cancel = page.locator('.notifications-toasts .notification-list-item .monaco-button', { hasText: 'Cancel' });
+    await cancel.click({ timeout: 60_000 });
+    await cancel.waitFor({ state: 'detached', timeout: 120_000 });
+    const deadline = Date.now() + 60_000;
+    while (!/Start cancelled/.test(extensionLog()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    assert.match(extensionLog(), /Start cancelled; what was started is removed/);
+    assert.equal(await page.locator('.notifications-toasts .notification-list-item-message', { hasText: 'cancelled' }).count(), 0, 'a cancel is no error to show');
+    await assertNoContainers(clusterName('cancelled'), 'a cancelled start removes what it started');
+    assert.equal(await page.locator('.statusbar-item', { hasText: 'agents' }).count(), 0, 'no session after a cancelled start');
+  });
 });
