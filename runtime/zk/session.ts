@@ -23,6 +23,8 @@ export class ZkSession extends EventEmitter<{ connected: []; disconnected: []; e
   private client: Zk.Client;
   private closed = false;
   private probing = false;
+  /** When the current client started connecting, until it first connects. */
+  private connectingSince?: number;
   private readonly watchdog: NodeJS.Timeout;
 
   constructor(readonly servers: string, readonly sessionTimeoutMs: number) {
@@ -39,7 +41,16 @@ export class ZkSession extends EventEmitter<{ connected: []; disconnected: []; e
    * session here: the client is replaced, as on expiry.
    */
   private probe(): void {
-    if (this.closed || this.probing || !this.connected) return;
+    if (this.closed || this.probing) return;
+    // A handshake never answered (seen with a connection a starting server accepted) would also wait
+    // forever: a client that has not connected within the read timeout is replaced by a fresh one.
+    if (this.connectingSince !== undefined && Date.now() - this.connectingSince > this.readTimeoutMs) {
+      const stuck = this.client;
+      this.client = this.connect();
+      stuck.close();
+      return;
+    }
+    if (!this.connected) return;
     this.probing = true;
     const client = this.client;
     let answered = false;
@@ -51,12 +62,16 @@ export class ZkSession extends EventEmitter<{ connected: []; disconnected: []; e
       client.close();
       this.emit('disconnected');
       this.emit('expired');
-    }), Math.max((this.sessionTimeoutMs * 2) / 3, MIN_READ_TIMEOUT_MS));
+    }), this.readTimeoutMs);
     client.exists('/', () => {
       answered = true;
       this.probing = false;
       clearTimeout(timer);
     });
+  }
+
+  private get readTimeoutMs(): number {
+    return Math.max((this.sessionTimeoutMs * 2) / 3, MIN_READ_TIMEOUT_MS);
   }
 
   private connect(): Zk.Client {
@@ -65,7 +80,12 @@ export class ZkSession extends EventEmitter<{ connected: []; disconnected: []; e
     // when its socket closes, possibly after its replacement connected, which would leave watchers
     // believing ZooKeeper is gone while it is not.
     const current = () => client === this.client;
-    client.on('connected', () => { if (current()) this.emit('connected'); });
+    this.connectingSince = Date.now();
+    client.on('connected', () => {
+      if (!current()) return;
+      this.connectingSince = undefined;
+      this.emit('connected');
+    });
     client.on('disconnected', () => { if (current()) this.emit('disconnected'); });
     client.on('expired', () => {
       if (!current()) return;
