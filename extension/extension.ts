@@ -1,6 +1,7 @@
 // Activation: every registration goes into context.subscriptions, in this one place.
 import * as vscode from 'vscode';
 import { Controller } from './controller';
+import * as actions from './commands/actions';
 import * as connect from './commands/connect';
 import * as deploy from './commands/deploy';
 import * as showTaskLogs from './commands/show-task-logs';
@@ -11,8 +12,10 @@ import * as deleteApp from './commands/delete';
 import * as killtask from './commands/kill-task';
 import { APP_JSON, DeployCodeLens } from './deploy/codelens';
 import * as refresh from './commands/refresh';
+import * as revealSandbox from './commands/reveal-sandbox';
 import * as start from './commands/start';
 import * as stop from './commands/stop';
+import { SANDBOX_SCHEME, SandboxDocuments } from './sandbox/sandbox';
 import { ClusterView } from './views/cluster';
 import { FrameworksView, OffersView } from './views/frameworks';
 import { TasksView } from './views/tasks';
@@ -28,8 +31,9 @@ export function activate(context: vscode.ExtensionContext) {
   const offers = new OffersView(c);
   const diagnostics = vscode.languages.createDiagnosticCollection('mesolite');
   const lens = new DeployCodeLens(c);
-  const status = vscode.window.createStatusBarItem(vscode.StatusBarAlignment.Left);
-  status.command = 'mesolite.refresh';
+  const status = vscode.window.createStatusBarItem('mesolite.status', vscode.StatusBarAlignment.Left);
+  status.name = 'Mesolite';
+  status.command = 'mesolite.showActions';
   let sessionListener: vscode.Disposable | undefined;
   const render = () => {
     cluster.refresh();
@@ -54,6 +58,7 @@ export function activate(context: vscode.ExtensionContext) {
     start.register(c, context.globalStorageUri.fsPath),
     stop.register(c),
     connect.register(c),
+    actions.register(c),
     refresh.register(c),
     diagnostics,
     vscode.languages.registerCodeLensProvider(APP_JSON, lens),
@@ -64,6 +69,8 @@ export function activate(context: vscode.ExtensionContext) {
     restart.register(c),
     deleteApp.register(c),
     killtask.register(c),
+    vscode.workspace.registerTextDocumentContentProvider(SANDBOX_SCHEME, new SandboxDocuments()),
+    revealSandbox.register(c),
   );
   return { controller: c, views: { cluster, frameworks, offers, tasks } };
 }

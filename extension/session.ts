@@ -3,14 +3,15 @@
 import * as vscode from 'vscode';
 import { OperatorClient, type GetState, type OperatorSubscription } from '../runtime/client/operator';
 import { MarathonClient } from '../runtime/client/marathon';
+import type { StartedCluster } from './local/local';
 
 export interface ClusterTarget {
   master: string;
   marathon?: string;
-  /** Set when this extension started the cluster (process mode). */
   /** A started cluster is stopped when the window closes unless the user chose to keep it. */
   keepOnClose?: boolean;
-  started?: { workDir: string; pids: { masters: number[]; agents: number[]; zookeeper?: number; marathon?: number }; agents: string[]; masters: string[] };
+  /** Set when this extension started the cluster. */
+  started?: StartedCluster;
 }
 
 export class ClusterSession implements vscode.Disposable {
@@ -22,6 +23,7 @@ export class ClusterSession implements vscode.Disposable {
   readonly onDidChange = this.changed.event;
   private readonly subscription: OperatorSubscription;
   private readonly marathonEvents?: { close(): void };
+  private readonly owned: Array<{ dispose(): void }> = [];
   private timer?: NodeJS.Timeout;
   private refreshing = false;
   private again = false;
@@ -65,7 +67,13 @@ export class ClusterSession implements vscode.Disposable {
     }
   }
 
+  /** Ties something to this session's life, e.g. the followers of its cluster's logs. */
+  own(d: { dispose(): void }): void {
+    this.owned.push(d);
+  }
+
   dispose(): void {
+    for (const d of this.owned) d.dispose();
     clearTimeout(this.timer);
     this.subscription.close();
     this.marathonEvents?.close();

@@ -8,6 +8,8 @@ export interface Settings {
   agentResources: string;
   masterPort: number;
   marathonPort: number;
+  clusterName: string;
+  /** Empty: MESOLITE_ZOOKEEPER_IMAGE / MESOLITE_NODE_IMAGE, else the public images (the launcher decides). */
   images: { zookeeper: string; runtime: string };
   stopOnClose: 'ask' | 'always' | 'never';
 }
@@ -15,13 +17,14 @@ export interface Settings {
 export function readSettings(): Settings {
   const c = vscode.workspace.getConfiguration('mesolite');
   return {
-    mode: c.get('mode', 'process'),
+    mode: c.get('mode', 'docker'),
     masters: c.get('masters', 1),
     agents: c.get('agents', 2),
     agentResources: c.get('agentResources', 'cpus:4;mem:4096;disk:10000'),
     masterPort: c.get('masterPort', 5050),
     marathonPort: c.get('marathonPort', 8080),
-    images: { zookeeper: c.get('images.zookeeper', 'zookeeper:3.9'), runtime: c.get('images.runtime', 'node:22-bookworm-slim') },
+    clusterName: c.get('clusterName', 'vscode'),
+    images: { zookeeper: c.get('images.zookeeper', ''), runtime: c.get('images.runtime', '') },
     stopOnClose: c.get('stopOnClose', 'ask'),
   };
 }

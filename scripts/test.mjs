@@ -23,8 +23,9 @@ if (only.length === 0 || only.includes('integration')) {
   }
 }
 
+// The docker tier and the e2e tier (the extension's Docker mode) need an engine and local images.
 let dockerEnv = {};
-if (only.length === 0 || only.includes('docker')) {
+if (only.length === 0 || only.includes('docker') || only.includes('e2e')) {
   try {
     dockerEnv = provisionDocker();
   } catch (e) {

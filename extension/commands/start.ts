@@ -1,37 +1,59 @@
-// Mesolite: Start Local Cluster — process mode through runtime/cluster/process.ts, with a cancellable
-// progress notification naming each step. Docker mode waits for the Docker launcher.
+// Mesolite: Start Local Cluster — in Docker (mesolite.mode, the default) or as local processes, with a
+// cancellable progress notification naming each step. Without a Docker engine it offers process mode;
+// a Docker cluster of the same name still running can be connected to or replaced.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { startProcessCluster } from '../../runtime/cluster/process';
 import type { Controller } from '../controller';
-import { readSettings } from '../settings';
+import { existingDocker, removeDockerCluster, startDocker } from '../local/docker';
+import { followLogs, masterOf, type StartedCluster } from '../local/local';
+import { startProcess } from '../local/process';
+import { readSettings, type Settings } from '../settings';
 import { command } from './command';
 
 export function register(c: Controller, storagePath: string): vscode.Disposable {
   return command(c, 'mesolite.startLocalCluster', async () => {
     const s = readSettings();
-    if (s.mode === 'docker') {
-      const choice = await vscode.window.showWarningMessage('The Docker launcher is not available in this build. Start the cluster as local processes?', 'Use Process Mode');
+    let mode = s.mode;
+    const existing = mode === 'docker' ? await existingDocker(s.clusterName).catch((e: Error) => e) : undefined;
+    if (existing instanceof Error) {
+      const why = existing.message.split('\n')[0];
+      c.log.warn(`No Docker engine answers: ${why}`);
+      const choice = await vscode.window.showWarningMessage(`No Docker engine answers (${why}). Start the cluster as local processes?`, 'Use Process Mode');
       if (choice !== 'Use Process Mode') return;
+      mode = 'process';
+    } else if (existing) {
+      const choice = await vscode.window.showWarningMessage(`A Docker cluster named '${s.clusterName}' is running.`, 'Connect', 'Replace');
+      if (choice === 'Connect') {
+        connectStarted(c, existing, s);
+        return;
+      }
+      if (choice !== 'Replace') return;
+      await removeDockerCluster(s.clusterName);
     }
-    const workDir = path.join(storagePath, 'cluster');
-    const info = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Mesolite', cancellable: true }, (progress, token) => {
-      const abort = new AbortController();
+    const abort = new AbortController();
+    const started = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Mesolite', cancellable: true }, (progress, token) => {
       token.onCancellationRequested(() => abort.abort());
-      return startProcessCluster({
-        name: 'vscode', workDir, agents: s.agents, masters: s.masters, masterPort: s.masterPort, firstAgentPort: s.masterPort + s.masters,
-        agentResources: s.agentResources, marathonPort: s.marathonPort, signal: abort.signal,
-        // In desktop VS Code execPath is Electron: run it as plain Node.
-        cli: { command: process.execPath, args: [c.cliBundle], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } },
-        onProgress: (step) => { c.log.info(step); progress.report({ message: step }); },
-      });
+      const report = (step: string) => { c.log.info(step); progress.report({ message: step }); };
+      return mode === 'docker' ? startDocker(s, report, abort.signal) : startProcess(c.cliBundle, s, path.join(storagePath, 'cluster'), report, abort.signal);
+    }).then(undefined, (e: Error) => {
+      // The user cancelled: no error to show, the launcher has removed what it started.
+      if (abort.signal.aborted) return undefined;
+      throw e;
     });
-    const session = c.connect({ master: info.masterFlag, marathon: info.marathon, started: info, keepOnClose: s.stopOnClose === 'never' });
+    if (!started) { c.log.info('Start cancelled; what was started is removed'); return; }
+    const session = connectStarted(c, started, s);
     if (s.stopOnClose === 'ask') {
       // Not awaited: the command is done; the answer only decides what closing VS Code does.
-      void vscode.window.showInformationMessage(`Mesolite cluster up (${info.agents.length} agents). It stops when this window closes.`, 'Keep Running After Close')
+      void vscode.window.showInformationMessage(`Mesolite cluster up (${started.agents.length} agents). It stops when this window closes.`, 'Keep Running After Close')
         .then((choice) => { if (choice) session.target.keepOnClose = true; });
     }
-    c.log.info(`Cluster up: master ${info.master}, agents ${info.agents.join(', ')}; logs in ${path.join(workDir, 'logs')}`);
+    c.log.info(`Cluster '${started.name}' up (${started.mode}): masters ${started.masters.join(', ')}, agents ${started.agents.join(', ')}`);
   });
+}
+
+/** Views follow the cluster; the log channel follows its members' logs for as long as the session lasts. */
+function connectStarted(c: Controller, started: StartedCluster, s: Settings) {
+  const session = c.connect({ master: masterOf(started), marathon: started.marathon, started, keepOnClose: s.stopOnClose === 'never' });
+  session.own(followLogs(started, c.log));
+  return session;
 }

@@ -1,13 +1,14 @@
-// Mesolite: Stop Local Cluster — stops every process the extension started, tasks included.
+// Mesolite: Stop Local Cluster — stops every process (tasks included) or removes every container the
+// extension started.
 import * as vscode from 'vscode';
-import { stopProcessCluster } from '../../runtime/cluster/process';
 import type { Controller } from '../controller';
+import { stopLocal } from '../local/local';
 import { command } from './command';
 
 export async function stopStarted(c: Controller): Promise<void> {
   const started = c.session?.target.started;
   c.disconnect();
-  if (started) await stopProcessCluster(started);
+  if (started) await stopLocal(started);
 }
 
 export function register(c: Controller): vscode.Disposable {

@@ -1,7 +1,9 @@
 // A webview panel showing a log through xterm.js: a task's stdout/stderr followed through the agent's
-// /files/read offsets, or a local daemon's log file. Strict CSP with a nonce; local resources only.
+// /files/read offsets, a local daemon's log file or a container's log stream. Strict CSP with a nonce;
+// local resources only.
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import type { Readable } from 'node:stream';
 import * as vscode from 'vscode';
 import type { FromWebview, ToWebview } from '../../webviews/logs/messages';
 
@@ -29,6 +31,21 @@ export function fileSource(file: string): LogSource {
     read();
     const watcher = fs.watch(file, read);
     return { stop: () => watcher.close() };
+  };
+}
+
+/** A stream opened on demand (a container's log, stdout and stderr together); stopping closes it. */
+export function streamSource(open: () => Promise<Readable>): LogSource {
+  return (_stream, onData, onError) => {
+    let stopped = false;
+    let readable: Readable | undefined;
+    open().then((r) => {
+      readable = r;
+      if (stopped) r.destroy();
+      r.on('data', (chunk: Buffer) => onData(chunk.toString('utf8')));
+      r.on('error', (e) => onError(e.message));
+    }, (e: Error) => onError(e.message));
+    return { stop: () => { stopped = true; readable?.destroy(); } };
   };
 }
 

@@ -1,4 +1,4 @@
-// The Cluster view: masters (leader marked) and agents with used / total resources and attributes.
+// The Cluster view: ZooKeeper, masters (leader marked) and agents with used / total resources and attributes.
 import * as vscode from 'vscode';
 import type { Resource } from '../../runtime/common/protocol/v1';
 import type { Controller } from '../controller';
@@ -27,6 +27,12 @@ export class ClusterView implements vscode.TreeDataProvider<vscode.TreeItem> {
     const s = this.c.session;
     if (!s) return [];
     const items: vscode.TreeItem[] = [];
+    // zk://host:port,host:port/path: the servers the masters elect their leader in.
+    for (const server of /^zk:\/\/([^/]+)/.exec(s.target.master)?.[1].split(',') ?? []) {
+      const item = new vscode.TreeItem(`zookeeper ${server}`);
+      item.iconPath = new vscode.ThemeIcon('database');
+      items.push(item);
+    }
     const masters = s.target.started?.masters ?? (s.leader ? [s.leader] : []);
     for (const m of masters) {
       const item = new vscode.TreeItem(`master ${m.replace(/^http:\/\//, '')}`);

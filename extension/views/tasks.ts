@@ -1,5 +1,6 @@
-// The Tasks view: every task with its state, health and agent.
+// The Tasks view: every task with its state, health, agent and age.
 import * as vscode from 'vscode';
+import { formatAge } from '../../runtime/common/duration';
 import type { Task } from '../../runtime/common/protocol/v1';
 import type { Controller } from '../controller';
 
@@ -10,7 +11,10 @@ export class TaskItem extends vscode.TreeItem {
     super(task.task_id.value);
     this.id = `task:${task.task_id.value}`;
     const healthy = task.statuses.at(-1)?.healthy;
-    this.description = `${task.state}${healthy === undefined ? '' : healthy ? ' · healthy' : ' · unhealthy'} · ${agentName}`;
+    // Age since the first status update (status timestamps are seconds, as in Mesos).
+    const since = task.statuses[0]?.timestamp;
+    const age = since === undefined ? '' : ` · ${formatAge(Date.now() - since * 1000)}`;
+    this.description = `${task.state}${healthy === undefined ? '' : healthy ? ' · healthy' : ' · unhealthy'} · ${agentName}${age}`;
     this.iconPath = new vscode.ThemeIcon(ICON[task.state] ?? 'circle-outline');
     this.contextValue = 'task';
   }

@@ -3,6 +3,7 @@
 import { getJson, request } from '../common/http';
 
 export interface FileChunk { data: string; offset: number }
+export interface FileEntry { path: string; size: number; mode: string }
 
 interface AgentStateV0 {
   frameworks: Array<{ id: string; executors: Array<{ id: string; directory: string; tasks: Array<{ id: string }>; completed_tasks: Array<{ id: string }> }> }>;
@@ -17,6 +18,18 @@ export class FilesClient {
     const res = await request('GET', `${this.agentUrl}/files/read?${query}`);
     if (res.status !== 200) throw new Error(`/files/read ${path}: ${res.status} ${res.body}`);
     return JSON.parse(res.body) as FileChunk;
+  }
+
+  /** A directory's entries, as Mesos' /files/browse lists them (`mode` starts with `d` for directories). */
+  async browse(path: string): Promise<FileEntry[]> {
+    return getJson<FileEntry[]>(`${this.agentUrl}/files/browse?${new URLSearchParams({ path })}`);
+  }
+
+  /** A whole file. */
+  async download(path: string): Promise<string> {
+    const res = await request('GET', `${this.agentUrl}/files/download?${new URLSearchParams({ path })}`);
+    if (res.status !== 200) throw new Error(`/files/download ${path}: ${res.status} ${res.body}`);
+    return res.body;
   }
 
   /** The sandbox directory of the executor that runs the task. */

@@ -16,3 +16,12 @@ export function formatDuration(ms: number): string {
   }
   return `${ms}ms`;
 }
+
+/** An age the way kubectl shows one: its largest whole unit (42s, 5m, 3h, 2d); never negative. */
+export function formatAge(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 86_400) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86_400)}d`;
+}

@@ -30,7 +30,13 @@ async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number):
   throw new Error(`code-server did not answer at ${url}`);
 }
 
-export interface Workbench { page: import('playwright-core').Page; workspace: string; close(): Promise<void> }
+export interface Workbench {
+  page: import('playwright-core').Page;
+  workspace: string;
+  /** What the extension wrote to its "Mesolite" log channel (errors of commands included): for failure reports. */
+  extensionLog(): string;
+  close(): Promise<void>;
+}
 
 /** code-server with the extension under development, opened in Chromium; payload adds e.g. extensionTestsPath. */
 export async function openWorkbench(settings: Record<string, unknown>, payloadFor: (remote: (p: string) => string) => string[][] = () => [],
@@ -65,7 +71,12 @@ export async function openWorkbench(settings: Record<string, unknown>, payloadFo
     const remote = (p: string) => `vscode-remote://127.0.0.1:${port}${p}`;
     const payload = [['extensionDevelopmentPath', remote(ROOT)], ...payloadFor(remote), ['skipWelcome', 'true']];
     await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
-    return { page, workspace, close };
+    const extensionLog = () => {
+      const logs = path.join(dir, 'user/logs');
+      const files = fs.existsSync(logs) ? fs.readdirSync(logs, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith(path.join('mesolite.mesolite', 'Mesolite.log'))) : [];
+      return files.map((f) => fs.readFileSync(path.join(logs, f), 'utf8')).join('\n');
+    };
+    return { page, workspace, extensionLog, close };
   } catch (e) {
     await close();
     throw e;
@@ -83,7 +94,9 @@ export async function runExtensionTests(testsModule: string, settings: Record<st
   });
   try {
     const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`extension tests did not finish in ${timeoutMs} ms\n${logs.join('\n')}`)), timeoutMs).unref());
-    return await Promise.race([done, timeout]);
+    const result = await Promise.race([done, timeout]);
+    if (result.code !== 0) result.logs.push('--- the Mesolite log channel ---', wb.extensionLog());
+    return result;
   } finally {
     await wb.close();
   }

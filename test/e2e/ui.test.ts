@@ -1,13 +1,19 @@
-// The main path as a user clicks it, in the workbench: palette → Start Local Cluster → agents in the
-// Cluster view → CodeLens on an app JSON → task RUNNING → Show Task Logs shows its output. Screenshots
-// go to test-results/.
+// The main path as a user clicks it, in the workbench, in both modes: palette → Start Local Cluster →
+// every agent in the Cluster view → CodeLens on an app JSON → task RUNNING → Show Task Logs shows its
+// output → Stop from the status bar's actions. In Docker mode also ZooKeeper in the Cluster view, Show
+// Container Logs, the members' output in the log channel, and Stop leaves no container of the cluster.
+// Screenshots go to test-results/.
+import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { freePort, openWorkbench } from './harness';
+import { freePort, openWorkbench, type Workbench } from './harness';
 
 const SHOTS = path.resolve(__dirname, '../../test-results');
+const AGENTS = 2;
+// The local images the test runner provisions (these machines cannot pull), through the settings.
+const LOCAL_IMAGES = { 'mesolite.images.runtime': process.env.MESOLITE_NODE_IMAGE, 'mesolite.images.zookeeper': process.env.MESOLITE_ZOOKEEPER_IMAGE };
 
 /** Runs a command from the palette; until the extension host has registered it, the palette is reopened. */
 async function palette(page: Page, text: string, timeoutMs = 60_000): Promise<void> {
@@ -28,40 +34,131 @@ async function palette(page: Page, text: string, timeoutMs = 60_000): Promise<vo
   await input.press('Enter');
 }
 
-test('UI: start, deploy through the CodeLens, read the task log in the webview', { timeout: 240_000 }, async () => {
+async function pick(page: Page, text: string): Promise<void> {
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first().click();
+}
+
+/** Stop empties the views first and removes the containers while its notification shows: wait, then assert. */
+async function assertNoContainers(cluster: string, message: string): Promise<void> {
+  const { clusterContainers } = await import('../../runtime/cluster/docker');
+  const count = async () => (await clusterContainers(cluster)).length;
+  const deadline = Date.now() + 120_000;
+  while ((await count()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+  assert.equal(await count(), 0, message);
+}
+
+/** Unique per run, so that concurrent runs on one Docker engine do not collide. */
+const clusterName = (name: string) => `e2e-${process.pid}-${name}`;
+
+/**
+ * Runs body in a fresh workbench with the extension; on failure saves a screenshot and prints the
+ * extension's log channel; afterwards removes the Docker cluster of that name, whatever happened
+ * (only this test's own).
+ */
+async function inWorkbench(name: string, settings: Record<string, unknown>, body: (wb: Workbench, shot: (step: string) => Promise<unknown>) => Promise<void>): Promise<void> {
   fs.mkdirSync(SHOTS, { recursive: true });
-  const wb = await openWorkbench({ 'mesolite.mode': 'process', 'mesolite.masterPort': await freePort(), 'mesolite.marathonPort': await freePort() });
-  const { page } = wb;
+  const cluster = clusterName(name);
+  const wb = await openWorkbench({ 'mesolite.clusterName': cluster, ...LOCAL_IMAGES, ...settings });
+  const shot = (step: string) => wb.page.screenshot({ path: path.join(SHOTS, `ui-${name}-${step}.png`) });
   try {
-    fs.copyFileSync(path.resolve(__dirname, '../fixtures/hello.app.json'), path.join(wb.workspace, 'hello.app.json'));
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await palette(page, 'Mesolite: Start Local Cluster');
-    await palette(page, 'Mesolite: Focus on Cluster View');
-    const container = page.locator('[id="workbench.view.extension.mesolite"]');
-    await container.locator('.monaco-list-row', { hasText: 'agent ' }).nth(1).waitFor({ timeout: 60_000 });
-    await page.screenshot({ path: path.join(SHOTS, 'ui-1-cluster.png') });
-
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill('hello.app.json');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'hello.app.json' }).first().waitFor();
-    await page.keyboard.press('Enter');
-    const lens = page.locator('.codelens-decoration a', { hasText: 'Deploy to local cluster' });
-    await lens.waitFor({ timeout: 30_000 });
-    await lens.click();
-    await container.locator('.monaco-list-row', { hasText: 'TASK_RUNNING' }).first().waitFor({ timeout: 60_000 });
-    await page.screenshot({ path: path.join(SHOTS, 'ui-2-running.png') });
-
-    await palette(page, 'Mesolite: Show Task Logs');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'hello.' }).first().click();
-    const frame = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
-    await frame.locator('.xterm-rows', { hasText: 'hello from mesolite' }).waitFor({ timeout: 30_000 });
-    await page.screenshot({ path: path.join(SHOTS, 'ui-3-logs.png') });
-    await palette(page, 'Mesolite: Stop Local Cluster');
-    await container.locator('.monaco-list-row', { hasText: 'agent ' }).first().waitFor({ state: 'detached', timeout: 30_000 });
+    await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await body(wb, shot);
   } catch (e) {
-    await page.screenshot({ path: path.join(SHOTS, 'ui-failure.png') }).catch(() => undefined);
+    await shot('failure').catch(() => undefined);
+    console.error(`--- the Mesolite log channel ---\n${wb.extensionLog()}`);
     throw e;
   } finally {
     await wb.close();
+    if (settings['mesolite.mode'] === 'docker') await (await import('../../runtime/cluster/docker')).removeCluster(cluster);
   }
+}
+
+for (const mode of ['process', 'docker'] as const) {
+  test(`UI (${mode} mode): start, deploy through the CodeLens, read the logs in the webview, stop`, { timeout: 420_000 }, async () => {
+    const settings = {
+      'mesolite.mode': mode, 'mesolite.agents': AGENTS, 'mesolite.agentResources': 'cpus:1;mem:1024;disk:2000',
+      'mesolite.masterPort': await freePort(), 'mesolite.marathonPort': await freePort(),
+    };
+    await inWorkbench(mode, settings, async ({ page, workspace }, shot) => {
+      fs.copyFileSync(path.resolve(__dirname, '../fixtures/hello.app.json'), path.join(workspace, 'hello.app.json'));
+      await palette(page, 'Mesolite: Start Local Cluster');
+      await palette(page, 'Mesolite: Focus on Cluster View');
+      const container = page.locator('[id="workbench.view.extension.mesolite"]');
+      const agents = container.locator('.monaco-list-row', { hasText: 'agent ' });
+      await agents.nth(AGENTS - 1).waitFor({ timeout: 180_000 });
+      assert.equal(await agents.count(), AGENTS, 'every agent, once, in the Cluster view');
+      if (mode === 'docker') assert.equal(await container.locator('.monaco-list-row', { hasText: 'zookeeper ' }).count(), 1, 'ZooKeeper in the Cluster view');
+      await shot('1-cluster');
+
+      await page.keyboard.press('Control+P');
+      await page.locator('.quick-input-widget input').fill('hello.app.json');
+      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'hello.app.json' }).first().waitFor();
+      await page.keyboard.press('Enter');
+      const lens = page.locator('.codelens-decoration a', { hasText: 'Deploy to local cluster' });
+      await lens.waitFor({ timeout: 30_000 });
+      await lens.click();
+      await container.locator('.monaco-list-row', { hasText: 'TASK_RUNNING' }).first().waitFor({ timeout: 120_000 });
+      await shot('2-running');
+
+      const webview = page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+      await palette(page, 'Mesolite: Show Task Logs');
+      await pick(page, 'hello.');
+      await webview.locator('.xterm-rows', { hasText: 'hello from mesolite' }).waitFor({ timeout: 60_000 });
+      await shot('3-logs');
+
+      if (mode === 'docker') {
+        // One webview at a time, so that the frame locator is unambiguous.
+        await palette(page, 'View: Close Editor');
+        await palette(page, 'Mesolite: Show Container Logs');
+        await pick(page, 'agent-1');
+        await webview.locator('.xterm-rows', { hasText: 'Registered with master' }).waitFor({ timeout: 60_000 });
+        await shot('4-container-logs');
+        // The members' output, followed into the "Mesolite" log channel.
+        await palette(page, 'Output: Show Output Channels');
+        await pick(page, 'Mesolite');
+        await page.locator('.part.panel .view-lines', { hasText: /\[(zookeeper-1|master-1|agent-\d|marathon)\]/ }).waitFor({ timeout: 30_000 });
+        await shot('5-log-channel');
+      }
+
+      // The status bar item's quick pick of actions.
+      await page.locator('.statusbar-item', { hasText: `${AGENTS} agents` }).click();
+      await pick(page, 'Stop Local Cluster');
+      await agents.first().waitFor({ state: 'detached', timeout: 60_000 });
+      if (mode === 'docker') await assertNoContainers(clusterName(mode), `no container labelled mesolite.cluster=${clusterName(mode)} remains`);
+    });
+  });
+}
+
+test('UI (docker mode): a cluster of the same name still running is connected to, then stopped', { timeout: 300_000 }, async () => {
+  await inWorkbench('kept', { 'mesolite.mode': 'docker' }, async ({ page }) => {
+    // As a window that chose "Keep Running After Close" leaves it.
+    const { MesoliteCluster } = await import('../../runtime/cluster/docker');
+    await new MesoliteCluster().withName(clusterName('kept')).withMasters(1).withAgents(1).withMarathon().start();
+    await palette(page, 'Mesolite: Start Local Cluster');
+    const notice = page.locator('.notifications-toasts .notification-list-item', { hasText: `A Docker cluster named '${clusterName('kept')}' is running` });
+    await notice.locator('.monaco-button', { hasText: 'Connect' }).click({ timeout: 60_000 });
+    await palette(page, 'Mesolite: Focus on Cluster View');
+    const rows = page.locator('[id="workbench.view.extension.mesolite"] .monaco-list-row');
+    await rows.filter({ hasText: 'agent ' }).first().waitFor({ timeout: 60_000 });
+    assert.equal(await rows.filter({ hasText: 'leader' }).count(), 1, 'the leading master is marked');
+    await palette(page, 'Mesolite: Stop Local Cluster');
+    await rows.filter({ hasText: 'agent ' }).first().waitFor({ state: 'detached', timeout: 60_000 });
+    await assertNoContainers(clusterName('kept'), 'Stop removes a cluster connected to by name, too');
+  });
+});
+
+test('UI (docker mode): cancelling Start Local Cluster leaves nothing of the cluster', { timeout: 300_000 }, async () => {
+  await inWorkbench('cancelled', { 'mesolite.mode': 'docker' }, async ({ page, extensionLog }) => {
+    await palette(page, 'Mesolite: Start Local Cluster');
+    // The start takes seconds; Cancel is clicked as soon as its notification shows.
+    const cancel = page.locator('.notifications-toasts .notification-list-item .monaco-button', { hasText: 'Cancel' });
+    await cancel.click({ timeout: 60_000 });
+    await cancel.waitFor({ state: 'detached', timeout: 120_000 });
+    const deadline = Date.now() + 60_000;
+    while (!/Start cancelled/.test(extensionLog()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    assert.match(extensionLog(), /Start cancelled; what was started is removed/);
+    assert.equal(await page.locator('.notifications-toasts .notification-list-item-message', { hasText: 'cancelled' }).count(), 0, 'a cancel is no error to show');
+    await assertNoContainers(clusterName('cancelled'), 'a cancelled start removes what it started');
+    assert.equal(await page.locator('.statusbar-item', { hasText: 'agents' }).count(), 0, 'no session after a cancelled start');
+  });
 });

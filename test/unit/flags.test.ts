@@ -1,7 +1,7 @@
 // Mesos-style flags (runtime/common/flags.ts) and durations (runtime/common/duration.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatDuration, parseDuration } from '../../runtime/common/duration';
+import { formatAge, formatDuration, parseDuration } from '../../runtime/common/duration';
 import { FlagError, flagsHelp, parseFlags, type FlagSpecs } from '../../runtime/common/flags';
 
 const specs = {
@@ -156,4 +156,9 @@ test('formatDuration picks the largest whole unit', () => {
   assert.equal(formatDuration(86_400_000), '1days');
   assert.equal(formatDuration(1_500), '1500ms');
   for (const text of ['500ms', '10secs', '2mins', '3hrs', '2weeks']) assert.equal(formatDuration(parseDuration(text)), text);
+});
+
+test('ages show their largest whole unit, like kubectl', () => {
+  assert.deepEqual([0, 999, 42_000, 60_000, 3_599_999, 3_600_000, 86_399_999, 86_400_000 * 3, -5_000].map(formatAge),
+    ['0s', '0s', '42s', '1m', '59m', '1h', '23h', '3d', '0s']);
 });

@@ -29,6 +29,7 @@ export class MesoliteCluster {
   private startupTimeoutMs = 120_000;
   private onProgress: (step: string) => void = () => undefined;
   private onLog?: (member: string, line: string) => void;
+  private signal?: AbortSignal;
 
   withName(name: string): this {
     if (!/^[a-z0-9][a-z0-9_.-]*$/i.test(name)) throw new Error(`Invalid cluster name '${name}': letters, digits, '_', '.', '-'`);
@@ -54,9 +55,15 @@ export class MesoliteCluster {
   withProgress(onProgress: (step: string) => void): this { this.onProgress = onProgress; return this; }
   /** Called with every line any member writes (stdout and stderr). */
   withLogConsumer(onLog: (member: string, line: string) => void): this { this.onLog = onLog; return this; }
+  /** Aborting stops the start at its next step or probe and removes what was started. */
+  withSignal(signal: AbortSignal): this { this.signal = signal; return this; }
 
   async start(): Promise<StartedMesoliteCluster> {
-    const progress = this.onProgress;
+    const { signal } = this;
+    const progress = (step: string) => {
+      if (signal?.aborted) throw new Error('Start cancelled');
+      this.onProgress(step);
+    };
     const name = this.name;
     const existing = await clusterContainers(name);
     if (existing.length > 0) {
@@ -82,7 +89,7 @@ export class MesoliteCluster {
       };
       const masterMembers = info.members.filter((m) => m.role === 'master');
       const deadline = Date.now() + this.startupTimeoutMs;
-      const until = <T>(what: string, probe: () => Promise<T | undefined>) => waitFor(name, what, deadline, probe);
+      const until = <T>(what: string, probe: () => Promise<T | undefined>) => waitFor(name, what, deadline, probe, signal);
       // Masters retry ZooKeeper until it serves: starting them with it overlaps their start-ups.
       progress(`Starting ZooKeeper${this.zookeepers > 1 ? ` (an ensemble of ${this.zookeepers})` : ''} and ${this.masters} master(s)`);
       await Promise.all([...zk, ...masters].map((s) => startMember(s, network, this.onLog)));
@@ -180,9 +187,10 @@ export function zkServing(ip: string): Promise<boolean> {
 }
 
 /** Polls until probe gives a value; fails early, with its last log lines, when a member has exited. */
-async function waitFor<T>(cluster: string, what: string, deadline: number, probe: () => Promise<T | undefined>): Promise<T> {
+async function waitFor<T>(cluster: string, what: string, deadline: number, probe: () => Promise<T | undefined>, signal?: AbortSignal): Promise<T> {
   let last = '';
   for (let round = 0; Date.now() < deadline; round++) {
+    if (signal?.aborted) throw new Error('Start cancelled');
     try {
       const value = await probe();
       if (value !== undefined) return value;

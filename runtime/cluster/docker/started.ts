@@ -131,6 +131,8 @@ export async function memberLogs(cluster: string, member: string, options: { fol
     const stream = await container.logs({ ...logOptions, follow: true });
     engine.modem.demuxStream(stream, out, out);
     stream.on('end', () => out.end());
+    // A reader that stops following closes the engine's stream too, instead of leaving it open.
+    out.on('close', () => (stream as Readable).destroy());
   } else {
     out.end(demux(await container.logs({ ...logOptions, follow: false })));
   }

@@ -44,8 +44,13 @@ export async function run(): Promise<void> {
     ((await api.views.tasks.getChildren()) ?? []).find((i) => String(i.label).startsWith('hello.') && String(i.description).startsWith('TASK_RUNNING')));
   const frameworks = (await api.views.frameworks.getChildren()) ?? [];
   assert.ok(frameworks.some((f) => f.label === 'marathon'), `the app framework in the Frameworks view: ${frameworks.map((f) => f.label)}`);
+  assert.match(String(running.description), / · \d+[smhd]$/, 'the task\'s age ends its description');
   const panel = await vscode.commands.executeCommand<vscode.WebviewPanel>('mesolite.showTaskLogs', running);
   assert.ok(panel?.webview.html.includes('Content-Security-Policy'), 'Show Task Logs opens the log webview');
+  // Reveal Sandbox opens a sandbox file, read through the agent's /files API.
+  const stdout = await vscode.commands.executeCommand<vscode.TextDocument>('mesolite.revealSandbox', running, 'stdout');
+  assert.equal(stdout?.uri.scheme, 'mesolite-sandbox');
+  assert.match(stdout.getText(), /hello from mesolite/);
 
   // A 422 becomes a diagnostic on the field it names.
   const bad = vscode.Uri.joinPath(workspace, 'bad.app.json');

@@ -1,0 +1,21 @@
+// Mesolite: Cluster Actions — what the status bar item opens: a quick pick of the cluster's commands.
+import * as vscode from 'vscode';
+import type { Controller } from '../controller';
+import { command } from './command';
+
+const ACTIONS: Array<vscode.QuickPickItem & { command: string; startedOnly?: boolean }> = [
+  { label: '$(refresh) Refresh', command: 'mesolite.refresh' },
+  { label: '$(debug-stop) Stop Local Cluster', command: 'mesolite.stopLocalCluster', startedOnly: true },
+  { label: '$(plug) Connect to Cluster…', command: 'mesolite.connect' },
+  { label: '$(output) Show Container Logs…', command: 'mesolite.showContainerLogs', startedOnly: true },
+  { label: '$(list-flat) Show Task Logs…', command: 'mesolite.showTaskLogs' },
+];
+
+export function register(c: Controller): vscode.Disposable {
+  return command(c, 'mesolite.showActions', async () => {
+    const session = c.requireSession();
+    const started = session.target.started !== undefined;
+    const picked = await vscode.window.showQuickPick(ACTIONS.filter((a) => started || !a.startedOnly), { placeHolder: `Mesolite: ${session.leader ?? session.target.master}` });
+    if (picked) await vscode.commands.executeCommand(picked.command);
+  });
+}
