@@ -26,11 +26,18 @@ export function api<T = any>(base: string, method: string, route: string, body?:
   });
 }
 
+/** A state directory that outlives restarts of the daemon within a test run, and goes when the run ends. */
+function stateDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesolite-marathon-'));
+  process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
 export class MarathonDaemon {
   daemon?: Daemon;
   port = 0;
 
-  constructor(private readonly args: string[], readonly workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesolite-marathon-'))) {}
+  constructor(private readonly args: string[], readonly workDir = stateDir()) {}
 
   static async start(master: string, extra: string[] = []): Promise<MarathonDaemon> {
     const m = new MarathonDaemon([`--master=${master}`, '--decline_offer_duration=2000', ...extra]);
