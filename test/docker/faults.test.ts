@@ -27,10 +27,11 @@ after(async () => {
   await cluster?.down();
 });
 
-test('an ensemble of three serves the masters; every member\'s output reaches the log consumer', () => {
+test('an ensemble of three serves the masters; every member\'s output reaches the log consumer', async () => {
   assert.match(cluster.info.zookeeper, /^zk:\/\/[\d.]+:2181,[\d.]+:2181,[\d.]+:2181\/mesos$/);
-  assert.ok(lines.some((l) => /^master-\d .*Leading master/.test(l)));
-  assert.ok(lines.some((l) => /^agent-1 .*Registered with master/.test(l)));
+  // The cluster is ready when the master has the agent; the agent's own line may still be on its way from Docker.
+  await waitUntil("the leader's line", () => lines.some((l) => /^master-\d .*Leading master/.test(l)) || undefined, 10_000);
+  await waitUntil("the agent's registration line", () => lines.some((l) => /^agent-1 .*Registered with master/.test(l)) || undefined, 10_000);
 });
 
 test('ZooKeeper paused: it stops serving and no master leads (the session watchdog notices); resumed, a leader and the agent are back', async () => {
