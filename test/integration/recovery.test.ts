@@ -86,7 +86,7 @@ test('a restarted master gets its agents (same ids) and the framework (same id, 
 });
 
 test('after a master restart, an agent that does not re-register within --agent_reregister_timeout is lost: FAILURE, then TASK_UNREACHABLE on reconciliation; it may still come back', async () => {
-  cluster = await TestCluster.start({ agents: 1, masterFlags: ['--agent_reregister_timeout=4secs'] });
+  cluster = await TestCluster.start({ agents: 1, masterFlags: ['--agent_reregister_timeout=6secs'] });
   const s = new TestScheduler(cluster.masterAddress, { failover_timeout: 300, capabilities: [{ type: 'PARTITION_AWARE' }] });
   await s.subscribe();
   const [offer] = await s.offers();
