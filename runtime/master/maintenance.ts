@@ -171,24 +171,28 @@ export class Maintenance {
    */
   makeInverseOffers(): void {
     if (this.schedule.windows.length === 0) return;
-    const byFramework = new Map<string, InverseOffer[]>();
+    const draining = new Map<string, { agent: AgentRecord; unavailability: Unavailability }>();
     for (const agent of this.master.agents.values()) {
       const unavailability = this.unavailability(agent);
-      if (!unavailability) continue;
-      const machine = machineKey(machineOf(agent.info.hostname, agent.pid));
-      for (const fw of this.master.frameworks.values()) {
-        if (!fw.connected || ![...fw.tasks.values()].some((t) => t.agent_id.value === agent.id)) continue;
+      if (unavailability) draining.set(agent.id, { agent, unavailability });
+    }
+    if (draining.size === 0) return;
+    const outstanding = new Set([...this.inverseOffers.values()].map((o) => `${o.frameworkId}/${o.agentId}`));
+    for (const fw of this.master.frameworks.values()) {
+      if (!fw.connected) continue;
+      const inverseOffers: InverseOffer[] = [];
+      const using = new Set([...fw.tasks.values()].map((t) => t.agent_id.value).filter((id) => draining.has(id)));
+      for (const agentId of using) {
+        const { agent, unavailability } = draining.get(agentId)!;
+        const machine = machineKey(machineOf(agent.info.hostname, agent.pid));
         const pair = `${fw.id}/${agent.id}`;
-        if ((this.filters.get(pair) ?? 0) > Date.now()) continue;
-        if ([...this.inverseOffers.values()].some((o) => o.frameworkId === fw.id && o.agentId === agent.id)) continue;
+        if (outstanding.has(pair) || (this.filters.get(pair) ?? 0) > Date.now()) continue;
         const id = this.ids.take();
         this.inverseOffers.set(id, { frameworkId: fw.id, agentId: agent.id, machine });
         this.record(machine, fw.id, 'UNKNOWN');
-        byFramework.set(fw.id, [...(byFramework.get(fw.id) ?? []), { id: { value: id }, framework_id: { value: fw.id }, agent_id: { value: agent.id }, unavailability, resources: [] }]);
+        inverseOffers.push({ id: { value: id }, framework_id: { value: fw.id }, agent_id: { value: agent.id }, unavailability, resources: [] });
       }
-    }
-    for (const [fwId, inverseOffers] of byFramework) {
-      this.master.sendToFramework(this.master.frameworks.get(fwId)!, { type: 'INVERSE_OFFERS', inverse_offers: { inverse_offers: inverseOffers } });
+      if (inverseOffers.length) this.master.sendToFramework(fw, { type: 'INVERSE_OFFERS', inverse_offers: { inverse_offers: inverseOffers } });
     }
   }
 

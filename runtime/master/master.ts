@@ -719,7 +719,7 @@ export class Master {
       const old = existing.stream;
       existing.stream = undefined;
       old?.close();
-      this.forgetAgent(existing);
+      this.forgetAgent(existing, 'agent re-registered');
     }
     const agentId = id ?? this.agentIds.take();
     const agent: AgentRecord = {
@@ -739,23 +739,21 @@ export class Master {
 
     const used = new Map<string, Resource[]>();
     const shutdown = new Set<string>();
+    const returned = new Set(tasks.map((t) => t.task_id.value));
     for (const task of tasks) {
       const frameworkId = task.framework_id.value;
       // A framework removed here is shut down on the agent, its tasks not brought back.
       if (this.completedFrameworks.some((f) => f.id === frameworkId)) { shutdown.add(frameworkId); continue; }
       const fw = this.frameworks.get(frameworkId)
         ?? this.recoverFramework(frameworks.find((f) => f.id?.value === frameworkId) ?? { user: 'unknown', name: 'unknown', id: task.framework_id });
-      fw.unreachableTasks.delete(task.task_id.value);
-      if (announce) {
-        fw.completedTasks = fw.completedTasks.filter((t) => t.task_id.value !== task.task_id.value);
-        this.sendToFramework(fw, { type: 'UPDATE', update: { status: this.masterStatus(task, task.state, 'REASON_AGENT_REREGISTERED', announce) } });
-      }
+      if (announce) this.sendToFramework(fw, { type: 'UPDATE', update: { status: this.masterStatus(task, task.state, 'REASON_AGENT_REREGISTERED', announce) } });
       if (!fw.tasks.has(task.task_id.value)) fw.tasks.set(task.task_id.value, task);
       if (!isTerminalState(task.state)) used.set(fw.id, res.add(used.get(fw.id) ?? [], res.unallocate(task.resources)));
     }
-    // Every task of this agent is reachable again.
+    // Every task of this agent is reachable again; one that comes back is no longer a completed one.
     for (const fw of this.frameworks.values()) {
       for (const [id, task] of fw.unreachableTasks) if (task.agent_id.value === agentId) fw.unreachableTasks.delete(id);
+      if (announce) fw.completedTasks = fw.completedTasks.filter((t) => t.agent_id.value !== agentId || !returned.has(t.task_id.value));
     }
     this.allocator.addAgent(agentId, agent.total, used);
     stream.send({ type: 'REGISTERED', registered: { agent_id: { value: agentId }, master_info: this.info } } satisfies AgentEvent);
@@ -783,8 +781,8 @@ export class Master {
     for (const offer of [...this.offers.values()]) if (offer.offer.agent_id.value === agentId) this.rescindOffer(offer.offer.id.value, why);
   }
 
-  private forgetAgent(agent: AgentRecord): void {
-    this.rescindAgentOffers(agent.id, 'agent re-registered');
+  private forgetAgent(agent: AgentRecord, why: string): void {
+    this.rescindAgentOffers(agent.id, why);
     this.maintenance.forgetAgent(agent.id);
     for (const fw of this.frameworks.values()) {
       for (const task of [...fw.tasks.values()]) if (task.agent_id.value === agent.id) fw.tasks.delete(task.task_id.value);
@@ -850,7 +848,7 @@ export class Master {
       for (const task of [...fw.tasks.values()]) if (task.agent_id.value === agent.id) settle(fw, task);
     }
     this.sendAgentLost(agent.id);
-    this.forgetAgent(agent);
+    this.forgetAgent(agent, 'agent removed');
     this.agents.delete(agent.id);
     agent.stream?.close();
     this.publish('AGENT_REMOVED', { agent_id: { value: agent.id } });
