@@ -100,6 +100,7 @@ export class Agent {
     (calls) => ({ type: 'BATCH', agent_id: { value: this.agentId! }, batch: { calls } } satisfies AgentCall),
     (calls, error) => this.log.warn(`Master refused ${calls.map((c) => c.type).join(', ')}: ${error}`),
   );
+  private shuttingDown = false;
   private shutDown!: () => void;
   /** Resolves once the master has shut this agent down and its executors are gone: the process should exit. */
   readonly terminated = new Promise<void>((resolve) => { this.shutDown = resolve; });
@@ -533,14 +534,16 @@ export class Agent {
   private shutdownByMaster(message: string): void {
     this.log.warn(`Agent asked to shut down by the master: ${message}`);
     this.stopped = true; // no reconnecting
+    this.shuttingDown = true;
     this.masterStream?.close();
     for (const id of [...this.frameworks.keys()]) this.shutdownFramework(id);
     fs.rmSync(metaLatest(this.options.workDir), { force: true });
-    const poll = setInterval(() => {
-      if (this.allExecutors().length > 0) return;
-      clearInterval(poll);
-      this.shutDown();
-    }, 100);
+    this.terminateOnceIdle();
+  }
+
+  /** Shut down by the master, the agent is done once its last executor is gone. */
+  private terminateOnceIdle(): void {
+    if (this.shuttingDown && this.allExecutors().length === 0) this.shutDown();
   }
 
   private shutdownFramework(frameworkId: string): void {
@@ -576,6 +579,7 @@ export class Agent {
       this.callMaster({ type: 'EXITED_EXECUTOR', agent_id: { value: this.agentId }, exited_executor: { framework_id: { value: executor.frameworkId }, executor_id: executor.info.executor_id, status } });
     }
     this.maybeRemoveFramework(executor.frameworkId);
+    this.terminateOnceIdle();
   }
 
   /** Mesos forgets a framework once it has no executors and no updates left to deliver. */
