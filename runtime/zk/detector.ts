@@ -19,9 +19,6 @@ export class MasterDetector extends EventEmitter<{ leader: [MasterInfo | undefin
   leader?: MasterInfo;
   private stopped = false;
   private generation = 0;
-  // A watch can be lost when the server restarts under a live session: while no leader is known and
-  // the session is connected, look again every second rather than wait for a watch that may never fire.
-  private readonly poll = setInterval(() => { if (!this.leader && this.session.connected) void this.refresh(); }, 1000);
 
   constructor(private readonly session: ZkSession, private readonly path: string) {
     super();
@@ -29,13 +26,11 @@ export class MasterDetector extends EventEmitter<{ leader: [MasterInfo | undefin
     // Cut off from ZooKeeper, we cannot know who leads.
     session.on('disconnected', () => this.set(undefined));
     session.on('expired', () => this.set(undefined));
-    this.poll.unref();
     this.refresh();
   }
 
   stop(): void {
     this.stopped = true;
-    clearInterval(this.poll);
   }
 
   private async refresh(): Promise<void> {
