@@ -1,6 +1,7 @@
 // mesolite up --docker: the same cluster in Docker containers (ZooKeeper, masters, agents, the app
 // framework). Loaded only for --docker, so the process mode never loads testcontainers.
 import type { StartedMesoliteCluster } from '../cluster/docker';
+import { tryLines, untilInterrupted } from './foreground';
 
 export interface DockerUpOptions {
   name: string;
@@ -32,22 +33,12 @@ export async function upDocker(options: DockerUpOptions): Promise<number> {
     ...members,
     `  zookeeper URL   ${info.zookeeper}`,
     `  logs            mesolite logs master-1 --name=${info.name} [--follow]`,
-    `  try             mesolite execute --master=${info.zookeeper} --name=hello --command='echo hello'`,
-    ...(info.marathon ? [`                  curl -X POST -H 'Content-Type: application/json' ${info.marathon}/v2/apps -d '{"id":"hello","cmd":"while true; do echo hello; sleep 5; done","cpus":0.1,"mem":32}'`] : []),
+    ...tryLines(info.zookeeper, info.marathon),
     '',
     options.detach ? `Remove it with: mesolite down --name=${info.name}` : 'Press Ctrl+C to remove the cluster.',
     '',
   ].join('\n'));
   if (options.detach) return 0;
-  await new Promise<void>((resolve) => {
-    const keepAlive = setInterval(() => undefined, 1 << 30);
-    const stop = () => {
-      clearInterval(keepAlive);
-      process.stdout.write('\nRemoving the cluster...\n');
-      cluster.down().finally(resolve);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await untilInterrupted('Removing the cluster...', () => cluster.down());
   return 0;
 }

@@ -4,6 +4,7 @@ import { parseFlags, type FlagSpecs } from '../common/flags';
 import { startProcessCluster, stopProcessCluster } from '../cluster/process';
 import { clusterDir, readRecord, writeRecord } from './cluster-files';
 import { wantsHelp } from './daemon';
+import { tryLines, untilInterrupted } from './foreground';
 import { isAlive } from '../common/process';
 
 const FLAGS = {
@@ -54,26 +55,12 @@ export async function run(argv: string[]): Promise<number | void> {
     `  scheduler API   POST ${info.master}/api/v1/scheduler`,
     `  operator API    POST ${info.master}/api/v1`,
     `  logs            ${workDir}/logs`,
-    `  try             mesolite execute --master=${info.masterFlag} --name=hello --command='echo hello'`,
-    ...(info.marathon ? [`                  curl -X POST -H 'Content-Type: application/json' ${info.marathon}/v2/apps -d '{"id":"hello","cmd":"while true; do echo hello; sleep 5; done","cpus":0.1,"mem":32}'`] : []),
+    ...tryLines(info.masterFlag, info.marathon),
     '',
     flags.detach ? `Stop it with: mesolite down --name=${info.name}` : 'Press Ctrl+C to stop the cluster.',
     '',
   ].join('\n'));
   if (flags.detach) return 0;
-  await new Promise<void>((resolve) => {
-    // Signal handlers alone do not keep Node running: hold the event loop open until Ctrl+C.
-    const keepAlive = setInterval(() => undefined, 1 << 30);
-    const stop = () => {
-      clearInterval(keepAlive);
-      process.stdout.write('\nStopping the cluster...\n');
-      stopProcessCluster(info).finally(() => {
-        fs.rmSync(`${workDir}/cluster.json`, { force: true });
-        resolve();
-      });
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await untilInterrupted('Stopping the cluster...', () => stopProcessCluster(info).finally(() => fs.rmSync(`${workDir}/cluster.json`, { force: true })));
   return 0;
 }
