@@ -32,6 +32,17 @@ async function reconcileOne(s: TestScheduler, taskId: string, agentId: string) {
   return (await s.next('UPDATE', (e) => e.update.status.task_id.value === taskId && e.update.status.reason === 'REASON_RECONCILIATION', 10_000, from)).update.status;
 }
 
+/** Runs `body` while the cluster's only agent is frozen (SIGSTOP), thawing it afterwards whatever happens. */
+async function whileFrozen(c: TestCluster, body: () => Promise<void>): Promise<void> {
+  const agent = c.agents[0].daemon!.process;
+  agent.kill('SIGSTOP');
+  try {
+    await body();
+  } finally {
+    agent.kill('SIGCONT');
+  }
+}
+
 const unreachableTasks = async (c: TestCluster): Promise<Task[]> => JSON.parse((await c.operator({ type: 'GET_TASKS' })).body).get_tasks.unreachable_tasks;
 
 test('SIGSTOP past the ping window: unreachable, tasks kept as unreachable tasks; SIGCONT: back, every task carries on', async () => {
@@ -40,28 +51,24 @@ test('SIGSTOP past the ping window: unreachable, tasks kept as unreachable tasks
   const plain = await frameworkWithTask(cluster, 'plain', false);
   const agentId = (await cluster.state()).slaves[0].id;
   try {
-    const agent = cluster.agents[0].daemon!.process;
-    agent.kill('SIGSTOP');
-    try {
+    await whileFrozen(cluster, async () => {
       const unreachable = await aware.status('aware-task', 'TASK_UNREACHABLE', 15_000);
       assert.equal(unreachable.reason, 'REASON_AGENT_REMOVED');
       assert.ok(unreachable.unreachable_time, 'unreachable_time is set');
       await plain.status('plain-task', 'TASK_LOST', 15_000);
       assert.ok(plain.events.some((e) => e.type === 'FAILURE' && e.failure.agent_id?.value === agentId), 'FAILURE for the lost agent');
-      const metrics = await getJson<Record<string, number>>(`${cluster.masterUrl}/metrics/snapshot`);
+      const metrics = await getJson<Record<string, number>>(`${cluster!.masterUrl}/metrics/snapshot`);
       assert.equal(metrics['master/slaves_unreachable'], 1);
       assert.equal(metrics['master/tasks_unreachable'], 1);
 
       // The master remembers both tasks (Mesos 1.5+), in GET_TASKS and /master/state.
-      assert.deepEqual((await unreachableTasks(cluster)).map((t) => [t.task_id.value, t.state]).sort(), [['aware-task', 'TASK_UNREACHABLE'], ['plain-task', 'TASK_LOST']]);
-      const state = await cluster.state();
+      assert.deepEqual((await unreachableTasks(cluster!)).map((t) => [t.task_id.value, t.state]).sort(), [['aware-task', 'TASK_UNREACHABLE'], ['plain-task', 'TASK_LOST']]);
+      const state = await cluster!.state();
       const awareFw = state.frameworks.find((f) => f.id === aware.frameworkId) as unknown as { tasks: unknown[]; unreachable_tasks: Array<{ id: string }> };
       assert.deepEqual([awareFw.tasks.length, awareFw.unreachable_tasks.map((t) => t.id)], [0, ['aware-task']]);
       assert.equal((await reconcileOne(aware, 'aware-task', agentId)).state, 'TASK_UNREACHABLE');
       assert.equal((await reconcileOne(plain, 'plain-task', agentId)).state, 'TASK_LOST');
-    } finally {
-      agent.kill('SIGCONT');
-    }
+    });
 
     // Back: both frameworks hear their task's state again, and nothing is killed.
     for (const [s, taskId] of [[aware, 'aware-task'], [plain, 'plain-task']] as const) {
@@ -89,16 +96,12 @@ test('registry GC: an unreachable agent older than --registry_max_agent_age is f
   const aware = await frameworkWithTask(cluster, 'gc', true);
   const agentId = (await cluster.state()).slaves[0].id;
   try {
-    const agent = cluster.agents[0].daemon!.process;
-    agent.kill('SIGSTOP');
-    try {
+    await whileFrozen(cluster, async () => {
       await aware.status('gc-task', 'TASK_UNREACHABLE', 15_000);
       await waitUntil('the agent garbage collected', async () => (await getJson<Record<string, number>>(`${cluster!.masterUrl}/metrics/snapshot`))['master/slaves_unreachable'] === 0 || undefined, 15_000);
-      assert.deepEqual(await unreachableTasks(cluster), []);
+      assert.deepEqual(await unreachableTasks(cluster!), []);
       assert.equal((await reconcileOne(aware, 'gc-task', agentId)).state, 'TASK_UNKNOWN');
-    } finally {
-      agent.kill('SIGCONT');
-    }
+    });
     const back = (await aware.next('UPDATE', (e) => e.update.status.task_id.value === 'gc-task' && e.update.status.reason === 'REASON_AGENT_REREGISTERED', 20_000)).update.status;
     assert.equal(back.state, 'TASK_RUNNING');
     assert.equal(back.message, 'Unknown agent re-registered');
