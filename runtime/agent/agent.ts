@@ -9,6 +9,7 @@ import { newStatusUUID, newUUID } from '../common/ids';
 import type { Logger } from '../common/log';
 import { isAlive, killGroup, selfInvocation } from '../common/process';
 import * as res from '../common/resources';
+import { readTaskLog, type LoggedTask } from '../common/task-log';
 import { AGENT_API_PATH, AGENT_PROTOCOL_VERSION, type AgentCall, type AgentEvent, type ExecutorHostEvent, type StatusUpdate } from '../common/protocol/internal';
 import type {
   AgentInfo, Attribute, ExecutorEvent, ExecutorInfo, FrameworkInfo, KillPolicy, MasterInfo, Resource, Task, TaskGroupInfo,
@@ -19,8 +20,9 @@ import { canonicalUUID } from '../common/validate';
 import { formatDuration } from '../common/duration';
 import { LeaderSource } from '../zk/leader';
 import { Checkpointer, type RecoveredState, type UpdateRecord } from './checkpoint';
+import { HostedSubscription, type ExecutorSubscription } from './executor-subscription';
 import { executorEnvironment, launchCustomExecutor, launchExecutorHost, type AgentIdentity } from './containerizer/containerizer';
-import { metaLatest, metaRunDir, metaTaskDir, sandboxDirectory, type ExecutorRun } from './sandbox';
+import { executorHostDir, hostTaskLog, metaLatest, sandboxDirectory, type ExecutorRun } from './sandbox';
 import { StatusUpdateManager } from './status-updates';
 
 export interface AgentOptions {
@@ -47,7 +49,7 @@ export interface ExecutorRecord {
   kind: ExecutorKind;
   run: ExecutorRun;
   directory: string;
-  subscription?: EventStream;
+  subscription?: ExecutorSubscription;
   /** LAUNCH / LAUNCH_GROUP events waiting for the executor to subscribe. */
   queued: ExecutorEvent[];
   tasks: Map<string, Task>;
@@ -73,7 +75,14 @@ export interface FrameworkRecord {
   completedExecutors: ExecutorRecord[];
 }
 
-interface HostRecord { stream?: EventStream; pid?: number; queue: ExecutorHostEvent[]; idleTimer?: NodeJS.Timeout }
+interface HostRecord {
+  stream?: EventStream;
+  pid?: number;
+  queue: ExecutorHostEvent[];
+  idleTimer?: NodeJS.Timeout;
+  /** Its executors' subscriptions over the stream, by executor id: they end with it. */
+  subscriptions: Map<string, HostedSubscription>;
+}
 
 const now = () => Date.now() / 1000;
 const DEFAULT_KILL_GRACE_MS = 3000;
@@ -97,8 +106,12 @@ export class Agent {
   private connectedTo?: string;
   private readonly toMaster = new BatchingPoster<AgentCall>(
     () => this.connectedTo + AGENT_API_PATH,
-    (calls) => ({ type: 'BATCH', agent_id: { value: this.agentId! }, batch: { calls } } satisfies AgentCall),
-    (calls, error) => this.log.warn(`Master refused ${calls.map((c) => c.type).join(', ')}: ${error}`),
+    (calls) => (calls.length === 1 ? calls[0] : { type: 'BATCH', agent_id: { value: this.agentId! }, batch: { calls } } satisfies AgentCall),
+    (calls, r) => {
+      const error = r instanceof Error ? r.message : r.status !== 202 ? `${r.status} ${r.body}` : undefined;
+      if (error) this.log.warn(`Master refused ${calls.map((c) => c.type).join(', ')}: ${error}`);
+      return [];
+    },
   );
   private shuttingDown = false;
   private shutDown!: () => void;
@@ -181,7 +194,7 @@ export class Agent {
   }
 
   private callMaster(call: AgentCall): void {
-    if (this.connectedTo) this.toMaster.post(call);
+    if (this.connectedTo) void this.toMaster.post(call);
   }
 
   private onMasterEvent(event: AgentEvent): void {
@@ -265,12 +278,12 @@ export class Agent {
       frameworkId: run.frameworkId, info, kind, run, directory, queued: [], tasks: new Map(), completedTasks: [], shuttingDown: false,
     };
     fw.executors.set(info.executor_id.value, executor);
-    this.checkpoint.executor(this.agentId!, run.frameworkId, info, { container_id: run.containerId, directory, launcher: kind === 'custom' ? 'process' : 'host' });
+    this.checkpoint.executor(run, info, { container_id: run.containerId, directory, launcher: kind === 'custom' ? 'process' : 'host' });
     if (kind === 'custom') {
       const child = launchCustomExecutor(this.identity(), run.frameworkId, info, directory);
       executor.process = child;
       executor.pid = child.pid;
-      this.checkpoint.executorPid(run, { container_id: run.containerId, directory, launcher: 'process', pid: child.pid });
+      this.checkpoint.executor(run, info, { container_id: run.containerId, directory, launcher: 'process', pid: child.pid });
       child.on('exit', (code, signal) => this.executorTerminated(executor, waitStatus(code, signal)));
       // A framework's executor that never subscribes fails its tasks (--executor_registration_timeout).
       executor.timer = setTimeout(() => {
@@ -282,11 +295,10 @@ export class Agent {
       executor.timer.unref();
       this.log.info(`Launched executor ${info.executor_id.value} of framework ${run.frameworkId} as pid ${child.pid} in ${directory}`);
     } else {
-      const checkpointDirectory = metaRunDir(this.options.workDir, run);
       this.sendToHost(run.frameworkId, {
         type: 'LAUNCH_EXECUTOR',
         launch_executor: {
-          executor_info: info, directory, container_id: run.containerId, checkpoint_directory: checkpointDirectory,
+          executor_info: info, directory, container_id: run.containerId, task_log: hostTaskLog(this.options.workDir, run.frameworkId),
           environment: executorEnvironment(this.identity(), run.frameworkId, info.executor_id.value, directory),
         },
       });
@@ -343,14 +355,14 @@ export class Agent {
   private sendToHost(frameworkId: string, event: ExecutorHostEvent): void {
     let host = this.hosts.get(frameworkId);
     if (!host) {
-      host = { queue: [] };
+      host = { queue: [], subscriptions: new Map() };
       this.hosts.set(frameworkId, host);
     }
     clearTimeout(host.idleTimer);
     if (host.stream) { host.stream.send(event); return; }
     host.queue.push(event);
     if (!isAlive(host.pid)) {
-      const logDir = path.join(this.options.workDir, 'executor-hosts', frameworkId);
+      const logDir = executorHostDir(this.options.workDir, frameworkId);
       const child = launchExecutorHost(this.identity(), frameworkId, selfInvocation('executor-host'), logDir);
       host.pid = child.pid;
       fs.writeFileSync(path.join(logDir, 'pid'), String(child.pid));
@@ -362,15 +374,29 @@ export class Agent {
   /** An executor host subscribed (first start, or reconnecting after an agent restart). */
   hostSubscribed(frameworkId: string, pid: number, stream: EventStream): boolean {
     if (!this.frameworks.has(frameworkId)) return false;
-    const host = this.hosts.get(frameworkId) ?? { queue: [] };
+    const host: HostRecord = this.hosts.get(frameworkId) ?? { queue: [], subscriptions: new Map() };
     this.hosts.set(frameworkId, host);
     host.stream?.close();
     host.stream = stream;
     host.pid = pid;
     stream.send({ type: 'SUBSCRIBED' } satisfies ExecutorHostEvent);
     for (const event of host.queue.splice(0)) stream.send(event);
-    stream.onClose(() => { if (host.stream === stream) host.stream = undefined; });
+    stream.onClose(() => {
+      if (host.stream === stream) host.stream = undefined;
+      for (const subscription of [...host.subscriptions.values()]) subscription.close();
+    });
     return true;
+  }
+
+  /** A subscription for an executor run by its framework's executor host, over the host's stream (none while the host is not subscribed). */
+  hostedSubscription(frameworkId: string, executorId: string): ExecutorSubscription | undefined {
+    const host = this.hosts.get(frameworkId);
+    if (!host?.stream) return undefined;
+    const subscription = new HostedSubscription(host.stream, executorId);
+    host.subscriptions.get(executorId)?.close();
+    host.subscriptions.set(executorId, subscription);
+    subscription.onClose(() => { if (host.subscriptions.get(executorId) === subscription) host.subscriptions.delete(executorId); });
+    return subscription;
   }
 
   private hostExited(frameworkId: string, pid: number, code: number | null, signal: NodeJS.Signals | null): void {
@@ -403,7 +429,7 @@ export class Agent {
     return undefined;
   }
 
-  executorSubscribed(executor: ExecutorRecord, stream: EventStream, unacknowledged: StatusUpdate['status'][]): void {
+  executorSubscribed(executor: ExecutorRecord, stream: ExecutorSubscription, unacknowledged: StatusUpdate['status'][]): void {
     executor.subscription?.close();
     executor.subscription = stream;
     clearTimeout(executor.timer);
@@ -565,9 +591,13 @@ export class Agent {
     clearTimeout(executor.timer);
     fw.executors.delete(executor.info.executor_id.value);
     executor.subscription?.close();
+    let logged: Map<string, LoggedTask> | undefined;
     for (const task of executor.tasks.values()) {
       if (isTerminalState(task.state)) continue;
-      const code = readNumber(path.join(metaTaskDir(this.options.workDir, executor.run, task.task_id.value), 'exit_status'));
+      if (executor.kind !== 'custom') logged ??= readTaskLog(hostTaskLog(this.options.workDir, executor.frameworkId));
+      const { pid, status: code } = logged?.get(task.task_id.value) ?? {};
+      // As Mesos destroys the container of an executor gone: what is left of the task is killed.
+      if (pid && code === undefined) killGroup(pid, 'SIGKILL');
       if (code === 0) this.agentUpdate(executor, task, 'TASK_FINISHED', 'REASON_EXECUTOR_TERMINATED', 'Command exited with status 0');
       else if (code !== undefined) this.agentUpdate(executor, task, 'TASK_FAILED', 'REASON_EXECUTOR_TERMINATED', `Command exited with status ${code}`);
       else this.agentUpdate(executor, task, leftover.state, leftover.reason, leftover.message);
@@ -644,9 +674,10 @@ export class Agent {
         fw.executors.set(re.info.executor_id.value, executor);
         if (this.options.recover === 'cleanup') {
           if (executor.pid) killGroup(executor.pid, 'SIGKILL');
-          // Tasks run in process groups of their own: kill each by the pid its wrapper recorded.
+          // Tasks run in process groups of their own: kill each by the pid its executor host logged.
+          const logged = readTaskLog(hostTaskLog(this.options.workDir, frameworkId));
           for (const taskId of executor.tasks.keys()) {
-            const pid = readNumber(path.join(metaTaskDir(this.options.workDir, run, taskId), 'pid'));
+            const pid = logged.get(taskId)?.pid;
             if (pid) killGroup(pid, 'SIGKILL');
           }
           setImmediate(() => this.executorTerminated(executor, waitStatus(null, 'SIGKILL')));
@@ -668,13 +699,13 @@ export class Agent {
   }
 
   private recoverHost(frameworkId: string): void {
-    const pidFile = path.join(this.options.workDir, 'executor-hosts', frameworkId, 'pid');
-    const pid = fs.existsSync(pidFile) ? Number(fs.readFileSync(pidFile, 'utf8')) : undefined;
+    const pidFile = path.join(executorHostDir(this.options.workDir, frameworkId), 'pid');
+    const pid = readNumber(pidFile);
     if (this.options.recover === 'cleanup') {
       if (pid && isAlive(pid)) killGroup(pid, 'SIGKILL');
       return;
     }
-    if (pid && isAlive(pid)) this.hosts.set(frameworkId, { pid, queue: [] });
+    if (pid && isAlive(pid)) this.hosts.set(frameworkId, { pid, queue: [], subscriptions: new Map() });
   }
 
   // ---------------------------------------------------------------- views

@@ -1,4 +1,4 @@
-// Mesos' directory layout under --work_dir: sandboxes under slaves/, checkpoints under meta/.
+// Mesos' directory layout under --work_dir: sandboxes under slaves/, checkpoints under meta/ (and our executor hosts').
 import * as path from 'node:path';
 
 export interface ExecutorRun { agentId: string; frameworkId: string; executorId: string; containerId: string }
@@ -13,8 +13,7 @@ export const metaAgentDir = (workDir: string, agentId: string) => path.join(work
 export const metaLatest = (workDir: string) => path.join(workDir, 'meta', 'slaves', 'latest');
 export const metaFrameworkDir = (workDir: string, agentId: string, frameworkId: string) =>
   path.join(metaAgentDir(workDir, agentId), 'frameworks', frameworkId);
-export const metaExecutorDir = (workDir: string, agentId: string, frameworkId: string, executorId: string) =>
-  path.join(metaFrameworkDir(workDir, agentId, frameworkId), 'executors', executorId);
-export const metaRunDir = (workDir: string, run: ExecutorRun) =>
-  path.join(metaExecutorDir(workDir, run.agentId, run.frameworkId, run.executorId), 'runs', run.containerId);
-export const metaTaskDir = (workDir: string, run: ExecutorRun, taskId: string) => path.join(metaRunDir(workDir, run), 'tasks', taskId);
+
+/** The directory of a framework's executor host: its pid, output and task log. */
+export const executorHostDir = (workDir: string, frameworkId: string) => path.join(workDir, 'executor-hosts', frameworkId);
+export const hostTaskLog = (workDir: string, frameworkId: string) => path.join(executorHostDir(workDir, frameworkId), 'tasks.log');

@@ -235,58 +235,43 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
 }
 
 /**
- * POSTs calls one at a time, in order (as Mesos' libraries send calls over one connection), so that
- * e.g. TASK_RUNNING can never overtake TASK_STARTING. Failures are handed to onError; the queue goes on.
+ * POSTs calls in order, one request at a time (as Mesos' libraries send calls over one connection, so
+ * e.g. TASK_RUNNING can never overtake TASK_STARTING); the calls that queue up while a request is in
+ * flight go out together in the next one (combined by `batch`): under load one request carries many
+ * calls instead of each paying its own round trip. `answer` turns a request's response (or the error
+ * that kept it from one) into each call's result. `url()` is asked at each request.
  */
-export class SerialPoster {
-  private queue: Promise<unknown> = Promise.resolve();
-
-  constructor(private readonly onError: (call: unknown, error: string) => void) {}
-
-  /** Resolves once every call posted so far has been answered (or failed). */
-  idle(): Promise<void> {
-    return this.queue.then(() => undefined);
-  }
-
-  post(url: string, body: unknown, expectStatus = 202): Promise<void> {
-    const next = this.queue.then(() => postJson(url, body)).then((r) => {
-      if (r.status !== expectStatus) this.onError(body, `${r.status} ${r.body}`);
-    }, (e: Error) => this.onError(body, e.message));
-    this.queue = next;
-    return next;
-  }
-}
-
-/**
- * POSTs calls in order, one request at a time like SerialPoster, but the calls that queue up while a
- * request is in flight go out together in the next one (combined by `batch`): under load one request
- * carries many calls instead of each paying its own round trip. `url()` is asked at each request.
- */
-export class BatchingPoster<T> {
-  private queued: T[] = [];
+export class BatchingPoster<T, R = void> {
+  private queued: Array<{ call: T; done: (result: R) => void }> = [];
   private busy = false;
 
   constructor(
     private readonly url: () => string,
     private readonly batch: (calls: T[]) => unknown,
-    private readonly onError: (calls: T[], error: string) => void,
+    private readonly answer: (calls: T[], response: Response | Error) => R[],
   ) {}
 
-  post(call: T): void {
-    this.queued.push(call);
-    if (!this.busy) void this.drain();
+  /** Resolves with the call's result once its request is answered. */
+  post(call: T): Promise<R> {
+    return new Promise((done) => {
+      this.queued.push({ call, done });
+      if (!this.busy) void this.drain();
+    });
   }
 
   private async drain(): Promise<void> {
     this.busy = true;
     while (this.queued.length) {
-      const calls = this.queued.splice(0);
+      const queued = this.queued.splice(0);
+      const calls = queued.map((q) => q.call);
+      let response: Response | Error;
       try {
-        const r = await postJson(this.url(), calls.length === 1 ? calls[0] : this.batch(calls));
-        if (r.status !== 202) this.onError(calls, `${r.status} ${r.body}`);
+        response = await postJson(this.url(), this.batch(calls));
       } catch (e) {
-        this.onError(calls, (e as Error).message);
+        response = e as Error;
       }
+      const results = this.answer(calls, response);
+      queued.forEach((q, i) => q.done(results[i]));
     }
     this.busy = false;
   }

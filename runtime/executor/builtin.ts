@@ -3,22 +3,23 @@
 // acknowledged (as Mesos' command executor does). Tasks with a health check or a check are checked
 // while they run: changes go out as TASK_RUNNING updates (`healthy`, `check_status`), each carrying
 // what the other last reported, and a task failing its health check too often is killed.
-import * as path from 'node:path';
 import { emptyCheckStatus } from '../common/checks';
 import type { LaunchOptions } from '../common/process';
 import type { CheckStatusInfo, ExecutorEvent, FrameworkInfo, KillPolicy, TaskInfo, TaskState, TaskStatus } from '../common/protocol/v1';
 import { ExecutorDriver } from './driver';
+import type { HostConnection } from './host-connection';
 import { Checker, HealthChecker, type TaskHealthStatus } from './health-checker';
 import { taskLauncher } from './launcher';
 import { checkProbe, healthCheckProbe } from './probes';
 import { TaskProcess } from './task-process';
 
 export interface BuiltinExecutorOptions {
-  agentEndpoint: string;
+  connection: HostConnection;
   frameworkId: string;
   executorId: string;
   directory: string;
-  checkpointDirectory: string;
+  /** The host's task log: its tasks' pids and exit statuses. */
+  taskLog: string;
   env: Record<string, string>;
   recoveryTimeoutMs: number;
   shutdownGraceMs: number;
@@ -54,7 +55,7 @@ export abstract class BuiltinExecutor {
 
   constructor(protected readonly options: BuiltinExecutorOptions) {
     this.driver = new ExecutorDriver({
-      agentEndpoint: options.agentEndpoint, frameworkId: options.frameworkId, executorId: options.executorId,
+      connection: options.connection, frameworkId: options.frameworkId, executorId: options.executorId,
       recoveryTimeoutMs: options.recoveryTimeoutMs, log: options.log,
       onEvent: (e) => this.onEvent(e),
       onAgentLost: () => this.shutdown(0, true),
@@ -93,7 +94,7 @@ export abstract class BuiltinExecutor {
 
   protected launch(task: TaskInfo, sandbox: string): void {
     if (this.processes.has(task.task_id.value)) return; // a re-delivered launch after re-subscription
-    const process = new TaskProcess(task, sandbox, this.options.env, path.join(this.options.checkpointDirectory, 'tasks', task.task_id.value, 'exit_status'));
+    const process = new TaskProcess(task, sandbox, this.options.env, this.options.taskLog);
     this.processes.set(task.task_id.value, process);
     this.driver.update({ task_id: task.task_id, state: 'TASK_STARTING' });
     if (this.shuttingDown) return this.finish(task.task_id.value, 'TASK_KILLED', 'Executor is shutting down');

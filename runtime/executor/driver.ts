@@ -1,11 +1,13 @@
-// The executor side of the v1 Executor HTTP API: subscribe (and re-subscribe with what is still
-// unacknowledged after the agent restarts), send updates and messages, receive events.
-import { HttpError, openStream, SerialPoster, type OpenStream } from '../common/http';
+// The executor side of the v1 Executor API, over its executor host's connection to the agent: subscribe
+// (and re-subscribe with what is still unacknowledged after the agent restarts), send updates and
+// messages, receive events.
+import { HttpError } from '../common/http';
 import { newStatusUUID } from '../common/ids';
 import type { ExecutorCall, ExecutorEvent, TaskInfo, TaskStatus } from '../common/protocol/v1';
+import type { HostConnection, HostedStream } from './host-connection';
 
 export interface ExecutorDriverOptions {
-  agentEndpoint: string; // host:port
+  connection: HostConnection;
   frameworkId: string;
   executorId: string;
   /** How long to keep trying to reach a restarting agent (MESOS_RECOVERY_TIMEOUT). */
@@ -21,17 +23,14 @@ const RETRY_MS = 500;
 export class ExecutorDriver {
   private readonly unacknowledgedUpdates = new Map<string, TaskStatus>();
   private readonly unacknowledgedTasks = new Map<string, TaskInfo>();
-  private stream?: OpenStream;
+  private stream?: HostedStream;
   private connected = false;
   private stopped = false;
   private disconnectedSince?: number;
-  private readonly url: string;
-  private readonly poster: SerialPoster;
+  /** The last call sent, answered once everything sent so far is. */
+  private lastSent: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly options: ExecutorDriverOptions) {
-    this.url = `http://${options.agentEndpoint}/api/v1/executor`;
-    this.poster = new SerialPoster((call, error) => options.log(`Agent refused ${(call as ExecutorCall).type}: ${error}`));
-  }
+  constructor(private readonly options: ExecutorDriverOptions) {}
 
   start(): void {
     this.subscribe();
@@ -52,7 +51,7 @@ export class ExecutorDriver {
       ...this.ids(), type: 'SUBSCRIBE',
       subscribe: { unacknowledged_tasks: [...this.unacknowledgedTasks.values()], unacknowledged_updates: [...this.unacknowledgedUpdates.values()].map((status) => ({ status })) },
     };
-    openStream(this.url, call, (event) => this.handle(event as unknown as ExecutorEvent), {}, () => { this.connected = true; })
+    this.options.connection.subscribe(call, (event) => this.handle(event), () => { this.connected = true; })
       .then((stream) => {
         this.stream = stream;
         this.disconnectedSince = undefined;
@@ -104,7 +103,7 @@ export class ExecutorDriver {
 
   /** Resolves once every update sent so far has been answered by the agent. */
   delivered(): Promise<void> {
-    return this.poster.idle();
+    return this.lastSent.then(() => undefined);
   }
 
   get pendingUpdates(): number {
@@ -113,6 +112,8 @@ export class ExecutorDriver {
 
   private send(call: ExecutorCall): void {
     if (!this.connected) return; // re-sent with the next SUBSCRIBE
-    void this.poster.post(this.url, call);
+    this.lastSent = this.options.connection.send(call).then((r) => {
+      if (r.status !== 202) this.options.log(`Agent refused ${call.type}: ${r.status} ${r.message ?? ''}`);
+    });
   }
 }

@@ -1,12 +1,13 @@
 // The executor host: one process per framework on an agent, running that framework's command and
-// default executors as logical executors, each subscribed through the v1 Executor API. It survives
-// agent restarts and reconnects, so tasks keep running.
-import { openStream, postJson } from '../common/http';
+// default executors as logical executors, each subscribed through the v1 Executor API over the host's
+// connection. It survives agent restarts and reconnects, so tasks keep running.
+import { postJson } from '../common/http';
 import { createLogger } from '../common/log';
-import { EXECUTOR_HOST_API_PATH, type ExecutorHostCall, type ExecutorHostEvent } from '../common/protocol/internal';
+import type { ExecutorHostCall, ExecutorHostEvent } from '../common/protocol/internal';
 import type { BuiltinExecutor, BuiltinExecutorOptions } from './builtin';
 import { CommandExecutor } from './command';
 import { DefaultExecutor } from './default';
+import { HostConnection } from './host-connection';
 
 const RETRY_MS = 500;
 const RECOVERY_TIMEOUT_MS = 15 * 60_000;
@@ -19,13 +20,13 @@ export function runExecutorHost(): void {
     process.exit(2);
   }
   const log = createLogger(`executor-host ${frameworkId}`);
-  const url = `http://${agentEndpoint}${EXECUTOR_HOST_API_PATH}`;
+  const connection = new HostConnection(agentEndpoint, frameworkId);
   const executors = new Map<string, BuiltinExecutor>();
   // Read once: every read of process.env goes to the C library, and a host starts hundreds of executors.
   const hostEnv = { ...process.env } as Record<string, string>;
   let disconnectedSince: number | undefined;
 
-  const call = (body: ExecutorHostCall) => postJson(url, body);
+  const call = (body: ExecutorHostCall) => postJson(connection.url, body);
 
   const reportExit = (executorId: string, status: number, attempt = 0): void => {
     call({ type: 'EXECUTOR_EXITED', framework_id: { value: frameworkId }, executor_id: { value: executorId }, status })
@@ -40,11 +41,11 @@ export function runExecutorHost(): void {
   const onEvent = (event: ExecutorHostEvent) => {
     switch (event.type) {
       case 'LAUNCH_EXECUTOR': {
-        const { executor_info: info, directory, checkpoint_directory, environment } = event.launch_executor;
+        const { executor_info: info, directory, task_log, environment } = event.launch_executor;
         const executorId = info.executor_id.value;
         if (executors.has(executorId)) return;
         const options: BuiltinExecutorOptions = {
-          agentEndpoint, frameworkId, executorId, directory, checkpointDirectory: checkpoint_directory,
+          connection, frameworkId, executorId, directory, taskLog: task_log,
           env: { ...hostEnv, ...environment },
           recoveryTimeoutMs: RECOVERY_TIMEOUT_MS, shutdownGraceMs: 3000,
           log: (m) => log.info(`[${executorId}] ${m}`),
@@ -70,7 +71,7 @@ export function runExecutorHost(): void {
 
   const subscribe = () => {
     const body: ExecutorHostCall = { type: 'SUBSCRIBE', framework_id: { value: frameworkId }, pid: process.pid, executor_ids: [...executors.keys()].map((value) => ({ value })) };
-    openStream(url, body, (e) => onEvent(e as unknown as ExecutorHostEvent))
+    connection.open(body, onEvent)
       .then((stream) => { disconnectedSince = undefined; return stream.ended; })
       .catch((e: Error) => log.warn(`Could not reach the agent at ${agentEndpoint}: ${e.message}`))
       .finally(() => {

@@ -1,5 +1,5 @@
 // One task's process: started through a tiny shell wrapper in its own session that records the exit
-// status under the checkpoint directory, so the outcome survives the executor. The wrapper outlives
+// status in the executor host's task log, so the outcome survives the executor. The wrapper outlives
 // SIGTERM (it only waits for the command) so the status is still recorded; the whole group is the
 // task's "container": it gets SIGTERM, then SIGKILL after the grace period, and whatever is left when
 // the task ends is killed, as Mesos destroys a container.
@@ -7,14 +7,19 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { commandArgv, commandEnvironment, killGroup } from '../common/process';
+import { LOG_TASK_EXITED, logTaskStarted } from '../common/task-log';
 import type { TaskInfo } from '../common/protocol/v1';
 import { taskLauncher } from './launcher';
 
+// A shell command runs in the wrapper's own background subshell (as `sh -c` would run it, without $0
+// or arguments), not through another sh: one exec fewer per task. Other commands are exec'd.
 const WRAPPER = [
-  '"$@" & child=$!',
+  'log=$1 task=$2 shell=$3; shift 3',
+  'if [ "$shell" = 1 ]; then eval "$1" & else "$@" & fi',
+  'child=$!',
   "trap ':' TERM",
   'while :; do wait $child; code=$?; kill -0 $child 2>/dev/null || break; done',
-  'echo $code > "$0"',
+  LOG_TASK_EXITED,
   'exit $code',
 ].join('\n');
 
@@ -29,7 +34,7 @@ export class TaskProcess {
     readonly task: TaskInfo,
     readonly sandbox: string,
     private readonly env: Record<string, string>,
-    private readonly exitStatusFile: string,
+    private readonly taskLog: string,
   ) {}
 
   /** Starting or running. */
@@ -49,13 +54,13 @@ export class TaskProcess {
   async start(onExit: (code: number) => void, onStarted: (pid: number) => void): Promise<void> {
     this.started = true;
     fs.mkdirSync(this.sandbox, { recursive: true });
-    fs.mkdirSync(path.dirname(this.exitStatusFile), { recursive: true });
     const command = this.task.command!;
+    const shell = command.shell !== false;
     let launched;
     try {
       launched = await taskLauncher().launch({
-      argv: ['/bin/sh', '-c', WRAPPER, this.exitStatusFile, ...commandArgv(command)],
-      cwd: this.sandbox,
+        argv: ['/bin/sh', '-c', WRAPPER, 'sh', this.taskLog, this.task.task_id.value, shell ? '1' : '0', ...(shell ? [command.value ?? ''] : commandArgv(command))],
+        cwd: this.sandbox,
         env: this.environment,
         stdoutPath: path.join(this.sandbox, 'stdout'),
         stderrPath: path.join(this.sandbox, 'stderr'),
@@ -68,7 +73,7 @@ export class TaskProcess {
     const pid = launched.pid;
     this.pid = pid;
     // The wrapper leads the task's process group; its pid lets an agent clean up (--recover=cleanup).
-    fs.writeFileSync(path.join(path.dirname(this.exitStatusFile), 'pid'), String(pid));
+    logTaskStarted(this.taskLog, this.task.task_id.value, pid);
     onStarted(pid);
     launched.onExit((code, signal) => {
       this.exited = true;

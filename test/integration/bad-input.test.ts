@@ -81,6 +81,28 @@ test('the executor API refuses unknown executors and malformed updates', async (
   assert.match(badState.body, /'update\.status\.state' must be one of/);
 });
 
+test('an executor host\'s EXECUTOR_CALLS are answered call by call, as /api/v1/executor answers each', async () => {
+  const url = `${cluster.agents[0].url}/internal/v1/executor_host`;
+  const ids = { framework_id: { value: 'f' }, executor_id: { value: 'e' } };
+  const calls = [
+    { ...ids, type: 'HEARTBEAT' },
+    { ...ids, type: 'SUBSCRIBE', subscribe: {} },
+    { ...ids, type: 'UPDATE', update: { status: { task_id: { value: 't' }, state: 'TASK_DANCING', uuid: 'AAAA' } } },
+    { ...ids, framework_id: { value: 'another' }, type: 'HEARTBEAT' },
+    'not a call',
+  ];
+  const answered = await postJson(url, { type: 'EXECUTOR_CALLS', framework_id: ids.framework_id, executor_calls: { calls: calls.slice(0, 4) } });
+  assert.equal(answered.status, 200, answered.body);
+  const { results } = JSON.parse(answered.body) as { results: Array<{ status: number; message?: string }> };
+  assert.deepEqual(results.map((r) => r.status), [202, 400, 400, 400]);
+  assert.match(results[1].message!, /Framework cannot be found/);
+  assert.match(results[2].message!, /'update\.status\.state' must be one of/);
+  assert.match(results[3].message!, /'framework_id' of the call differs from the executor host's/);
+  const malformed = await postJson(url, { type: 'EXECUTOR_CALLS', framework_id: ids.framework_id, executor_calls: { calls } });
+  assert.equal(malformed.status, 400);
+  assert.match(malformed.body, /'executor_calls\.calls\[4\]' must be an object/);
+});
+
 /** Mutations of valid calls: fields dropped, retyped, replaced by junk; truncated and garbage bodies. */
 function mutate(random: () => number, value: unknown, depth = 0): unknown {
   const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
@@ -99,13 +121,15 @@ function mutate(random: () => number, value: unknown, depth = 0): unknown {
   return random() < 0.3 ? junk() : value;
 }
 
-function rawPost(url: string, body: Buffer, headers: Record<string, string>): Promise<number> {
+/** POSTs raw bytes; answers the status (and, with readBody, the body of a 200 too). */
+function rawPost(url: string, body: Buffer, headers: Record<string, string>, readBody = false): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: 'POST', headers: { 'Content-Length': body.length, ...headers } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
       // Streams (a valid SUBSCRIBE) stay open: their 200 is enough.
-      if (res.statusCode === 200) { resolve(200); res.destroy(); }
+      if (res.statusCode === 200 && !readBody) { resolve({ status: 200, body: '' }); res.destroy(); }
     });
     req.on('error', reject);
     req.end(body);
@@ -137,7 +161,8 @@ test('fuzz: 400 mutated calls to every API get 4xx or success, never 5xx, and th
   const offers = await s.offers();
   const offer = offers[0];
   const fid = { value: s.frameworkId! };
-  const seeds: Array<{ url: string; call: unknown; headers?: Record<string, string> }> = [
+  // `results`: a batch answered 200 with a result per call; none of those may be a 5xx either.
+  const seeds: Array<{ url: string; call: unknown; headers?: Record<string, string>; results?: boolean }> = [
     { url: schedulerUrl(), call: { type: 'SUBSCRIBE', subscribe: { framework_info: { user: 'u', name: 'n', capabilities: [{ type: 'MULTI_ROLE' }], roles: ['a'] } } } },
     { url: schedulerUrl(), call: { framework_id: fid, type: 'ACCEPT', accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: [commandTask(offer, 'fz', 'true')] } }], filters: { refuse_seconds: 1 } } }, headers: { 'Mesos-Stream-Id': s.streamId! } },
     { url: schedulerUrl(), call: { framework_id: fid, type: 'KILL', kill: { task_id: { value: 't' }, kill_policy: { grace_period: { nanoseconds: 1 } } } }, headers: { 'Mesos-Stream-Id': s.streamId! } },
@@ -145,6 +170,11 @@ test('fuzz: 400 mutated calls to every API get 4xx or success, never 5xx, and th
     { url: schedulerUrl(), call: { framework_id: fid, type: 'UPDATE_FRAMEWORK', update_framework: { framework_info: { user: 'u', name: 'n', id: fid } } }, headers: { 'Mesos-Stream-Id': s.streamId! } },
     { url: `${cluster.agents[0].url}/api/v1/executor`, call: { framework_id: fid, executor_id: { value: 'e' }, type: 'UPDATE', update: { status: { task_id: { value: 't' }, state: 'TASK_RUNNING', uuid: 'AAAA' } } } },
     { url: `${cluster.agents[0].url}/internal/v1/executor_host`, call: { type: 'EXECUTOR_EXITED', framework_id: fid, executor_id: { value: 'e' }, status: 0 } },
+    {
+      url: `${cluster.agents[0].url}/internal/v1/executor_host`,
+      call: { type: 'EXECUTOR_CALLS', framework_id: fid, executor_calls: { calls: [{ framework_id: fid, executor_id: { value: 'e' }, type: 'UPDATE', update: { status: { task_id: { value: 't' }, state: 'TASK_RUNNING', uuid: 'AAAA' } } }, { framework_id: fid, executor_id: { value: 'e' }, type: 'SUBSCRIBE', subscribe: {} }] } },
+      results: true,
+    },
     { url: `${cluster.masterUrl}/api/v1`, call: { type: 'GET_TASKS' } },
     { url: `${cluster.masterUrl}/internal/v1/agent`, call: { type: 'STATUS_UPDATE', agent_id: { value: 'a' }, status_update: { framework_id: fid, uuid: 'AAAA', status: { task_id: { value: 't' }, state: 'TASK_RUNNING' } } } },
     { url: `${cluster.masterUrl}/internal/v1/agent`, call: { type: 'BATCH', agent_id: { value: 'a' }, batch: { calls: [{ type: 'PONG', agent_id: { value: 'a' } }] } } },
@@ -158,9 +188,15 @@ test('fuzz: 400 mutated calls to every API get 4xx or success, never 5xx, and th
     if (r < 0.1) body = Buffer.from(JSON.stringify(seed.call).slice(0, Math.floor(random() * 40)));
     else if (r < 0.15) body = Buffer.from(Array.from({ length: 64 }, () => Math.floor(random() * 256)));
     else body = Buffer.from(JSON.stringify(mutate(random, seed.call)));
-    const status = await rawPost(seed.url, body, { 'Content-Type': 'application/json', ...(seed.headers ?? {}) });
+    const answer = await rawPost(seed.url, body, { 'Content-Type': 'application/json', ...(seed.headers ?? {}) }, seed.results);
+    const { status } = answer;
     statuses.set(status, (statuses.get(status) ?? 0) + 1);
     assert.ok(status > 0 && status < 500, `call ${i} to ${seed.url} answered ${status}: ${body.toString().slice(0, 300)}`);
+    if (seed.results && status === 200) {
+      for (const r of (JSON.parse(answer.body) as { results: Array<{ status: number; message?: string }> }).results) {
+        assert.ok(r.status < 500, `call ${i} to ${seed.url}: a call answered ${r.status} ${r.message}: ${body.toString().slice(0, 300)}`);
+      }
+    }
   }
   assert.ok((statuses.get(400) ?? 0) > 100, `most mutations are refused with 400: ${JSON.stringify([...statuses])}`);
   await s.teardown().catch(() => undefined);

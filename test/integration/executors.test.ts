@@ -1,11 +1,13 @@
 // Executors between real processes: the default executor (task groups), a framework's own executor
-// speaking the raw v1 Executor API, and the sandboxes served by /files.
+// speaking the raw v1 Executor API, an executor host dying under its tasks, and the sandboxes served by /files.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { getJson, request } from '../../runtime/common/http';
 import type { Offer, TaskInfo } from '../../runtime/common/protocol/v1';
-import { commandTask, TestCluster, TestScheduler } from '../helpers/cluster';
+import { processesUnder } from '../../runtime/cluster/process';
+import { isAlive } from '../../runtime/common/process';
+import { commandTask, TestCluster, TestScheduler, waitUntil } from '../helpers/cluster';
 
 let cluster: TestCluster;
 before(async () => { cluster = await TestCluster.start({ agents: 1 }); });
@@ -89,6 +91,33 @@ test('an executor whose command cannot run fails its tasks with REASON_EXECUTOR_
     assert.equal(failed.reason, 'REASON_EXECUTOR_TERMINATED');
     assert.equal(failed.source, 'SOURCE_AGENT');
     assert.equal((await s.next('FAILURE')).failure.status, 7 << 8, 'a waitpid status: exit code 7');
+  } finally {
+    await s.teardown();
+  }
+});
+
+test('when the executor host dies, a task that ended meanwhile reports its own exit status; a running one is killed and fails', async () => {
+  const s = new TestScheduler(cluster.masterAddress);
+  await s.subscribe();
+  try {
+    const [offer] = await s.offers();
+    await s.launch(offer, [commandTask(offer, 'ends-alone', 'sleep 0.5; exit 3', 'cpus:0.1;mem:16'), commandTask(offer, 'left-running', 'sleep 1000', 'cpus:0.1;mem:16')]);
+    const running = await s.status('left-running', 'TASK_RUNNING');
+    await s.status('ends-alone', 'TASK_RUNNING');
+    const hostPid = running.container_status!.executor_pid!;
+    const taskPids = processesUnder(await executorDirectory(s.frameworkId!, 'left-running'));
+    assert.ok(taskPids.length > 0, 'the task runs in its sandbox');
+    // Frozen, the host cannot report the first task's end: only the task's wrapper records it.
+    process.kill(hostPid, 'SIGSTOP');
+    await new Promise((r) => setTimeout(r, 1500));
+    process.kill(hostPid, 'SIGKILL');
+    const failed = await s.status('ends-alone', 'TASK_FAILED');
+    assert.equal(failed.message, 'Command exited with status 3');
+    assert.equal(failed.source, 'SOURCE_AGENT');
+    const lost = await s.status('left-running', 'TASK_FAILED');
+    assert.equal(lost.reason, 'REASON_EXECUTOR_TERMINATED');
+    assert.equal(lost.message, 'Executor terminated');
+    await waitUntil('the task left running to be killed', async () => taskPids.every((pid) => !isAlive(pid)));
   } finally {
     await s.teardown();
   }

@@ -1,7 +1,7 @@
 // Mesolite's own protocols (Mesos uses libprocess messages here). Shaped like the v1 APIs: the client
 // POSTs JSON calls; REGISTER/SUBSCRIBE answers with a RecordIO stream of events.
 import type {
-  AgentID, AgentInfo, ExecutorID, ExecutorInfo, FrameworkID, FrameworkInfo, KillPolicy, MasterInfo,
+  AgentID, AgentInfo, ExecutorCall, ExecutorEvent, ExecutorID, ExecutorInfo, FrameworkID, FrameworkInfo, KillPolicy, MasterInfo,
   Resource, Task, TaskGroupInfo, TaskID, TaskInfo, TaskStatus,
 } from './v1';
 
@@ -56,18 +56,28 @@ export type AgentEvent =
   | { type: 'PING' };
 
 // ---- executor host <-> agent ----
+
 // One executor-host process per framework on an agent runs that framework's command and default
-// executors as logical executors; each logical executor still subscribes through the v1 Executor API.
+// executors as logical executors, each speaking the v1 Executor API (the same calls and events, checked
+// as /api/v1/executor checks them) over the host's connection: the agent's events for them come
+// on the host's stream as EXECUTOR_EVENT, and their calls go out in order, those queued while a POST is
+// in flight together in one EXECUTOR_CALLS request, answered with one result per call. A host running
+// hundreds of executors keeps one stream and a few requests instead of a stream and POSTs per task.
 export type ExecutorHostCall =
   | { type: 'SUBSCRIBE'; framework_id: FrameworkID; pid: number; executor_ids: ExecutorID[] }
-  | { type: 'EXECUTOR_EXITED'; framework_id: FrameworkID; executor_id: ExecutorID; status: number };
+  | { type: 'EXECUTOR_EXITED'; framework_id: FrameworkID; executor_id: ExecutorID; status: number }
+  | { type: 'EXECUTOR_CALLS'; framework_id: FrameworkID; executor_calls: { calls: ExecutorCall[] } };
+
+/** The answer to EXECUTOR_CALLS: what /api/v1/executor would have answered each call (202, or the error). */
+export interface ExecutorCallResult { status: number; message?: string }
 
 export type ExecutorHostEvent =
   | { type: 'SUBSCRIBED' }
   | {
       type: 'LAUNCH_EXECUTOR';
       /** environment: the MESOS_* variables the executor (and its tasks) get, as for any executor. */
-      launch_executor: { executor_info: ExecutorInfo; directory: string; container_id: string; checkpoint_directory: string; environment: Record<string, string> };
+      launch_executor: { executor_info: ExecutorInfo; directory: string; container_id: string; task_log: string; environment: Record<string, string> };
     }
   | { type: 'SHUTDOWN_EXECUTOR'; shutdown_executor: { executor_id: ExecutorID } }
+  | { type: 'EXECUTOR_EVENT'; executor_event: { executor_id: ExecutorID; event: ExecutorEvent } }
   | { type: 'SHUTDOWN' };
