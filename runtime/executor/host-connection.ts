@@ -6,6 +6,8 @@ import { BatchingPoster, HttpError, openStream, type OpenStream } from '../commo
 import { EXECUTOR_HOST_API_PATH, type ExecutorCallResult, type ExecutorHostCall, type ExecutorHostEvent } from '../common/protocol/internal';
 import type { ExecutorCall, ExecutorEvent } from '../common/protocol/v1';
 
+const OPEN_WAIT_MS = 500;
+
 interface Route { onEvent(event: ExecutorEvent): void; end(): void }
 
 /** An executor's subscription through the host: `ended` resolves when the host's stream ends or it is closed. */
@@ -15,6 +17,7 @@ export class HostConnection {
   readonly url: string;
   private stream?: OpenStream;
   private readonly routes = new Map<string, Route>();
+  private readonly waiting = new Set<() => void>();
   private readonly poster: BatchingPoster<ExecutorCall, ExecutorCallResult>;
 
   constructor(agentEndpoint: string, frameworkId: string) {
@@ -38,6 +41,7 @@ export class HostConnection {
       else onEvent(event);
     });
     this.stream = stream;
+    for (const done of [...this.waiting]) done();
     void stream.ended.then(() => {
       if (this.stream === stream) this.stream = undefined;
       for (const route of [...this.routes.values()]) route.end();
@@ -50,6 +54,9 @@ export class HostConnection {
    * host is not connected, and with the agent's status when it refuses the SUBSCRIBE.
    */
   async subscribe(call: ExecutorCall, onEvent: (event: ExecutorEvent) => void, onOpen: () => void): Promise<HostedStream> {
+    // Reconnecting after an agent restart: subscribe the moment the host's stream is back, as the
+    // agent gives executors only --executor_reregistration_timeout (2 s) to come back.
+    if (!this.stream) await this.opened(OPEN_WAIT_MS);
     if (!this.stream) throw new Error('the executor host is not connected to its agent');
     const executorId = call.executor_id.value;
     let endedResolve!: () => void;
@@ -70,6 +77,15 @@ export class HostConnection {
       throw new HttpError(result.status, result.message ?? '');
     }
     return { ended, close: route.end };
+  }
+
+  /** Resolves once the host's stream opens, or after `ms`. */
+  private opened(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => { clearTimeout(timer); this.waiting.delete(done); resolve(); };
+      const timer = setTimeout(done, ms);
+      this.waiting.add(done);
+    });
   }
 
   /** Sends a call after every call sent before it; resolves with what the agent answered it. */
