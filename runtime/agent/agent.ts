@@ -114,6 +114,8 @@ export class Agent {
     },
   );
   private shuttingDown = false;
+  /** Set by the master's DRAIN until the agent has no framework left (Mesos' drain config). */
+  private drainConfig?: Extract<AgentEvent, { type: 'DRAIN' }>['drain']['config'];
   private shutDown!: () => void;
   /** Resolves once the master has shut this agent down and its executors are gone: the process should exit. */
   readonly terminated = new Promise<void>((resolve) => { this.shutDown = resolve; });
@@ -214,9 +216,13 @@ export class Agent {
         if (this.agentId) this.callMaster({ type: 'PONG', agent_id: { value: this.agentId } });
         return;
       case 'RUN_TASK':
+        if (this.drainConfig) return this.dropWhileDraining(event.run_task.framework_info, [event.run_task.task]);
         return this.runTask(event.run_task.framework_info, event.run_task.task);
       case 'RUN_TASK_GROUP':
+        if (this.drainConfig) return this.dropWhileDraining(event.run_task_group.framework_info, event.run_task_group.task_group.tasks);
         return this.runTaskGroup(event.run_task_group.framework_info, event.run_task_group.executor_info, event.run_task_group.task_group);
+      case 'DRAIN':
+        return this.drain(event.drain.config);
       case 'KILL_TASK':
         return this.killTask(event.kill_task.framework_id.value, event.kill_task.task_id.value, event.kill_task.kill_policy);
       case 'SHUTDOWN_EXECUTOR': {
@@ -457,11 +463,28 @@ export class Agent {
         network_infos: [{ ip_addresses: [{ protocol: 'IPv4', ip_address: this.options.ip }] }],
       },
     };
-    if (task) this.applyStatus(task, stamped);
+    this.relay(executor, task, stamped);
+  }
+
+  /** A task's status goes to the task and, reliably, to the master (checkpointed first). */
+  private relay(executor: ExecutorRecord, task: Task | undefined, status: TaskStatus): void {
+    const drained = this.whileDraining(executor.frameworkId, status);
+    if (task) this.applyStatus(task, drained);
     this.statusUpdates.update(
-      { framework_id: { value: executor.frameworkId }, executor_id: executor.info.executor_id, agent_id: { value: this.agentId! }, status: stamped, timestamp: stamped.timestamp!, uuid: stamped.uuid! },
+      { framework_id: { value: executor.frameworkId }, executor_id: executor.info.executor_id, agent_id: { value: this.agentId! }, status: drained, timestamp: drained.timestamp!, uuid: drained.uuid! },
       (record) => this.checkpoint.update(executor.run, status.task_id.value, record),
     );
+  }
+
+  /**
+   * As Mesos' agent while draining: a task killed says REASON_AGENT_DRAINING, and when the drain marks
+   * the agent gone, a partition-aware framework hears TASK_GONE_BY_OPERATOR instead of TASK_KILLED.
+   */
+  private whileDraining(frameworkId: string, status: TaskStatus): TaskStatus {
+    if (!this.drainConfig || (status.state !== 'TASK_KILLING' && status.state !== 'TASK_KILLED')) return status;
+    const aware = (this.frameworks.get(frameworkId)?.info.capabilities ?? []).some((c) => c.type === 'PARTITION_AWARE');
+    const gone = status.state === 'TASK_KILLED' && this.drainConfig.mark_gone && aware;
+    return { ...status, reason: 'REASON_AGENT_DRAINING', ...(gone ? { state: 'TASK_GONE_BY_OPERATOR' as const } : {}) };
   }
 
   /** The process running an executor: its own for a framework's executor, the host's for built-in ones. */
@@ -486,11 +509,7 @@ export class Agent {
     const status: TaskStatus = {
       task_id: task.task_id, state, reason, message, source: 'SOURCE_AGENT', agent_id: { value: this.agentId! }, executor_id: executor.info.executor_id, timestamp: now(), uuid,
     };
-    this.applyStatus(task, status);
-    this.statusUpdates.update(
-      { framework_id: { value: executor.frameworkId }, executor_id: executor.info.executor_id, agent_id: { value: this.agentId! }, status, timestamp: status.timestamp!, uuid },
-      (record) => this.checkpoint.update(executor.run, task.task_id.value, record),
-    );
+    this.relay(executor, task, status);
   }
 
   private forwardUpdate(update: StatusUpdate): void {
@@ -512,6 +531,36 @@ export class Agent {
       }
     }
     this.maybeRemoveFramework(frameworkId);
+  }
+
+  /** DRAIN: every task is killed, within the drain's max_grace_period when its own kill policy gives it longer. */
+  private drain(config: NonNullable<Agent['drainConfig']>): void {
+    if (this.frameworks.size === 0) { this.log.info('Asked to drain with no frameworks: draining is already complete'); return; }
+    this.drainConfig = config;
+    const max = config.max_grace_period?.nanoseconds;
+    this.log.info(`Draining${max !== undefined ? ` (max grace period ${formatDuration(max / 1e6)})` : ''}: killing ${this.allTasks().length} tasks`);
+    for (const [frameworkId, fw] of this.frameworks) {
+      for (const executor of fw.executors.values()) {
+        for (const task of [...executor.tasks.values()]) {
+          if (isTerminalState(task.state)) continue;
+          const own = task.kill_policy?.grace_period?.nanoseconds;
+          const capped = max !== undefined && (own === undefined || own > max) ? { grace_period: { nanoseconds: max } } : task.kill_policy;
+          this.killTask(frameworkId, task.task_id.value, capped);
+        }
+      }
+    }
+  }
+
+  /** A task that reaches a draining agent is dropped (the update is not checkpointed: the agent never ran it). */
+  private dropWhileDraining(frameworkInfo: FrameworkInfo, tasks: TaskInfo[]): void {
+    for (const task of tasks) {
+      const uuid = newStatusUUID();
+      const status: TaskStatus = {
+        task_id: task.task_id, state: 'TASK_DROPPED', reason: 'REASON_AGENT_DRAINING', message: 'Task was received while agent was already draining',
+        source: 'SOURCE_AGENT', agent_id: { value: this.agentId! }, timestamp: now(), uuid,
+      };
+      this.statusUpdates.update({ framework_id: frameworkInfo.id!, agent_id: { value: this.agentId! }, status, timestamp: status.timestamp!, uuid });
+    }
   }
 
   private killTask(frameworkId: string, taskId: string, killPolicy: KillPolicy | undefined): void {
@@ -622,6 +671,10 @@ export class Agent {
     const fw = this.frameworks.get(frameworkId);
     if (!fw) return;
     this.frameworks.delete(frameworkId);
+    if (this.frameworks.size === 0 && this.drainConfig) {
+      this.log.info('Agent finished draining');
+      this.drainConfig = undefined;
+    }
     this.completedFrameworks.push(fw);
     if (this.completedFrameworks.length > 50) this.completedFrameworks.shift();
     const host = this.hosts.get(frameworkId);

@@ -107,6 +107,12 @@ export class Maintenance {
     return this.schedule.windows.find((w) => w.machine_ids.some((m) => machineKey(m) === key));
   }
 
+  /** The agent's machine, described, when it is in the maintenance schedule. */
+  scheduledMachine(agent: AgentRecord): string | undefined {
+    const machine = machineOf(agent.info.hostname, agent.pid);
+    return this.window(machineKey(machine)) ? describe(machine) : undefined;
+  }
+
   /** The unavailability offers of this agent carry, if its machine is scheduled for maintenance. */
   unavailability(agent: AgentRecord): Unavailability | undefined {
     return this.window(machineKey(machineOf(agent.info.hostname, agent.pid)))?.unavailability;

@@ -15,6 +15,7 @@ import { isTerminalState } from '../common/protocol/v1';
 import type { Allocation, AllocationCycle, AllocationTrigger, Allocator } from './allocator/allocator';
 import type { QuotaConfig, Registry } from './registry';
 import { AllocationDriver } from './allocation';
+import { Draining } from './draining';
 import { Maintenance, machineOf } from './maintenance';
 import { convert, validateReserve, validateUnreserve, withoutReservation } from './reservations';
 import { summarize } from './allocator/trace';
@@ -85,6 +86,8 @@ export type OperatorEvent = Record<string, unknown> & { type: string };
 
 const now = () => Date.now() / 1000;
 const PARTITION_AWARE = 'PARTITION_AWARE';
+/** What GET_AGENTS and /master/state say agents can do. */
+export const AGENT_CAPABILITIES = ['MULTI_ROLE', 'HIERARCHICAL_ROLE', 'TASK_KILLING_STATE', 'AGENT_DRAINING'];
 
 export class Master {
   readonly id: string;
@@ -100,6 +103,7 @@ export class Master {
   readonly cycleSubscribers = new Set<EventStream>();
   readonly allocation: AllocationDriver;
   readonly maintenance: Maintenance;
+  readonly draining: Draining;
 
   private readonly frameworkIds: IdSequence;
   private readonly agentIds: IdSequence;
@@ -116,6 +120,7 @@ export class Master {
   ) {
     this.id = options.id;
     this.maintenance = new Maintenance(this);
+    this.draining = new Draining(this);
     this.allocation = new AllocationDriver(allocator, options.allocationIntervalMs, (a) => {
       this.makeOffers(a);
       this.maintenance.makeInverseOffers();
@@ -579,6 +584,7 @@ export class Master {
     const task = fw.tasks.get(taskId);
     if (task && task.status_update_uuid === uuid && isTerminalState(task.status_update_state ?? 'TASK_STAGING')) {
       this.completeTask(fw, task);
+      this.draining.check(agentId);
     }
     this.sendToAgent(agentId, { type: 'ACKNOWLEDGE', acknowledge: { framework_id: { value: fw.id }, task_id: { value: taskId }, uuid } });
   }
@@ -603,6 +609,8 @@ export class Master {
         send({ ...base, state: partitionAware ? 'TASK_GONE' : 'TASK_LOST', message: 'Reconciliation: Task is unknown to the agent' });
       } else if (agentId ? pending.has(agentId) : pending.size > 0) {
         continue; // no answer yet: the agent may still come back with it
+      } else if (agentId && this.draining.isGone(agentId)) {
+        send({ ...base, state: partitionAware ? 'TASK_GONE_BY_OPERATOR' : 'TASK_LOST', message: 'Reconciliation: Task is gone' });
       } else if (agentId && unreachable.has(agentId)) {
         send({
           ...base, state: partitionAware ? 'TASK_UNREACHABLE' : 'TASK_LOST', message: 'Reconciliation: Task is unreachable',
@@ -706,6 +714,12 @@ export class Master {
   }
 
   private registerAgent(id: string | undefined, pid: string, info: AgentInfo, total: Resource[], tasks: Task[], frameworks: FrameworkInfo[], stream: EventStream): undefined {
+    if (id && this.draining.isGone(id)) {
+      this.log.warn(`Refusing agent ${id} at ${pid}: it has been marked gone`);
+      stream.send({ type: 'SHUTDOWN', shutdown: { message: 'Agent has been marked gone' } } satisfies AgentEvent);
+      stream.close();
+      return undefined;
+    }
     if (this.maintenance.mode(machineOf(info.hostname, pid)) === 'DOWN') {
       this.log.warn(`Refusing agent at ${pid} (${info.hostname}): its machine is in maintenance (DOWN)`);
       stream.send({ type: 'SHUTDOWN', shutdown: { message: 'Agent attempted to register while its machine is in maintenance (DOWN)' } } satisfies AgentEvent);
@@ -759,6 +773,7 @@ export class Master {
     stream.send({ type: 'REGISTERED', registered: { agent_id: { value: agentId }, master_info: this.info } } satisfies AgentEvent);
     for (const id of shutdown) stream.send({ type: 'SHUTDOWN_FRAMEWORK', shutdown_framework: { framework_id: { value: id } } } satisfies AgentEvent);
     this.log.info(`Agent ${agentId} at ${agent.pid} (${info.hostname}) ${reregistering ? 're-registered' : 'registered'} with ${res.formatResources(total)}${wasUnreachable ? ' after being unreachable' : ''}`);
+    this.draining.agentRegistered(agent);
     this.publish('AGENT_ADDED', { agent: this.agentV1(agent) });
     this.requestAllocation('agent_added');
     return undefined;
@@ -788,6 +803,24 @@ export class Master {
       for (const task of [...fw.tasks.values()]) if (task.agent_id.value === agent.id) fw.tasks.delete(task.task_id.value);
     }
     this.allocator.removeAgent(agent.id);
+  }
+
+  /** No more offers for the agent (deactivated or draining); its tasks run on. */
+  deactivateAgent(agent: AgentRecord, why: string): void {
+    agent.active = false;
+    this.allocator.deactivateAgent(agent.id);
+    this.rescindAgentOffers(agent.id, why);
+  }
+
+  activateAgent(agent: AgentRecord): void {
+    agent.active = true;
+    this.allocator.activateAgent(agent.id);
+    this.requestAllocation('agent_activated');
+  }
+
+  agentHasTasks(agentId: string): boolean {
+    for (const fw of this.frameworks.values()) for (const task of fw.tasks.values()) if (task.agent_id.value === agentId) return true;
+    return false;
   }
 
   private disconnectAgent(agent: AgentRecord): void {
@@ -840,6 +873,21 @@ export class Master {
       this.completeTask(fw, task);
     });
     this.registry.removeAgent(agent.id);
+  }
+
+  /** An unreachable agent marked gone: its unreachable tasks are gone (lost, to frameworks not partition-aware). */
+  unreachableAgentGone(agentId: string, message: string): void {
+    for (const fw of this.frameworks.values()) {
+      const aware = hasCapability(fw.info, PARTITION_AWARE);
+      for (const task of [...fw.unreachableTasks.values()]) {
+        if (task.agent_id.value !== agentId) continue;
+        fw.unreachableTasks.delete(task.task_id.value);
+        task.state = aware ? 'TASK_GONE_BY_OPERATOR' : 'TASK_LOST';
+        this.countTerminal(task.state);
+        this.sendToFramework(fw, { type: 'UPDATE', update: { status: this.masterStatus(task, task.state, aware ? 'REASON_AGENT_REMOVED_BY_OPERATOR' : 'REASON_AGENT_REMOVED', message) } });
+        this.addCompletedTask(fw, task);
+      }
+    }
   }
 
   /** Takes an agent out of the cluster: each of its tasks goes through `settle`, then frameworks hear it is lost. */
@@ -964,11 +1012,11 @@ export class Master {
 
   agentV1(agent: AgentRecord): Record<string, unknown> {
     return {
-      agent_info: agent.info, active: agent.active, deactivated: !agent.active, version: agent.version, pid: agent.pid,
+      agent_info: agent.info, active: agent.active, ...this.draining.agentFields(agent.id), version: agent.version, pid: agent.pid,
       registered_time: { nanoseconds: Math.round(agent.registeredTime * 1e9) },
       ...(agent.reregisteredTime ? { reregistered_time: { nanoseconds: Math.round(agent.reregisteredTime * 1e9) } } : {}),
       total_resources: agent.total, allocated_resources: this.agentUsed(agent.id), offered_resources: this.agentOffered(agent.id),
-      capabilities: [{ type: 'MULTI_ROLE' }, { type: 'HIERARCHICAL_ROLE' }, { type: 'TASK_KILLING_STATE' }],
+      capabilities: AGENT_CAPABILITIES.map((type) => ({ type })),
     };
   }
 

@@ -1,9 +1,10 @@
 // The registry: what a master must not forget across restarts (Mesos keeps it in the replicated log):
-// admitted and unreachable agents, frameworks, weights, quota, the maintenance schedule and DOWN machines.
+// admitted, unreachable and gone agents, agents deactivated or draining, frameworks, weights, quota, the
+// maintenance schedule and DOWN machines.
 // Standalone masters keep it as one JSON file in --work_dir, written atomically.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { AgentInfo, FrameworkInfo, MachineID } from '../common/protocol/v1';
+import type { AgentInfo, DurationInfo, FrameworkInfo, MachineID } from '../common/protocol/v1';
 import type { MaintenanceSchedule } from './maintenance';
 
 /** Mesos' QuotaConfig: scalar guarantees and limits of a role. */
@@ -13,9 +14,20 @@ export interface QuotaConfig {
   limits?: Record<string, { value: number }>;
 }
 
+/** mesos.proto's DrainInfo: an agent's drain state and the DRAIN_AGENT call's config. */
+export interface DrainInfo {
+  state: 'DRAINING' | 'DRAINED';
+  config: { max_grace_period?: DurationInfo; mark_gone: boolean };
+}
+
 export interface RegistryState {
   admitted_agents: AgentInfo[];
   unreachable_agents: Array<{ id: string; timestamp: number }>;
+  /** Agents marked gone by the operator: they are never admitted again. */
+  gone_agents: Array<{ id: string; timestamp: number }>;
+  /** Agents deactivated by the operator (DEACTIVATE_AGENT, DRAIN_AGENT): no offers for them. */
+  deactivated_agents: string[];
+  agent_drain: Record<string, DrainInfo>;
   frameworks: FrameworkInfo[];
   weights: Record<string, number>;
   quota_configs: QuotaConfig[];
@@ -29,6 +41,10 @@ export interface Registry {
   markUnreachable(agentId: string): void;
   /** An agent removed by the operator (its machine went down): neither admitted nor unreachable. */
   removeAgent(agentId: string): void;
+  /** An agent's deactivation and drain state (REACTIVATE_AGENT clears both). */
+  putAgentState(agentId: string, deactivated: boolean, drain: DrainInfo | undefined): void;
+  /** MARK_AGENT_GONE: the agent is neither admitted nor unreachable, and never comes back. */
+  markGone(agentId: string): void;
   /** Forgets these unreachable agents (registry GC). */
   pruneUnreachable(agentIds: Set<string>): void;
   putFramework(info: FrameworkInfo): void;
@@ -39,7 +55,7 @@ export interface Registry {
 }
 
 export const emptyRegistry = (): RegistryState => ({
-  admitted_agents: [], unreachable_agents: [], frameworks: [], weights: {}, quota_configs: [], maintenance_schedule: { windows: [] }, down_machines: [],
+  admitted_agents: [], unreachable_agents: [], gone_agents: [], deactivated_agents: [], agent_drain: {}, frameworks: [], weights: {}, quota_configs: [], maintenance_schedule: { windows: [] }, down_machines: [],
 });
 
 /** The registry's operations over its state; where it is kept is up to subclasses (save()). */
@@ -61,6 +77,23 @@ export class MemoryRegistry implements Registry {
 
   removeAgent(agentId: string): void {
     this.state.admitted_agents = this.state.admitted_agents.filter((a) => a.id?.value !== agentId);
+    this.save();
+  }
+
+  putAgentState(agentId: string, deactivated: boolean, drain: DrainInfo | undefined): void {
+    this.state.deactivated_agents = this.state.deactivated_agents.filter((id) => id !== agentId).concat(deactivated ? [agentId] : []);
+    const { [agentId]: _previous, ...others } = this.state.agent_drain;
+    this.state.agent_drain = drain ? { ...others, [agentId]: drain } : others;
+    this.save();
+  }
+
+  markGone(agentId: string): void {
+    this.state.admitted_agents = this.state.admitted_agents.filter((a) => a.id?.value !== agentId);
+    this.state.unreachable_agents = this.state.unreachable_agents.filter((a) => a.id !== agentId);
+    this.state.deactivated_agents = this.state.deactivated_agents.filter((id) => id !== agentId);
+    const { [agentId]: _drain, ...others } = this.state.agent_drain;
+    this.state.agent_drain = others;
+    this.state.gone_agents.push({ id: agentId, timestamp: Date.now() / 1000 });
     this.save();
   }
 

@@ -1,7 +1,7 @@
 // Mesolite's own protocols (Mesos uses libprocess messages here). Shaped like the v1 APIs: the client
 // POSTs JSON calls; REGISTER/SUBSCRIBE answers with a RecordIO stream of events.
 import type {
-  AgentID, AgentInfo, ExecutorCall, ExecutorEvent, ExecutorID, ExecutorInfo, FrameworkID, FrameworkInfo, KillPolicy, MasterInfo,
+  AgentID, AgentInfo, DurationInfo, ExecutorCall, ExecutorEvent, ExecutorID, ExecutorInfo, FrameworkID, FrameworkInfo, KillPolicy, MasterInfo,
   Resource, Task, TaskGroupInfo, TaskID, TaskInfo, TaskStatus,
 } from './v1';
 
@@ -51,6 +51,8 @@ export type AgentEvent =
   | { type: 'UPDATE_FRAMEWORK'; update_framework: { framework_info: FrameworkInfo } }
   /** The agent's total changed (dynamic reservations): it checkpoints and re-registers with it. */
   | { type: 'CHECKPOINT_RESOURCES'; checkpoint_resources: { resources: Resource[] } }
+  /** DRAIN_AGENT: the agent kills every task (within max_grace_period) and takes no new ones until it is idle. */
+  | { type: 'DRAIN'; drain: { config: { max_grace_period?: DurationInfo; mark_gone: boolean } } }
   /** The agent's machine went down for maintenance (or is down): it kills its executors and exits. */
   | { type: 'SHUTDOWN'; shutdown: { message: string } }
   | { type: 'PING' };

@@ -7,6 +7,7 @@ import type { Master } from '../master';
 import { MASTER_VERSION } from '../version';
 import { metricsSnapshot } from './metrics';
 import { ALLOCATION_CALLS, allocationCall, type AllocationCall } from './allocation';
+import { DRAINING_CALLS, drainingCall, type DrainingCall } from './draining';
 import { MAINTENANCE_CALLS, maintenanceCall, mountMaintenanceEndpoints, type MaintenanceCall } from './maintenance';
 import { agentV0, frameworkV0, masterState } from './state';
 
@@ -56,11 +57,12 @@ function getState(master: Master) {
 export function mountOperatorApi(router: Router, master: Master): void {
   router.on('POST', '/api/v1', async (req, res, url) => {
     const body = await readJson(req);
-    let type: OperatorCallType | AllocationCall | MaintenanceCall;
+    let type: OperatorCallType | AllocationCall | MaintenanceCall | DrainingCall;
     try {
-      type = v.oneOf(body.type, [...CALL_TYPES, ...ALLOCATION_CALLS, ...MAINTENANCE_CALLS], 'type');
+      type = v.oneOf(body.type, [...CALL_TYPES, ...ALLOCATION_CALLS, ...MAINTENANCE_CALLS, ...DRAINING_CALLS], 'type');
       const call = (ALLOCATION_CALLS as readonly string[]).includes(type) ? allocationCall(master, type as AllocationCall, body)
-        : (MAINTENANCE_CALLS as readonly string[]).includes(type) ? maintenanceCall(master, type as MaintenanceCall, body) : undefined;
+        : (MAINTENANCE_CALLS as readonly string[]).includes(type) ? maintenanceCall(master, type as MaintenanceCall, body)
+        : (DRAINING_CALLS as readonly string[]).includes(type) ? drainingCall(master, type as DrainingCall, body) : undefined;
       if (call) {
         const [status, reply] = call;
         return reply === undefined ? sendEmpty(res, status) : sendJson(res, status, reply);

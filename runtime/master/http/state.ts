@@ -2,7 +2,7 @@
 import * as res from '../../common/resources';
 import type { Task } from '../../common/protocol/v1';
 import { isTerminalState } from '../../common/protocol/v1';
-import type { AgentRecord, FrameworkRecord, Master } from '../master';
+import { AGENT_CAPABILITIES, type AgentRecord, type FrameworkRecord, type Master } from '../master';
 import { MESOLITE_VERSION } from '../version';
 
 function taskV0(task: Task): Record<string, unknown> {
@@ -80,9 +80,10 @@ export function agentV0(master: Master, agent: AgentRecord): Record<string, unkn
     unreserved_resources: res.toV0(agent.total.filter((r) => res.reservationRole(r) === '*')),
     attributes: Object.fromEntries((agent.info.attributes ?? []).map((a) => [a.name, a.type === 'SCALAR' ? a.scalar?.value : a.type === 'TEXT' ? a.text?.value : a.type === 'RANGES' ? res.formatRanges(a.ranges?.range ?? []) : `{${(a.set?.item ?? []).join(',')}}`])),
     active: agent.active,
-    deactivated: !agent.active,
+    deactivated: master.draining.isDeactivated(agent.id),
+    ...(master.draining.drainInfo(agent.id) ? { drain_info: master.draining.drainInfo(agent.id) } : {}),
     version: agent.version,
-    capabilities: ['MULTI_ROLE', 'HIERARCHICAL_ROLE', 'TASK_KILLING_STATE'],
+    capabilities: AGENT_CAPABILITIES,
   };
 }
 
