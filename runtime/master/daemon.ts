@@ -1,5 +1,6 @@
 // Wires a master process together: flags -> allocator, registry, Master, HTTP endpoints; with --zk,
 // leader election in ZooKeeper decides when this process acts as the master (leadership.ts).
+import { parseDuration } from '../common/duration';
 import { FlagError, parseFlags } from '../common/flags';
 import { listen, Router, type Listening } from '../common/http';
 import { newUUID } from '../common/ids';
@@ -13,7 +14,15 @@ import { mountOperatorApi } from './http/operator';
 import { mountSchedulerApi } from './http/scheduler';
 import { startLeadership } from './leadership';
 import { defaultHostname, Master, type MasterOptions } from './master';
+import { parseRate, type Rate } from './rate-limiter';
 import { FileRegistry, MemoryRegistry, type Registry } from './registry';
+
+/** --recovery_agent_removal_limit: a percentage from 0% to 100%, as a fraction. */
+export function parsePercentage(flag: string, text: string): number {
+  const value = /^\d+(\.\d+)?%$/.test(text) ? Number(text.slice(0, -1)) : Number.NaN;
+  if (!(value <= 100)) throw new FlagError(`Flag --${flag}: invalid value '${text}' (expected a percentage from 0% to 100%)`);
+  return value / 100;
+}
 
 /** Mesos' --weights syntax: role=weight[,role=weight...]. */
 export function parseWeights(text: string | undefined): Record<string, number> {
@@ -46,6 +55,13 @@ export async function startMaster(argv: string[]): Promise<RunningMaster> {
   const roleSorter = sorter('role_sorter', flags.role_sorter);
   const frameworkSorter = sorter('framework_sorter', flags.framework_sorter);
   const weights = parseWeights(flags.weights);
+  const recoveryAgentRemovalLimit = parsePercentage('recovery_agent_removal_limit', flags.recovery_agent_removal_limit!);
+  let agentRemovalRate: Rate | undefined;
+  try {
+    agentRemovalRate = flags.agent_removal_rate_limit ? parseRate(flags.agent_removal_rate_limit, parseDuration) : undefined;
+  } catch (e) {
+    throw new FlagError(`Flag --agent_removal_rate_limit: ${(e as Error).message}`);
+  }
   if (flags.zk && !(flags.quorum && flags.quorum > 0)) throw new FlagError('Flag --quorum is required with --zk (more than half of the masters, e.g. 2 of 3)');
 
   const ip = flags.ip!;
@@ -59,6 +75,7 @@ export async function startMaster(argv: string[]): Promise<RunningMaster> {
     maxCompletedFrameworks: flags.max_completed_frameworks!, maxCompletedTasksPerFramework: flags.max_completed_tasks_per_framework!,
     maxUnreachableTasksPerFramework: flags.max_unreachable_tasks_per_framework!, registryGcIntervalMs: flags.registry_gc_interval!,
     registryMaxAgentAgeMs: flags.registry_max_agent_age!, registryMaxAgentCount: flags.registry_max_agent_count!,
+    recoveryAgentRemovalLimit, ...(agentRemovalRate ? { agentRemovalRate } : {}),
     flags: { ...raw, port: String(listening.port) },
   };
   const create = (id: string): MasterFactory => (registry) => {

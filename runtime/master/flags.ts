@@ -13,6 +13,8 @@ export const MASTER_FLAGS = {
   agent_ping_timeout: { type: 'duration', default: '15secs', help: 'Time to wait for a PONG from an agent' },
   max_agent_ping_timeouts: { type: 'int', default: '5', help: 'Missed PONGs before an agent is unreachable' },
   agent_reregister_timeout: { type: 'duration', default: '10mins', help: 'Time for recovered agents to re-register' },
+  recovery_agent_removal_limit: { type: 'string', default: '100%', help: 'After a failover, the most agents (percent of the registry) that may fail to re-register; beyond it the master exits instead of removing them' },
+  agent_removal_rate_limit: { type: 'string', help: 'Most agents removed for failing health checks per duration, e.g. 1/10mins (default: as soon as they fail)' },
   heartbeat_interval: { type: 'duration', default: '15secs', help: 'HEARTBEAT period on scheduler and operator streams' },
   max_completed_frameworks: { type: 'int', default: '50', help: 'Completed frameworks kept for the state endpoints' },
   max_completed_tasks_per_framework: { type: 'int', default: '1000', help: 'Completed tasks kept per framework' },

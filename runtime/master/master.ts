@@ -15,6 +15,7 @@ import { isTerminalState } from '../common/protocol/v1';
 import type { Allocation, AllocationCycle, AllocationTrigger, Allocator } from './allocator/allocator';
 import type { QuotaConfig, Registry } from './registry';
 import { AllocationDriver } from './allocation';
+import { RateLimiter, type Rate } from './rate-limiter';
 import { Draining } from './draining';
 import { Maintenance, machineOf } from './maintenance';
 import { convert, validateReserve, validateUnreserve, withoutReservation } from './reservations';
@@ -40,6 +41,10 @@ export interface MasterOptions {
   registryGcIntervalMs: number;
   registryMaxAgentAgeMs: number;
   registryMaxAgentCount: number;
+  /** --recovery_agent_removal_limit as a fraction (1 = 100%). */
+  recoveryAgentRemovalLimit: number;
+  /** --agent_removal_rate_limit; unset: agents are removed as soon as they fail health checks. */
+  agentRemovalRate?: Rate;
   flags: Record<string, string>;
 }
 
@@ -111,6 +116,11 @@ export class Master {
   private timers: NodeJS.Timeout[] = [];
   /** Agents admitted before this master started that have not re-registered yet (Mesos' slaves.recovered). */
   private readonly recovered = new Set<string>();
+  /** How many agents the registry held when this master started (the base of --recovery_agent_removal_limit). */
+  private recoveredTotal = 0;
+  private readonly removals?: RateLimiter;
+  /** Agents failing health checks that wait for the removal rate limiter. */
+  private readonly removing = new Set<string>();
 
   constructor(
     readonly options: MasterOptions,
@@ -129,6 +139,7 @@ export class Master {
     this.agentIds = new IdSequence(`${this.id}-S`, 1);
     this.offerIds = new IdSequence(`${this.id}-O`, 1);
     this.info = masterInfo(options);
+    if (options.agentRemovalRate) this.removals = new RateLimiter(options.agentRemovalRate);
   }
 
   start(): void {
@@ -140,6 +151,7 @@ export class Master {
     this.updateQuota(this.registry.state.quota_configs);
     this.allocation.start();
     for (const admitted of this.registry.state.admitted_agents) if (admitted.id) this.recovered.add(admitted.id.value);
+    this.recoveredTotal = this.recovered.size;
     this.timers.push(setTimeout(() => this.recoveredAgentsTimeout(), this.options.agentReregisterTimeoutMs));
     this.timers.push(setInterval(() => this.pingAgents(), this.options.agentPingTimeoutMs));
     this.timers.push(setInterval(() => this.registryGc(), this.options.registryGcIntervalMs));
@@ -148,6 +160,7 @@ export class Master {
 
   stop(): void {
     this.allocation.stop();
+    this.removals?.stop();
     for (const t of this.timers) clearTimeout(t);
     for (const fw of this.frameworks.values()) { fw.stream?.close(); clearTimeout(fw.failoverTimer); }
     for (const agent of this.agents.values()) agent.stream?.close();
@@ -835,10 +848,21 @@ export class Master {
   private pingAgents(): void {
     for (const agent of [...this.agents.values()]) {
       if (agent.awaitingPong || !agent.connected) agent.missedPings++;
-      if (agent.missedPings >= this.options.maxAgentPingTimeouts) { this.markUnreachable(agent); continue; }
+      if (agent.missedPings >= this.options.maxAgentPingTimeouts) { this.removeUnhealthy(agent); continue; }
       agent.awaitingPong = true;
       agent.stream?.send({ type: 'PING' } satisfies AgentEvent);
     }
+  }
+
+  /** An agent failing health checks is marked unreachable, at --agent_removal_rate_limit if set (then only if it still fails). */
+  private removeUnhealthy(agent: AgentRecord): void {
+    if (!this.removals) return this.markUnreachable(agent);
+    if (this.removing.has(agent.id)) return;
+    this.removing.add(agent.id);
+    this.removals.acquire(() => {
+      this.removing.delete(agent.id);
+      if (this.agents.get(agent.id) === agent && agent.missedPings >= this.options.maxAgentPingTimeouts) this.markUnreachable(agent);
+    });
   }
 
   /**
@@ -904,10 +928,21 @@ export class Master {
 
   /** Agents of the registry that did not re-register within --agent_reregister_timeout after this master took over. */
   private recoveredAgentsTimeout(): void {
+    const share = this.recovered.size / Math.max(1, this.recoveredTotal);
+    if (share > this.options.recoveryAgentRemovalLimit) {
+      // As Mesos: the master exits rather than remove that many agents (a human should look; a standby takes over).
+      this.log.error(`Post-recovery agent removal limit exceeded! After ${this.options.flags.agent_reregister_timeout ?? `${this.options.agentReregisterTimeoutMs}ms`} there were ${this.recovered.size} (${(share * 100).toFixed(0)}%) agents recovered from the registry that did not re-register: ${[...this.recovered].join(', ')}. The configured removal limit is ${(this.options.recoveryAgentRemovalLimit * 100).toFixed(0)}%. Please investigate or increase this limit to proceed further`);
+      process.exit(1);
+    }
     for (const id of this.recovered) {
-      this.log.warn(`Agent ${id} did not re-register within ${this.options.flags.agent_reregister_timeout ?? `${this.options.agentReregisterTimeoutMs}ms`} after master failover; marking it unreachable`);
-      this.registry.markUnreachable(id);
-      this.sendAgentLost(id);
+      const remove = () => {
+        if (this.agents.has(id)) return; // it came back while waiting for the rate limiter
+        this.log.warn(`Agent ${id} did not re-register within ${this.options.flags.agent_reregister_timeout ?? `${this.options.agentReregisterTimeoutMs}ms`} after master failover; marking it unreachable`);
+        this.registry.markUnreachable(id);
+        this.sendAgentLost(id);
+      };
+      if (this.removals) this.removals.acquire(remove);
+      else remove();
     }
     this.recovered.clear();
   }

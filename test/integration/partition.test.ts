@@ -1,7 +1,8 @@
 // Agent health and partitions, with Mesos 1.5+ semantics: an agent frozen (SIGSTOP) past the ping window
 // becomes unreachable; partition-aware frameworks hear TASK_UNREACHABLE, others TASK_LOST, and the master
 // keeps both tasks as unreachable tasks. Thawed (SIGCONT), the agent re-registers and every task carries
-// on, announced with REASON_AGENT_REREGISTERED. Unreachable agents are garbage collected from the registry.
+// on, announced with REASON_AGENT_REREGISTERED. Unreachable agents are garbage collected from the registry,
+// and removed no faster than --agent_removal_rate_limit.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { getJson } from '../../runtime/common/http';
@@ -107,5 +108,26 @@ test('registry GC: an unreachable agent older than --registry_max_agent_age is f
     assert.equal(back.message, 'Unknown agent re-registered');
   } finally {
     await aware.teardown().catch(() => undefined);
+  }
+});
+
+test('--agent_removal_rate_limit: of two agents frozen together, the second is marked unreachable only after the first\'s interval', async () => {
+  cluster = await TestCluster.start({ agents: 2, masterFlags: [...PING, '--agent_removal_rate_limit=1/6secs'] });
+  const agents = cluster.agents.map((a) => a.daemon!.process);
+  const unreachable = async () => (await getJson<Record<string, number>>(`${cluster!.masterUrl}/metrics/snapshot`))['master/slaves_unreachable'];
+  for (const a of agents) a.kill('SIGSTOP');
+  try {
+    await waitUntil('the first agent unreachable', async () => (await unreachable()) === 1 || undefined, 15_000);
+    const first = Date.now();
+    // One removal per 6 s: well within that, the second frozen agent is still registered.
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.equal(await unreachable(), 1, 'the second removal waits for the rate limiter');
+    assert.equal((await cluster.state()).slaves.length, 1);
+    await waitUntil('the second agent unreachable', async () => (await unreachable()) === 2 || undefined, 15_000);
+    assert.ok(Date.now() - first >= 5000, 'not before its permit');
+  } finally {
+    for (const a of agents) a.kill('SIGCONT');
+    await cluster.stop();
+    cluster = undefined;
   }
 });

@@ -1,7 +1,9 @@
 // Restarts: an agent killed with updates unacknowledged loses none of them; a restarted master gets its
 // agents and frameworks back with their tasks; an agent that does not come back within
-// --agent_reregister_timeout is lost, and welcome again later.
+// --agent_reregister_timeout is lost, and welcome again later; past --recovery_agent_removal_limit the
+// master exits instead.
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { afterEach, test } from 'node:test';
 import { getJson } from '../../runtime/common/http';
 import { processesUnder } from '../../runtime/cluster/process';
@@ -193,4 +195,15 @@ test('an agent restarted with --recover=cleanup kills the executors it finds ins
   } finally {
     await s.teardown().catch(() => undefined);
   }
+});
+
+test('--recovery_agent_removal_limit: when more of the registry\'s agents than the limit fail to re-register after a failover, the master exits instead of removing them', async () => {
+  cluster = await TestCluster.start({ agents: 2, masterFlags: ['--agent_reregister_timeout=1secs', '--recovery_agent_removal_limit=40%'] });
+  await cluster.stopAgent(1, 'SIGKILL');
+  await cluster.stopMaster('SIGKILL');
+  await cluster.startMaster();
+  const [code] = await once(cluster.master!.process, 'exit');
+  assert.equal(code, 1);
+  assert.match(cluster.master!.log.join(''), /Post-recovery agent removal limit exceeded! After 1secs there were 1 \(50%\) agents recovered from the registry that did not re-register/);
+  assert.match(cluster.master!.log.join(''), /The configured removal limit is 40%/);
 });

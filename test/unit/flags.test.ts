@@ -1,8 +1,11 @@
-// Mesos-style flags (runtime/common/flags.ts) and durations (runtime/common/duration.ts).
+// Mesos-style flags (runtime/common/flags.ts), durations (runtime/common/duration.ts), and the master's
+// percentage and rate flag values.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { formatAge, formatDuration, parseDuration } from '../../runtime/common/duration';
 import { FlagError, flagsHelp, parseFlags, type FlagSpecs } from '../../runtime/common/flags';
+import { parsePercentage } from '../../runtime/master/daemon';
+import { parseRate } from '../../runtime/master/rate-limiter';
 
 const specs = {
   ip: { type: 'string', help: 'IP address to listen on', default: '127.0.0.1' },
@@ -161,4 +164,20 @@ test('formatDuration picks the largest whole unit', () => {
 test('ages show their largest whole unit, like kubectl', () => {
   assert.deepEqual([0, 999, 42_000, 60_000, 3_599_999, 3_600_000, 86_399_999, 86_400_000 * 3, -5_000].map(formatAge),
     ['0s', '0s', '42s', '1m', '59m', '1h', '23h', '3d', '0s']);
+});
+
+test('--recovery_agent_removal_limit is a percentage from 0% to 100%; anything else names the flag', () => {
+  assert.equal(parsePercentage('recovery_agent_removal_limit', '100%'), 1);
+  assert.equal(parsePercentage('recovery_agent_removal_limit', '12.5%'), 0.125);
+  assert.equal(parsePercentage('recovery_agent_removal_limit', '0%'), 0);
+  for (const bad of ['50', '101%', '-1%', 'x%', '%']) {
+    assert.throws(() => parsePercentage('recovery_agent_removal_limit', bad), /Flag --recovery_agent_removal_limit: invalid value/, bad);
+  }
+});
+
+test('--agent_removal_rate_limit reads "(number of agents)/(duration)"', () => {
+  assert.deepEqual(parseRate('1/10mins', parseDuration), { count: 1, perMs: 600_000 });
+  assert.deepEqual(parseRate('2/3hrs', parseDuration), { count: 2, perMs: 3 * 3_600_000 });
+  for (const bad of ['10mins', '0/1secs', 'x/1secs', '1.5/1secs']) assert.throws(() => parseRate(bad, parseDuration), /Invalid rate/, bad);
+  assert.throws(() => parseRate('1/soon', parseDuration), /Invalid duration 'soon'/);
 });
