@@ -848,7 +848,9 @@ export class Master {
   private pingAgents(): void {
     for (const agent of [...this.agents.values()]) {
       if (agent.awaitingPong || !agent.connected) agent.missedPings++;
-      if (agent.missedPings >= this.options.maxAgentPingTimeouts) { this.removeUnhealthy(agent); continue; }
+      if (agent.missedPings >= this.options.maxAgentPingTimeouts) this.removeUnhealthy(agent);
+      // One waiting for the removal rate limiter is still pinged: if it answers, it is spared.
+      if (this.agents.get(agent.id) !== agent) continue;
       agent.awaitingPong = true;
       agent.stream?.send({ type: 'PING' } satisfies AgentEvent);
     }
