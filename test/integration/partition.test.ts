@@ -108,6 +108,8 @@ test('registry GC: an unreachable agent older than --registry_max_agent_age is f
     assert.equal(back.message, 'Unknown agent re-registered');
   } finally {
     await aware.teardown().catch(() => undefined);
+    await cluster.stop();
+    cluster = undefined;
   }
 });
 
