@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { provisionDocker } from './docker-tier.mjs';
 
 const TIERS = ['unit', 'integration', 'docker', 'e2e'];
+// Each tier takes a few minutes; one that hangs fails well before CI's time limit instead of running into it.
+const TIER_TIMEOUT_MS = 20 * 60_000;
 const only = process.argv.slice(2);
 
 function testFiles(dir) {
@@ -55,7 +57,10 @@ for (const tier of TIERS.filter((t) => only.length === 0 || only.includes(t))) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], {
     stdio: 'inherit',
     env: { ...process.env, ...dockerEnv, MESOLITE_QUIET: process.env.MESOLITE_QUIET ?? '1' },
+    timeout: TIER_TIMEOUT_MS,
+    killSignal: 'SIGKILL',
   });
+  if (r.error?.code === 'ETIMEDOUT') console.error(`test tier '${tier}' did not finish within ${TIER_TIMEOUT_MS / 60_000} minutes (a test file that never exits?): failing`);
   if (r.status !== 0) failed = true;
 }
 process.exit(failed ? 1 : 0);
