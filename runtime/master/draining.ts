@@ -8,10 +8,10 @@ import type { AgentEvent } from '../common/protocol/internal';
 import type { DrainInfo } from './registry';
 import type { AgentRecord, Master } from './master';
 
-export type DrainConfig = DrainInfo['config'];
+type DrainConfig = DrainInfo['config'];
 
 /** An operator call's answer: an HTTP status and, for a refusal, why. */
-export type Answer = [status: number, error?: string];
+type Answer = [status: number, error?: string];
 
 export class Draining {
   /** When each draining agent was last told to drain (GET_AGENTS' estimated_drain_start_time). */
