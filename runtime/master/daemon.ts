@@ -1,6 +1,5 @@
 // Wires a master process together: flags -> allocator, registry, Master, HTTP endpoints; with --zk,
 // leader election in ZooKeeper decides when this process acts as the master (leadership.ts).
-import { parseDuration } from '../common/duration';
 import { FlagError, parseFlags } from '../common/flags';
 import { listen, Router, type Listening } from '../common/http';
 import { newUUID } from '../common/ids';
@@ -58,7 +57,7 @@ export async function startMaster(argv: string[]): Promise<RunningMaster> {
   const recoveryAgentRemovalLimit = parsePercentage('recovery_agent_removal_limit', flags.recovery_agent_removal_limit!);
   let agentRemovalRate: Rate | undefined;
   try {
-    agentRemovalRate = flags.agent_removal_rate_limit ? parseRate(flags.agent_removal_rate_limit, parseDuration) : undefined;
+    agentRemovalRate = flags.agent_removal_rate_limit ? parseRate(flags.agent_removal_rate_limit) : undefined;
   } catch (e) {
     throw new FlagError(`Flag --agent_removal_rate_limit: ${(e as Error).message}`);
   }

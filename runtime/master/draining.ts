@@ -88,10 +88,8 @@ export class Draining {
   }
 
   private gone(agentId: string): void {
-    const agent = this.master.agents.get(agentId);
-    if (agent) this.master.removeAgent(agent, 'Agent has been marked gone');
-    else this.master.unreachableAgentGone(agentId, 'Agent has been marked gone');
     this.master.registry.markGone(agentId);
+    this.master.removeAgent(agentId, 'Agent has been marked gone');
     this.drainStarted.delete(agentId);
   }
 

@@ -144,7 +144,8 @@ export class Maintenance {
     for (const agent of [...this.master.agents.values()]) {
       if (!keys.has(machineKey(machineOf(agent.info.hostname, agent.pid)))) continue;
       this.forgetAgent(agent.id);
-      this.master.removeAgent(agent, "Operator initiated 'Machine DOWN'");
+      this.master.registry.removeAgent(agent.id);
+      this.master.removeAgent(agent.id, "Operator initiated 'Machine DOWN'");
     }
     return undefined;
   }

@@ -887,30 +887,29 @@ export class Master {
     this.registry.markUnreachable(agent.id);
   }
 
-  /** The operator took the agent's machine down: the agent is told to shut down and forgotten; its tasks are gone. */
-  removeAgent(agent: AgentRecord, message: string): void {
-    this.log.warn(`Removing agent ${agent.id} at ${agent.pid}: ${message}`);
-    agent.stream?.send({ type: 'SHUTDOWN', shutdown: { message } } satisfies AgentEvent);
-    this.evictAgent(agent, (fw, task) => {
+  /**
+   * The operator removed the agent (its machine went DOWN, or it was marked gone; the caller has recorded
+   * which in the registry): a registered agent is told to shut down and forgotten. Its tasks, and those
+   * kept from when it was unreachable, are gone (lost, to frameworks that are not partition-aware).
+   */
+  removeAgent(agentId: string, message: string): void {
+    const gone = (fw: FrameworkRecord, task: Task) => {
       const aware = hasCapability(fw.info, PARTITION_AWARE);
       task.state = aware ? 'TASK_GONE_BY_OPERATOR' : 'TASK_LOST';
       this.countTerminal(task.state);
       this.sendToFramework(fw, { type: 'UPDATE', update: { status: this.masterStatus(task, task.state, aware ? 'REASON_AGENT_REMOVED_BY_OPERATOR' : 'REASON_AGENT_REMOVED', message) } });
-      this.completeTask(fw, task);
-    });
-    this.registry.removeAgent(agent.id);
-  }
-
-  /** An unreachable agent marked gone: its unreachable tasks are gone (lost, to frameworks not partition-aware). */
-  unreachableAgentGone(agentId: string, message: string): void {
+    };
+    const agent = this.agents.get(agentId);
+    if (agent) {
+      this.log.warn(`Removing agent ${agent.id} at ${agent.pid}: ${message}`);
+      agent.stream?.send({ type: 'SHUTDOWN', shutdown: { message } } satisfies AgentEvent);
+      this.evictAgent(agent, (fw, task) => { gone(fw, task); this.completeTask(fw, task); });
+    }
     for (const fw of this.frameworks.values()) {
-      const aware = hasCapability(fw.info, PARTITION_AWARE);
       for (const task of [...fw.unreachableTasks.values()]) {
         if (task.agent_id.value !== agentId) continue;
         fw.unreachableTasks.delete(task.task_id.value);
-        task.state = aware ? 'TASK_GONE_BY_OPERATOR' : 'TASK_LOST';
-        this.countTerminal(task.state);
-        this.sendToFramework(fw, { type: 'UPDATE', update: { status: this.masterStatus(task, task.state, aware ? 'REASON_AGENT_REMOVED_BY_OPERATOR' : 'REASON_AGENT_REMOVED', message) } });
+        gone(fw, task);
         this.addCompletedTask(fw, task);
       }
     }
@@ -930,16 +929,17 @@ export class Master {
 
   /** Agents of the registry that did not re-register within --agent_reregister_timeout after this master took over. */
   private recoveredAgentsTimeout(): void {
+    const timeout = this.options.flags.agent_reregister_timeout ?? `${this.options.agentReregisterTimeoutMs}ms`;
     const share = this.recovered.size / Math.max(1, this.recoveredTotal);
     if (share > this.options.recoveryAgentRemovalLimit) {
       // As Mesos: the master exits rather than remove that many agents (a human should look; a standby takes over).
-      this.log.error(`Post-recovery agent removal limit exceeded! After ${this.options.flags.agent_reregister_timeout ?? `${this.options.agentReregisterTimeoutMs}ms`} there were ${this.recovered.size} (${(share * 100).toFixed(0)}%) agents recovered from the registry that did not re-register: ${[...this.recovered].join(', ')}. The configured removal limit is ${(this.options.recoveryAgentRemovalLimit * 100).toFixed(0)}%. Please investigate or increase this limit to proceed further`);
+      this.log.error(`Post-recovery agent removal limit exceeded! After ${timeout} there were ${this.recovered.size} (${(share * 100).toFixed(0)}%) agents recovered from the registry that did not re-register: ${[...this.recovered].join(', ')}. The configured removal limit is ${(this.options.recoveryAgentRemovalLimit * 100).toFixed(0)}%. Please investigate or increase this limit to proceed further`);
       process.exit(1);
     }
     for (const id of this.recovered) {
       const remove = () => {
         if (this.agents.has(id)) return; // it came back while waiting for the rate limiter
-        this.log.warn(`Agent ${id} did not re-register within ${this.options.flags.agent_reregister_timeout ?? `${this.options.agentReregisterTimeoutMs}ms`} after master failover; marking it unreachable`);
+        this.log.warn(`Agent ${id} did not re-register within ${timeout} after master failover; marking it unreachable`);
         this.registry.markUnreachable(id);
         this.sendAgentLost(id);
       };

@@ -1,9 +1,11 @@
 // Mesos' RateLimiter for agent removals (--agent_removal_rate_limit): actions run in order, at most
 // `count` per `perMs` (one every perMs/count), the rest wait their turn.
+import { parseDuration } from '../common/duration';
+
 export interface Rate { count: number; perMs: number }
 
 /** Mesos' rate syntax: "(number of agents)/(duration)", e.g. 1/10mins. */
-export function parseRate(text: string, parseDuration: (d: string) => number): Rate {
+export function parseRate(text: string): Rate {
   const [count, duration] = text.split('/');
   const n = Number(count);
   if (!Number.isInteger(n) || n <= 0 || duration === undefined) throw new Error(`Invalid rate '${text}' (expected e.g. 1/10mins)`);
