@@ -7,7 +7,7 @@ import type { Controller } from '../controller';
 import { existingDocker, removeDockerCluster, startDocker } from '../local/docker';
 import { followLogs, masterOf, type StartedCluster } from '../local/local';
 import { startProcess } from '../local/process';
-import { readSettings, type Settings } from '../settings';
+import { readSettings } from '../settings';
 import { command } from './command';
 
 export function register(c: Controller, storagePath: string): vscode.Disposable {
@@ -24,7 +24,8 @@ export function register(c: Controller, storagePath: string): vscode.Disposable 
     } else if (existing) {
       const choice = await vscode.window.showWarningMessage(`A Docker cluster named '${s.clusterName}' is running.`, 'Connect', 'Replace');
       if (choice === 'Connect') {
-        connectStarted(c, existing, s);
+        // Not started by this window: closing it leaves the cluster running (Stop Local Cluster still stops it).
+        connectStarted(c, existing, true);
         return;
       }
       if (choice !== 'Replace') return;
@@ -41,7 +42,7 @@ export function register(c: Controller, storagePath: string): vscode.Disposable 
       throw e;
     });
     if (!started) { c.log.info('Start cancelled; what was started is removed'); return; }
-    const session = connectStarted(c, started, s);
+    const session = connectStarted(c, started, s.stopOnClose === 'never');
     if (s.stopOnClose === 'ask') {
       // Not awaited: the command is done; the answer only decides what closing VS Code does.
       void vscode.window.showInformationMessage(`Mesolite cluster up (${started.agents.length} agents). It stops when this window closes.`, 'Keep Running After Close')
@@ -52,8 +53,8 @@ export function register(c: Controller, storagePath: string): vscode.Disposable 
 }
 
 /** Views follow the cluster; the log channel follows its members' logs for as long as the session lasts. */
-function connectStarted(c: Controller, started: StartedCluster, s: Settings) {
-  const session = c.connect({ master: masterOf(started), marathon: started.marathon, started, keepOnClose: s.stopOnClose === 'never' });
+function connectStarted(c: Controller, started: StartedCluster, keepOnClose: boolean) {
+  const session = c.connect({ master: masterOf(started), marathon: started.marathon, started, keepOnClose });
   session.own(followLogs(started, c.log));
   return session;
 }
