@@ -14,10 +14,8 @@ export async function existingDocker(name: string): Promise<StartedCluster | und
 
 export async function startDocker(s: Settings, report: (step: string) => void, signal: AbortSignal): Promise<StartedCluster> {
   const { MesoliteCluster } = await launcher();
-  // Every agent has its own IP, so all of them can offer the same port range.
-  const resources = /(^|;)ports[:(]/.test(s.agentResources) ? s.agentResources : `${s.agentResources};ports:[31000-32000]`;
   const cluster = await new MesoliteCluster()
-    .withName(s.clusterName).withMasters(s.masters).withAgents(s.agents).withAgentResources(resources).withMarathon()
+    .withName(s.clusterName).withMasters(s.masters).withAgents(s.agents).withAgentResources(s.agentResources).withMarathon()
     // Empty settings leave the launcher's choice: MESOLITE_*_IMAGE, else the public images.
     .withImages({ ...(s.images.runtime ? { node: s.images.runtime } : {}), ...(s.images.zookeeper ? { zookeeper: s.images.zookeeper } : {}) })
     .withSignal(signal).withProgress(report)

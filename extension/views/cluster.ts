@@ -1,6 +1,7 @@
 // The Cluster view: ZooKeeper, masters (leader marked) and agents with used / total resources and attributes.
 import * as vscode from 'vscode';
 import type { Resource } from '../../runtime/common/protocol/v1';
+import { parseZkUrl } from '../../runtime/common/zk-url';
 import type { Controller } from '../controller';
 
 const scalar = (rs: Resource[] | undefined, name: string) => (rs ?? []).filter((r) => r.name === name).reduce((s, r) => s + (r.scalar?.value ?? 0), 0);
@@ -28,7 +29,7 @@ export class ClusterView implements vscode.TreeDataProvider<vscode.TreeItem> {
     if (!s) return [];
     const items: vscode.TreeItem[] = [];
     // zk://host:port,host:port/path: the servers the masters elect their leader in.
-    for (const server of /^zk:\/\/([^/]+)/.exec(s.target.master)?.[1].split(',') ?? []) {
+    for (const server of s.target.master.startsWith('zk://') ? parseZkUrl(s.target.master).servers.split(',') : []) {
       const item = new vscode.TreeItem(`zookeeper ${server}`);
       item.iconPath = new vscode.ThemeIcon('database');
       items.push(item);

@@ -18,7 +18,7 @@ export async function upDocker(options: DockerUpOptions): Promise<number> {
   try {
     cluster = await new MesoliteCluster()
       .withName(options.name).withMasters(options.masters).withAgents(options.agents)
-      .withAgentResources(`${options.agentResources};ports:[31000-32000]`).withMarathon(options.marathon)
+      .withAgentResources(options.agentResources).withMarathon(options.marathon)
       .withProgress((step) => process.stdout.write(`${step}...\n`))
       .start();
   } catch (e) {

@@ -2,7 +2,8 @@
 // Agents, the scheduler SDK and the CLI take --master in either form, as in Mesos.
 import { EventEmitter } from 'node:events';
 import { MasterDetector, masterUrl } from './detector';
-import { parseZkUrl, ZkSession } from './session';
+import { parseZkUrl } from '../common/zk-url';
+import { ZkSession } from './session';
 
 export class LeaderSource extends EventEmitter<{ change: [string | undefined] }> {
   private url?: string;

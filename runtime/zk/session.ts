@@ -3,14 +3,6 @@
 import type * as Zk from 'node-zookeeper-client';
 import { EventEmitter } from 'node:events';
 
-export interface ZkUrl { servers: string; path: string }
-
-export function parseZkUrl(url: string): ZkUrl {
-  const match = /^zk:\/\/(?:[^@/]+@)?([^/]+)(\/.*)$/.exec(url);
-  if (!match || match[2] === '/') throw new Error(`Invalid ZooKeeper URL '${url}' (expected zk://host:port[,host:port...]/path)`);
-  return { servers: match[1], path: match[2].replace(/\/+$/, '') };
-}
-
 /** Lazy-loaded: only ZooKeeper users pay for the client library. */
 function zookeeper(): typeof Zk {
   return require('node-zookeeper-client') as typeof Zk;

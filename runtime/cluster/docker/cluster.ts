@@ -38,8 +38,14 @@ export class MesoliteCluster {
   }
   withMasters(count: number): this { this.masters = positive('masters', count); return this; }
   withAgents(count: number): this { this.agents = positive('agents', count); return this; }
-  /** Each agent's --resources, e.g. 'cpus:2;mem:2048;disk:8192;ports:[31000-32000]'. */
-  withAgentResources(resources: string): this { this.agentResources = resources; return this; }
+  /**
+   * Each agent's --resources, e.g. 'cpus:2;mem:2048;disk:8192'. Without `ports`, each offers 31000-32000:
+   * every agent has its own IP, so all of them can offer the same range.
+   */
+  withAgentResources(resources: string): this {
+    this.agentResources = /(^|;)ports[:(]/.test(resources) ? resources : `${resources};ports:[31000-32000]`;
+    return this;
+  }
   withMarathon(enabled = true): this { this.marathon = enabled; return this; }
   withZooKeeperEnsemble(size: 1 | 3): this {
     if (size !== 1 && size !== 3) throw new Error('A ZooKeeper ensemble has 1 or 3 servers');
