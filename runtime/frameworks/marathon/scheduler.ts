@@ -58,6 +58,10 @@ export class MarathonScheduler {
   private ticker?: NodeJS.Timeout;
   private lastReconciliation = Date.now();
   private lastUnreachableReconciliation = 0;
+  /** Each app's instances, kept with state.instances (clients poll per-app counts while thousands of tasks start). */
+  private readonly instancesByApp = new Map<string, Map<string, Instance>>();
+  /** Tasks whose ACCEPT is in flight: reconciliation leaves them out, as the master, not knowing them yet, would answer TASK_GONE. */
+  private readonly launching = new Set<string>();
 
   constructor(readonly store: StateStore, private readonly options: MarathonOptions, private readonly log: Logger) {
     const framework: FrameworkInfo = {
@@ -87,6 +91,7 @@ export class MarathonScheduler {
         this.kill(i);
       },
     });
+    for (const i of Object.values(this.state.instances)) this.index(i);
   }
 
   get state() {
@@ -112,24 +117,18 @@ export class MarathonScheduler {
   private async onSubscribed(frameworkId: string): Promise<void> {
     this.log.info(`Subscribed as framework ${frameworkId}`);
     this.suppressed = false;
-    // The instances launched before this subscription. Offers arrive while the framework ID is saved,
-    // and an explicit reconciliation that overtakes a new launch's ACCEPT would be answered TASK_GONE.
-    const known = this.knownTasks();
     if (this.state.frameworkId !== frameworkId) {
       this.state.frameworkId = frameworkId;
       await this.store.save();
     }
-    await this.reconcile(known);
+    await this.reconcile();
     this.requestConverge();
   }
 
-  private knownTasks(): Array<{ taskId: string; agentId: string }> {
-    return Object.values(this.state.instances).map((i) => ({ taskId: i.taskId, agentId: i.agentId }));
-  }
-
-  /** Learns what happened unseen: explicitly for the instances we know, implicitly for the rest. */
-  private async reconcile(known = this.knownTasks()): Promise<void> {
+  /** Learns what happened unseen: explicitly for the instances we know (launched), implicitly for the rest. */
+  private async reconcile(): Promise<void> {
     this.lastReconciliation = Date.now();
+    const known = Object.values(this.state.instances).filter((i) => !this.launching.has(i.taskId)).map((i) => ({ taskId: i.taskId, agentId: i.agentId }));
     await this.driver.reconcile(known).catch((e: Error) => this.log.warn(`Explicit reconciliation failed: ${e.message}`));
     await this.driver.reconcile().catch((e: Error) => this.log.warn(`Implicit reconciliation failed: ${e.message}`));
   }
@@ -137,7 +136,18 @@ export class MarathonScheduler {
   // ---- Instances -----------------------------------------------------------------------------
 
   instancesOf(appId: string): Instance[] {
-    return Object.values(this.state.instances).filter((i) => i.appId === appId);
+    return [...(this.instancesByApp.get(appId)?.values() ?? [])];
+  }
+
+  private index(i: Instance): void {
+    const byId = this.instancesByApp.get(i.appId) ?? new Map<string, Instance>();
+    this.instancesByApp.set(i.appId, byId.set(i.taskId, i));
+  }
+
+  private unindex(i: Instance): void {
+    const byId = this.instancesByApp.get(i.appId);
+    byId?.delete(i.taskId);
+    if (byId?.size === 0) this.instancesByApp.delete(i.appId);
   }
 
   /** Kills an instance on purpose: it will not count as a failure, nor towards its app's size. */
@@ -185,6 +195,7 @@ export class MarathonScheduler {
     }
     if (isTerminal(status.state)) {
       delete this.state.instances[taskId];
+      this.unindex(i);
       this.health.forget(taskId);
       this.killedAt.delete(taskId);
       if (!i.killing && status.state !== 'TASK_FINISHED' && app) this.backOff(app, i, status);
@@ -232,22 +243,12 @@ export class MarathonScheduler {
     return Object.values(this.state.deployments).find((d) => appId in d.target);
   }
 
-  /** Every app's instances in one pass over them (a pass per app would make each converge O(apps × instances)). */
-  private instancesByApp(): Map<string, Instance[]> {
-    const byApp = new Map<string, Instance[]>(Object.keys(this.state.apps).map((id) => [id, []]));
-    for (const i of Object.values(this.state.instances)) {
-      const list = byApp.get(i.appId);
-      if (list) list.push(i);
-      else byApp.set(i.appId, [i]);
-    }
-    return byApp;
-  }
-
   private convergeAll(): void {
-    const byApp = this.instancesByApp();
     let wantsMore = false;
-    for (const [appId, instances] of byApp) {
+    // Every app, and what is left of removed ones.
+    for (const appId of new Set([...Object.keys(this.state.apps), ...this.instancesByApp.keys()])) {
       const app = this.state.apps[appId];
+      const instances = this.instancesOf(appId);
       const deployment = this.deploymentOf(appId);
       const acting = !deployment || mayAct(deployment, appId);
       if (!app) {
@@ -266,7 +267,7 @@ export class MarathonScheduler {
         this.offerStats.delete(appId);
       }
     }
-    this.advanceDeployments(byApp);
+    this.advanceDeployments();
     const anyLaunchable = [...this.waiting.keys()].some((id) => this.delayLeftSeconds(id) === 0);
     if ((wantsMore || this.suppressed) && anyLaunchable) {
       this.suppressed = false;
@@ -277,12 +278,12 @@ export class MarathonScheduler {
     }
   }
 
-  private advanceDeployments(byApp: Map<string, Instance[]>): void {
+  private advanceDeployments(): void {
     for (const d of Object.values(this.state.deployments)) {
       let advanced = false;
       while (d.currentStep > 0 && d.currentStep <= d.steps.length) {
         const step = d.steps[d.currentStep - 1];
-        const done = step.actions.every((a) => a.action === 'StartApplication' || isConverged(a.action === 'StopApplication' ? null : this.state.apps[a.app] ?? null, byApp.get(a.app) ?? []));
+        const done = step.actions.every((a) => a.action === 'StartApplication' || isConverged(a.action === 'StopApplication' ? null : this.state.apps[a.app] ?? null, this.instancesOf(a.app)));
         if (!done) break;
         this.bus.publish('deployment_step_success', { plan: this.planJson(d), currentStep: { actions: step.actions } });
         d.currentStep++;
@@ -376,10 +377,11 @@ export class MarathonScheduler {
     const declined: string[] = [];
     for (const { offer, tasks } of slots) {
       if (tasks.length === 0) { declined.push(offer.id.value); continue; }
+      for (const t of tasks) this.launching.add(t.task_id.value);
       this.driver.launch(offer, tasks).catch((e: Error) => {
         this.log.warn(`Launching on offer ${offer.id.value} failed: ${e.message}`);
         for (const t of tasks) this.onUpdate({ task_id: t.task_id, state: 'TASK_DROPPED', message: e.message, agent_id: t.agent_id });
-      });
+      }).finally(() => { for (const t of tasks) this.launching.delete(t.task_id.value); });
     }
     // Unused offers come back only after refuse_seconds, or at once after a REVIVE (new work).
     if (declined.length) await this.driver.decline(declined, { refuse_seconds: this.options.declineOfferSeconds }).catch(() => undefined);
@@ -395,6 +397,7 @@ export class MarathonScheduler {
       stagedAt: now, startedAt: null, killing: false, healthCheckResults: [], ready: false,
     };
     this.state.instances[instance.taskId] = instance;
+    this.index(instance);
     this.bus.publish('instance_changed_event', { instanceId: instance.taskId, condition: 'Created', runSpecId: app.id, agentId: instance.agentId, host: instance.host, runSpecVersion: app.version });
     return instance;
   }
@@ -425,7 +428,7 @@ export class MarathonScheduler {
 
   // ---- Reporting ---------------------------------------------------------------------------------
 
-  /** One pass over the instances: clients poll this (GET /v2/apps) while thousands of tasks start. */
+  /** One pass over the app's instances: clients poll this (GET /v2/apps) while thousands of tasks start. */
   taskCounts(app: AppDefinition) {
     const withChecks = app.healthChecks.length > 0;
     const counts = { tasksStaged: 0, tasksRunning: 0, tasksHealthy: 0, tasksUnhealthy: 0 };
