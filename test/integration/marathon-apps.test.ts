@@ -73,6 +73,42 @@ describe('apps', () => {
     assert.equal(framework.tasks.length, 0);
   });
 
+  test('PATCH scales; /v2/tasks lists and /v2/tasks/delete kills (with scale); DELETE .../tasks?wipe replaces; /metrics counts', async () => {
+    const created = await marathon.api('POST', '/v2/apps', { id: 'tasker', cmd: 'sleep 3600', cpus: 0.05, mem: 16, instances: 3 });
+    assert.equal(created.status, 201, created.text);
+    await marathon.running('/tasker', 3);
+    const patched = await marathon.api('PATCH', '/v2/apps/tasker', { instances: 2 });
+    assert.equal(patched.status, 200, patched.text);
+    await marathon.deploymentDone(patched.body.deploymentId);
+    const two = await marathon.running('/tasker', 2);
+
+    const listed = (await marathon.api('GET', '/v2/tasks?status=running')).body.tasks.filter((t: { appId: string }) => t.appId === '/tasker');
+    assert.deepEqual(listed.map((t: { id: string }) => t.id).sort(), two.map((t) => t.id).sort());
+    const metrics = (await marathon.api('GET', '/metrics')).body.gauges;
+    assert.ok(metrics['marathon.apps.active.gauge'].value >= 1);
+    assert.ok(metrics['marathon.instances.running.gauge'].value >= 2);
+
+    const bad = await marathon.api('POST', '/v2/tasks/delete', { ids: 'nope' });
+    assert.equal(bad.status, 422);
+    assert.equal(bad.body.details[0].path, '/ids');
+    const deleted = await marathon.api('POST', '/v2/tasks/delete?scale=true', { ids: [two[0].id] });
+    assert.equal(deleted.status, 200, deleted.text);
+    await marathon.deploymentDone(deleted.body.deploymentId);
+    const [left] = await marathon.running('/tasker', 1);
+    assert.equal(left.id, two[1].id);
+    assert.equal((await marathon.api('GET', '/v2/apps/tasker')).body.app.instances, 1, 'scale=true lowered the instance count');
+
+    const wiped = await marathon.api('DELETE', '/v2/apps/tasker/tasks?wipe=true');
+    assert.equal(wiped.status, 200, wiped.text);
+    assert.deepEqual(wiped.body.tasks.map((t: { id: string }) => t.id), [left.id]);
+    const [replacement] = await waitUntil('a replacement instance', async () => {
+      const running = await marathon.running('/tasker', 1);
+      return running[0].id !== left.id ? running : undefined;
+    });
+    assert.notEqual(replacement.id, left.id);
+    await marathon.deploymentDone((await marathon.api('DELETE', '/v2/apps/tasker')).body.deploymentId);
+  });
+
   test('errors: 422 with paths, 400 invalid JSON, 404, 409 duplicate and deployment lock (force overrides)', async () => {
     const invalid = await marathon.api('POST', '/v2/apps', { id: 'Bad_Id', cmd: 'sleep 1', cpus: -1, instances: -2 });
     assert.equal(invalid.status, 422);
