@@ -73,7 +73,7 @@ describe('apps', () => {
     assert.equal(framework.tasks.length, 0);
   });
 
-  test('PATCH scales; /v2/tasks lists and /v2/tasks/delete kills (with scale); DELETE .../tasks?wipe replaces; /metrics counts', async () => {
+  test('PATCH scales; idle, the framework suppresses offers; /v2/tasks lists and /v2/tasks/delete kills (with scale); DELETE .../tasks?wipe replaces (a revive); /metrics counts', async () => {
     const created = await marathon.api('POST', '/v2/apps', { id: 'tasker', cmd: 'sleep 3600', cpus: 0.05, mem: 16, instances: 3 });
     assert.equal(created.status, 201, created.text);
     await marathon.running('/tasker', 3);
@@ -81,6 +81,12 @@ describe('apps', () => {
     assert.equal(patched.status, 200, patched.text);
     await marathon.deploymentDone(patched.body.deploymentId);
     const two = await marathon.running('/tasker', 2);
+    // Nothing waits to launch: the framework suppresses offers (the master's allocation cycles say so).
+    const frameworkId = (await cluster.state()).frameworks.find((f) => f.name === 'marathon')!.id;
+    await waitUntil('marathon suppressed in the latest allocation cycle', async () => {
+      const { cycles } = JSON.parse((await cluster.operator({ type: 'MESOLITE_GET_ALLOCATION_CYCLES', mesolite_get_allocation_cycles: { limit: 1000 } })).body).mesolite_get_allocation_cycles;
+      return cycles.at(-1)?.decisions.some((d: { framework_id: string; decision: string }) => d.framework_id === frameworkId && d.decision === 'suppressed') || undefined;
+    });
 
     const listed = (await marathon.api('GET', '/v2/tasks?status=running')).body.tasks.filter((t: { appId: string }) => t.appId === '/tasker');
     assert.deepEqual(listed.map((t: { id: string }) => t.id).sort(), two.map((t) => t.id).sort());
