@@ -3,6 +3,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { encodeRecord, RecordIODecoder } from './recordio';
+import { parseJson } from './json';
 import type { Logger } from './log';
 
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -59,26 +60,45 @@ export class Router {
   };
 }
 
+/** Bytes of request bodies all requests of this process may hold at once: a flood of large unfinished
+ * bodies gets 503 (retry later) instead of pinning memory. */
+const BODY_BUDGET_BYTES = 8 * MAX_BODY_BYTES;
+let bodyBytesHeld = 0;
+
+const tooLarge = (message: string) => new HttpError(413, message, { Connection: 'close' });
+
+/**
+ * Reads a request body within `limit` bytes. What a request held is released when it ends, fails or is
+ * abandoned by its client; a 413 closes the connection instead of reading the rest.
+ */
 export function readBody(req: http.IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) {
-      req.resume();
-      return reject(new HttpError(413, `Request body of ${declared} bytes exceeds the limit of ${limit} bytes`));
-    }
-    const chunks: Buffer[] = [];
+    if (declared > limit) return reject(tooLarge(`Request body of ${declared} bytes exceeds the limit of ${limit} bytes`));
+    let chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    let settled = false;
+    const settle = (error?: Error) => {
+      if (settled) return;
+      settled = true;
+      bodyBytesHeld -= size;
+      const body = error ? undefined : Buffer.concat(chunks);
+      chunks = [];
+      req.off('data', onData);
+      if (body) resolve(body);
+      else reject(error);
+    };
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
-        reject(new HttpError(413, `Request body exceeds the limit of ${limit} bytes`));
-        req.destroy();
-        return;
-      }
+      bodyBytesHeld += chunk.length;
+      if (size > limit) return settle(tooLarge(`Request body exceeds the limit of ${limit} bytes`));
+      if (bodyBytesHeld > BODY_BUDGET_BYTES) return settle(new HttpError(503, 'Too many request bodies in flight; retry later', { Connection: 'close' }));
       chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
+    };
+    req.on('data', onData);
+    req.on('end', () => settle());
+    req.on('error', settle);
+    req.on('close', () => settle(new HttpError(400, 'The request was abandoned before its body ended')));
   });
 }
 
@@ -105,7 +125,7 @@ export async function readJson(req: http.IncomingMessage): Promise<Record<string
 export async function readJsonValue(req: http.IncomingMessage): Promise<unknown> {
   const body = await readBody(req);
   try {
-    return JSON.parse(body.toString('utf8'));
+    return parseJson(body);
   } catch (e) {
     throw new HttpError(400, `Failed to parse body into JSON: ${(e as Error).message}`);
   }
@@ -178,8 +198,21 @@ export interface Listening {
   close(): Promise<void>;
 }
 
+/**
+ * What one client may hold of a daemon: headers must arrive within 10 s and a whole request (headers
+ * and body) within 30 s, whatever trickles in (slowloris); long-lived streams are responses, so they
+ * are not cut by this, and their heartbeats find dead peers. Connections beyond the cap are refused.
+ */
+export const SERVER_LIMITS = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnections: 4096 };
+
 export function listen(router: Router, host: string, port: number): Promise<Listening> {
-  const server = http.createServer({ keepAliveTimeout: 65_000 }, router.handle);
+  const server = http.createServer({
+    keepAliveTimeout: 65_000,
+    headersTimeout: SERVER_LIMITS.headersTimeoutMs,
+    requestTimeout: SERVER_LIMITS.requestTimeoutMs,
+    connectionsCheckingInterval: 1_000,
+  }, router.handle);
+  server.maxConnections = SERVER_LIMITS.maxConnections;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

@@ -2,6 +2,7 @@
 // /metrics) with Marathon's status codes and bodies. App ids contain slashes, so routes are patterns.
 import type * as http from 'node:http';
 import { HttpError, readBody, sendJson } from '../../common/http';
+import { JsonError, parseJson } from '../../common/json';
 import type { Logger } from '../../common/log';
 import { MESOLITE_VERSION } from '../../master/version';
 import { absoluteId, newVersion, normalizeApp, parentId, restartedApp, updatedApp, type AppDefinition } from './app';
@@ -26,13 +27,14 @@ const APP_ID = '(/.+?)';
 
 /** A body as Marathon reads it: JSON whatever the Content-Type says (`curl -d` sends form encoding). */
 async function body(req: http.IncomingMessage): Promise<Record<string, unknown>> {
-  const text = (await readBody(req)).toString('utf8');
+  const bytes = await readBody(req);
   try {
-    const parsed = JSON.parse(text) as unknown;
+    const parsed = parseJson(bytes);
     if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-    throw new Error('expected a JSON object');
+    throw new JsonError('expected a JSON object');
   } catch (e) {
-    throw new HttpError(400, JSON.stringify({ message: 'Invalid JSON', details: [{ path: '/', errors: [(e as Error).message] }] }));
+    const { path, message } = e as JsonError;
+    throw new HttpError(400, JSON.stringify({ message: 'Invalid JSON', details: [{ path: path ? `/${path}` : '/', errors: [message] }] }));
   }
 }
 
