@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { BatchingPoster, EventStream, openStream, type OpenStream } from '../common/http';
 import { newStatusUUID, newUUID } from '../common/ids';
-import type { Logger } from '../common/log';
+import { guarded, type Logger } from '../common/log';
 import { isAlive, killGroup, selfInvocation } from '../common/process';
 import * as res from '../common/resources';
 import { readTaskLog, type LoggedTask } from '../common/task-log';
@@ -292,12 +292,12 @@ export class Agent {
       this.checkpoint.executor(run, info, { container_id: run.containerId, directory, launcher: 'process', pid: child.pid });
       child.on('exit', (code, signal) => this.executorTerminated(executor, waitStatus(code, signal)));
       // A framework's executor that never subscribes fails its tasks (--executor_registration_timeout).
-      executor.timer = setTimeout(() => {
+      executor.timer = setTimeout(guarded(this.log, `Executor ${info.executor_id.value}'s registration timeout`, () => {
         if (executor.subscription) return;
         const seconds = formatDuration(this.options.executorRegistrationTimeoutMs);
         killGroup(child.pid!, 'SIGKILL');
         this.executorTerminated(executor, waitStatus(null, 'SIGKILL'), { state: 'TASK_FAILED', reason: 'REASON_EXECUTOR_REGISTRATION_TIMEOUT', message: `Executor did not register within ${seconds}` });
-      }, this.options.executorRegistrationTimeoutMs);
+      }), this.options.executorRegistrationTimeoutMs);
       executor.timer.unref();
       this.log.info(`Launched executor ${info.executor_id.value} of framework ${run.frameworkId} as pid ${child.pid} in ${directory}`);
     } else {
@@ -594,11 +594,12 @@ export class Agent {
     this.log.info(`Shutting down executor ${executor.info.executor_id.value} of framework ${executor.frameworkId}`);
     if (executor.subscription) executor.subscription.send({ type: 'SHUTDOWN' } satisfies ExecutorEvent);
     else if (executor.kind !== 'custom') this.sendToHost(executor.frameworkId, { type: 'SHUTDOWN_EXECUTOR', shutdown_executor: { executor_id: executor.info.executor_id } });
-    executor.timer = setTimeout(() => {
+    const what = `Executor ${executor.info.executor_id.value}'s shutdown`;
+    executor.timer = setTimeout(guarded(this.log, what, () => {
       if (executor.pid) killGroup(executor.pid, 'SIGKILL');
       if (executor.kind !== 'custom') this.sendToHost(executor.frameworkId, { type: 'SHUTDOWN_EXECUTOR', shutdown_executor: { executor_id: executor.info.executor_id } });
-      setTimeout(() => this.executorTerminated(executor, waitStatus(null, 'SIGKILL')), 1000).unref();
-    }, this.options.executorShutdownGraceMs + DEFAULT_KILL_GRACE_MS);
+      setTimeout(guarded(this.log, what, () => this.executorTerminated(executor, waitStatus(null, 'SIGKILL'))), 1000).unref();
+    }), this.options.executorShutdownGraceMs + DEFAULT_KILL_GRACE_MS);
     executor.timer.unref();
   }
 
@@ -738,13 +739,13 @@ export class Agent {
         }
         // Executors get --executor_reregistration_timeout to re-subscribe; silent ones are gone.
         const partitionAware = (rf.info.capabilities ?? []).some((c) => c.type === 'PARTITION_AWARE');
-        executor.timer = setTimeout(() => {
+        executor.timer = setTimeout(guarded(this.log, `Executor ${executor.info.executor_id.value}'s re-registration timeout`, () => {
           if (executor.subscription) return;
           this.executorTerminated(executor, waitStatus(null, 'SIGKILL'), {
             state: partitionAware ? 'TASK_GONE' : 'TASK_LOST', reason: 'REASON_EXECUTOR_REREGISTRATION_TIMEOUT',
             message: `Executor did not reregister within ${formatDuration(this.options.executorReregistrationTimeoutMs)}`,
           });
-        }, this.options.executorReregistrationTimeoutMs);
+        }), this.options.executorReregistrationTimeoutMs);
       }
       if (fw.executors.size > 0) this.recoverHost(frameworkId);
     }

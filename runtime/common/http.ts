@@ -62,7 +62,7 @@ export class Router {
 
 /** Bytes of request bodies all requests of this process may hold at once: a flood of large unfinished
  * bodies gets 503 (retry later) instead of pinning memory. */
-const BODY_BUDGET_BYTES = 8 * MAX_BODY_BYTES;
+const BODY_BUDGET_BYTES = 4 * MAX_BODY_BYTES;
 let bodyBytesHeld = 0;
 
 const tooLarge = (message: string) => new HttpError(413, message, { Connection: 'close' });

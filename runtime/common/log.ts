@@ -20,3 +20,17 @@ export function createLogger(component: string, quiet = process.env.MESOLITE_QUI
     error: (m) => write('E', m),
   };
 }
+
+/**
+ * A callback run by a timer or an event, made safe to run there: an exception is logged with `what`
+ * (and its stack) instead of ending the daemon, since nothing up the stack could handle it.
+ */
+export function guarded<A extends unknown[]>(log: Logger, what: string, fn: (...args: A) => void): (...args: A) => void {
+  return (...args) => {
+    try {
+      fn(...args);
+    } catch (e) {
+      log.error(`${what} failed: ${e instanceof Error ? e.stack : String(e)}`);
+    }
+  };
+}

@@ -94,13 +94,24 @@ export async function startMaster(argv: string[]): Promise<RunningMaster> {
     log.info(`Master listening on http://${ip}:${listening.port}, contending for leadership in ${flags.zk} (leads once ${flags.quorum} masters contend)`);
     return { listening, stop: async () => { leadership.stop(); await listening.close(); } };
   }
-  return startStandalone(flags.work_dir, create(newUUID()), top, listening, log);
+  return startStandalone(flags.work_dir, create, top, listening, log);
 }
 
-function startStandalone(workDir: string | undefined, create: MasterFactory, top: Router, listening: Listening, log: Logger): RunningMaster {
-  const { master, router } = create(workDir ? new FileRegistry(workDir) : new MemoryRegistry());
-  top.fallback(router.handle);
-  master.start();
-  log.info(`Master ${master.id} listening on http://${master.options.ip}:${listening.port}${workDir ? ` (registry in ${workDir})` : ''}`);
-  return { listening, stop: async () => { master.stop(); await listening.close(); } };
+function startStandalone(workDir: string | undefined, create: (id: string) => MasterFactory, top: Router, listening: Listening, log: Logger): RunningMaster {
+  let current: ReturnType<MasterFactory>;
+  // A registry write that fails (a full disk, say) ends this term, as a lost ZooKeeper write ends a
+  // leader's: the master stops and a new one recovers from what was persisted, like after a failover.
+  const term = () => {
+    const registry = workDir ? new FileRegistry(workDir) : new MemoryRegistry();
+    registry.onFailure = (e) => {
+      log.error(`Master ${current.master.id} could not persist its registry (${e.message}); recovering from ${workDir}`);
+      setImmediate(() => { current.master.stop(); term(); });
+    };
+    current = create(newUUID())(registry);
+    top.fallback(current.router.handle);
+    current.master.start();
+  };
+  term();
+  log.info(`Master ${current!.master.id} listening on http://${current!.master.options.ip}:${listening.port}${workDir ? ` (registry in ${workDir})` : ''}`);
+  return { listening, stop: async () => { current.master.stop(); await listening.close(); } };
 }

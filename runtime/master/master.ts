@@ -4,7 +4,7 @@
 import * as os from 'node:os';
 import { EventStream } from '../common/http';
 import { IdSequence } from '../common/ids';
-import type { Logger } from '../common/log';
+import { guarded, type Logger } from '../common/log';
 import * as res from '../common/resources';
 import type { AgentEvent, AgentCall, StatusUpdate } from '../common/protocol/internal';
 import type {
@@ -152,9 +152,9 @@ export class Master {
     this.allocation.start();
     for (const admitted of this.registry.state.admitted_agents) if (admitted.id) this.recovered.add(admitted.id.value);
     this.recoveredTotal = this.recovered.size;
-    this.timers.push(setTimeout(() => this.recoveredAgentsTimeout(), this.options.agentReregisterTimeoutMs));
-    this.timers.push(setInterval(() => this.pingAgents(), this.options.agentPingTimeoutMs));
-    this.timers.push(setInterval(() => this.registryGc(), this.options.registryGcIntervalMs));
+    this.timers.push(setTimeout(guarded(this.log, 'The agent re-registration timeout', () => this.recoveredAgentsTimeout()), this.options.agentReregisterTimeoutMs));
+    this.timers.push(setInterval(guarded(this.log, 'Pinging agents', () => this.pingAgents()), this.options.agentPingTimeoutMs));
+    this.timers.push(setInterval(guarded(this.log, 'The registry GC', () => this.registryGc()), this.options.registryGcIntervalMs));
     for (const t of this.timers) t.unref();
   }
 
@@ -197,7 +197,7 @@ export class Master {
       a.decision.offer_id = offer.id.value;
       const record: OfferRecord = { offer, role: a.role };
       if (this.options.offerTimeoutMs) {
-        record.timer = setTimeout(() => this.rescindOffer(offer.id.value, 'offer timeout'), this.options.offerTimeoutMs);
+        record.timer = setTimeout(guarded(this.log, `Offer ${offer.id.value}'s timeout`, () => this.rescindOffer(offer.id.value, 'offer timeout')), this.options.offerTimeoutMs);
       }
       this.offers.set(offer.id.value, record);
       fw.offers.add(offer.id.value);
@@ -325,10 +325,10 @@ export class Master {
   private startFailoverTimer(fw: FrameworkRecord): void {
     clearTimeout(fw.failoverTimer);
     const timeoutMs = Math.min((fw.info.failover_timeout ?? 0) * 1000, 2 ** 31 - 1);
-    fw.failoverTimer = setTimeout(() => {
+    fw.failoverTimer = setTimeout(guarded(this.log, `Framework ${fw.id}'s failover timeout`, () => {
       this.log.info(`Framework ${fw.id} failover timeout expired`);
       this.removeFramework(fw);
-    }, timeoutMs);
+    }), timeoutMs);
   }
 
   removeFramework(fw: FrameworkRecord): void {
@@ -995,7 +995,8 @@ export class Master {
       task.state = latest;
       task.status_update_state = status.state;
       task.status_update_uuid = update.uuid;
-      task.statuses.push({ ...status, uuid: undefined } as TaskStatus);
+      // As Mesos: the master keeps a task's statuses without their data (the framework got it once).
+      task.statuses.push({ ...status, uuid: undefined, data: undefined } as TaskStatus);
       if (task.statuses.length > 10) task.statuses.splice(0, task.statuses.length - 10);
       if (!wasTerminal && isTerminalState(latest)) {
         this.countTerminal(latest);

@@ -60,31 +60,34 @@ export const emptyRegistry = (): RegistryState => ({
 
 /** The registry's operations over its state; where it is kept is up to subclasses (save()). */
 export class MemoryRegistry implements Registry {
+  /** Told when a change could not be persisted: the master must not act on it, so it steps down. */
+  onFailure: (e: Error) => void = (e) => { throw e; };
+
   constructor(readonly state: RegistryState = emptyRegistry()) {}
 
   admitAgent(info: AgentInfo): void {
     const id = info.id?.value;
     this.state.admitted_agents = this.state.admitted_agents.filter((a) => a.id?.value !== id).concat(info);
     this.state.unreachable_agents = this.state.unreachable_agents.filter((a) => a.id !== id);
-    this.save();
+    this.persist();
   }
 
   markUnreachable(agentId: string): void {
     this.state.admitted_agents = this.state.admitted_agents.filter((a) => a.id?.value !== agentId);
     this.state.unreachable_agents.push({ id: agentId, timestamp: Date.now() / 1000 });
-    this.save();
+    this.persist();
   }
 
   removeAgent(agentId: string): void {
     this.state.admitted_agents = this.state.admitted_agents.filter((a) => a.id?.value !== agentId);
-    this.save();
+    this.persist();
   }
 
   putAgentState(agentId: string, deactivated: boolean, drain: DrainInfo | undefined): void {
     this.state.deactivated_agents = this.state.deactivated_agents.filter((id) => id !== agentId).concat(deactivated ? [agentId] : []);
     const { [agentId]: _previous, ...others } = this.state.agent_drain;
     this.state.agent_drain = drain ? { ...others, [agentId]: drain } : others;
-    this.save();
+    this.persist();
   }
 
   markGone(agentId: string): void {
@@ -94,27 +97,27 @@ export class MemoryRegistry implements Registry {
     const { [agentId]: _drain, ...others } = this.state.agent_drain;
     this.state.agent_drain = others;
     this.state.gone_agents.push({ id: agentId, timestamp: Date.now() / 1000 });
-    this.save();
+    this.persist();
   }
 
   pruneUnreachable(agentIds: Set<string>): void {
     this.state.unreachable_agents = this.state.unreachable_agents.filter((a) => !agentIds.has(a.id));
-    this.save();
+    this.persist();
   }
 
   putFramework(info: FrameworkInfo): void {
     this.state.frameworks = this.state.frameworks.filter((f) => f.id?.value !== info.id?.value).concat(info);
-    this.save();
+    this.persist();
   }
 
   removeFramework(id: string): void {
     this.state.frameworks = this.state.frameworks.filter((f) => f.id?.value !== id);
-    this.save();
+    this.persist();
   }
 
   putWeights(weights: Record<string, number>): void {
     this.state.weights = { ...this.state.weights, ...weights };
-    this.save();
+    this.persist();
   }
 
   /** A config without guarantees and limits removes the role's quota. */
@@ -122,13 +125,21 @@ export class MemoryRegistry implements Registry {
     const others = this.state.quota_configs.filter((q) => q.role !== config.role);
     const removed = Object.keys(config.guarantees ?? {}).length === 0 && Object.keys(config.limits ?? {}).length === 0;
     this.state.quota_configs = removed ? others : others.concat(config);
-    this.save();
+    this.persist();
   }
 
   putMaintenance(schedule: MaintenanceSchedule, down: MachineID[]): void {
     this.state.maintenance_schedule = schedule;
     this.state.down_machines = down;
-    this.save();
+    this.persist();
+  }
+
+  private persist(): void {
+    try {
+      this.save();
+    } catch (e) {
+      this.onFailure(e as Error);
+    }
   }
 
   /** Called after every change; in memory there is nothing to do (like Mesos' --registry=in_memory). */

@@ -15,11 +15,16 @@ function validId(value: unknown): value is { value: string } {
 
 const ID_RULE = "a non-empty string of at most 255 characters without '/', '\\' or control characters";
 
+/** The master keeps these fields of every task (completed ones too), so one framework cannot grow it without bound. */
+const MAX_RETAINED_TASK_BYTES = 64 * 1024;
+
 export function validateTaskInfo(task: TaskInfo, inGroup: boolean): string | undefined {
   if (typeof task !== 'object' || task === null) return 'TaskInfo must be an object';
   if (!validId(task.task_id)) return `'task_id.value' must be ${ID_RULE}`;
   if (typeof task.name !== 'string') return `Task ${task.task_id.value}: 'name' must be a string`;
   if (!validId(task.agent_id)) return `Task ${task.task_id.value}: 'agent_id.value' is required`;
+  const retained = JSON.stringify([task.name, task.labels, task.discovery, task.container, task.health_check, task.kill_policy]).length;
+  if (retained > MAX_RETAINED_TASK_BYTES) return `Task ${task.task_id.value}: 'name', 'labels', 'discovery', 'container' and 'health_check' together exceed ${MAX_RETAINED_TASK_BYTES} bytes`;
   try {
     validateResources(task.resources ?? [], 'resources');
   } catch (e) {

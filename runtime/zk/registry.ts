@@ -6,9 +6,10 @@ import { ZkSession } from './session';
 export class ZkRegistry extends MemoryRegistry {
   private version: number;
 
-  private constructor(private readonly session: ZkSession, private readonly node: string, state: RegistryState, version: number, private readonly onConflict: (e: Error) => void) {
+  private constructor(private readonly session: ZkSession, private readonly node: string, state: RegistryState, version: number, onConflict: (e: Error) => void) {
     super(state);
     this.version = version;
+    this.onFailure = onConflict;
   }
 
   static async load(session: ZkSession, path: string, onConflict: (e: Error) => void): Promise<ZkRegistry> {
@@ -25,6 +26,6 @@ export class ZkRegistry extends MemoryRegistry {
   /** Writes are pipelined in order, each expecting the version the previous one produces. */
   protected override save(): void {
     const expected = this.version++;
-    this.session.setData(this.node, Buffer.from(JSON.stringify(this.state)), expected).catch((e: Error) => this.onConflict(e));
+    this.session.setData(this.node, Buffer.from(JSON.stringify(this.state)), expected).catch((e: Error) => this.onFailure(e));
   }
 }

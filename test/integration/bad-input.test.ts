@@ -1,11 +1,11 @@
 // Bad input gets a clear 4xx naming the problem and the daemons keep serving; a bounded fuzz loop over
 // the scheduler, executor, operator and agent APIs never produces a 5xx or a crash.
 import assert from 'node:assert/strict';
-import * as http from 'node:http';
 import { after, before, test } from 'node:test';
 import { getJson, openStream, postJson, request } from '../../runtime/common/http';
 import { seededRandom } from '../../runtime/master/allocator/hierarchical';
 import { commandTask, TestCluster, TestScheduler } from '../helpers/cluster';
+import { mutate, rawPost } from '../helpers/hostile';
 
 let cluster: TestCluster;
 before(async () => { cluster = await TestCluster.start({ agents: 1 }); });
@@ -101,58 +101,6 @@ test('an executor host\'s EXECUTOR_CALLS are answered call by call, as /api/v1/e
   const malformed = await postJson(url, { type: 'EXECUTOR_CALLS', framework_id: ids.framework_id, executor_calls: { calls } });
   assert.equal(malformed.status, 400);
   assert.match(malformed.body, /'executor_calls\.calls\[4\]' must be an object/);
-});
-
-/** Mutations of valid calls: fields dropped, retyped, replaced by junk; truncated and garbage bodies. */
-function mutate(random: () => number, value: unknown, depth = 0): unknown {
-  const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
-  const junk = () => pick<unknown>([null, 42, -1, 1e308, '', 'x'.repeat(100), [], {}, true, { value: 7 }, [{ value: '' }], '../../etc']);
-  if (value && typeof value === 'object' && depth < 6) {
-    if (Array.isArray(value)) return random() < 0.2 ? junk() : value.map((v) => mutate(random, v, depth + 1));
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      const r = random();
-      if (r < 0.1) continue;
-      out[k] = r < 0.25 ? junk() : mutate(random, v, depth + 1);
-    }
-    if (random() < 0.1) out[`extra_${Math.floor(random() * 100)}`] = junk();
-    return out;
-  }
-  return random() < 0.3 ? junk() : value;
-}
-
-/** POSTs raw bytes; answers the status (and, with readBody, the body of a 200 too). */
-function rawPost(url: string, body: Buffer, headers: Record<string, string>, readBody = false): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', headers: { 'Content-Length': body.length, ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      // Streams (a valid SUBSCRIBE) stay open: their 200 is enough.
-      if (res.statusCode === 200 && !readBody) { resolve({ status: 200, body: '' }); res.destroy(); }
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-test('the master takes an agent\'s BATCH of calls in order, and refuses a batch naming the call that is wrong', async () => {
-  const agentId = { value: (await cluster.state()).slaves[0].id };
-  const url = `${cluster.masterUrl}/internal/v1/agent`;
-  const update = { framework_id: { value: 'gone' }, uuid: 'AAAA', status: { task_id: { value: 't' }, state: 'TASK_RUNNING' } };
-  const invalidUpdates = async () => (await getJson<Record<string, number>>(`${cluster.masterUrl}/metrics/snapshot`))['master/invalid_status_updates'];
-
-  const noUuid = await postJson(url, { type: 'BATCH', agent_id: agentId, batch: { calls: [{ type: 'PONG', agent_id: agentId }, { type: 'STATUS_UPDATE', agent_id: agentId, status_update: { ...update, uuid: undefined } }] } });
-  assert.equal(noUuid.status, 400);
-  assert.match(noUuid.body, /'batch\.calls\[1\]\.status_update\.uuid' must be a string/);
-  const nested = await postJson(url, { type: 'BATCH', agent_id: agentId, batch: { calls: [{ type: 'REGISTER', agent_id: agentId }] } });
-  assert.equal(nested.status, 400);
-  assert.match(nested.body, /'batch\.calls\[0\]\.type' must be one of STATUS_UPDATE/);
-
-  const before = await invalidUpdates();
-  const batch = await postJson(url, { type: 'BATCH', agent_id: agentId, batch: { calls: [{ type: 'PONG', agent_id: agentId }, { type: 'STATUS_UPDATE', agent_id: agentId, status_update: update }, { type: 'STATUS_UPDATE', agent_id: agentId, status_update: { ...update, uuid: 'BBBB' } }] } });
-  assert.equal(batch.status, 202, batch.body);
-  assert.equal(await invalidUpdates(), before + 2, 'both updates (for a framework the master does not know) were handled');
 });
 
 test('fuzz: 400 mutated calls to every API get 4xx or success, never 5xx, and the cluster still runs tasks', async () => {

@@ -2,7 +2,7 @@
 import type * as http from 'node:http';
 import { EventStream, HttpError, readJson, sendEmpty, type Router } from '../../common/http';
 import { newUUID } from '../../common/ids';
-import type { SchedulerCall, SchedulerCallType, SchedulerEvent } from '../../common/protocol/v1';
+import type { FrameworkInfo, SchedulerCall, SchedulerCallType, SchedulerEvent } from '../../common/protocol/v1';
 import * as v from '../../common/validate';
 import type { FrameworkRecord, Master } from '../master';
 
@@ -13,20 +13,55 @@ const CALL_TYPES: readonly SchedulerCallType[] = [
 ];
 const OPERATION_TYPES = ['LAUNCH', 'LAUNCH_GROUP', 'RESERVE', 'UNRESERVE', 'CREATE', 'DESTROY', 'GROW_VOLUME', 'SHRINK_VOLUME', 'CREATE_DISK', 'DESTROY_DISK'] as const;
 
-function validateFrameworkInfo(value: unknown, path: string): void {
+/** A FrameworkInfo held by the master (and its registry) is at most this large, as JSON. */
+const MAX_FRAMEWORK_INFO_BYTES = 64 * 1024;
+
+const labels = (value: unknown, path: string) => ({
+  labels: v.optionalArray(v.object(value, path).labels, `${path}.labels`).map((l, i) => {
+    const label = v.object(l, `${path}.labels[${i}]`);
+    const value = v.optionalString(label.value, `${path}.labels[${i}].value`);
+    return { key: v.string(label.key, `${path}.labels[${i}].key`), ...(value === undefined ? {} : { value }) };
+  }),
+});
+
+// OfferFilters per role: {min_allocatable_resources: {quantities: [{quantities: {<name>: {value}}}]}}.
+const offerFilters = (value: unknown, path: string) => Object.fromEntries(Object.entries(v.object(value, path)).map(([role, f]) => {
+  const min = v.optionalObject(v.object(f, `${path}.${role}`).min_allocatable_resources, `${path}.${role}.min_allocatable_resources`);
+  if (!min) return [role, {}];
+  const qs = v.optionalArray(min.quantities, `${path}.${role}.min_allocatable_resources.quantities`).map((q, i) => {
+    const item = `${path}.${role}.min_allocatable_resources.quantities[${i}]`;
+    const at = `${item}.quantities`;
+    return { quantities: Object.fromEntries(Object.entries(v.optionalObject(v.object(q, item).quantities, at) ?? {})
+      .map(([name, scalar]) => [name, { value: v.number(v.object(scalar, `${at}.${name}`).value, `${at}.${name}.value`) }])) };
+  });
+  return [role, { min_allocatable_resources: { quantities: qs } }];
+}));
+
+/**
+ * FrameworkInfo as the master keeps it: the shape checked field by field and only the fields
+ * mesos.proto defines kept, so nothing unknown reaches the registry, the agents or /master/state.
+ */
+function frameworkInfo(value: unknown, path: string): FrameworkInfo {
   const info = v.object(value, path);
-  v.string(info.user, `${path}.user`);
-  v.string(info.name, `${path}.name`);
-  v.optionalId(info.id, `${path}.id`);
-  v.optionalNumber(info.failover_timeout, `${path}.failover_timeout`);
-  v.boolean(info.checkpoint, `${path}.checkpoint`);
-  v.optionalString(info.role, `${path}.role`);
-  v.optionalString(info.hostname, `${path}.hostname`);
-  v.optionalString(info.principal, `${path}.principal`);
-  v.optionalString(info.webui_url, `${path}.webui_url`);
-  const capabilities = v.optionalArray(info.capabilities, `${path}.capabilities`);
-  capabilities.forEach((c, i) => v.string(v.object(c, `${path}.capabilities[${i}]`).type, `${path}.capabilities[${i}].type`));
-  v.optionalArray(info.roles, `${path}.roles`).forEach((r, i) => v.string(r, `${path}.roles[${i}]`));
+  const optional = <T>(key: string, read: (value: unknown, path: string) => T) =>
+    (info[key] === undefined ? {} : { [key]: read(info[key], `${path}.${key}`) });
+  const kept = {
+    user: v.string(info.user, `${path}.user`),
+    name: v.string(info.name, `${path}.name`),
+    ...optional('id', (id, at) => ({ value: v.id(id, at) })),
+    ...optional('failover_timeout', v.number),
+    ...optional('checkpoint', v.boolean),
+    ...optional('role', v.string),
+    ...optional('roles', (roles, at) => v.array(roles, at).map((r, i) => v.string(r, `${at}[${i}]`))),
+    ...optional('hostname', v.string),
+    ...optional('principal', v.string),
+    ...optional('webui_url', v.string),
+    ...optional('capabilities', (caps, at) => v.array(caps, at).map((c, i) => ({ type: v.string(v.object(c, `${at}[${i}]`).type, `${at}[${i}].type`) }))),
+    ...optional('labels', labels),
+    ...optional('offer_filters', offerFilters),
+  } as FrameworkInfo;
+  if (Buffer.byteLength(JSON.stringify(kept)) > MAX_FRAMEWORK_INFO_BYTES) throw new v.ValidationError(`'${path}' is larger than ${MAX_FRAMEWORK_INFO_BYTES} bytes`);
+  return kept;
 }
 
 function validateRoles(value: unknown, path: string): void {
@@ -41,13 +76,13 @@ export function parseSchedulerCall(body: Record<string, unknown>): SchedulerCall
   switch (type) {
     case 'SUBSCRIBE': {
       const s = sub('subscribe');
-      validateFrameworkInfo(s.framework_info, 'subscribe.framework_info');
+      s.framework_info = frameworkInfo(s.framework_info, 'subscribe.framework_info');
       validateRoles(s.suppressed_roles, 'subscribe.suppressed_roles');
       break;
     }
     case 'UPDATE_FRAMEWORK': {
       const s = sub('update_framework');
-      validateFrameworkInfo(s.framework_info, 'update_framework.framework_info');
+      s.framework_info = frameworkInfo(s.framework_info, 'update_framework.framework_info');
       validateRoles(s.suppressed_roles, 'update_framework.suppressed_roles');
       break;
     }
