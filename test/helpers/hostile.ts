@@ -72,8 +72,9 @@ export function rawExchange(port: number, bytes: string | Buffer, keepWriting?: 
     }, 200);
     socket.on('data', (c: Buffer) => chunks.push(c));
     socket.on('error', () => undefined); // a reset is one way of being closed
-    socket.on('close', () => { clearInterval(trickle); resolve(Buffer.concat(chunks).toString('latin1')); });
-    socket.setTimeout(60_000, () => { socket.destroy(); reject(new Error(`port ${port} kept a hostile connection open for 60 s`)); });
+    // A deadline, not an idle timeout: the trickle keeps the connection busy.
+    const deadline = setTimeout(() => { socket.destroy(); reject(new Error(`port ${port} kept a hostile connection open for 60 s`)); }, 60_000);
+    socket.on('close', () => { clearInterval(trickle); clearTimeout(deadline); resolve(Buffer.concat(chunks).toString('latin1')); });
   });
 }
 
