@@ -10,7 +10,8 @@ import { deploymentJson } from './deployments';
 import { serveEvents } from './events';
 import type { MarathonService } from './service';
 import { isHealthy, type Instance } from './state';
-import { AppValidationError, validateApp } from './validation';
+import { StorageError } from './store';
+import { AppValidationError, groupDefinition, validateApp } from './validation';
 
 export interface ApiContext {
   service: MarathonService;
@@ -34,7 +35,9 @@ async function body(req: http.IncomingMessage): Promise<Record<string, unknown>>
     throw new JsonError('expected a JSON object');
   } catch (e) {
     const { path, message } = e as JsonError;
-    throw new HttpError(400, JSON.stringify({ message: 'Invalid JSON', details: [{ path: path ? `/${path}` : '/', errors: [message] }] }));
+    // The reader's `apps[0].mem` as Marathon writes paths: `/apps(0)/mem`.
+    const marathonPath = `/${path.replace(/^\/$/, '').replace(/\[(\d+)\]/g, '($1)').replace(/\./g, '/')}`;
+    throw new HttpError(400, JSON.stringify({ message: 'Invalid JSON', details: [{ path: marathonPath, errors: [message] }] }));
   }
 }
 
@@ -153,15 +156,6 @@ async function killAppTasks(ctx: ApiContext, res: http.ServerResponse, url: URL,
 
 // ---- /v2/groups ------------------------------------------------------------------------------------
 
-interface GroupBody { id?: string; apps?: Array<Record<string, unknown>>; groups?: GroupBody[]; dependencies?: string[] }
-
-/** Every app of a posted group and its nested groups, with the group its relative ids resolve against. */
-function groupApps(group: GroupBody, groupId: string, at: string, out: Array<{ raw: Record<string, unknown>; at: string; base: string }> = []) {
-  (group.apps ?? []).forEach((raw, i) => out.push({ raw, at: `${at}/apps(${i})`, base: groupId }));
-  (group.groups ?? []).forEach((g, i) => groupApps(g, absoluteId(g.id ?? '', groupId), `${at}/groups(${i})`, out));
-  return out;
-}
-
 function groupJson(ctx: ApiContext, id: string): Record<string, unknown> | undefined {
   const apps = Object.values(ctx.service.state.apps);
   const inside = apps.filter((a) => a.id.startsWith(id === '/' ? '/' : `${id}/`));
@@ -177,15 +171,9 @@ function groupJson(ctx: ApiContext, id: string): Record<string, unknown> | undef
 }
 
 async function postGroup(ctx: ApiContext, req: http.IncomingMessage, res: http.ServerResponse, url: URL, [path]: Params, update: boolean) {
-  const raw = (await body(req)) as GroupBody;
-  const groupId = absoluteId(raw.id ?? '', absoluteId(path ?? '/'));
+  const { id: groupId, apps: entries } = groupDefinition(await body(req), absoluteId(path ?? '/'));
   const exists = groupJson(ctx, groupId) !== undefined && groupId !== '/';
   if (!update && exists) throw new HttpError(409, JSON.stringify({ message: `Group ${groupId} is already created. Use PUT to change this group.` }));
-  const entries = groupApps(raw, groupId, '');
-  const details = entries.flatMap((e) => {
-    try { validateApp(e.raw, e.at); return []; } catch (err) { return err instanceof AppValidationError ? err.details : []; }
-  });
-  if (details.length) throw new AppValidationError(details);
   const version = newVersion();
   const changes: Record<string, AppDefinition> = {};
   for (const e of entries) {
@@ -359,6 +347,8 @@ export async function handleApi(ctx: ApiContext, req: http.IncomingMessage, res:
   } catch (e) {
     if (res.headersSent) { res.destroy(); return; }
     if (e instanceof AppValidationError) return sendJson(res, 422, e.body);
+    // The store logged the cause; the change was undone, so the client may retry.
+    if (e instanceof StorageError) return sendJson(res, 503, { message: e.message });
     if (e instanceof HttpError) {
       let payload: unknown;
       try { payload = JSON.parse(e.message); } catch { payload = { message: e.message }; }

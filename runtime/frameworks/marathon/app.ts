@@ -1,5 +1,6 @@
 // Marathon's AppDefinition: types, Marathon's defaults, absolute ids, and the partial update of PUT/PATCH.
 // Validation lives in validation.ts; this module only shapes definitions that already passed it.
+import schema from './app.schema.json';
 
 export type HealthCheckProtocol = 'HTTP' | 'HTTPS' | 'TCP' | 'COMMAND' | 'MESOS_HTTP' | 'MESOS_HTTPS' | 'MESOS_TCP';
 
@@ -97,13 +98,43 @@ export const parentId = (id: string): string => id.slice(0, id.lastIndexOf('/'))
 /** Marathon's task-id prefix: `/prod/web` becomes `prod_web`. */
 export const taskIdPrefix = (appId: string): string => appId.slice(1).replace(/\//g, '_');
 
+interface SchemaNode {
+  type?: unknown;
+  $ref?: string;
+  properties?: Record<string, SchemaNode>;
+  additionalProperties?: SchemaNode | boolean;
+  items?: SchemaNode;
+  oneOf?: SchemaNode[];
+}
+
+/**
+ * `value` with only the fields app.schema.json names, at any depth. Marathon ignores unknown fields;
+ * dropping them here means they are never stored (each version of an app is kept). Objects the schema
+ * leaves free-form (secrets, network labels) stay whole: the size bound of validation.ts covers them.
+ */
+export function knownFields(value: unknown, node: SchemaNode = schema): unknown {
+  const definitions = schema.definitions as Record<string, SchemaNode>;
+  const s = node.$ref ? definitions[node.$ref.slice('#/definitions/'.length)] : node;
+  if (Array.isArray(value)) return s.items ? value.map((item) => knownFields(item, s.items)) : value;
+  if (!value || typeof value !== 'object') return value;
+  // A union (an env value, unreachableStrategy) is pruned by its object alternative.
+  const shape = s.properties || s.additionalProperties ? s : s.oneOf?.find((alternative) => alternative.properties) ?? s;
+  if (!shape.properties && shape.additionalProperties === undefined) return value;
+  const field = (key: string) => (Object.hasOwn(shape.properties ?? {}, key) ? shape.properties![key] : typeof shape.additionalProperties === 'object' ? shape.additionalProperties : undefined);
+  return Object.fromEntries(Object.entries(value).flatMap(([key, item]) => {
+    const itemSchema = field(key);
+    return itemSchema ? [[key, knownFields(item, itemSchema)]] : [];
+  }));
+}
+
 /** A validated request body becomes a complete definition with Marathon's defaults. */
 export function normalizeApp(input: Record<string, unknown>, version: string, base = '/'): AppDefinition {
-  const body = { ...input };
+  const body = knownFields(input) as Record<string, unknown>;
   for (const field of READ_ONLY) delete body[field];
   // The deprecated `ports` field maps onto portDefinitions, as Marathon does.
   const ports = Array.isArray(input.ports) ? (input.ports as number[]).map((port) => ({ port, protocol: 'tcp' })) : undefined;
-  const usesContainerPorts = Boolean((input.container as { portMappings?: unknown; docker?: { portMappings?: unknown } } | undefined)?.portMappings ?? (input.container as { docker?: { portMappings?: unknown } } | undefined)?.docker?.portMappings);
+  const container = body.container as { portMappings?: unknown; docker?: { portMappings?: unknown } } | undefined;
+  const usesContainerPorts = Boolean(container?.portMappings ?? container?.docker?.portMappings);
   const app: AppDefinition = {
     env: {}, instances: 1, cpus: 1, mem: 128, disk: 0, gpus: 0, executor: '', constraints: [], fetch: [],
     backoffSeconds: 1, backoffFactor: 1.15, maxLaunchDelaySeconds: 300, healthChecks: [], readinessChecks: [], dependencies: [],
@@ -111,7 +142,7 @@ export function normalizeApp(input: Record<string, unknown>, version: string, ba
     requirePorts: false, portDefinitions: ports ?? (usesContainerPorts ? [] : [{ port: 0, protocol: 'tcp', name: 'default' }]),
     ...body,
     id: absoluteId(String(input.id), base),
-    upgradeStrategy: { minimumHealthCapacity: 1, maximumOverCapacity: 1, ...(input.upgradeStrategy as object | undefined) },
+    upgradeStrategy: { minimumHealthCapacity: 1, maximumOverCapacity: 1, ...(body.upgradeStrategy as object | undefined) },
     version,
     versionInfo: { lastScalingAt: version, lastConfigChangeAt: version },
   };

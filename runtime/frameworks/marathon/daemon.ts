@@ -32,6 +32,7 @@ export const MARATHON_FLAGS = {
   decline_offer_duration: { type: 'int', default: '120000', help: 'Milliseconds an unused offer is declined for' },
   reconciliation_interval: { type: 'int', default: '600000', help: 'Milliseconds between reconciliations of every task with Mesos' },
   work_dir: { type: 'string', help: 'Where state is kept without --zk (default ~/.mesolite/marathon)' },
+  zk_max_versions: { type: 'int', default: '50', help: 'Versions kept per app (GET /v2/apps/{id}/versions); as in Marathon, it applies with or without --zk' },
   webui_url: { type: 'string', help: 'URL Mesos shows for this framework' },
   quiet: { type: 'bool', help: 'Log warnings and errors only' },
 } satisfies FlagSpecs;
@@ -44,6 +45,7 @@ export interface RunningMarathon {
 export async function startMarathon(argv: string[]): Promise<RunningMarathon> {
   const { values: flags, raw } = parseFlags(MARATHON_FLAGS, argv, process.env, 'MARATHON_');
   if (!flags.master) throw new FlagError("Flag '--master' is required (HOST:PORT or zk://host:port/mesos)");
+  if (flags.zk_max_versions! < 1) throw new FlagError("Flag '--zk_max_versions' must be at least 1 (the current version is one)");
   const log = createLogger('marathon', flags.quiet);
   const hostname = flags.hostname ?? (flags.http_address === '0.0.0.0' ? os.hostname() : flags.http_address!);
   const zk = flags.zk ? parseZkUrl(flags.zk) : undefined;
@@ -74,7 +76,7 @@ export async function startMarathon(argv: string[]): Promise<RunningMarathon> {
       reconciliationIntervalMs: flags.reconciliation_interval!,
       webuiUrl: flags.webui_url ?? `http://${self()}`,
     }, log);
-    const service = new MarathonService(scheduler);
+    const service = new MarathonService(scheduler, flags.zk_max_versions!);
     ctx = { service, log, info, abdicate: () => void abdicate() };
     leader = self();
     scheduler.start().catch((e: Error) => onConflict(e));
@@ -92,7 +94,7 @@ export async function startMarathon(argv: string[]): Promise<RunningMarathon> {
   let stopElection: () => void = () => undefined;
   if (!zk) {
     const workDir = flags.work_dir ?? path.join(os.homedir(), '.mesolite', 'marathon');
-    const start = async () => lead(await StateStore.file(workDir), (e) => log.error(`Subscription failed: ${e.message}`));
+    const start = async () => lead(await StateStore.file(workDir, log), (e) => log.error(`Subscription failed: ${e.message}`));
     abdicate = async () => { unlead(); await start(); };
     await start();
   } else {
@@ -108,7 +110,7 @@ export async function startMarathon(argv: string[]): Promise<RunningMarathon> {
       contender = candidacy;
       const rejoin = () => candidacy.contend(JSON.stringify(me)).catch((e: Error) => log.warn(`Joining the election failed: ${e.message}`));
       candidacy.on('elected', () => {
-        StateStore.zk(session, zk.path)
+        StateStore.zk(session, zk.path, log)
           .then((store) => lead(store, (e) => { log.error(`Lost the state or the master: ${e.message}; stepping down`); unlead(); void rejoin(); }))
           .catch((e: Error) => { log.error(`Reading state failed: ${e.message}`); void rejoin(); });
       });

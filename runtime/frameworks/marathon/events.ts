@@ -18,6 +18,12 @@ export class EventBus extends EventEmitter<{ event: [MarathonEvent] }> {
 }
 
 const KEEP_ALIVE_MS = 15_000;
+/**
+ * Events a subscriber has not read are held in memory: past this many bytes it is dropped (it may
+ * reconnect), as Marathon drops one past --event_stream_max_outstanding_messages. Bytes, not events:
+ * one deployment event carries whole app definitions.
+ */
+const MAX_UNREAD_BYTES = 16 * 1024 * 1024;
 
 /** Streams the bus as `event: <type>` / `data: <json>` until the client goes away. */
 export function serveEvents(bus: EventBus, req: http.IncomingMessage, res: http.ServerResponse, url: URL): void {
@@ -28,7 +34,9 @@ export function serveEvents(bus: EventBus, req: http.IncomingMessage, res: http.
   res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
   res.flushHeaders();
   const send = (e: MarathonEvent) => {
-    if (wanted.size === 0 || wanted.has(e.eventType)) res.write(`event: ${e.eventType}\ndata: ${JSON.stringify(e)}\n\n`);
+    if (wanted.size > 0 && !wanted.has(e.eventType)) return;
+    res.write(`event: ${e.eventType}\ndata: ${JSON.stringify(e)}\n\n`);
+    if (res.writableLength > MAX_UNREAD_BYTES) res.destroy();
   };
   bus.on('event', send);
   // Comment lines keep proxies (and idle clients) from closing a quiet stream.

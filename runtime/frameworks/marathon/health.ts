@@ -33,17 +33,20 @@ function tcpConnect(host: string, port: number, timeoutMs: number): Promise<void
   });
 }
 
+/** Node's timers take at most 2^31-1 ms and fire after 1 ms when given more; timeouts (int32 seconds) are capped to it. */
+const timeoutMs = (seconds: number) => Math.min(seconds * 1000, 2 ** 31 - 1);
+
 /** Runs one check once; resolves with the failure's cause, or undefined when healthy. */
 async function probe(h: HealthCheck, i: Instance): Promise<string | undefined> {
   const port = checkPort(h, i);
   if (port === undefined) return `no port at index ${h.portIndex}`;
-  const timeoutMs = h.timeoutSeconds * 1000;
+  const timeout = timeoutMs(h.timeoutSeconds);
   try {
     if (h.protocol === 'TCP') {
-      await tcpConnect(i.ip, port, timeoutMs);
+      await tcpConnect(i.ip, port, timeout);
       return undefined;
     }
-    const status = await httpStatus(h.protocol === 'HTTPS' ? 'HTTPS' : 'HTTP', i.ip, port, h.path ?? '/', timeoutMs);
+    const status = await httpStatus(h.protocol === 'HTTPS' ? 'HTTPS' : 'HTTP', i.ip, port, h.path ?? '/', timeout);
     // Marathon counts 2xx and 3xx as healthy (and 1xx too unless ignoreHttp1xx).
     if ((status >= 200 && status < 400) || (status >= 100 && status < 200 && !h.ignoreHttp1xx)) return undefined;
     return `HTTP ${status}`;
@@ -57,6 +60,8 @@ export interface HealthEvents {
   changed(app: AppDefinition, i: Instance, alive: boolean | undefined): void;
   /** maxConsecutiveFailures reached: Marathon kills the instance. */
   unhealthy(app: AppDefinition, i: Instance, cause: string): void;
+  /** A check or its handling threw (a bug): nothing awaits it, so it is reported here. */
+  failed(what: string, error: Error): void;
 }
 
 /** Checks due instances on every tick; each check keeps its own interval per instance. */
@@ -84,7 +89,7 @@ export class HealthMonitor {
     if (this.inFlight.has(key) || (this.due.get(key) ?? 0) > now) return;
     this.due.set(key, now + intervalSeconds * 1000);
     this.inFlight.add(key);
-    run().finally(() => this.inFlight.delete(key));
+    run().catch((e: Error) => this.events.failed(`Check ${key}`, e)).finally(() => this.inFlight.delete(key));
   }
 
   private async check(app: AppDefinition, i: Instance, h: HealthCheck, index: number): Promise<void> {
@@ -115,7 +120,7 @@ export class HealthMonitor {
     const index = app.portDefinitions.findIndex((p) => p.name === r.portName);
     const port = i.ports[index];
     if (port === undefined) return;
-    const status = await httpStatus(r.protocol, i.ip, port, r.path, r.timeoutSeconds * 1000).catch(() => 0);
+    const status = await httpStatus(r.protocol, i.ip, port, r.path, timeoutMs(r.timeoutSeconds)).catch(() => 0);
     if (r.httpStatusCodesForReady.includes(status) && !i.ready) {
       i.ready = true;
       this.events.changed(app, i, undefined);

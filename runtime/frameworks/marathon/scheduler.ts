@@ -76,9 +76,9 @@ export class MarathonScheduler {
       ...(store.state.frameworkId ? { id: { value: store.state.frameworkId } } : {}),
     };
     this.driver = new Scheduler({ master: options.master, framework });
-    this.driver.on('subscribed', (s) => void this.onSubscribed(s.framework_id.value));
-    this.driver.on('offers', (offers) => void this.onOffers(offers));
-    this.driver.on('update', (status) => this.onUpdate(status));
+    this.driver.on('subscribed', (s) => this.guarded('Handling SUBSCRIBED', () => this.onSubscribed(s.framework_id.value)));
+    this.driver.on('offers', (offers) => this.guarded(`Matching ${offers.length} offers`, () => this.onOffers(offers)));
+    this.driver.on('update', (status) => this.guarded(`Handling ${status.state} of ${status.task_id.value}`, () => this.onUpdate(status)));
     this.driver.on('error', (message) => this.log.error(`The master refused the framework: ${message}`));
     this.health = new HealthMonitor({
       changed: (app, i, alive) => {
@@ -90,6 +90,7 @@ export class MarathonScheduler {
         this.bus.publish('unhealthy_instance_kill_event', { appId: app.id, taskId: i.taskId, instanceId: i.taskId, version: i.version, reason: cause, host: i.host, slaveId: i.agentId });
         this.kill(i);
       },
+      failed: (what, e) => this.log.error(`${what} failed: ${e.stack ?? e.message}`),
     });
     for (const i of Object.values(this.state.instances)) this.index(i);
   }
@@ -104,7 +105,7 @@ export class MarathonScheduler {
 
   async start(): Promise<void> {
     await this.driver.subscribe();
-    this.ticker = setInterval(() => this.tick(), TICK_MS);
+    this.ticker = setInterval(() => this.guarded('The periodic tick', () => this.tick()), TICK_MS);
     this.ticker.unref();
   }
 
@@ -112,6 +113,18 @@ export class MarathonScheduler {
   stop(): void {
     clearInterval(this.ticker);
     this.driver.close();
+    this.store.close();
+  }
+
+  /** Runs what no caller awaits (a timer, a driver event): an exception is logged with its context, never fatal to the process. */
+  private guarded(what: string, run: () => unknown): void {
+    const report = (e: unknown) => this.log.error(`${what} failed: ${(e as Error).stack ?? String(e)}`);
+    try {
+      const result = run();
+      if (result instanceof Promise) result.catch(report);
+    } catch (e) {
+      report(e);
+    }
   }
 
   private async onSubscribed(frameworkId: string): Promise<void> {
@@ -119,7 +132,8 @@ export class MarathonScheduler {
     this.suppressed = false;
     if (this.state.frameworkId !== frameworkId) {
       this.state.frameworkId = frameworkId;
-      await this.store.save();
+      // Logged and retried by the store; reconciling meanwhile loses nothing.
+      await this.store.save().catch(() => undefined);
     }
     await this.reconcile();
     this.requestConverge();
@@ -158,7 +172,7 @@ export class MarathonScheduler {
     const grace = app?.taskKillGracePeriodSeconds;
     this.driver.kill(i.taskId, i.agentId, grace !== undefined ? { grace_period: { nanoseconds: Math.round(grace * 1e9) } } : undefined)
       .catch((e: Error) => this.log.warn(`Killing ${i.taskId} failed (retried): ${e.message}`));
-    void this.store.save();
+    this.store.persist();
   }
 
   private onUpdate(status: TaskStatus): void {
@@ -207,7 +221,8 @@ export class MarathonScheduler {
   /** A failed launch delays the app's next ones: backoffSeconds × backoffFactor^(failures-1), capped. */
   private backOff(app: AppDefinition, i: Instance, status: TaskStatus): void {
     const failures = (this.state.delays[app.id]?.failures ?? 0) + 1;
-    const delay = Math.min(app.backoffSeconds * app.backoffFactor ** (failures - 1), app.maxLaunchDelaySeconds);
+    // backoffFactor ** n overflows to Infinity after enough failures; 0 × Infinity would be NaN.
+    const delay = app.backoffSeconds === 0 ? 0 : Math.min(app.backoffSeconds * app.backoffFactor ** (failures - 1), app.maxLaunchDelaySeconds);
     this.state.delays[app.id] = { failures, until: Date.now() + delay * 1000 };
     app.lastTaskFailure = {
       appId: app.id, host: i.host, message: status.message ?? '', state: status.state, taskId: i.taskId,
@@ -235,7 +250,7 @@ export class MarathonScheduler {
     this.convergeQueued = true;
     setImmediate(() => {
       this.convergeQueued = false;
-      this.convergeAll();
+      this.guarded('Converging apps', () => this.convergeAll());
     });
   }
 
@@ -300,7 +315,7 @@ export class MarathonScheduler {
     delete this.state.deployments[d.id];
     if (success) this.bus.publish('deployment_success', { id: d.id, plan: this.planJson(d) });
     else this.bus.publish('deployment_failed', { id: d.id, plan: this.planJson(d), reason });
-    void this.store.save();
+    this.store.persist();
     this.requestConverge();
   }
 
@@ -380,12 +395,12 @@ export class MarathonScheduler {
       for (const t of tasks) this.launching.add(t.task_id.value);
       this.driver.launch(offer, tasks).catch((e: Error) => {
         this.log.warn(`Launching on offer ${offer.id.value} failed: ${e.message}`);
-        for (const t of tasks) this.onUpdate({ task_id: t.task_id, state: 'TASK_DROPPED', message: e.message, agent_id: t.agent_id });
+        for (const t of tasks) this.guarded(`Dropping ${t.task_id.value}`, () => this.onUpdate({ task_id: t.task_id, state: 'TASK_DROPPED', message: e.message, agent_id: t.agent_id }));
       }).finally(() => { for (const t of tasks) this.launching.delete(t.task_id.value); });
     }
     // Unused offers come back only after refuse_seconds, or at once after a REVIVE (new work).
     if (declined.length) await this.driver.decline(declined, { refuse_seconds: this.options.declineOfferSeconds }).catch(() => undefined);
-    void this.store.save();
+    this.store.persist();
     this.requestConverge();
   }
 

@@ -5,7 +5,7 @@ import { newUUID } from '../../common/ids';
 import { type AppDefinition } from './app';
 import { plan } from './deployments';
 import type { MarathonScheduler } from './scheduler';
-import { MAX_VERSIONS, type Deployment, type Instance } from './state';
+import { type Deployment, type Instance } from './state';
 
 /** Marathon's local (service) port range for portDefinitions with port 0. */
 const SERVICE_PORTS = { begin: 10000, end: 20000 };
@@ -13,7 +13,8 @@ const SERVICE_PORTS = { begin: 10000, end: 20000 };
 export interface DeploymentRef { deploymentId: string; version: string }
 
 export class MarathonService {
-  constructor(readonly scheduler: MarathonScheduler) {}
+  /** `maxVersions`: versions kept per app, the current one included (Marathon's --zk_max_versions). */
+  constructor(readonly scheduler: MarathonScheduler, private readonly maxVersions: number) {}
 
   get state() {
     return this.scheduler.state;
@@ -44,14 +45,15 @@ export class MarathonService {
     }
     for (const d of locking) this.scheduler.finishDeployment(d, false, 'canceled by a forced deployment');
     const original: Deployment['original'] = {};
+    const versionsBefore: Record<string, AppDefinition[] | undefined> = {};
     for (const [id, app] of Object.entries(changes)) {
       original[id] = this.state.apps[id] ?? null;
+      versionsBefore[id] = this.state.versions[id];
       if (app) {
         this.assignServicePorts(app);
         this.state.apps[id] = app;
-        const versions = (this.state.versions[id] ??= []);
-        versions.push(app);
-        if (versions.length > MAX_VERSIONS) versions.shift();
+        // A new array, not push: undo() puts the old one back.
+        this.state.versions[id] = [...(versionsBefore[id] ?? []), app].slice(-this.maxVersions);
         if (!original[id] || original[id]!.versionInfo.lastConfigChangeAt !== app.versionInfo.lastConfigChangeAt) this.scheduler.appChanged(id);
       } else {
         delete this.state.apps[id];
@@ -63,9 +65,28 @@ export class MarathonService {
     this.state.deployments[deployment.id] = deployment;
     // Announced before anything of it can happen, so the event stream tells it in order.
     this.scheduler.bus.publish('deployment_info', { plan: this.scheduler.planJson(deployment), currentStep: deployment.steps[0] ?? { actions: [] } });
-    await this.scheduler.store.save();
+    try {
+      await this.scheduler.store.save();
+    } catch (e) {
+      this.undo(deployment, changes, versionsBefore);
+      throw e;
+    }
     this.scheduler.requestConverge();
     return { deploymentId: deployment.id, version };
+  }
+
+  /** Takes back a deployment that could not be persisted (its client gets 503): its apps as they were, unless a later request changed them since. */
+  private undo(deployment: Deployment, changes: Record<string, AppDefinition | null>, versionsBefore: Record<string, AppDefinition[] | undefined>): void {
+    for (const [id, app] of Object.entries(changes)) {
+      if ((this.state.apps[id] ?? null) !== app) continue;
+      const before = deployment.original[id];
+      if (before) this.state.apps[id] = before;
+      else delete this.state.apps[id];
+      if (versionsBefore[id]) this.state.versions[id] = versionsBefore[id]!;
+      else delete this.state.versions[id];
+      this.scheduler.appChanged(id);
+    }
+    if (this.state.deployments[deployment.id]) this.scheduler.finishDeployment(deployment, false, 'the change could not be persisted');
   }
 
   /** DELETE /v2/deployments/{id}: roll back to the original definitions, or with force just stop it. */

@@ -64,9 +64,6 @@ export interface MarathonState {
 
 export const emptyState = (): MarathonState => ({ apps: {}, versions: {}, instances: {}, deployments: {}, delays: {} });
 
-/** Marathon keeps this many versions per app. */
-export const MAX_VERSIONS = 50;
-
 /**
  * An instance counts towards its app's size while it neither ended nor is being killed, and while it
  * is not unreachable for longer than the app's unreachableStrategy.inactiveAfterSeconds.

@@ -1,58 +1,100 @@
 // Durable framework state: a file in --work_dir when standalone, a znode (`<zk path>/state`, gzipped,
 // compare-and-set) with --zk. Writes are coalesced: callers await the write that includes their change.
+// A write that fails is logged with its context and retried; those awaiting it get a StorageError (503).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import type { Logger } from '../../common/log';
 import { ZkSession } from '../../zk/session';
 import { emptyState, type MarathonState } from './state';
 
 interface Backend {
+  /** Where the state goes, for log lines. */
+  readonly location: string;
   read(): Promise<MarathonState | undefined>;
   write(data: string): Promise<void>;
 }
+
+/** The state could not be made durable: the change that needed it did not happen. */
+export class StorageError extends Error {}
+
+/** A failed write is tried again after this long, with whatever the state is by then. */
+const RETRY_MS = 5000;
 
 export class StateStore {
   private pending?: Promise<void>;
   private soon?: NodeJS.Timeout;
   private dirty = false;
+  private closed = false;
 
-  private constructor(private readonly backend: Backend, readonly state: MarathonState) {}
+  private constructor(private readonly backend: Backend, readonly state: MarathonState, private readonly log: Logger) {}
 
-  static async open(backend: Backend): Promise<StateStore> {
-    return new StateStore(backend, { ...emptyState(), ...(await backend.read()) });
+  static async open(backend: Backend, log: Logger): Promise<StateStore> {
+    return new StateStore(backend, { ...emptyState(), ...(await backend.read()) }, log);
   }
 
-  static file(workDir: string): Promise<StateStore> {
-    return StateStore.open(new FileBackend(path.join(workDir, 'state.json')));
+  static file(workDir: string, log: Logger): Promise<StateStore> {
+    return StateStore.open(new FileBackend(path.join(workDir, 'state.json')), log);
   }
 
-  static async zk(session: ZkSession, zkPath: string): Promise<StateStore> {
-    return StateStore.open(await ZkBackend.create(session, `${zkPath}/state`));
+  static async zk(session: ZkSession, zkPath: string, log: Logger): Promise<StateStore> {
+    return StateStore.open(await ZkBackend.create(session, `${zkPath}/state`), log);
   }
 
-  /** Resolves once the current state (with every change made before this call) is durable. */
+  /** Resolves once the current state (with every change made before this call) is durable; rejects with a StorageError. */
   save(): Promise<void> {
+    if (this.closed) return Promise.reject(new StorageError('Could not persist the change: this instance no longer leads'));
     this.dirty = true;
     this.pending ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
       while (this.dirty) {
         this.dirty = false;
-        await this.backend.write(JSON.stringify(this.state));
+        await this.write();
       }
     }).finally(() => { this.pending = undefined; });
     return this.pending;
   }
 
+  /** Saves without waiting, for changes no client awaits: a failure is logged and retried by write(). */
+  persist(): void {
+    this.save().catch(() => undefined);
+  }
+
   /** Writes within `ms` (sharing one write): for changes reconciliation could recover anyway (task states). */
   saveSoon(ms: number): void {
+    if (this.closed) return;
     this.soon ??= setTimeout(() => {
       this.soon = undefined;
-      this.save().catch(() => undefined);
+      this.persist();
     }, ms);
+  }
+
+  /** Stops writing (leadership ended): a store opened by the next leader owns the state now. */
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.soon);
+  }
+
+  private async write(): Promise<void> {
+    let bytes = 0;
+    try {
+      const data = JSON.stringify(this.state);
+      bytes = data.length;
+      await this.backend.write(data);
+    } catch (e) {
+      const { apps, instances, deployments } = this.state;
+      this.log.error(`Saving the framework state (${bytes} characters; ${Object.keys(apps).length} apps, ${Object.keys(instances).length} instances, ${Object.keys(deployments).length} deployments) to ${this.backend.location} failed, retrying in ${RETRY_MS / 1000}s: ${(e as Error).stack ?? String(e)}`);
+      this.saveSoon(RETRY_MS);
+      throw new StorageError(`Could not persist the change: ${(e as Error).message}`);
+    }
   }
 }
 
 class FileBackend implements Backend {
   constructor(private readonly file: string) {}
+
+  get location(): string {
+    return this.file;
+  }
 
   async read(): Promise<MarathonState | undefined> {
     try {
@@ -85,6 +127,10 @@ class ZkBackend implements Backend {
     await session.mkdirp(node);
     const { data, version } = await session.data(node);
     return new ZkBackend(session, node, version, data.length ? (JSON.parse(gunzipSync(data).toString('utf8')) as MarathonState) : undefined);
+  }
+
+  get location(): string {
+    return `ZooKeeper node ${this.node}`;
   }
 
   async read(): Promise<MarathonState | undefined> {

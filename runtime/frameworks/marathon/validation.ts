@@ -1,6 +1,8 @@
 // Validates app definitions as Marathon does: the JSON Schema (app.schema.json, shared with the editor)
-// first, then the rules a schema cannot say. Failures become Marathon's 422 body.
+// first, then the rules a schema cannot say. Failures become Marathon's 422 body. What one definition
+// may hold is bounded (its size, its id's length), and so is what checking it may cost.
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { absoluteId, knownFields } from './app';
 import schema from './app.schema.json';
 
 export interface ViolationDetail { path: string; errors: string[] }
@@ -15,23 +17,42 @@ export class AppValidationError extends Error {
   }
 }
 
-let compiled: ValidateFunction | undefined;
-function schemaValidator(): ValidateFunction {
-  compiled ??= new Ajv({ allErrors: true, verbose: true, strict: false }).compile(schema);
-  return compiled;
+/** JSON bytes of one app definition's known fields: every version of every app is stored. */
+const MAX_APP_BYTES = 512 * 1024;
+/** Task ids (`<id without its leading slash>.<uuid>`) name directories on the agents, at most 255 bytes. */
+const MAX_ID_LENGTH = 255 - '.'.length - 36;
+/** Listing every error costs memory per error (about 1 KiB each): larger bodies get their first error only. */
+const DETAILED_BYTES = 16 * 1024;
+
+// The schema's cmd/args/container alternatives guide the editor; here crossFieldViolations checks them,
+// in Marathon's words (a validator that stops at the first error could otherwise stop at them, unreported).
+const { anyOf: _alternatives, ...serverSchema } = schema;
+const compiled: Array<ValidateFunction | undefined> = [];
+function schemaValidator(allErrors: boolean): ValidateFunction {
+  compiled[Number(allErrors)] ??= new Ajv({ allErrors, verbose: true, strict: false }).compile(serverSchema);
+  return compiled[Number(allErrors)]!;
 }
 
 const OPERATORS = ['UNIQUE', 'CLUSTER', 'GROUP_BY', 'LIKE', 'UNLIKE', 'MAX_PER', 'IS'];
 const RESERVED = ['restart', 'tasks', 'versions'];
 const MESOS_CHECKS = ['COMMAND', 'MESOS_HTTP', 'MESOS_HTTPS', 'MESOS_TCP'];
 
+/** A value as an error message quotes it: short, whatever was sent. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}
+
 function message(e: ErrorObject): string {
   const p = e.params as Record<string, unknown>;
+  // Mesolite's own bounds say why in the schema's $comment.
+  const why = (e.parentSchema as { $comment?: string } | undefined)?.$comment;
   switch (e.keyword) {
-    case 'minimum': return `got ${JSON.stringify(e.data)}, expected ${p.limit} or more`;
-    case 'maximum': return `got ${JSON.stringify(e.data)}, expected ${p.limit} or less`;
-    case 'exclusiveMinimum': return `got ${JSON.stringify(e.data)}, expected more than ${p.limit}`;
-    case 'type': return `expected ${p.type}, got ${JSON.stringify(e.data)}`;
+    case 'minimum': return `got ${shown(e.data)}, expected ${p.limit} or more`;
+    case 'maximum': return `got ${shown(e.data)}, expected ${p.limit} or less${why ? ` (${why})` : ''}`;
+    case 'maxItems': return `got ${(e.data as unknown[]).length} items, expected ${p.limit} or fewer${why ? ` (${why})` : ''}`;
+    case 'exclusiveMinimum': return `got ${shown(e.data)}, expected more than ${p.limit}`;
+    case 'type': return `expected ${p.type}, got ${shown(e.data)}`;
     case 'required': return 'error.path.missing';
     case 'enum': return `error.expected.enum: one of ${(p.allowedValues as unknown[]).map(String).join(', ')}`;
     case 'pattern': return `must fully match regular expression '${p.pattern}'`;
@@ -40,44 +61,89 @@ function message(e: ErrorObject): string {
   }
 }
 
-/** The 422 details of a raw app body, grouped by JSON path; empty when the app is valid. */
-export function appViolations(body: unknown, at = ''): ViolationDetail[] {
+/** The 422 details of a raw app body, grouped by JSON path; empty when the app is valid. Relative ids resolve against `base`. */
+export function appViolations(body: unknown, at = '', base = '/'): ViolationDetail[] {
   const byPath = new Map<string, string[]>();
   const add = (path: string, error: string) => {
     const errors = byPath.get(path) ?? [];
     if (!errors.includes(error)) errors.push(error);
     byPath.set(path, errors);
   };
-  const validate = schemaValidator();
-  if (!validate(body)) {
+  // Unknown fields are dropped (normalizeApp) before anything is kept, so they neither count nor matter.
+  const known = knownFields(body);
+  const bytes = Buffer.byteLength(JSON.stringify(known) ?? '');
+  if (bytes > MAX_APP_BYTES) {
+    return [{ path: at || '/', errors: [`the app definition is ${bytes} bytes of JSON, expected ${MAX_APP_BYTES} or less (Mesolite keeps every version of every app)`] }];
+  }
+  const validate = schemaValidator(bytes <= DETAILED_BYTES);
+  if (!validate(known)) {
     for (const e of validate.errors ?? []) {
-      // The cmd/args/container alternatives are reported once, in words, by crossFieldViolations.
-      if (/^#\/(anyOf|not)/.test(e.schemaPath) || e.keyword === 'oneOf' || e.keyword === 'anyOf') continue;
+      // A union's failure is reported by its alternatives' errors.
+      if (e.keyword === 'oneOf') continue;
       const p = e.params as { missingProperty?: string; additionalProperty?: string };
       const path = e.keyword === 'required' ? `${e.instancePath}/${p.missingProperty}` : e.keyword === 'additionalProperties' ? `${e.instancePath}/${p.additionalProperty}` : e.instancePath;
       // Marathon writes array elements as `(n)`: /healthChecks(0)/protocol.
       add(`${at}${path.replace(/\/(\d+)(?=\/|$)/g, '($1)') || '/'}`, message(e));
     }
   }
-  if (body && typeof body === 'object' && !Array.isArray(body)) {
-    for (const [path, error] of crossFieldViolations(body as Record<string, unknown>)) add(`${at}${path}`, error);
+  if (known && typeof known === 'object' && !Array.isArray(known)) {
+    for (const [path, error] of crossFieldViolations(known as Record<string, unknown>, base)) add(`${at}${path}`, error);
   }
   return [...byPath].map(([path, errors]) => ({ path, errors }));
 }
 
+export interface GroupApp { raw: Record<string, unknown>; at: string; base: string }
+
+const ID_PATTERN = new RegExp(schema.properties.id.pattern);
+
+/**
+ * A group body (POST/PUT /v2/groups) resolved against `parent`: its id and every app in it and its
+ * subgroups, each with the group its relative id resolves against. Throws Marathon's 422 for anything invalid.
+ */
+export function groupDefinition(body: Record<string, unknown>, parent: string): { id: string; apps: GroupApp[] } {
+  const apps: GroupApp[] = [];
+  const details: ViolationDetail[] = [];
+  const fail = (path: string, error: string) => details.push({ path: path || '/', errors: [error] });
+  const collect = (group: unknown, parentId: string, at: string): string => {
+    if (!group || typeof group !== 'object' || Array.isArray(group)) {
+      fail(at, `expected object, got ${shown(group)}`);
+      return parentId;
+    }
+    const { id = '', apps: groupApps = [], groups = [] } = group as Record<string, unknown>;
+    if (typeof id !== 'string' || (id !== '' && !ID_PATTERN.test(id))) fail(`${at}/id`, `expected a path of lowercase names, got ${shown(id)}`);
+    const groupId = typeof id === 'string' ? absoluteId(id, parentId) : parentId;
+    if (!Array.isArray(groupApps)) fail(`${at}/apps`, `expected array, got ${shown(groupApps)}`);
+    else {
+      groupApps.forEach((raw, i) => {
+        const path = `${at}/apps(${i})`;
+        details.push(...appViolations(raw, path, groupId));
+        apps.push({ raw: raw as Record<string, unknown>, at: path, base: groupId });
+      });
+    }
+    if (!Array.isArray(groups)) fail(`${at}/groups`, `expected array, got ${shown(groups)}`);
+    else groups.forEach((g, i) => collect(g, groupId, `${at}/groups(${i})`));
+    return groupId;
+  };
+  const id = collect(body, parent, '');
+  if (details.length) throw new AppValidationError(details);
+  return { id, apps };
+}
+
 /** Throws Marathon's 422 shape when the body is not a valid app. */
-export function validateApp(body: unknown, at = ''): void {
-  const details = appViolations(body, at);
+export function validateApp(body: unknown): void {
+  const details = appViolations(body);
   if (details.length) throw new AppValidationError(details);
 }
 
-function* crossFieldViolations(app: Record<string, unknown>): Generator<[string, string]> {
+function* crossFieldViolations(app: Record<string, unknown>, base: string): Generator<[string, string]> {
   // The schema's pattern checks each segment; an id of only '/', '.' or '..' names no app, and the
   // last segment must not read as one of the app's sub-resources.
   if (typeof app.id === 'string') {
     const segments = app.id.split('/').filter((s) => s && s !== '.' && s !== '..');
+    const length = absoluteId(app.id, base).length - 1;
     if (segments.length === 0) yield ['/id', 'id must name an app'];
     else if (RESERVED.includes(segments[segments.length - 1])) yield ['/id', `the last segment of an id may not be ${RESERVED.join(', ')}`];
+    else if (length > MAX_ID_LENGTH) yield ['/id', `the id is ${length} characters long (without its leading slash), expected ${MAX_ID_LENGTH} or fewer: its task ids <id>.<uuid> name directories on the agents`];
   }
   // Marathon's rule: cmd or args (not both), unless a container is given.
   const hasArgs = Array.isArray(app.args) && app.args.length > 0;
@@ -105,10 +171,10 @@ function* crossFieldViolations(app: Record<string, unknown>): Generator<[string,
   if (Array.isArray(app.readinessChecks)) {
     const container = app.container as { portMappings?: Array<{ name?: string }>; docker?: { portMappings?: Array<{ name?: string }> } } | undefined;
     const mappings = container?.portMappings ?? container?.docker?.portMappings;
-    const portNames: unknown[] = mappings ? mappings.map((m) => m?.name) : names;
+    const portNames = new Set<unknown>(Array.isArray(mappings) ? mappings.map((m) => m?.name) : names);
     for (const [i, r] of (app.readinessChecks as Array<Record<string, unknown>>).entries()) {
       const name = r?.portName ?? 'http-api';
-      if (!portNames.includes(name)) yield [`/readinessChecks(${i})/portName`, `no port with name '${String(name)}'`];
+      if (!portNames.has(name)) yield [`/readinessChecks(${i})/portName`, `no port with name ${shown(name)}`];
     }
   }
   const upgrade = app.upgradeStrategy as Record<string, unknown> | undefined;
@@ -129,9 +195,9 @@ function* constraintViolations(c: unknown, path: string): Generator<[string, str
     return;
   }
   if ((operator === 'LIKE' || operator === 'UNLIKE') && value !== undefined) {
-    try { new RegExp(value); } catch { yield [path, `'${value}' is not a valid regular expression`]; }
+    try { new RegExp(value); } catch { yield [path, `${shown(value)} is not a valid regular expression`]; }
   }
   if (['LIKE', 'UNLIKE', 'MAX_PER', 'IS'].includes(operator) && value === undefined) yield [path, `${operator} requires a value`];
-  if ((operator === 'MAX_PER' || operator === 'GROUP_BY') && value !== undefined && !/^\d+$/.test(value)) yield [path, `${operator} value must be an integer, got '${value}'`];
+  if ((operator === 'MAX_PER' || operator === 'GROUP_BY') && value !== undefined && !/^\d+$/.test(value)) yield [path, `${operator} value must be an integer, got ${shown(value)}`];
   if (operator === 'UNIQUE' && value !== undefined) yield [path, 'UNIQUE does not take a value'];
 }
