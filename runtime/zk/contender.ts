@@ -7,15 +7,25 @@ import { EventEmitter } from 'node:events';
 import { MASTER_NODE_PREFIX, masterNodes } from './detector';
 import { ZkSession } from './session';
 
-export class MasterContender extends EventEmitter<{ elected: []; lost: [] }> {
+/**
+ * `gone`: this candidacy's znode no longer exists (the session expired, or someone removed it), so
+ * it will never be elected; a follower learns it only this way ('lost' is for a leader).
+ */
+export class MasterContender extends EventEmitter<{ elected: []; lost: []; gone: [] }> {
   private node?: string;
   private elected = false;
   private stopped = false;
+  private readonly onDisconnected = () => this.lose();
+  private readonly onExpired = () => {
+    this.node = undefined;
+    this.lose();
+    this.emit('gone');
+  };
 
   constructor(private readonly session: ZkSession, private readonly path: string, private readonly quorum = 1) {
     super();
-    session.on('disconnected', () => this.lose());
-    session.on('expired', () => { this.node = undefined; this.lose(); });
+    session.on('disconnected', this.onDisconnected);
+    session.on('expired', this.onExpired);
   }
 
   /** Joins the election with `info` (JSON); re-joins after every loss until stopped. */
@@ -27,9 +37,12 @@ export class MasterContender extends EventEmitter<{ elected: []; lost: [] }> {
     await this.check();
   }
 
+  /** Leaves the election for good: the znode is removed (session.remove never rejects). */
   stop(): void {
     this.stopped = true;
     this.lose();
+    this.session.off('disconnected', this.onDisconnected);
+    this.session.off('expired', this.onExpired);
     if (this.node) void this.session.remove(`${this.path}/${this.node}`);
   }
 
@@ -37,7 +50,11 @@ export class MasterContender extends EventEmitter<{ elected: []; lost: [] }> {
     if (this.stopped || !this.node) return;
     try {
       const children = await this.session.children(this.path, () => void this.check());
-      if (!children.includes(this.node)) return this.lose();
+      if (!children.includes(this.node)) {
+        this.lose();
+        this.emit('gone');
+        return;
+      }
       const masters = masterNodes(children);
       if (!this.elected && masters[0] === this.node && masters.length >= this.quorum) {
         this.elected = true;
