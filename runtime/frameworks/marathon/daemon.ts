@@ -2,7 +2,6 @@
 // keeps its state in --work_dir; with --zk, instances elect a leader in ZooKeeper (`<path>/leader`,
 // the same ephemeral-sequential scheme as the masters), only the leader is the framework, and the
 // others proxy every API call to it.
-import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FlagError, parseFlags, type FlagSpecs } from '../../common/flags';
@@ -14,7 +13,8 @@ import { MasterContender } from '../../zk/contender';
 import { MasterDetector, masterUrl } from '../../zk/detector';
 import { parseZkUrl } from '../../common/zk-url';
 import { ZkSession } from '../../zk/session';
-import { handleApi, type ApiContext } from './api';
+import { apiRouter, ping, serveFollower } from './api';
+import { marathonErrors } from './api/http';
 import { MarathonScheduler } from './scheduler';
 import { MarathonService } from './service';
 import { StateStore } from './store';
@@ -50,22 +50,20 @@ export async function startMarathon(argv: string[]): Promise<RunningMarathon> {
   const hostname = flags.hostname ?? (flags.http_address === '0.0.0.0' ? os.hostname() : flags.http_address!);
   const zk = flags.zk ? parseZkUrl(flags.zk) : undefined;
 
-  let ctx: ApiContext | undefined;
+  /** The API while this instance leads. */
+  let api: Router | undefined;
   let scheduler: MarathonScheduler | undefined;
   let leader: string | undefined;
   const self = () => `${hostname}:${listening.port}`;
   const info = () => ({
-    leader, elected: ctx !== undefined, zk: flags.zk,
+    leader, elected: api !== undefined, zk: flags.zk,
     config: { ...raw, master: flags.master, hostname, http_port: listening.port, framework_name: flags.framework_name, mesos_role: flags.mesos_role },
   });
 
-  const router = new Router(log).fallback((req, res) => {
-    if (ctx) return handleApi(ctx, req, res);
-    // /ping answers everywhere; everything else belongs to the leader.
-    if (req.url === '/ping') { res.writeHead(200, { 'Content-Type': 'text/plain' }); res.end('pong\n'); return; }
-    if (leader && leader !== self()) return proxy(leader, req, res, self());
-    res.writeHead(503, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify({ message: 'Could not determine the current leader' }));
+  const router = new Router(log, marathonErrors(log)).on('GET', '/ping', ping).fallback((req, res) => {
+    if (api) return api.handle(req, res);
+    // A leader that is not (yet) serving is this instance: 503, not a proxy loop to ourselves.
+    serveFollower(leader !== self() ? leader : undefined, self(), req, res);
   });
   const listening = await listen(router, flags.http_address!, flags.http_port!);
 
@@ -76,8 +74,7 @@ export async function startMarathon(argv: string[]): Promise<RunningMarathon> {
       reconciliationIntervalMs: flags.reconciliation_interval!,
       webuiUrl: flags.webui_url ?? `http://${self()}`,
     }, log);
-    const service = new MarathonService(scheduler, flags.zk_max_versions!);
-    ctx = { service, log, info, abdicate: () => void abdicate() };
+    api = apiRouter({ service: new MarathonService(scheduler, flags.zk_max_versions!), log, info, abdicate: () => void abdicate() });
     leader = self();
     scheduler.start().catch((e: Error) => onConflict(e));
     log.info(`Leading at ${self()}`);
@@ -85,7 +82,7 @@ export async function startMarathon(argv: string[]): Promise<RunningMarathon> {
   const unlead = () => {
     scheduler?.stop();
     scheduler = undefined;
-    ctx = undefined;
+    api = undefined;
     // Until the detector names the next leader, requests get 503 rather than a proxy loop to ourselves.
     leader = undefined;
   };
@@ -102,7 +99,7 @@ export async function startMarathon(argv: string[]): Promise<RunningMarathon> {
     const electionPath = `${zk.path}/leader`;
     const detector = new MasterDetector(session, electionPath);
     const me: MasterInfo = { id: newUUID(), ip: 0, port: listening.port, hostname, address: { hostname, ip: hostname, port: listening.port } };
-    detector.on('leader', (l) => { if (!ctx) leader = l ? masterUrl(l).replace(/^http:\/\//, '') : undefined; });
+    detector.on('leader', (l) => { if (!api) leader = l ? masterUrl(l).replace(/^http:\/\//, '') : undefined; });
     // A contender per candidacy: abdicating joins afresh (at the back of the line) before leaving.
     let contender: MasterContender | undefined;
     const join = (): Promise<void> => {
@@ -140,20 +137,4 @@ export async function startMarathon(argv: string[]): Promise<RunningMarathon> {
       await listening.close();
     },
   };
-}
-
-/** Forwards a request to the leader as Marathon's followers do, marking the hop in X-Marathon-Via. */
-function proxy(leader: string, req: http.IncomingMessage, res: http.ServerResponse, via: string): void {
-  const [host, port] = leader.split(':');
-  const upstream = http.request({ host, port: Number(port), method: req.method, path: req.url, headers: { ...req.headers, host: leader, 'x-marathon-via': via } }, (answer) => {
-    res.writeHead(answer.statusCode ?? 502, { ...answer.headers, 'x-marathon-leader': `http://${leader}` });
-    answer.pipe(res);
-  });
-  upstream.on('error', (e) => {
-    if (res.headersSent) { res.destroy(); return; }
-    res.writeHead(502, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify({ message: `Proxying to the leader ${leader} failed: ${e.message}` }));
-  });
-  req.pipe(upstream);
-  res.on('close', () => upstream.destroy());
 }

@@ -1,8 +1,11 @@
-// Deployment plans and the per-app decisions that carry them out. Pure: given an app and its
-// instances, what to launch and what to kill next, honouring upgradeStrategy (minimumHealthCapacity,
-// maximumOverCapacity), readiness checks and killSelection, as Marathon's replacement logic does.
+// Deployments: their plans, the per-app decisions that carry them out, and the stepping through
+// them. The decisions are pure: given an app and its instances, what to launch and what to kill next,
+// honouring upgradeStrategy (minimumHealthCapacity, maximumOverCapacity), readiness checks and
+// killSelection, as Marathon's replacement logic does. DeploymentManager moves each deployment to its
+// next step once the apps of the current one converged, and ends it, announcing both on the bus.
 import type { AppDefinition } from './app';
-import { isActive, isHealthy, type Deployment, type DeploymentAction, type Instance } from './state';
+import type { EventBus } from './events';
+import { isActive, isHealthy, type Deployment, type DeploymentAction, type Instance, type MarathonState } from './state';
 
 /** Ready as a deployment counts it: healthy, and past every readiness check. */
 const isReady = (app: AppDefinition, i: Instance) => isHealthy(app, i) && (app.readinessChecks.length === 0 || i.ready);
@@ -113,4 +116,70 @@ export function deploymentJson(d: Deployment, readiness: (appId: string) => unkn
     currentStep: d.currentStep,
     totalSteps: d.steps.length,
   };
+}
+
+/** A deployment as the event bus carries it (deployment_info, deployment_success, ...). */
+export function planJson(d: Deployment) {
+  const group = (apps: Record<string, AppDefinition | null>) => ({ id: '/', apps: Object.values(apps).filter((a): a is AppDefinition => a !== null) });
+  return { id: d.id, version: d.version, original: group(d.original), target: group(d.target), steps: deploymentJson(d).steps };
+}
+
+export interface DeploymentHooks {
+  instancesOf(appId: string): Instance[];
+  /** A deployment started, moved or ended: it is saved without waiting. */
+  persist(): void;
+  /** What the apps should do may have changed: converge them again. */
+  changed(): void;
+}
+
+/** Starts, steps and ends deployments (Marathon's DeploymentManager). */
+export class DeploymentManager {
+  constructor(private readonly state: MarathonState, private readonly bus: EventBus, private readonly hooks: DeploymentHooks) {}
+
+  /** The deployment carrying `appId`, if any. */
+  of(appId: string): Deployment | undefined {
+    return Object.values(this.state.deployments).find((d) => appId in d.target);
+  }
+
+  /** Deployments that touch any of `appIds`. */
+  touching(appIds: string[]): Deployment[] {
+    return Object.values(this.state.deployments).filter((d) => appIds.some((id) => id in d.target));
+  }
+
+  /** Records a new deployment, announced before anything of it can happen so that the event stream tells it in order. */
+  start(d: Deployment): void {
+    this.state.deployments[d.id] = d;
+    this.bus.publish('deployment_info', { plan: planJson(d), currentStep: d.steps[0] ?? { actions: [] } });
+  }
+
+  /** Moves every deployment past the steps whose apps converged; ends those with no step left. */
+  advance(): void {
+    for (const d of Object.values(this.state.deployments)) {
+      let advanced = false;
+      while (d.currentStep > 0 && d.currentStep <= d.steps.length) {
+        const step = d.steps[d.currentStep - 1];
+        if (!step.actions.every((a) => this.actionDone(a))) break;
+        this.bus.publish('deployment_step_success', { plan: planJson(d), currentStep: { actions: step.actions } });
+        d.currentStep++;
+        advanced = true;
+        if (d.currentStep <= d.steps.length) this.bus.publish('deployment_info', { plan: planJson(d), currentStep: d.steps[d.currentStep - 1] });
+      }
+      if (d.currentStep > d.steps.length || d.steps.length === 0) this.finish(d, true);
+      else if (advanced) this.hooks.changed();
+    }
+  }
+
+  /** Ends a deployment: success, or failure (cancelled by a rollback or a forced change). */
+  finish(d: Deployment, success: boolean, reason = 'canceled'): void {
+    delete this.state.deployments[d.id];
+    if (success) this.bus.publish('deployment_success', { id: d.id, plan: planJson(d) });
+    else this.bus.publish('deployment_failed', { id: d.id, plan: planJson(d), reason });
+    this.hooks.persist();
+    this.hooks.changed();
+  }
+
+  private actionDone(a: { action: DeploymentAction; app: string }): boolean {
+    if (a.action === 'StartApplication') return true;
+    return isConverged(a.action === 'StopApplication' ? null : this.state.apps[a.app] ?? null, this.hooks.instancesOf(a.app));
+  }
 }

@@ -120,6 +120,7 @@ export class HealthMonitor {
     const index = app.portDefinitions.findIndex((p) => p.name === r.portName);
     const port = i.ports[index];
     if (port === undefined) return;
+    // A probe that failed (refused, timed out) is an answer too: not ready; the next interval asks again.
     const status = await httpStatus(r.protocol, i.ip, port, r.path, timeoutMs(r.timeoutSeconds)).catch(() => 0);
     if (r.httpStatusCodesForReady.includes(status) && !i.ready) {
       i.ready = true;

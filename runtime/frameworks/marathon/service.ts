@@ -1,9 +1,10 @@
 // What the REST API asks of the framework: change apps (always through a deployment), lock apps that
 // are being deployed, roll deployments back, kill instances. Every change is durable before it answers.
-import { HttpError } from '../../common/http';
+// Refusals are domain errors (errors.ts, StorageError); api/ gives them their statuses.
 import { newUUID } from '../../common/ids';
 import { type AppDefinition } from './app';
 import { plan } from './deployments';
+import { AppLockedError, NotFoundError } from './errors';
 import type { MarathonScheduler } from './scheduler';
 import { type Deployment, type Instance } from './state';
 
@@ -20,30 +21,32 @@ export class MarathonService {
     return this.scheduler.state;
   }
 
-  app(id: string): AppDefinition {
-    const app = this.state.apps[id];
-    if (!app) throw new HttpError(404, JSON.stringify({ message: `App '${id}' does not exist` }));
-    return app;
+  get instances() {
+    return this.scheduler.instances;
   }
 
-  /** Deployments that touch any of `appIds`. */
-  deploymentsOf(appIds: string[]): Deployment[] {
-    return Object.values(this.state.deployments).filter((d) => appIds.some((id) => id in d.target));
+  get deployments() {
+    return this.scheduler.deployments;
+  }
+
+  get bus() {
+    return this.scheduler.bus;
+  }
+
+  app(id: string): AppDefinition {
+    const app = this.state.apps[id];
+    if (!app) throw new NotFoundError(`App '${id}' does not exist`);
+    return app;
   }
 
   /**
    * Starts a deployment taking each app in `changes` to its new definition (null: removed).
-   * Apps already being deployed are locked (409) unless `force` cancels those deployments.
+   * Apps already being deployed are locked (AppLockedError) unless `force` cancels those deployments.
    */
   async deploy(changes: Record<string, AppDefinition | null>, force: boolean, version: string): Promise<DeploymentRef> {
-    const locking = this.deploymentsOf(Object.keys(changes));
-    if (locking.length && !force) {
-      throw new HttpError(409, JSON.stringify({
-        message: `App is locked by one or more deployments. Override with the option '?force=true'. View details at '/v2/deployments/${locking[0].id}'.`,
-        deployments: locking.map((d) => ({ id: d.id })),
-      }));
-    }
-    for (const d of locking) this.scheduler.finishDeployment(d, false, 'canceled by a forced deployment');
+    const locking = this.deployments.touching(Object.keys(changes));
+    if (locking.length && !force) throw new AppLockedError(locking.map((d) => d.id));
+    for (const d of locking) this.deployments.finish(d, false, 'canceled by a forced deployment');
     const original: Deployment['original'] = {};
     const versionsBefore: Record<string, AppDefinition[] | undefined> = {};
     for (const [id, app] of Object.entries(changes)) {
@@ -54,17 +57,15 @@ export class MarathonService {
         this.state.apps[id] = app;
         // A new array, not push: undo() puts the old one back.
         this.state.versions[id] = [...(versionsBefore[id] ?? []), app].slice(-this.maxVersions);
-        if (!original[id] || original[id]!.versionInfo.lastConfigChangeAt !== app.versionInfo.lastConfigChangeAt) this.scheduler.appChanged(id);
+        if (!original[id] || original[id]!.versionInfo.lastConfigChangeAt !== app.versionInfo.lastConfigChangeAt) this.scheduler.queue.forget(id);
       } else {
         delete this.state.apps[id];
         delete this.state.versions[id];
-        this.scheduler.appChanged(id);
+        this.scheduler.queue.forget(id);
       }
     }
     const deployment = plan(newUUID(), version, original, changes);
-    this.state.deployments[deployment.id] = deployment;
-    // Announced before anything of it can happen, so the event stream tells it in order.
-    this.scheduler.bus.publish('deployment_info', { plan: this.scheduler.planJson(deployment), currentStep: deployment.steps[0] ?? { actions: [] } });
+    this.deployments.start(deployment);
     try {
       await this.scheduler.store.save();
     } catch (e) {
@@ -75,7 +76,7 @@ export class MarathonService {
     return { deploymentId: deployment.id, version };
   }
 
-  /** Takes back a deployment that could not be persisted (its client gets 503): its apps as they were, unless a later request changed them since. */
+  /** Takes back a deployment that could not be persisted (its client gets the StorageError): its apps as they were, unless a later request changed them since. */
   private undo(deployment: Deployment, changes: Record<string, AppDefinition | null>, versionsBefore: Record<string, AppDefinition[] | undefined>): void {
     for (const [id, app] of Object.entries(changes)) {
       if ((this.state.apps[id] ?? null) !== app) continue;
@@ -84,17 +85,17 @@ export class MarathonService {
       else delete this.state.apps[id];
       if (versionsBefore[id]) this.state.versions[id] = versionsBefore[id]!;
       else delete this.state.versions[id];
-      this.scheduler.appChanged(id);
+      this.scheduler.queue.forget(id);
     }
-    if (this.state.deployments[deployment.id]) this.scheduler.finishDeployment(deployment, false, 'the change could not be persisted');
+    if (this.state.deployments[deployment.id]) this.deployments.finish(deployment, false, 'the change could not be persisted');
   }
 
   /** DELETE /v2/deployments/{id}: roll back to the original definitions, or with force just stop it. */
   async cancel(id: string, force: boolean, version: string): Promise<DeploymentRef | undefined> {
     const deployment = this.state.deployments[id];
-    if (!deployment) throw new HttpError(404, JSON.stringify({ message: `DeploymentPlan ${id} does not exist` }));
+    if (!deployment) throw new NotFoundError(`DeploymentPlan ${id} does not exist`);
     if (force) {
-      this.scheduler.finishDeployment(deployment, false, 'canceled');
+      this.deployments.finish(deployment, false, 'canceled');
       return undefined;
     }
     const rollback: Record<string, AppDefinition | null> = {};

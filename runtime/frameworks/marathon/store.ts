@@ -1,6 +1,6 @@
 // Durable framework state: a file in --work_dir when standalone, a znode (`<zk path>/state`, gzipped,
 // compare-and-set) with --zk. Writes are coalesced: callers await the write that includes their change.
-// A write that fails is logged with its context and retried; those awaiting it get a StorageError (503).
+// A write that fails is logged with its context and retried; those awaiting it get a StorageError.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -56,6 +56,7 @@ export class StateStore {
 
   /** Saves without waiting, for changes no client awaits: a failure is logged and retried by write(). */
   persist(): void {
+    // write() logged the failure and retries it; a closed store no longer leads, so it has nothing to save.
     this.save().catch(() => undefined);
   }
 

@@ -1,0 +1,59 @@
+// /v2/groups (Marathon's GroupsResource): the group tree the app ids make, and creating, changing or
+// deleting the apps of a group in one deployment.
+import type * as http from 'node:http';
+import { sendJson, type Router } from '../../../common/http';
+import { absoluteId, newVersion, normalizeApp, parentId, updatedApp, type AppDefinition } from '../app';
+import { ConflictError, NotFoundError } from '../errors';
+import type { MarathonService } from '../service';
+import { groupDefinition } from '../validation';
+import { body, flag, sendDeployment, type ApiContext } from './http';
+import { appJson } from './views';
+
+export function mountGroups(router: Router, ctx: ApiContext): void {
+  for (const path of ['/v2/groups', '/v2/groups/{id*}']) {
+    router
+      .on('GET', path, (_q, res, _u, { id }) => sendJson(res, 200, existingGroup(ctx.service, absoluteId(id ?? '/'))))
+      .on('POST', path, (req, res, url, { id }) => postGroup(ctx, req, res, url, absoluteId(id ?? '/'), false))
+      .on('PUT', path, (req, res, url, { id }) => postGroup(ctx, req, res, url, absoluteId(id ?? '/'), true))
+      .on('DELETE', path, async (_q, res, url, { id }) => {
+        const groupId = existingGroup(ctx.service, absoluteId(id ?? '/')).id;
+        const apps = Object.keys(ctx.service.state.apps).filter((a) => groupId === '/' || a.startsWith(`${groupId}/`));
+        sendDeployment(res, 200, await ctx.service.deploy(Object.fromEntries(apps.map((a) => [a, null])), flag(url, 'force'), newVersion()));
+      });
+  }
+}
+
+function groupJson(service: MarathonService, id: string): { id: string } & Record<string, unknown> | undefined {
+  const inside = Object.values(service.state.apps).filter((a) => a.id.startsWith(id === '/' ? '/' : `${id}/`));
+  if (id !== '/' && inside.length === 0) return undefined;
+  const childIds = new Set(inside.map((a) => parentId(a.id)).filter((g) => g !== id).map((g) => `${id === '/' ? '' : id}/${g.slice(id === '/' ? 1 : id.length + 1).split('/')[0]}`));
+  return {
+    id,
+    apps: inside.filter((a) => parentId(a.id) === id).map((a) => appJson(service, a, { tasks: false })),
+    groups: [...childIds].sort().map((g) => groupJson(service, g)),
+    dependencies: [],
+    version: inside.map((a) => a.version).sort().pop() ?? new Date(0).toISOString(),
+  };
+}
+
+function existingGroup(service: MarathonService, id: string) {
+  const group = groupJson(service, id);
+  if (!group) throw new NotFoundError(`Group '${id}' does not exist`);
+  return group;
+}
+
+/** POST creates a group (409 when it exists), PUT changes it; either way its apps in one deployment. */
+async function postGroup(ctx: ApiContext, req: http.IncomingMessage, res: http.ServerResponse, url: URL, path: string, update: boolean) {
+  const { id: groupId, apps: entries } = groupDefinition(await body(req), path);
+  const exists = groupJson(ctx.service, groupId) !== undefined && groupId !== '/';
+  if (!update && exists) throw new ConflictError(`Group ${groupId} is already created. Use PUT to change this group.`);
+  const version = newVersion();
+  const changes: Record<string, AppDefinition> = {};
+  for (const e of entries) {
+    const app = normalizeApp(e.raw, version, e.base);
+    const current = ctx.service.state.apps[app.id];
+    changes[app.id] = current ? updatedApp(current, { ...e.raw, id: app.id }, version, false) : app;
+  }
+  const ref = await ctx.service.deploy(changes, flag(url, 'force'), version);
+  sendDeployment(res, update ? 200 : 201, ref, update ? {} : { Location: `/v2/groups${groupId}` });
+}

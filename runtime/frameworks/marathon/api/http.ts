@@ -1,0 +1,73 @@
+// Marathon's HTTP conventions for every resource of api/: the context handlers work in, bodies read
+// as JSON whatever their Content-Type, boolean query flags, the Marathon-Deployment-Id header, and
+// the error answers: the one place where the framework's refusals become statuses and Marathon's
+// JSON bodies (`{message}`, 422 and 400 with `details`).
+import type * as http from 'node:http';
+import { HttpError, readBody, sendJson, type ErrorAnswer } from '../../../common/http';
+import { JsonError, parseJson } from '../../../common/json';
+import type { Logger } from '../../../common/log';
+import { AppLockedError, ConflictError, NotFoundError } from '../errors';
+import type { DeploymentRef, MarathonService } from '../service';
+import { StorageError } from '../store';
+import { AppValidationError, type ViolationDetail } from '../validation';
+
+export interface ApiContext {
+  service: MarathonService;
+  log: Logger;
+  /** Facts for /v2/info and /v2/leader. */
+  info(): { leader?: string; elected: boolean; config: Record<string, unknown>; zk?: string };
+  abdicate(): void;
+}
+
+/** A body that is not a JSON object: 400 with the reader's complaint at its path. */
+class InvalidJsonError extends Error {
+  constructor(readonly details: ViolationDetail[]) {
+    super('Invalid JSON');
+  }
+}
+
+/** A body as Marathon reads it: JSON whatever the Content-Type says (`curl -d` sends form encoding). */
+export async function body(req: http.IncomingMessage): Promise<Record<string, unknown>> {
+  const bytes = await readBody(req);
+  try {
+    const parsed = parseJson(bytes);
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    throw new JsonError('expected a JSON object');
+  } catch (e) {
+    const { path, message } = e as JsonError;
+    // The reader's `apps[0].mem` as Marathon writes paths: `/apps(0)/mem`.
+    throw new InvalidJsonError([{ path: `/${path.replace(/^\/$/, '').replace(/\[(\d+)\]/g, '($1)').replace(/\./g, '/')}`, errors: [message] }]);
+  }
+}
+
+export const flag = (url: URL, name: string) => url.searchParams.get(name) === 'true';
+
+export function sendDeployment(res: http.ServerResponse, status: number, ref: DeploymentRef, headers: Record<string, string> = {}): void {
+  sendJson(res, status, ref, { ...headers, 'Marathon-Deployment-Id': ref.deploymentId });
+}
+
+/** The status, body and headers Marathon answers an error with. */
+function answer(e: unknown): [number, Record<string, unknown>, Record<string, string>] {
+  const message = e instanceof Error ? e.message : String(e);
+  if (e instanceof AppValidationError) return [422, e.body, {}];
+  if (e instanceof InvalidJsonError) return [400, { message, details: e.details }, {}];
+  // The store logged the cause; the change was undone, so the client may retry.
+  if (e instanceof StorageError) return [503, { message }, {}];
+  if (e instanceof NotFoundError) return [404, { message }, {}];
+  if (e instanceof AppLockedError) return [409, { message, deployments: e.deploymentIds.map((id) => ({ id })) }, {}];
+  if (e instanceof ConflictError) return [409, { message }, {}];
+  // The router's 404 / 405, a body's limits (413, 503) and the API's own refusals.
+  if (e instanceof HttpError) return [e.status, { message }, e.headers];
+  return [500, { message }, {}];
+}
+
+/** Answers errors as Marathon does: JSON, logged (as errors when they are ours: 500). */
+export function marathonErrors(log: Logger): ErrorAnswer {
+  return (e, req, res) => {
+    const [status, payload, headers] = answer(e);
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (status === 500) log.error(`${req.method} ${path}: ${(e as Error).stack ?? String(e)}`);
+    else if (status >= 400 && status < 500 && status !== 404 && status !== 422) log.info(`${req.method} ${path} -> ${status}`);
+    sendJson(res, status, payload, headers);
+  };
+}
