@@ -1,17 +1,17 @@
 // `mesolite marathon`: the Marathon-compatible framework as a process. Standalone it always leads and
 // keeps its state in --work_dir; with --zk, instances elect a leader in ZooKeeper (`<path>/leader`,
-// the same ephemeral-sequential scheme as the masters), only the leader is the framework, and the
-// others proxy every API call to it.
+// the shared election loop of runtime/zk, the same scheme as the masters), only the leader is the
+// framework and serves the API, and the others proxy every API call to it.
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FlagError, parseFlags, type FlagSpecs } from '../../common/flags';
 import { listen, Router, type Listening } from '../../common/http';
 import { newUUID } from '../../common/ids';
-import { createLogger } from '../../common/log';
+import { createLogger, type Logger } from '../../common/log';
 import type { MasterInfo } from '../../common/protocol/v1';
-import { MasterContender } from '../../zk/contender';
-import { MasterDetector, masterUrl } from '../../zk/detector';
 import { parseZkUrl } from '../../common/zk-url';
+import { masterUrl } from '../../zk/detector';
+import { LeaderElection } from '../../zk/election';
 import { ZkSession } from '../../zk/session';
 import { apiRouter, ping, serveFollower } from './api';
 import { marathonErrors } from './api/http';
@@ -48,11 +48,11 @@ export async function startMarathon(argv: string[]): Promise<RunningMarathon> {
   if (flags.zk_max_versions! < 1) throw new FlagError("Flag '--zk_max_versions' must be at least 1 (the current version is one)");
   const log = createLogger('marathon', flags.quiet);
   const hostname = flags.hostname ?? (flags.http_address === '0.0.0.0' ? os.hostname() : flags.http_address!);
-  const zk = flags.zk ? parseZkUrl(flags.zk) : undefined;
 
+  let scheduler: MarathonScheduler | undefined;
   /** The API while this instance leads. */
   let api: Router | undefined;
-  let scheduler: MarathonScheduler | undefined;
+  /** HOST:PORT of the leader, this instance included. */
   let leader: string | undefined;
   const self = () => `${hostname}:${listening.port}`;
   const info = () => ({
@@ -67,7 +67,8 @@ export async function startMarathon(argv: string[]): Promise<RunningMarathon> {
   });
   const listening = await listen(router, flags.http_address!, flags.http_port!);
 
-  const lead = async (store: StateStore, onConflict: (e: Error) => void) => {
+  /** Leads with `store`: `stepDown` is called when subscribing fails. */
+  const lead = (store: StateStore, stepDown: (why: string) => void) => {
     scheduler = new MarathonScheduler(store, {
       master: flags.master!, frameworkName: flags.framework_name!, role: flags.mesos_role!,
       failoverTimeoutSeconds: flags.failover_timeout!, declineOfferSeconds: flags.decline_offer_duration! / 1000,
@@ -76,65 +77,81 @@ export async function startMarathon(argv: string[]): Promise<RunningMarathon> {
     }, log);
     api = apiRouter({ service: new MarathonService(scheduler, flags.zk_max_versions!), log, info, abdicate: () => void abdicate() });
     leader = self();
-    scheduler.start().catch((e: Error) => onConflict(e));
+    scheduler.start().catch((e: Error) => stepDown(`subscribing failed: ${e.message}`));
     log.info(`Leading at ${self()}`);
   };
   const unlead = () => {
     scheduler?.stop();
     scheduler = undefined;
     api = undefined;
-    // Until the detector names the next leader, requests get 503 rather than a proxy loop to ourselves.
     leader = undefined;
   };
 
   let abdicate: () => Promise<void>;
   let stopElection: () => void = () => undefined;
-  if (!zk) {
+  if (!flags.zk) {
     const workDir = flags.work_dir ?? path.join(os.homedir(), '.mesolite', 'marathon');
-    const start = async () => lead(await StateStore.file(workDir, log), (e) => log.error(`Subscription failed: ${e.message}`));
+    const start = async () => lead(await StateStore.file(workDir, log), (why) => log.error(`Cannot act as the framework: ${why}`));
     abdicate = async () => { unlead(); await start(); };
     await start();
   } else {
-    const session = new ZkSession(zk.servers, flags.zk_session_timeout!);
-    const electionPath = `${zk.path}/leader`;
-    const detector = new MasterDetector(session, electionPath);
-    const me: MasterInfo = { id: newUUID(), ip: 0, port: listening.port, hostname, address: { hostname, ip: hostname, port: listening.port } };
-    detector.on('leader', (l) => { if (!api) leader = l ? masterUrl(l).replace(/^http:\/\//, '') : undefined; });
-    // A contender per candidacy: abdicating joins afresh (at the back of the line) before leaving.
-    let contender: MasterContender | undefined;
-    const join = (): Promise<void> => {
-      const candidacy = new MasterContender(session, electionPath);
-      contender = candidacy;
-      const rejoin = () => candidacy.contend(JSON.stringify(me)).catch((e: Error) => log.warn(`Joining the election failed: ${e.message}`));
-      candidacy.on('elected', () => {
-        StateStore.zk(session, zk.path, log)
-          .then((store) => lead(store, (e) => { log.error(`Lost the state or the master: ${e.message}; stepping down`); unlead(); void rejoin(); }))
-          .catch((e: Error) => { log.error(`Reading state failed: ${e.message}`); void rejoin(); });
-      });
-      candidacy.on('lost', () => {
-        if (candidacy !== contender) return;
-        log.warn('Lost leadership');
-        unlead();
-        void rejoin();
-      });
-      return rejoin();
-    };
-    session.once('connected', () => void join());
-    abdicate = async () => {
-      const old = contender;
-      unlead();
-      await join();
-      old?.stop();
-    };
-    stopElection = () => { contender?.stop(); detector.stop(); session.close(); };
+    const election = elect(flags.zk, flags.zk_session_timeout!, log, { hostname, port: listening.port }, {
+      lead, unlead,
+      follow: (address) => { if (!api) leader = address; },
+    });
+    abdicate = () => election.resign('abdicated (DELETE /v2/leader)');
+    stopElection = () => election.stop();
   }
 
   return {
     listening,
     async stop() {
-      unlead();
       stopElection();
+      unlead();
       await listening.close();
+    },
+  };
+}
+
+interface Leading {
+  lead(store: StateStore, stepDown: (why: string) => void): void;
+  unlead(): void;
+  /** The leader's HOST:PORT as ZooKeeper names it, whenever that changes. */
+  follow(address: string | undefined): void;
+}
+
+/** Contends in ZooKeeper: elected, the state is read from ZooKeeper before leading; losing leadership ends leading at once. */
+function elect(zkUrl: string, sessionTimeoutMs: number, log: Logger, me: { hostname: string; port: number }, leading: Leading) {
+  const zk = parseZkUrl(zkUrl);
+  const session = new ZkSession(zk.servers, sessionTimeoutMs);
+  const election = new LeaderElection(session, { path: `${zk.path}/leader`, log });
+  const info: MasterInfo = { id: newUUID(), ip: 0, port: me.port, hostname: me.hostname, address: { hostname: me.hostname, ip: me.hostname, port: me.port } };
+  const address = (l: MasterInfo | undefined) => (l ? masterUrl(l).replace(/^http:\/\//, '') : undefined);
+  election.on('leader', (l) => leading.follow(address(l)));
+  election.on('elected', (tenure) => {
+    const stepDown = (why: string) => {
+      if (tenure.aborted) return;
+      log.error(`${why}; stepping down`);
+      void election.resign(why);
+    };
+    StateStore.zk(session, zk.path, log)
+      .then((store) => { if (!tenure.aborted) leading.lead(store, stepDown); })
+      .catch((e: Error) => stepDown(`Reading the state failed: ${e.message}`));
+  });
+  let stopping = false;
+  election.on('lost', (why) => {
+    if (!stopping) log.warn(`Lost leadership: ${why}`);
+    leading.unlead();
+    // Until the detector names the next leader (it may still name us), requests get 503.
+    leading.follow(address(election.leader));
+  });
+  election.contend(() => info);
+  return {
+    resign: (why: string) => election.resign(why),
+    stop: () => {
+      stopping = true;
+      election.stop();
+      session.close();
     },
   };
 }
