@@ -3,7 +3,8 @@
 // the commands that handle Docker clusters, so daemons do not parse it on every start; the runtime
 // image's Dockerfile goes beside them, so `mesolite up --docker` builds the image from dist/ alone.
 // The VS Code extension goes into dist/extension.js (vscode left external) and runs the CLI bundle; its
-// webviews are bundled for the browser.
+// webviews are bundled for the browser. The extension needs ZooKeeper (node-zookeeper-client and its
+// dependencies, 220 KB) only for a zk:// master: runtime/client imports it lazily, from dist/mesolite-zk.js.
 import { build } from 'esbuild';
 import { chmodSync, copyFileSync } from 'node:fs';
 
@@ -16,12 +17,21 @@ const dockerLauncherApart = {
   },
 };
 
+/** Lazy imports of runtime/zk/leader come from dist/mesolite-zk.js (static ones stay in the bundle). */
+const zkApart = {
+  name: 'zk-apart',
+  setup(b) {
+    b.onResolve({ filter: /\/zk\/leader$/ }, (args) => (args.kind === 'dynamic-import' ? { path: './mesolite-zk.js', external: true } : undefined));
+  },
+};
+
 await Promise.all([
   build({ ...node, entryPoints: ['runtime/cli/main.ts'], outfile: 'dist/mesolite.js', banner: { js: '#!/usr/bin/env node' }, plugins: [dockerLauncherApart] }),
   // ssh2's optional native add-ons (only for ssh:// Docker hosts) fall back to JavaScript when absent.
   build({ ...node, entryPoints: ['runtime/cluster/docker/index.ts'], outfile: 'dist/mesolite-docker.js', external: ['cpu-features', '*.node'] }),
   // jsonc-parser's UMD build hides its modules from the bundler: take its ESM build.
-  build({ ...node, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], mainFields: ['module', 'main'], plugins: [dockerLauncherApart] }),
+  build({ ...node, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], mainFields: ['module', 'main'], plugins: [dockerLauncherApart, zkApart] }),
+  build({ ...node, entryPoints: ['runtime/zk/leader.ts'], outfile: 'dist/mesolite-zk.js' }),
   // The webviews run in the browser and are bundled apart from the extension.
   build({ entryPoints: ['webviews/logs/main.ts'], outfile: 'dist/webviews/logs.js', bundle: true, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'warning' }),
 ]);

@@ -3,7 +3,25 @@
 import { EventEmitter } from 'node:events';
 import { HttpError, openStream, postJson, type OpenStream } from '../common/http';
 import type { AgentInfo, FrameworkInfo, Offer, Resource, Task } from '../common/protocol/v1';
-import { LeaderSource } from '../zk/leader';
+import { masterBaseUrl } from '../common/zk-url';
+import type { LeaderSource } from '../zk/leader';
+
+type Leader = Pick<LeaderSource, 'next' | 'close'>;
+
+/**
+ * The leading master: a fixed URL, or for zk:// what ZooKeeper says. The ZooKeeper client is loaded
+ * only then: the extension's bundle leaves it out (scripts/build.mjs puts it in dist/mesolite-zk.js).
+ */
+function leaderOf(master: string): Leader {
+  if (!master.startsWith('zk://')) {
+    const url = masterBaseUrl(master);
+    return { next: async () => url, close: () => undefined };
+  }
+  let source: Promise<LeaderSource> | undefined;
+  const load = () => (source ??= import('../zk/leader').then(({ LeaderSource }) => new LeaderSource(master)));
+  // A source that failed to load has nothing to close: next() reported the failure to its caller.
+  return { next: async () => (await load()).next(), close: () => void source?.then((s) => s.close(), () => undefined) };
+}
 
 export interface AgentV1 {
   agent_info: AgentInfo;
@@ -30,11 +48,11 @@ export interface GetState { get_tasks: GetTasks; get_agents: GetAgents; get_fram
 export type OperatorEvent = { type: string } & Record<string, unknown>;
 
 export class OperatorClient {
-  readonly leader: LeaderSource;
+  readonly leader: Leader;
 
   /** master: HOST:PORT, http://HOST:PORT or zk://host:port,.../mesos */
   constructor(master: string) {
-    this.leader = new LeaderSource(master);
+    this.leader = leaderOf(master);
   }
 
   async call<T>(type: string, field: string, extra: Record<string, unknown> = {}): Promise<T> {
@@ -67,7 +85,7 @@ export class OperatorSubscription extends EventEmitter<{
   private stream?: OpenStream;
   private closed = false;
 
-  constructor(private readonly leader: LeaderSource, private readonly cycles: boolean, private readonly retryMs: number) {
+  constructor(private readonly leader: Leader, private readonly cycles: boolean, private readonly retryMs: number) {
     super();
     void this.run();
   }

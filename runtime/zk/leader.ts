@@ -2,7 +2,7 @@
 // Agents, the scheduler SDK and the CLI take --master in either form, as in Mesos.
 import { EventEmitter } from 'node:events';
 import { MasterDetector, masterUrl } from './detector';
-import { parseZkUrl } from '../common/zk-url';
+import { masterBaseUrl, parseZkUrl } from '../common/zk-url';
 import { ZkSession } from './session';
 
 export class LeaderSource extends EventEmitter<{ change: [string | undefined] }> {
@@ -12,7 +12,7 @@ export class LeaderSource extends EventEmitter<{ change: [string | undefined] }>
   constructor(master: string, sessionTimeoutMs = 10_000) {
     super();
     if (!master.startsWith('zk://')) {
-      this.url = (master.startsWith('http') ? master : `http://${master}`).replace(/\/+$/, '');
+      this.url = masterBaseUrl(master);
       this.close_ = () => undefined;
       return;
     }
