@@ -45,8 +45,8 @@ export class Router {
       if (status >= 500) this.log.error(`${req.method} ${url.pathname}: ${error instanceof Error ? error.stack : message}`);
       else this.log.warn(`${req.method} ${url.pathname} -> ${status}: ${message}`);
       if (res.headersSent) { res.destroy(); return; }
-      res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...(error instanceof HttpError ? error.headers : {}) });
-      res.end(message);
+      res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(message), ...(error instanceof HttpError ? error.headers : {}) });
+      lingeringEnd(req, res, message, error instanceof HttpError && error.headers.Connection === 'close');
     };
     const chosen = byMethod ? handler : this.fallbackHandler;
     if (!byMethod && !chosen) return fail(new HttpError(404, `No endpoint at ${url.pathname}`));
@@ -71,6 +71,22 @@ const tooLarge = (message: string) => new HttpError(413, message, { Connection: 
  * Reads a request body within `limit` bytes. What a request held is released when it ends, fails or is
  * abandoned by its client; a 413 closes the connection instead of reading the rest.
  */
+const LINGER_MS = 2_000;
+
+/**
+ * Ends a response. One that refuses a body the client is still sending (413, 503: `Connection: close`)
+ * reads and drops the rest for up to LINGER_MS first, as nginx lingers, so the client gets to read the
+ * answer instead of a reset; then the connection closes.
+ */
+function lingeringEnd(req: http.IncomingMessage, res: http.ServerResponse, body: string, closing: boolean): void {
+  if (req.complete || !closing) return void res.end(body);
+  res.write(body);
+  req.resume();
+  const end = () => { clearTimeout(timer); res.end(); };
+  const timer = setTimeout(end, LINGER_MS);
+  req.once('end', end).once('close', end);
+}
+
 export function readBody(req: http.IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
