@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -81,6 +82,13 @@ export async function openWorkbench(settings: Record<string, unknown>, payloadFo
     await close();
     throw e;
   }
+}
+
+/** Bundles an extension-host module (its run() is what code-server calls) into .cache/e2e/<name>/index.js. */
+export async function bundleSuite(entry: string, name: string, define: Record<string, string> = {}): Promise<string> {
+  const outfile = path.join(ROOT, '.cache/e2e', name, 'index.js');
+  await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'cjs', external: ['vscode'], logLevel: 'warning', define });
+  return outfile;
 }
 
 /** Runs testsModule's run() in the extension host; resolves with its exit code and the logs. */
