@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { bundleSuite, freePort, runExtensionTests } from '../e2e/harness';
+import { bundleSuite, clusterSettings, runExtensionTests } from '../e2e/harness';
 
 async function main(): Promise<void> {
   const root = path.resolve(__dirname, '../..');
@@ -14,10 +14,7 @@ async function main(): Promise<void> {
   const idleMs = Number(process.env.IDLE_SECS ?? 60) * 1000;
   const result = path.join(os.tmpdir(), `mesolite-bench-idle-${process.pid}.json`);
   const out = await bundleSuite(path.join(__dirname, 'extension-idle-suite.ts'), 'bench-idle', { RESULT_FILE: JSON.stringify(result), AGENTS: String(agents), IDLE_MS: String(idleMs) });
-  const r = await runExtensionTests(out, {
-    'mesolite.mode': 'process', 'mesolite.clusterName': `bench-idle-${process.pid}`, 'mesolite.agents': agents,
-    'mesolite.masterPort': await freePort(), 'mesolite.marathonPort': await freePort(),
-  }, idleMs + 240_000);
+  const r = await runExtensionTests(out, await clusterSettings('process', agents, { 'mesolite.clusterName': `bench-idle-${process.pid}` }), idleMs + 240_000);
   if (r.code !== 0) throw new Error(r.logs.join('\n'));
   const { seconds, calls, renders } = JSON.parse(fs.readFileSync(result, 'utf8')) as { seconds: number; calls: Record<string, number>; renders: Record<string, number> };
   fs.rmSync(result, { force: true });

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { bundleSuite, freePort, runExtensionTests } from '../e2e/harness';
+import { bundleSuite, clusterSettings, runExtensionTests } from '../e2e/harness';
 
 const TARGET = { process: '2 s', docker: '8 s' };
 
@@ -24,10 +24,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < runs; i++) {
     const cluster = `bench-${process.pid}-${i}`;
     try {
-      const r = await runExtensionTests(out, {
-        'mesolite.mode': mode, 'mesolite.clusterName': cluster, 'mesolite.agents': agents,
-        'mesolite.masterPort': await freePort(), 'mesolite.marathonPort': await freePort(),
-      });
+      const r = await runExtensionTests(out, await clusterSettings(mode, agents, { 'mesolite.clusterName': cluster }));
       if (r.code !== 0) throw new Error(r.logs.join('\n'));
     } finally {
       await docker?.removeCluster(cluster);
