@@ -4,6 +4,7 @@ import { Controller } from './controller';
 import * as actions from './commands/actions';
 import * as connect from './commands/connect';
 import * as deploy from './commands/deploy';
+import { COMMANDS } from './commands/ids';
 import * as showTaskLogs from './commands/show-task-logs';
 import * as showContainerLogs from './commands/show-container-logs';
 import * as scale from './commands/scale';
@@ -33,7 +34,7 @@ export function activate(context: vscode.ExtensionContext) {
   const lens = new DeployCodeLens(c);
   const status = vscode.window.createStatusBarItem('mesolite.status', vscode.StatusBarAlignment.Left);
   status.name = 'Mesolite';
-  status.command = 'mesolite.showActions';
+  status.command = COMMANDS.showActions;
   let sessionListener: vscode.Disposable | undefined;
   const render = () => {
     cluster.refresh();
