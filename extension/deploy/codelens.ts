@@ -3,10 +3,13 @@ import { parse } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import { COMMANDS } from '../commands/ids';
 import type { Controller } from '../controller';
+import type { Renderer } from '../views/view';
 
 export const APP_JSON: vscode.DocumentSelector = [{ pattern: '**/*.app.json' }, { pattern: '**/marathon.json' }];
 
-export class DeployCodeLens implements vscode.CodeLensProvider {
+export class DeployCodeLens implements vscode.CodeLensProvider, Renderer {
+  // Whether the app exists is all a lens shows.
+  readonly parts = ['apps'] as const;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
 

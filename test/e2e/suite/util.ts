@@ -1,10 +1,18 @@
-// What the extension-host modules (e2e suites, benches) share: the extension's API and a bounded wait.
+// What the extension-host modules (e2e suites, benches) share: the extension's API, bounded waits, and
+// counters of what the extension does (operator calls, view re-renders).
 import * as vscode from 'vscode';
 
 export type Tree = vscode.TreeDataProvider<vscode.TreeItem>;
 export type Api = {
-  controller: { session?: { operator: { calls: Record<string, number> }; target: { started?: { workDir: string; pids: { masters: number[]; agents: number[]; marathon?: number } } } } };
+  controller: {
+    session?: {
+      operator: { calls: Record<string, number> };
+      marathon?: { deployments(): Promise<Array<{ affectedApps: string[] }>> };
+      target: { started?: { workDir: string; pids: { masters: number[]; agents: number[]; marathon?: number } } };
+    };
+  };
   views: { cluster: Tree; frameworks: Tree; offers: Tree; tasks: Tree };
+  lens: vscode.CodeLensProvider;
 };
 
 /** The activated extension's API (run() may start before activation). */
@@ -13,6 +21,8 @@ export async function activateExtension(): Promise<Api> {
   if (!ext) throw new Error('the extension is not loaded');
   return (await ext.activate()) as Api;
 }
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -24,9 +34,25 @@ export async function until<T>(what: string, probe: () => T | undefined | Promis
   }
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** The view's rows, asked the way VS Code asks. */
 export async function rows(view: Tree): Promise<vscode.TreeItem[]> {
   return (await view.getChildren()) ?? [];
+}
+
+/** Until stop(): how often each view and the CodeLens re-rendered, and the operator calls made, by type. */
+export function countActivity(api: Api) {
+  const session = api.controller.session!;
+  const before = { ...session.operator.calls };
+  const renders: Record<string, number> = {};
+  const sources: Array<[string, vscode.Event<unknown> | undefined]> = [
+    ...Object.entries(api.views).map(([name, view]) => [name, view.onDidChangeTreeData] as [string, vscode.Event<unknown> | undefined]),
+    ['codelens', api.lens.onDidChangeCodeLenses],
+  ];
+  const listeners = sources.map(([name, event]) => { renders[name] = 0; return event?.(() => renders[name]++); });
+  const calls = () => Object.fromEntries(Object.entries(session.operator.calls).map(([type, n]) => [type, n - (before[type] ?? 0)]).filter(([, n]) => n));
+  return {
+    renders,
+    calls,
+    stop() { for (const l of listeners) l?.dispose(); return { renders: { ...renders }, calls: calls() }; },
+  };
 }
