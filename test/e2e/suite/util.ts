@@ -34,6 +34,13 @@ export async function until<T>(what: string, probe: () => T | undefined | Promis
   }
 }
 
+/** The promise's value, or an error naming what did not happen within timeoutMs. */
+export function within<T>(what: string, promise: Thenable<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: not within ${timeoutMs} ms`)), timeoutMs); });
+  return Promise.race([Promise.resolve(promise), timeout]).finally(() => clearTimeout(timer));
+}
+
 /** The view's rows, asked the way VS Code asks. */
 export async function rows(view: Tree): Promise<vscode.TreeItem[]> {
   return (await view.getChildren()) ?? [];
