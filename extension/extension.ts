@@ -16,8 +16,10 @@ import * as revealSandbox from './commands/reveal-sandbox';
 import * as start from './commands/start';
 import * as stop from './commands/stop';
 import { SANDBOX_SCHEME, SandboxDocuments } from './sandbox/sandbox';
+import type { Change } from './session';
 import { ClusterView } from './views/cluster';
 import { FrameworksView, OffersView } from './views/frameworks';
+import { StatusItem } from './views/status';
 import { TasksView } from './views/tasks';
 
 let controller: Controller | undefined;
@@ -31,22 +33,12 @@ export function activate(context: vscode.ExtensionContext) {
   const offers = new OffersView(c);
   const diagnostics = vscode.languages.createDiagnosticCollection('mesolite');
   const lens = new DeployCodeLens(c);
-  const status = vscode.window.createStatusBarItem('mesolite.status', vscode.StatusBarAlignment.Left);
-  status.name = 'Mesolite';
-  status.command = 'mesolite.showActions';
-  let sessionListener: vscode.Disposable | undefined;
-  const render = () => {
-    cluster.refresh();
-    lens.refresh();
-    tasks.refresh();
-    frameworks.refresh();
-    offers.refresh();
-    const state = c.session?.state;
-    if (!c.session) { status.hide(); return; }
-    const running = state?.get_tasks.tasks.filter((t) => t.state === 'TASK_RUNNING').length ?? 0;
-    status.text = `$(server-environment) Mesolite ${c.session.leader?.replace(/^http:\/\//, '') ?? '(no leader)'} · ${state?.get_agents.agents.length ?? 0} agents · ${running} running`;
-    status.show();
+  const status = new StatusItem(c);
+  // Each re-renders when a part it draws changed; all of them when the session starts or ends.
+  const render = (changes?: ReadonlySet<Change>) => {
+    for (const r of [cluster, frameworks, offers, tasks, lens, status]) if (!changes || r.parts.some((p) => changes.has(p))) r.refresh();
   };
+  let sessionListener: vscode.Disposable | undefined;
   context.subscriptions.push(
     log, c, status,
     { dispose: () => sessionListener?.dispose() },
@@ -72,7 +64,7 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.workspace.registerTextDocumentContentProvider(SANDBOX_SCHEME, new SandboxDocuments()),
     revealSandbox.register(c),
   );
-  return { controller: c, views: { cluster, frameworks, offers, tasks } };
+  return { controller: c, views: { cluster, frameworks, offers, tasks }, lens };
 }
 
 /** A cluster this extension started is stopped with the window unless the user chose to keep it. */

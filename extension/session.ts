@@ -1,8 +1,11 @@
-// The connected cluster: one operator SUBSCRIBE stream (reconnecting across failovers) and Marathon's
-// /v2/events drive a debounced GET_STATE refresh; views listen to onDidChange. No polling loops.
+// The connected cluster: one operator SUBSCRIBE stream (reconnecting across failovers) whose events are
+// applied to the state as they come (cluster-state.ts), and Marathon's /v2/events for apps and
+// deployments. A read happens only when an event asks for one (debounced) or the user refreshes; views
+// listen to onDidChange and re-render only for the parts they draw. No polling loops.
 import * as vscode from 'vscode';
-import { OperatorClient, type GetState, type OperatorSubscription } from '../runtime/client/operator';
+import { OperatorClient, type GetState, type OperatorEvent, type OperatorSubscription } from '../runtime/client/operator';
 import { MarathonClient } from '../runtime/client/marathon';
+import { ALL_PARTS, ClusterState, type Applied, type Part, type Reread } from './cluster-state';
 import type { StartedCluster } from './local/local';
 
 export interface ClusterTarget {
@@ -14,57 +17,115 @@ export interface ClusterTarget {
   started?: StartedCluster;
 }
 
+/** What changed: a part of the master's state, the leader, or the app framework's apps or deployments. */
+export type Change = Part | 'leader' | 'apps' | 'deployments';
+
+// Marathon's events that create, change or remove an app; every deployment_* event moves a deployment.
+const APP_EVENTS = /^(api_post_event|app_terminated_event|deployment_(info|success|failed))$/;
+
 export class ClusterSession implements vscode.Disposable {
   readonly operator: OperatorClient;
   readonly marathon?: MarathonClient;
-  state?: GetState;
   leader?: string;
-  private readonly changed = new vscode.EventEmitter<void>();
+  private cluster?: ClusterState;
+  private readonly changed = new vscode.EventEmitter<ReadonlySet<Change>>();
   readonly onDidChange = this.changed.event;
+  private readonly endEmitter = new vscode.EventEmitter<void>();
+  /** Fires once, when the session is disposed (cluster stopped, disconnected or replaced). */
+  readonly onDidEnd = this.endEmitter.event;
   private readonly subscription: OperatorSubscription;
   private readonly marathonEvents?: { close(): void };
   private readonly owned: Array<{ dispose(): void }> = [];
   private timer?: NodeJS.Timeout;
-  private refreshing = false;
-  private again = false;
+  /** The read asked for and not yet sent ('state' covers 'offers'). */
+  private wanted?: Reread;
+  /** Events received since the read in flight was sent: applied again over its answer. */
+  private inFlight?: OperatorEvent[];
+  private ended = false;
 
-  constructor(readonly target: ClusterTarget, private readonly log: vscode.LogOutputChannel, debounceMs = 100) {
+  constructor(readonly target: ClusterTarget, private readonly log: vscode.LogOutputChannel, private readonly debounceMs = 100) {
     this.operator = new OperatorClient(target.master);
     this.marathon = target.marathon ? new MarathonClient(target.marathon) : undefined;
     this.subscription = this.operator.subscribe({ allocationCycles: true });
-    this.subscription.on('connected', (url) => { this.leader = url; log.info(`Subscribed to the operator API of ${url}`); this.schedule(0); });
-    this.subscription.on('disconnected', (why) => { log.warn(`Operator stream lost (${why}); following the leader`); this.changed.fire(); });
+    // SUBSCRIBED, the stream's first event, carries the whole state: no read on (re)connection.
+    this.subscription.on('connected', (url) => { this.leader = url; log.info(`Subscribed to the operator API of ${url}`); this.fire(['leader']); });
+    this.subscription.on('disconnected', (why) => log.warn(`Operator stream lost (${why}); following the leader`));
     this.subscription.on('event', (event) => {
-      if (event.type === 'SUBSCRIBED') {
-        this.state = (event.subscribed as { get_state: GetState }).get_state;
-        this.changed.fire();
-      } else if (event.type !== 'HEARTBEAT') {
-        this.schedule(debounceMs);
-      }
+      this.inFlight?.push(event);
+      this.apply(event);
     });
     this.marathonEvents = this.marathon?.events((e) => {
-      if (/deployment|status_update|app_terminated|api_post/.test(e.eventType)) this.schedule(debounceMs);
+      // (Re)attached: anything may have changed while the stream was down.
+      const attached = e.eventType === 'event_stream_attached';
+      this.fire([
+        ...(attached || APP_EVENTS.test(e.eventType) ? ['apps' as const] : []),
+        ...(attached || e.eventType.startsWith('deployment_') ? ['deployments' as const] : []),
+      ]);
     });
   }
 
-  /** Coalesces bursts of events into one GET_STATE. */
-  schedule(delayMs = 0): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => { this.timer = undefined; void this.refresh(); }, delayMs);
+  get isEnded(): boolean {
+    return this.ended;
   }
 
-  async refresh(): Promise<void> {
-    if (this.refreshing) { this.again = true; return; }
-    this.refreshing = true;
+  get state(): GetState | undefined {
+    return this.cluster?.state;
+  }
+
+  /** Reads the whole state now (Mesolite: Refresh). */
+  refresh(): Promise<void> {
+    this.wanted = 'state';
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    return this.read();
+  }
+
+  private apply(event: OperatorEvent): void {
+    const applied = this.applyEvent(event);
+    if (applied.reread) this.schedule(applied.reread);
+    this.fire(applied.changed);
+  }
+
+  /** SUBSCRIBED (the first event on every connection) replaces the state; the others change it. */
+  private applyEvent(event: OperatorEvent): Applied {
+    if (event.type !== 'SUBSCRIBED') return this.cluster?.apply(event) ?? { changed: [] };
+    this.cluster = new ClusterState(structuredClone((event.subscribed as { get_state: GetState }).get_state));
+    return { changed: [...ALL_PARTS] };
+  }
+
+  /** Coalesces the reads that a burst of events asks for into one. */
+  private schedule(what: Reread): void {
+    if (this.ended) return;
+    if (this.wanted !== 'state') this.wanted = what;
+    this.timer ??= setTimeout(() => { this.timer = undefined; void this.read(); }, this.debounceMs);
+  }
+
+  private async read(): Promise<void> {
+    // One read at a time: the one in flight schedules the next when it ends.
+    if (this.inFlight || !this.wanted) return;
+    const what = this.wanted;
+    this.wanted = undefined;
+    const replay = (this.inFlight = []);
     try {
-      this.state = await this.operator.getState();
-      this.changed.fire();
+      if (what === 'state') {
+        this.cluster = new ClusterState(await this.operator.getState());
+      } else {
+        const frameworks = await this.operator.getFrameworks();
+        this.cluster?.takeOffers(frameworks);
+      }
+      // Their re-reads were asked for when they first came.
+      for (const event of replay) this.applyEvent(event);
+      this.fire(what === 'state' ? ALL_PARTS : ['offers']);
     } catch (e) {
-      this.log.warn(`GET_STATE failed: ${(e as Error).message}`);
+      this.log.warn(`${what === 'state' ? 'GET_STATE' : 'GET_FRAMEWORKS'} failed: ${(e as Error).message}`);
     } finally {
-      this.refreshing = false;
-      if (this.again) { this.again = false; this.schedule(0); }
+      this.inFlight = undefined;
+      if (this.wanted) this.schedule(this.wanted);
     }
+  }
+
+  private fire(changes: readonly Change[]): void {
+    if (changes.length) this.changed.fire(new Set(changes));
   }
 
   /** Ties something to this session's life, e.g. the followers of its cluster's logs. */
@@ -73,11 +134,14 @@ export class ClusterSession implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.ended = true;
     for (const d of this.owned) d.dispose();
     clearTimeout(this.timer);
     this.subscription.close();
     this.marathonEvents?.close();
     this.operator.close();
+    this.endEmitter.fire();
+    this.endEmitter.dispose();
     this.changed.dispose();
   }
 }

@@ -2,17 +2,18 @@
 import * as vscode from 'vscode';
 import type { Controller } from '../controller';
 import { command } from './command';
+import { COMMANDS, type CommandId } from './ids';
 
-const ACTIONS: Array<vscode.QuickPickItem & { command: string; startedOnly?: boolean }> = [
-  { label: '$(refresh) Refresh', command: 'mesolite.refresh' },
-  { label: '$(debug-stop) Stop Local Cluster', command: 'mesolite.stopLocalCluster', startedOnly: true },
-  { label: '$(plug) Connect to Cluster…', command: 'mesolite.connect' },
-  { label: '$(output) Show Container Logs…', command: 'mesolite.showContainerLogs', startedOnly: true },
-  { label: '$(list-flat) Show Task Logs…', command: 'mesolite.showTaskLogs' },
+const ACTIONS: Array<vscode.QuickPickItem & { command: CommandId; startedOnly?: boolean }> = [
+  { label: '$(refresh) Refresh', command: COMMANDS.refresh },
+  { label: '$(debug-stop) Stop Local Cluster', command: COMMANDS.stopLocalCluster, startedOnly: true },
+  { label: '$(plug) Connect to Cluster…', command: COMMANDS.connect },
+  { label: '$(output) Show Container Logs…', command: COMMANDS.showContainerLogs, startedOnly: true },
+  { label: '$(list-flat) Show Task Logs…', command: COMMANDS.showTaskLogs },
 ];
 
 export function register(c: Controller): vscode.Disposable {
-  return command(c, 'mesolite.showActions', async () => {
+  return command(c, 'showActions', async () => {
     const session = c.requireSession();
     const started = session.target.started !== undefined;
     const picked = await vscode.window.showQuickPick(ACTIONS.filter((a) => started || !a.startedOnly), { placeHolder: `Mesolite: ${session.leader ?? session.target.master}` });

@@ -5,7 +5,7 @@ import { command } from './command';
 import { pickApp } from './pick';
 
 export function register(c: Controller): vscode.Disposable {
-  return command(c, 'mesolite.deleteApp', async (appId?: string) => {
+  return command(c, 'deleteApp', async (appId?: string) => {
     appId ??= await pickApp(c);
     if (!appId) return;
     if ((await vscode.window.showWarningMessage(`Delete ${appId} and kill its tasks?`, { modal: true }, 'Delete')) !== 'Delete') return;

@@ -5,7 +5,7 @@ import { deployDocument } from '../deploy/deploy';
 import { command } from './command';
 
 export function register(c: Controller, diagnostics: vscode.DiagnosticCollection): vscode.Disposable {
-  return command(c, 'mesolite.deployApp', async (uri?: vscode.Uri) => {
+  return command(c, 'deployApp', async (uri?: vscode.Uri) => {
     const doc = uri ? await vscode.workspace.openTextDocument(uri) : vscode.window.activeTextEditor?.document;
     if (!doc) throw new Error('Open an app JSON document to deploy');
     return deployDocument(c, doc, diagnostics);

@@ -5,7 +5,7 @@ import { command } from './command';
 import { pickTask } from './pick';
 
 export function register(c: Controller): vscode.Disposable {
-  return command(c, 'mesolite.killTask', async (arg?: unknown) => {
+  return command(c, 'killTask', async (arg?: unknown) => {
     const task = await pickTask(c, arg);
     if (!task) return;
     const marathon = c.requireMarathon();

@@ -4,5 +4,5 @@ import type { Controller } from '../controller';
 import { command } from './command';
 
 export function register(c: Controller): vscode.Disposable {
-  return command(c, 'mesolite.refresh', () => c.requireSession().refresh());
+  return command(c, 'refresh', () => c.requireSession().refresh());
 }

@@ -5,7 +5,7 @@ import { command } from './command';
 import { pickApp } from './pick';
 
 export function register(c: Controller): vscode.Disposable {
-  return command(c, 'mesolite.restartApp', async (appId?: string) => {
+  return command(c, 'restartApp', async (appId?: string) => {
     appId ??= await pickApp(c);
     if (appId) return c.requireMarathon().restartApp(appId);
   });

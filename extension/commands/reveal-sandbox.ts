@@ -7,7 +7,7 @@ import { command } from './command';
 import { pickTask } from './pick';
 
 export function register(c: Controller): vscode.Disposable {
-  return command(c, 'mesolite.revealSandbox', async (arg?: unknown, file?: string) => {
+  return command(c, 'revealSandbox', async (arg?: unknown, file?: string) => {
     const task = await pickTask(c, arg);
     if (!task) return;
     const { files, agent, sandbox } = await taskSandbox(c, task);

@@ -5,7 +5,7 @@ import { command } from './command';
 import { pickApp } from './pick';
 
 export function register(c: Controller): vscode.Disposable {
-  return command(c, 'mesolite.scaleApp', async (appId?: string, instances?: number) => {
+  return command(c, 'scaleApp', async (appId?: string, instances?: number) => {
     appId ??= await pickApp(c);
     if (!appId) return;
     instances ??= Number(await vscode.window.showInputBox({ prompt: `Instances of ${appId}`, validateInput: (v) => (/^\d+$/.test(v) ? undefined : 'a whole number') }));

@@ -7,7 +7,7 @@ import { openLogPanel } from '../logs/panel';
 import { command } from './command';
 
 export function register(c: Controller, extensionUri: vscode.Uri): vscode.Disposable {
-  return command(c, 'mesolite.showContainerLogs', async (name?: string) => {
+  return command(c, 'showContainerLogs', async (name?: string) => {
     const started = c.requireSession().target.started;
     if (!started) throw new Error('Container logs are known only for a cluster started by this window');
     name ??= await vscode.window.showQuickPick(members(started), { placeHolder: 'Member' });

@@ -7,7 +7,7 @@ import { command } from './command';
 import { pickTask } from './pick';
 
 export function register(c: Controller, extensionUri: vscode.Uri): vscode.Disposable {
-  return command(c, 'mesolite.showTaskLogs', async (arg?: unknown) => {
+  return command(c, 'showTaskLogs', async (arg?: unknown) => {
     const task = await pickTask(c, arg);
     if (!task) return;
     const { files, sandbox } = await taskSandbox(c, task);

@@ -11,7 +11,7 @@ import { readSettings } from '../settings';
 import { command } from './command';
 
 export function register(c: Controller, storagePath: string): vscode.Disposable {
-  return command(c, 'mesolite.startLocalCluster', async () => {
+  return command(c, 'startLocalCluster', async () => {
     const s = readSettings();
     let mode = s.mode;
     const existing = mode === 'docker' ? await existingDocker(s.clusterName).catch((e: Error) => e) : undefined;

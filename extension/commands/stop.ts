@@ -12,6 +12,6 @@ export async function stopStarted(c: Controller): Promise<void> {
 }
 
 export function register(c: Controller): vscode.Disposable {
-  return command(c, 'mesolite.stopLocalCluster', () =>
+  return command(c, 'stopLocalCluster', () =>
     vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Mesolite: stopping the cluster' }, () => stopStarted(c)));
 }

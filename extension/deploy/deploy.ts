@@ -1,5 +1,6 @@
 // Deploys an app JSON document: PUT /v2/apps/{id} (creates or updates), then shows the deployment's
-// progress until Marathon no longer lists it. A 422 becomes diagnostics at the paths it names.
+// progress until Marathon no longer lists it, or until the session ends (the cluster stopped) with a
+// message saying so. A 422 becomes diagnostics at the paths it names. Answers whether it deployed.
 import { parse } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import { MarathonError } from '../../runtime/client/marathon';
@@ -7,6 +8,7 @@ import type { Controller } from '../controller';
 import { detailsToDiagnostics } from './diagnostics';
 
 export async function deployDocument(c: Controller, doc: vscode.TextDocument, diagnostics: vscode.DiagnosticCollection): Promise<boolean> {
+  const session = c.requireSession();
   const marathon = c.requireMarathon();
   const app = parse(doc.getText()) as Record<string, unknown> | undefined;
   if (!app || typeof app.id !== 'string') throw new Error(`${doc.fileName} has no app "id"`);
@@ -23,18 +25,34 @@ export async function deployDocument(c: Controller, doc: vscode.TextDocument, di
     throw e;
   }
   c.log.info(`Deploying ${app.id} (deployment ${deploymentId})`);
-  await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deploying ${app.id}` }, async (progress) => {
-    const session = c.requireSession();
-    // Marathon's events wake the session; each change re-reads /v2/deployments once.
-    await new Promise<void>((resolve) => {
+  const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Deploying ${app.id}` }, (progress) =>
+    new Promise<'done' | 'ended'>((resolve) => {
+      // Marathon's deployment events wake this; each re-reads /v2/deployments once.
       const check = async () => {
-        const d = (await marathon.deployments().catch(() => [])).find((x) => x.id === deploymentId);
-        if (!d) { listener.dispose(); resolve(); return; }
+        let deployments;
+        try {
+          deployments = await marathon.deployments();
+        } catch (e) {
+          // Not "done": the next deployment event, or the session's end, decides.
+          progress.report({ message: `waiting for the app framework (${(e as Error).message})` });
+          return;
+        }
+        const d = deployments.find((x) => x.id === deploymentId);
+        if (!d) return finish('done');
         progress.report({ message: `step ${d.currentStep}/${d.totalSteps} ${d.currentActions?.map((a) => a.action).join(', ') ?? ''}` });
       };
-      const listener = session.onDidChange(() => void check());
-      void check();
-    });
-  });
+      const listeners = [
+        session.onDidChange((changes) => { if (changes.has('deployments')) void check(); }),
+        session.onDidEnd(() => finish('ended')),
+      ];
+      const finish = (how: 'done' | 'ended') => { for (const l of listeners) l.dispose(); resolve(how); };
+      if (session.isEnded) finish('ended'); else void check();
+    }));
+  if (outcome === 'ended') {
+    const message = `The connection to the cluster ended before ${app.id} was deployed (deployment ${deploymentId})`;
+    c.log.warn(message);
+    void vscode.window.showWarningMessage(message);
+    return false;
+  }
   return true;
 }

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { Resource } from '../../runtime/common/protocol/v1';
 import { parseZkUrl } from '../../runtime/common/zk-url';
-import type { Controller } from '../controller';
+import { TreeView } from './view';
 
 const scalar = (rs: Resource[] | undefined, name: string) => (rs ?? []).filter((r) => r.name === name).reduce((s, r) => s + (r.scalar?.value ?? 0), 0);
 
@@ -10,19 +10,8 @@ export function usage(used: Resource[], total: Resource[]): string {
   return ['cpus', 'mem', 'disk', 'gpus'].filter((n) => scalar(total, n) > 0).map((n) => `${n} ${+scalar(used, n).toFixed(2)}/${scalar(total, n)}`).join(' · ');
 }
 
-export class ClusterView implements vscode.TreeDataProvider<vscode.TreeItem> {
-  private readonly changed = new vscode.EventEmitter<void>();
-  readonly onDidChangeTreeData = this.changed.event;
-
-  constructor(private readonly c: Controller) {}
-
-  refresh(): void {
-    this.changed.fire();
-  }
-
-  getTreeItem(item: vscode.TreeItem): vscode.TreeItem {
-    return item;
-  }
+export class ClusterView extends TreeView {
+  readonly parts = ['leader', 'agents'] as const;
 
   getChildren(): vscode.TreeItem[] {
     const s = this.c.session;

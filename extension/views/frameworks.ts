@@ -1,23 +1,12 @@
 // The Frameworks view (each framework with roles, state, resources and its tasks) and the Offers view
 // (outstanding offers by framework and agent). Offers change with Mesolite's allocation cycle events.
 import * as vscode from 'vscode';
-import type { Controller } from '../controller';
 import { usage } from './cluster';
+import { TreeView } from './view';
 
-abstract class StateView implements vscode.TreeDataProvider<vscode.TreeItem> {
-  private readonly changed = new vscode.EventEmitter<void>();
-  readonly onDidChangeTreeData = this.changed.event;
+/** A tree of nodes built at once: children are kept with their parent until the next render. */
+abstract class NodeTree extends TreeView {
   private readonly children = new WeakMap<vscode.TreeItem, vscode.TreeItem[]>();
-
-  constructor(protected readonly c: Controller) {}
-
-  refresh(): void {
-    this.changed.fire();
-  }
-
-  getTreeItem(item: vscode.TreeItem): vscode.TreeItem {
-    return item;
-  }
 
   getChildren(parent?: vscode.TreeItem): vscode.TreeItem[] {
     return parent ? this.children.get(parent) ?? [] : this.roots();
@@ -34,7 +23,10 @@ abstract class StateView implements vscode.TreeDataProvider<vscode.TreeItem> {
   protected abstract roots(): vscode.TreeItem[];
 }
 
-export class FrameworksView extends StateView {
+export class FrameworksView extends NodeTree {
+  // Tasks: each framework lists its tasks.
+  readonly parts = ['frameworks', 'tasks'] as const;
+
   protected roots(): vscode.TreeItem[] {
     const state = this.c.session?.state;
     if (!state) return [];
@@ -47,7 +39,10 @@ export class FrameworksView extends StateView {
   }
 }
 
-export class OffersView extends StateView {
+export class OffersView extends NodeTree {
+  // Agents: an offer shows its agent's name.
+  readonly parts = ['offers', 'agents'] as const;
+
   protected roots(): vscode.TreeItem[] {
     const state = this.c.session?.state;
     if (!state) return [];

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { formatAge } from '../../runtime/common/duration';
 import type { Task } from '../../runtime/common/protocol/v1';
-import type { Controller } from '../controller';
+import { TreeView } from './view';
 
 const ICON: Record<string, string> = { TASK_RUNNING: 'pass-filled', TASK_STAGING: 'loading~spin', TASK_STARTING: 'loading~spin', TASK_FINISHED: 'check', TASK_FAILED: 'error', TASK_KILLED: 'circle-slash', TASK_LOST: 'warning' };
 
@@ -20,19 +20,9 @@ export class TaskItem extends vscode.TreeItem {
   }
 }
 
-export class TasksView implements vscode.TreeDataProvider<TaskItem> {
-  private readonly changed = new vscode.EventEmitter<void>();
-  readonly onDidChangeTreeData = this.changed.event;
-
-  constructor(private readonly c: Controller) {}
-
-  refresh(): void {
-    this.changed.fire();
-  }
-
-  getTreeItem(item: TaskItem): TaskItem {
-    return item;
-  }
+export class TasksView extends TreeView<TaskItem> {
+  // Agents: a task shows its agent's name.
+  readonly parts = ['tasks', 'agents'] as const;
 
   getChildren(): TaskItem[] {
     const state = this.c.session?.state;

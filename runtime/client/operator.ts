@@ -49,6 +49,8 @@ export type OperatorEvent = { type: string } & Record<string, unknown>;
 
 export class OperatorClient {
   readonly leader: Leader;
+  /** Calls made, by type: what the extension's idle cost is counted in (test/bench/extension-idle.ts). */
+  readonly calls: Record<string, number> = {};
 
   /** master: HOST:PORT, http://HOST:PORT or zk://host:port,.../mesos */
   constructor(master: string) {
@@ -56,6 +58,7 @@ export class OperatorClient {
   }
 
   async call<T>(type: string, field: string, extra: Record<string, unknown> = {}): Promise<T> {
+    this.calls[type] = (this.calls[type] ?? 0) + 1;
     const url = await this.leader.next();
     const res = await postJson(`${url}/api/v1`, { type, ...extra });
     if (res.status !== 200) throw new HttpError(res.status, `${type}: ${res.status} ${res.body}`);

@@ -46,9 +46,14 @@ export function plainTextError(log: Logger): ErrorAnswer {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (status >= 500) log.error(`${req.method} ${path}: ${error instanceof Error ? error.stack : message}`);
     else log.warn(`${req.method} ${path} -> ${status}: ${message}`);
-    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', ...(error instanceof HttpError ? error.headers : {}) });
-    res.end(message);
+    sendErrorAnswer(req, res, status, 'text/plain; charset=utf-8', message, error instanceof HttpError ? error.headers : {});
   };
+}
+
+/** Writes an error answer; one that refuses a body the client is still sending (`Connection: close`) lingers (lingeringEnd). */
+export function sendErrorAnswer(req: http.IncomingMessage, res: http.ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body), ...headers });
+  lingeringEnd(req, res, body, headers.Connection === 'close');
 }
 
 /**
@@ -150,6 +155,22 @@ const tooLarge = (message: string) => new HttpError(413, message, { Connection: 
  * Reads a request body within `limit` bytes. What a request held is released when it ends, fails or is
  * abandoned by its client; a 413 closes the connection instead of reading the rest.
  */
+const LINGER_MS = 2_000;
+
+/**
+ * Ends a response. One that refuses a body the client is still sending (413, 503: `Connection: close`)
+ * reads and drops the rest for up to LINGER_MS first, as nginx lingers, so the client gets to read the
+ * answer instead of a reset; then the connection closes.
+ */
+function lingeringEnd(req: http.IncomingMessage, res: http.ServerResponse, body: string, closing: boolean): void {
+  if (req.complete || !closing) return void res.end(body);
+  res.write(body);
+  req.resume();
+  const end = () => { clearTimeout(timer); res.end(); };
+  const timer = setTimeout(end, LINGER_MS);
+  req.once('end', end).once('close', end);
+}
+
 export function readBody(req: http.IncomingMessage, limit = MAX_BODY_BYTES): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);

@@ -5,8 +5,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { build } from 'esbuild';
-import { freePort, runExtensionTests } from '../e2e/harness';
+import { bundleSuite, clusterSettings, runExtensionTests } from '../e2e/harness';
 
 const TARGET = { process: '2 s', docker: '8 s' };
 
@@ -20,17 +19,12 @@ async function main(): Promise<void> {
   // "Images present": the runtime image is built (once per bundle) before the clock starts.
   await docker?.ensureRuntimeImage(docker.imagesFromEnvironment().node);
   const result = path.join(os.tmpdir(), `mesolite-bench-${process.pid}.json`);
-  const out = path.join(root, '.cache/e2e/bench/index.js');
-  await build({ entryPoints: [path.join(__dirname, 'extension-start-suite.ts')], outfile: out, bundle: true, platform: 'node', format: 'cjs', external: ['vscode'], logLevel: 'warning',
-    define: { RESULT_FILE: JSON.stringify(result), AGENTS: String(agents) } });
+  const out = await bundleSuite(path.join(__dirname, 'extension-start-suite.ts'), 'bench', { RESULT_FILE: JSON.stringify(result), AGENTS: String(agents) });
   const figures: number[] = [];
   for (let i = 0; i < runs; i++) {
     const cluster = `bench-${process.pid}-${i}`;
     try {
-      const r = await runExtensionTests(out, {
-        'mesolite.mode': mode, 'mesolite.clusterName': cluster, 'mesolite.agents': agents,
-        'mesolite.masterPort': await freePort(), 'mesolite.marathonPort': await freePort(),
-      });
+      const r = await runExtensionTests(out, await clusterSettings(mode, agents, { 'mesolite.clusterName': cluster }));
       if (r.code !== 0) throw new Error(r.logs.join('\n'));
     } finally {
       await docker?.removeCluster(cluster);

@@ -1,10 +1,11 @@
 // Runs real VS Code (code-server from .cache, see scripts/provision-e2e.sh) in Debian's Chromium and
 // executes an extension-host test module inside it, as VS Code's own browser integration tests do.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -81,6 +82,26 @@ export async function openWorkbench(settings: Record<string, unknown>, payloadFo
     await close();
     throw e;
   }
+}
+
+/** The extension's settings for a cluster of that many agents, its master and app framework on free ports. */
+export async function clusterSettings(mode: 'process' | 'docker', agents: number, extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  return { 'mesolite.mode': mode, 'mesolite.agents': agents, 'mesolite.masterPort': await freePort(), 'mesolite.marathonPort': await freePort(), ...extra };
+}
+
+/** Builds dist/ (the extension and the CLI bundle it runs), as the extension-host tests load it. */
+export function buildExtension(): void {
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts/build.mjs')], { cwd: ROOT, stdio: 'inherit' });
+}
+
+/** The fixture app JSON as a define for bundleSuite (HELLO_APP). */
+export const HELLO_APP = JSON.stringify(fs.readFileSync(path.join(ROOT, 'test/fixtures/hello.app.json'), 'utf8'));
+
+/** Bundles an extension-host module (its run() is what code-server calls) into .cache/e2e/<name>/index.js. */
+export async function bundleSuite(entry: string, name: string, define: Record<string, string> = {}): Promise<string> {
+  const outfile = path.join(ROOT, '.cache/e2e', name, 'index.js');
+  await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'cjs', external: ['vscode'], logLevel: 'warning', define });
+  return outfile;
 }
 
 /** Runs testsModule's run() in the extension host; resolves with its exit code and the logs. */

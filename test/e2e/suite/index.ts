@@ -2,18 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { processesUnder } from '../../../runtime/cluster/process';
-
-type Api = { controller: { session?: { target: { started?: { workDir: string; pids: { masters: number[]; agents: number[]; marathon?: number } } } } }; views: { cluster: vscode.TreeDataProvider<vscode.TreeItem>; frameworks: vscode.TreeDataProvider<vscode.TreeItem>; tasks: vscode.TreeDataProvider<vscode.TreeItem> } };
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+import { until, type Api } from './util';
 
 declare const HELLO_APP: string;
 

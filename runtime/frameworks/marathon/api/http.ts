@@ -3,7 +3,7 @@
 // the error answers: the one place where the framework's refusals become statuses and Marathon's
 // JSON bodies (`{message}`, 422 and 400 with `details`).
 import type * as http from 'node:http';
-import { HttpError, readBody, sendJson, type ErrorAnswer } from '../../../common/http';
+import { HttpError, readBody, sendErrorAnswer, sendJson, type ErrorAnswer } from '../../../common/http';
 import { JsonError, parseJson } from '../../../common/json';
 import type { Logger } from '../../../common/log';
 import { AppLockedError, ConflictError, NotFoundError } from '../errors';
@@ -68,6 +68,6 @@ export function marathonErrors(log: Logger): ErrorAnswer {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (status === 500) log.error(`${req.method} ${path}: ${(e as Error).stack ?? String(e)}`);
     else if (status >= 400 && status < 500 && status !== 404 && status !== 422) log.info(`${req.method} ${path} -> ${status}`);
-    sendJson(res, status, payload, headers);
+    sendErrorAnswer(req, res, status, 'application/json', JSON.stringify(payload), headers);
   };
 }
