@@ -147,3 +147,124 @@ test('attach pauses allocation and stops on entry; Step Over runs exactly one cy
   assert.equal(await evaluate(client, 'cycle'), String(cycle.cycle));
   assert.equal(Number(await evaluate(client, 'offers.length')), offered.length);
 });
+
+test('an `offer marathon` breakpoint stops on the cycle that offers to the app framework, its share condition holding, and nothing runs after it', async () => {
+  const client = await attach({}, [{ name: 'offer marathon', condition: "share('marathon') >= 0.25" }]);
+  // Held offers would keep every agent from marathon: the SDK framework declines them as they come.
+  answer = 'decline';
+  await declineHeld();
+  const deployed = await marathon.api('POST', '/v2/apps', { id: '/web', cmd: 'sleep 600', cpus: 0.5, mem: 64, instances: 1 });
+  assert.equal(deployed.status, 201, deployed.text);
+  const stopped = await stopAfter(client, () => client.continueRequest({ threadId: 1 }));
+  assert.equal(stopped.body.reason, 'breakpoint');
+  assert.equal(stopped.body.hitBreakpointIds?.length, 1);
+  const cycle = Number(await evaluate(client, 'cycle'));
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(await latestCycle(), cycle, 'no cycle ran after the stop');
+  const trace = (await masterCycles(cycle - 1))[0];
+  const marathonId = (await cluster.state()).frameworks.find((f) => f.name === 'marathon')!.id;
+  assert.ok(trace.decisions.some((d: any) => d.decision === 'offered' && d.framework_id === marathonId), 'the stopped cycle offered to marathon');
+  assert.ok(trace.shares.after.frameworks[marathonId] >= 0.25);
+  assert.ok(Number(await evaluate(client, "share('marathon')")) >= 0.25);
+  assert.ok((await frames(client, await threadOf(client, 'marathon'))).some((f) => /offer O\d+ → marathon on S\d/.test(f)));
+  await marathon.api('DELETE', '/v2/apps/web');
+});
+
+test('a hit count stops on the third cycle that offers to the framework', async () => {
+  const client = await attach({}, [{ name: 'offer sdk-fw', hitCondition: '3' }]);
+  answer = 'decline';
+  await declineHeld();
+  const from = await latestCycle();
+  const stopped = await stopAfter(client, () => client.continueRequest({ threadId: 1 }));
+  assert.equal(stopped.body.reason, 'breakpoint');
+  const cycle = Number(await evaluate(client, 'cycle'));
+  const offering = (await masterCycles(from)).filter((c) => c.cycle <= cycle && c.decisions.some((d: any) => d.decision === 'offered' && d.framework_id === sdk.frameworkId));
+  assert.equal(offering.length, 3);
+  assert.equal(offering.at(-1).cycle, cycle);
+});
+
+test('Step Into on a framework thread stops on its ACCEPT', async () => {
+  const client = await attach();
+  await declineHeld();
+  const offers = await stepToOfferForSdk(client);
+  await sdk.launch(offers[0], [commandTask(offers[0], 'dbg-task-1', 'sleep 600')]);
+  await waitUntil('the task on the master', async () => (await cluster.state()).frameworks.find((f) => f.id === sdk.frameworkId)?.tasks.some((t) => t.id === 'dbg-task-1'));
+  const thread = await threadOf(client, 'sdk-fw');
+  const stopped = await stopAfter(client, () => client.stepInRequest({ threadId: thread }));
+  assert.equal(stopped.body.reason, 'step');
+  assert.equal(stopped.body.threadId, thread);
+  const top = (await frames(client, thread))[0];
+  assert.match(top, new RegExp(`^${offers[0].id.value.replace(/^.*-(O\d+)$/, '$1')} accepted by sdk-fw \\(launch dbg-task-1\\)$`));
+  await sdk.kill('dbg-task-1');
+});
+
+test('Step Out runs until every offer of the cycle is answered', async () => {
+  const client = await attach();
+  await declineHeld();
+  const offers = await stepToOfferForSdk(client);
+  const stopped = client.waitForEvent('stopped', 20_000);
+  let answeredAll = false;
+  await client.stepOutRequest({ threadId: 1 });
+  for (const o of offers) {
+    await new Promise((r) => setTimeout(r, 300));
+    answeredAll = o === offers.at(-1);
+    await sdk.decline([o.id.value], { refuse_seconds: 0 });
+  }
+  await stopped;
+  assert.ok(answeredAll, 'stopped only after the last answer');
+  const top = (await frames(client))[0];
+  assert.match(top, new RegExp(`^${offers.at(-1)!.id.value.replace(/^.*-(O\d+)$/, '$1')} declined by sdk-fw`));
+});
+
+test('Step Back shows the previous cycle read-only, and Continue returns to the live cluster', async () => {
+  const client = await attach();
+  await declineHeld();
+  await stopAfter(client, () => client.nextRequest({ threadId: 1 }));
+  const first = Number(await evaluate(client, 'cycle'));
+  await declineHeld();
+  await stopAfter(client, () => client.nextRequest({ threadId: 1 }));
+  assert.equal(Number(await evaluate(client, 'cycle')), first + 1);
+  await stopAfter(client, () => client.stepBackRequest({ threadId: 1 }));
+  assert.equal(Number(await evaluate(client, 'cycle')), first);
+  const recorded = (await masterCycles(first - 1))[0];
+  const shown = await scope(client, /^This cycle \(/);
+  assert.equal(shown.length, recorded.decisions.length);
+  recorded.decisions.forEach((d: any, i: number) => assert.match(shown[i].value, new RegExp(`: ${d.decision}`)));
+  assert.match((await frames(client)).at(-1)!, new RegExp(`^cycle ${first} `));
+
+  await Promise.all([client.waitForEvent('continued'), client.continueRequest({ threadId: 1 })]);
+  const paused = await stopAfter(client, () => client.pauseRequest({ threadId: 1 }));
+  assert.equal(paused.body.reason, 'pause');
+  assert.equal(Number(await evaluate(client, 'cycle')), await latestCycle(), 'live again: the newest cycle');
+});
+
+test('`why` names the filter left by a DECLINE with refuse_seconds', async () => {
+  const client = await attach();
+  await declineHeld();
+  const offers = await stepToOfferForSdk(client);
+  const [filtered, ...rest] = offers;
+  await sdk.decline([filtered.id.value], { refuse_seconds: 60 });
+  if (rest.length) await sdk.decline(rest.map((o) => o.id.value), { refuse_seconds: 0 });
+  await declineHeld();
+  await stopAfter(client, () => client.nextRequest({ threadId: 1 }));
+  const text = await evaluate(client, 'why sdk-fw');
+  const agent = filtered.agent_id.value.replace(/^.*-(S\d+)$/, '$1');
+  const offer = filtered.id.value.replace(/^.*-(O\d+)$/, '$1');
+  assert.match(text, new RegExp(`${agent} \\([^)]*\\): filtered until \\d\\d:\\d\\d:\\d\\d by its own DECLINE of ${offer} at [\\d:]+ \\(refuse_seconds ≈ (59|60)\\)`), text);
+  await sdk.revive();
+});
+
+test('disconnecting resumes allocation on the master; so does an adapter ended by SIGTERM', async () => {
+  const client = await attach();
+  assert.equal(await paused(), true);
+  await client.disconnectRequest({});
+  assert.equal(await paused(), false);
+  await client.stop();
+  dc = undefined;
+
+  const second = await attach();
+  assert.equal(await paused(), true);
+  (second as unknown as { _adapterProcess: { kill(s: string): void } })._adapterProcess.kill('SIGTERM');
+  await waitUntil('allocation resumed', async () => (await paused()) === false, 5000);
+  dc = undefined;
+});

@@ -41,7 +41,8 @@ function member(object: Value, name: string): Value {
   }
   if (object === null || typeof object !== 'object') throw new ExpressionError(`${JSON.stringify(object)} has no field '${name}'`);
   // A resource missing from a Mesos resource list is zero of it, as Mesos' arithmetic treats it.
-  return object[name] ?? (['cpus', 'mem', 'disk', 'gpus'].includes(name) ? 0 : null);
+  if (Object.hasOwn(object, name)) return object[name];
+  return ['cpus', 'mem', 'disk', 'gpus'].includes(name) ? 0 : null;
 }
 
 export function evaluate(expr: Expr, scope: Scope): Value {

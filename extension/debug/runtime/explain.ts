@@ -68,13 +68,13 @@ export function explainWhy(input: WhyInput): string[] {
   const agents = [...new Set([...input.agents, ...traces.flatMap((t) => t.agents.map((a) => a.agent_id))])];
   for (const agentId of agents) {
     const label = `${names.agent(agentId)} (${names.agentAddress(agentId)})`;
-    const offered = [...traces].reverse().find((t) => t.decisions.some((d) => d.decision === 'offered' && d.framework_id === frameworkId && d.agent_id === agentId));
-    const trace = offered ?? [...traces].reverse().find((t) => t.agents.some((a) => a.agent_id === agentId));
+    // The latest cycle that visited the agent says where things stand now.
+    const trace = [...traces].reverse().find((t) => t.agents.some((a) => a.agent_id === agentId));
     if (!trace) {
       lines.push(`  ${label}: not considered by the allocator in ${span} (deactivated, draining, in maintenance or disconnected)`);
       continue;
     }
-    const d = trace.decisions.find((x) => x.agent_id === agentId && x.framework_id === frameworkId && (!offered || x.decision === 'offered'));
+    const d = trace.decisions.find((x) => x.agent_id === agentId && x.framework_id === frameworkId);
     lines.push(`  ${label}: ${d ? reason(d, input, trace) : nothingLeft(agentId, input, trace)}`);
   }
   for (const q of input.queue ?? []) {

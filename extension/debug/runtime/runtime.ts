@@ -46,6 +46,8 @@ export class OfferDebugger extends EventEmitter<{ stopped: [Stop]; continued: []
   private intervalMs = 1000;
   private driver?: NodeJS.Timeout;
   private stepInFlight?: Promise<void>;
+  /** The cycle last stepped while driving, until the run loop has looked at it. */
+  private unseen?: number;
   private stepAgain = false;
   private pumping = false;
   private readonly snapshots = new Map<number, Promise<Snapshot>>();
@@ -110,7 +112,8 @@ export class OfferDebugger extends EventEmitter<{ stopped: [Stop]; continued: []
   stepOver(): void {
     if (!this.live) return this.backToLive();
     this.run({ kind: 'over' });
-    void this.step().then((n) => {
+    // A step a Continue left in flight goes first, so this one is the newest.
+    void (this.stepInFlight ?? Promise.resolve()).then(() => this.step()).then((n) => {
       if (this.goal?.kind === 'over') this.goal.cycle = n;
       this.pump();
     }, (e) => this.failed(e));
@@ -204,6 +207,8 @@ export class OfferDebugger extends EventEmitter<{ stopped: [Stop]; continued: []
     this.goal = undefined;
     clearInterval(this.driver);
     this.driver = undefined;
+    this.unseen = undefined;
+    this.stepAgain = false;
   }
 
   private stopAt(stop: Stop): void {
@@ -238,14 +243,27 @@ export class OfferDebugger extends EventEmitter<{ stopped: [Stop]; continued: []
     return trace.cycle;
   }
 
-  /** A cycle while driving (Continue, Step Into): one at a time; a request meanwhile runs one after. */
+  /**
+   * A cycle while driving (Continue, Step Into). The next one waits until the run loop has looked at
+   * this one, so that a stop lands right after the cycle that caused it; requests meanwhile make one.
+   */
   private driveStep(): void {
     if (!this.driver) return;
-    if (this.stepInFlight) { this.stepAgain = true; return; }
-    this.stepInFlight = this.step().then(() => undefined, (e) => this.failed(e)).finally(() => {
-      this.stepInFlight = undefined;
-      if (this.stepAgain) { this.stepAgain = false; this.driveStep(); }
-    });
+    if (this.stepInFlight || this.unseen !== undefined) { this.stepAgain = true; return; }
+    this.unseen = Infinity;
+    this.stepInFlight = this.step().then((n) => { if (this.unseen === Infinity) this.unseen = n; }, (e) => { this.unseen = undefined; this.failed(e); })
+      .finally(() => {
+        this.stepInFlight = undefined;
+        if (this.unseen === undefined && this.stepAgain) { this.stepAgain = false; this.driveStep(); }
+        this.pump();
+      });
+  }
+
+  /** The run loop has looked at cycle `n`: a step asked for meanwhile may run now. */
+  private seen(n: number): void {
+    if (this.unseen === undefined || n < this.unseen) return;
+    this.unseen = undefined;
+    if (this.stepAgain) { this.stepAgain = false; this.driveStep(); }
   }
 
   private appended(e: StoryEvent): void {
@@ -286,6 +304,7 @@ export class OfferDebugger extends EventEmitter<{ stopped: [Stop]; continued: []
           this.cursor = e.seq;
           const stop = this.check(this.goal, e);
           if (stop) { this.stopAt(stop); break; }
+          if (e.kind === 'cycle') this.seen(e.cycle);
         }
       } finally {
         this.pumping = false;

@@ -98,9 +98,10 @@ export function momentScope(m: Moment): Scope {
   };
   return {
     names: [...Object.keys(names), ...Object.keys(functions).map((f) => `${f}()`)],
-    name: (n) => names[n]?.(),
+    // Own properties only: `constructor` and the like are not names of the language.
+    name: (n) => (Object.hasOwn(names, n) ? names[n]() : undefined),
     call: (n, args) => {
-      const f = functions[n];
+      const f = Object.hasOwn(functions, n) ? functions[n] : undefined;
       if (!f) throw new ExpressionError(`unknown function '${n}' (known: ${Object.keys(functions).join(', ')})`);
       return f(args);
     },
