@@ -9,6 +9,7 @@ const ACTIONS: Array<vscode.QuickPickItem & { command: string; startedOnly?: boo
   { label: '$(plug) Connect to Cluster…', command: 'mesolite.connect' },
   { label: '$(output) Show Container Logs…', command: 'mesolite.showContainerLogs', startedOnly: true },
   { label: '$(list-flat) Show Task Logs…', command: 'mesolite.showTaskLogs' },
+  { label: '$(debug-alt) Debug Offers', command: 'mesolite.debugOffers' },
 ];
 
 export function register(c: Controller): vscode.Disposable {
