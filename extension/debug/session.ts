@@ -29,7 +29,7 @@ export interface SessionOptions {
 const ALLOCATOR_THREAD = 1;
 
 function valueNode(name: string, v: Value): VarNode {
-  if (Array.isArray(v)) return { name, value: `[${v.length}]`, count: v.length, children: () => v.map((x, i) => valueNode(`[${i}]`, x)) };
+  if (Array.isArray(v)) return { name, value: `[${v.length}]`, count: v.length, page: (start, count) => v.slice(start, start + count).map((x, i) => valueNode(`[${start + i}]`, x)) };
   if (v !== null && typeof v === 'object') return { name, value: formatValue(v), children: () => Object.entries(v).map(([k, x]) => valueNode(k, x)) };
   return { name, value: formatValue(v) };
 }
@@ -166,13 +166,13 @@ export class OfferDebugSession extends DebugSession {
     const source: DebugProtocol.Source = this.options.documentScheme
       ? { name: `cycle-${cycle}.json`, path: `${this.options.documentScheme}:/${this.options.key ?? 'mesolite'}/cycle-${cycle}.json` }
       : { name: `cycle-${cycle}.json`, sourceReference: cycle + 1 };
-    response.body = { totalFrames: all.length, stackFrames: page.map((f) => ({ id: this.frames.create(`${cycle}:${f.key}`), name: f.label, source, line: f.line, column: 1 })) };
+    response.body = { totalFrames: all.length, stackFrames: page.map((f) => ({ id: this.frames.create(`${cycle}:${f.key}`), name: f.label(), source, line: f.line, column: 1 })) };
     this.sendResponse(response);
   }
 
   /** The JSON document of a cycle, as frames point into it (also served to the extension's scheme). */
   document(cycle: number): string {
-    return cycleDocument(this.debugger.story, cycle, cycle === this.debugger.currentCycle ? this.debugger.shownUpTo : Infinity).text;
+    return cycleDocument(this.debugger.story, cycle, cycle === this.debugger.currentCycle ? this.debugger.shownUpTo : Infinity);
   }
 
   protected override sourceRequest(response: DebugProtocol.SourceResponse, args: DebugProtocol.SourceArguments): void {
@@ -195,16 +195,18 @@ export class OfferDebugSession extends DebugSession {
   protected override variablesRequest(response: DebugProtocol.VariablesResponse, args: DebugProtocol.VariablesArguments): void {
     const entry = this.nodes.get(args.variablesReference);
     if (!entry) { response.body = { variables: [] }; return this.sendResponse(response); }
-    entry.kids ??= entry.node.children?.() ?? [];
-    const indexed = entry.node.count !== undefined;
-    const kids = args.filter === 'named' && indexed ? [] : entry.kids;
+    const { node } = entry;
     const start = args.start ?? 0;
-    const page = kids.slice(start, args.count ? start + args.count : undefined);
+    const end = args.count ? start + args.count : undefined;
+    // Indexed children (a cycle's 10,000 decisions) are built a page at a time.
+    const page = node.count !== undefined && args.filter === 'named' ? []
+      : node.page ? node.page(start, (end ?? node.count ?? 0) - start)
+      : (entry.kids ??= node.children?.() ?? []).slice(start, end);
     response.body = {
       variables: page.map((k) => ({
         name: k.name,
         value: k.value,
-        variablesReference: k.children ? this.nodes.create({ node: k }) : 0,
+        variablesReference: k.children || k.page ? this.nodes.create({ node: k }) : 0,
         ...(k.count !== undefined ? { indexedVariables: k.count } : {}),
         ...(k.evaluateName ? { evaluateName: k.evaluateName } : {}),
       })),

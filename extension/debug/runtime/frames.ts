@@ -10,10 +10,18 @@ import type { Story, StoryEvent } from './story';
 export interface StoryFrame {
   /** c (the cycle), d<index> (a decision) or e<seq> (an event after the cycle). */
   key: string;
-  label: string;
+  /** Computed for the frames a client shows, not for all 10,000 of a big cycle. */
+  label: () => string;
   /** 1-based line in the cycle's document. */
   line: number;
 }
+
+// The document's layout, shared by its writer and the frames pointing into it: `{`, the cycle, trigger,
+// started_at, duration_ms, shares, `"agents": [`, one line per agent, `],`, `"decisions": [`, one line
+// per decision, `],`, `"story": [`, one line per event.
+const HEAD = 7;
+const decisionLine = (agents: number, i: number) => HEAD + agents + 2 + i + 1;
+const storyLine = (agents: number, decisions: number, i: number) => HEAD + agents + 2 + decisions + 2 + i + 1;
 
 function decisionLabel(cycle: number, d: CycleDecision, names: Names): string {
   const [fw, agent] = [names.framework(d.framework_id), names.agent(d.agent_id)];
@@ -60,53 +68,40 @@ function eventLabel(e: StoryEvent, story: Story, names: Names): string {
 }
 
 /** The document of one cycle: its trace, then the story that followed it, one entry per line. */
-export function cycleDocument(story: Story, cycle: number, upTo: number): { text: string; lines: Map<string, number> } {
+export function cycleDocument(story: Story, cycle: number, upTo: number): string {
   const t = story.trace(cycle);
-  const lines = new Map<string, number>();
+  const list = (items: unknown[]) => items.map((x, i) => `    ${JSON.stringify(x)}${i < items.length - 1 ? ',' : ''}`);
   const out = ['{', `  "cycle": ${cycle},`];
-  lines.set('c', 2);
   if (t) {
     out.push(`  "trigger": ${JSON.stringify(t.trigger)},`, `  "started_at": ${JSON.stringify(new Date(t.started_at).toISOString())},`, `  "duration_ms": ${t.duration_ms},`);
-    out.push(`  "shares": ${JSON.stringify(t.shares)},`);
-    out.push('  "agents": [', ...t.agents.map((a, i) => `    ${JSON.stringify(a)}${i < t.agents.length - 1 ? ',' : ''}`), '  ],');
-    out.push('  "decisions": [');
-    t.decisions.forEach((d, i) => {
-      lines.set(`d${i}`, out.length + 1);
-      out.push(`    ${JSON.stringify(d)}${i < t.decisions.length - 1 ? ',' : ''}`);
-    });
-    out.push('  ],');
+    out.push(`  "shares": ${JSON.stringify(t.shares)},`, '  "agents": [', ...list(t.agents), '  ],', '  "decisions": [', ...list(t.decisions), '  ],');
   } else {
-    out.push('  "trace": "no longer kept (older than the history the debugger holds)",');
+    // Same height as a trace without agents or decisions, so the story's lines stay where frames say.
+    out.push('  "trace": "no longer kept (older than the history the debugger holds)",', '', '', '', '', '', '', '');
   }
-  const after = story.ofCycle(cycle, upTo).filter((e) => e.kind !== 'cycle');
-  out.push('  "story": [');
-  after.forEach((e, i) => {
-    lines.set(`e${e.seq}`, out.length + 1);
-    const { seq: _seq, cycle: _cycle, ...rest } = e;
-    out.push(`    ${JSON.stringify({ ...rest, at: new Date(e.at).toISOString() })}${i < after.length - 1 ? ',' : ''}`);
-  });
-  out.push('  ]', '}');
-  return { text: out.join('\n'), lines };
+  const after = story.ofCycle(cycle, upTo).filter((e) => e.kind !== 'cycle').map(({ seq: _seq, cycle: _cycle, ...rest }) => ({ ...rest, at: new Date(rest.at).toISOString() }));
+  out.push('  "story": [', ...list(after), '  ]', '}');
+  return out.join('\n');
 }
 
 /** Frames of a cycle up to event `upTo`, newest first; only those concerning `frameworkId` if given. */
 export function cycleFrames(story: Story, cycle: number, upTo: number, names: Names, frameworkId?: string): StoryFrame[] {
-  const { lines } = cycleDocument(story, cycle, upTo);
-  const frames: StoryFrame[] = [];
+  const t = story.trace(cycle);
+  const [agents, decisions] = [t?.agents.length ?? 0, t?.decisions ?? []];
   const events = story.ofCycle(cycle, upTo);
-  for (const e of [...events].reverse()) {
-    if (e.kind === 'cycle') continue;
+  const after = events.filter((e) => e.kind !== 'cycle');
+  const frames: StoryFrame[] = [];
+  for (let i = after.length - 1; i >= 0; i--) {
+    const e = after[i];
     if (frameworkId && (e.kind === 'agent' || e.framework_id !== frameworkId)) continue;
-    frames.push({ key: `e${e.seq}`, label: eventLabel(e, story, names), line: lines.get(`e${e.seq}`)! });
+    frames.push({ key: `e${e.seq}`, label: () => eventLabel(e, story, names), line: storyLine(agents, decisions.length, i) });
   }
-  const decisions = story.trace(cycle)?.decisions ?? [];
   for (let i = decisions.length - 1; i >= 0; i--) {
     if (frameworkId && decisions[i].framework_id !== frameworkId) continue;
-    frames.push({ key: `d${i}`, label: decisionLabel(cycle, decisions[i], names), line: lines.get(`d${i}`)! });
+    frames.push({ key: `d${i}`, label: () => decisionLabel(cycle, decisions[i], names), line: decisionLine(agents, i) });
   }
   const marker = events.find((e) => e.kind === 'cycle');
-  const t = story.trace(cycle);
-  const bottom = marker ? eventLabel(marker, story, names) : t ? `cycle ${cycle} · ${t.trigger} · ${t.agents.length} agents` : `cycle ${cycle}`;
+  const bottom = () => (marker ? eventLabel(marker, story, names) : t ? `cycle ${cycle} · ${t.trigger} · ${t.agents.length} agents` : `cycle ${cycle}`);
   frames.push({ key: 'c', label: bottom, line: 2 });
   return frames;
 }

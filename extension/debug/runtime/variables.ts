@@ -11,8 +11,9 @@ export interface VarNode {
   name: string;
   value: string;
   children?: () => VarNode[];
-  /** The number of children, when it may be large (DAP indexedVariables). */
+  /** Indexed children, when there may be many (DAP indexedVariables): their number and a page of them. */
   count?: number;
+  page?: (start: number, count: number) => VarNode[];
   evaluateName?: string;
 }
 
@@ -135,13 +136,18 @@ function waiting(m: Moment): VarNode[] {
 /** The scopes of a stop point, in the order the Variables view shows them. */
 export function scopeNodes(m: Moment, why: (frameworkId: string) => string): VarNode[] {
   const decisions = m.cycle?.decisions ?? [];
-  const group = (name: string, kids: () => VarNode[], size?: number): VarNode => ({ name, value: size === undefined ? '' : String(size), children: kids, count: size });
+  const group = (name: string, kids: () => VarNode[]): VarNode => ({ name, value: '', children: kids });
   return [
     group('Cluster', () => cluster(m)),
     group('Roles', () => roles(m)),
     group('Frameworks', () => frameworks(m, why)),
-    group(m.cycle ? `This cycle (${m.cycle.cycle})` : 'This cycle', () => decisions.map((d, i) => decisionNode(i, d, m)), decisions.length),
-    group('Outstanding offers', () => outstanding(m), m.outstanding.length),
+    {
+      name: m.cycle ? `This cycle (${m.cycle.cycle})` : 'This cycle',
+      value: `${decisions.length} decisions`,
+      count: decisions.length,
+      page: (start, count) => decisions.slice(start, start + count).map((d, i) => decisionNode(start + i, d, m)),
+    },
+    { ...group('Outstanding offers', () => outstanding(m)), value: String(m.outstanding.length) },
     group('Waiting work', () => waiting(m)),
   ];
 }
