@@ -254,7 +254,7 @@ test('`why` names the filter left by a DECLINE with refuse_seconds', async () =>
   await sdk.revive();
 });
 
-test('disconnecting resumes allocation on the master; so does an adapter ended by SIGTERM', async () => {
+test('disconnecting resumes allocation on the master; so do an adapter ended by SIGTERM and one whose client went away', async () => {
   const client = await attach();
   assert.equal(await paused(), true);
   await client.disconnectRequest({});
@@ -262,9 +262,15 @@ test('disconnecting resumes allocation on the master; so does an adapter ended b
   await client.stop();
   dc = undefined;
 
+  type Spawned = { _adapterProcess: { kill(s: string): void; stdin: { end(): void } } };
   const second = await attach();
   assert.equal(await paused(), true);
-  (second as unknown as { _adapterProcess: { kill(s: string): void } })._adapterProcess.kill('SIGTERM');
-  await waitUntil('allocation resumed', async () => (await paused()) === false, 5000);
+  (second as unknown as Spawned)._adapterProcess.kill('SIGTERM');
+  await waitUntil('allocation resumed after SIGTERM', async () => (await paused()) === false, 5000);
+
+  const third = await attach();
+  assert.equal(await paused(), true);
+  (third as unknown as Spawned)._adapterProcess.stdin.end();
+  await waitUntil('allocation resumed after the client closed stdin', async () => (await paused()) === false, 5000);
   dc = undefined;
 });
