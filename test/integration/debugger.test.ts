@@ -198,6 +198,21 @@ test('Step Into on a framework thread stops on its ACCEPT', async () => {
   await sdk.kill('dbg-task-1');
 });
 
+test('the "Task failed or lost" exception breakpoint stops on TASK_FAILED, and a `launch` breakpoint on the launch', async () => {
+  const client = await attach({}, [{ name: 'launch dbg-fail' }]);
+  await client.setExceptionBreakpointsRequest({ filters: ['task-failed'] });
+  await declineHeld();
+  const offers = await stepToOfferForSdk(client);
+  await sdk.launch(offers[0], [commandTask(offers[0], 'dbg-fail', 'exit 3')]);
+  const launched = await stopAfter(client, () => client.continueRequest({ threadId: 1 }));
+  assert.equal(launched.body.reason, 'breakpoint');
+  assert.match((await frames(client))[0], /^dbg-fail launched on S\d by sdk-fw$/);
+  const failed = await stopAfter(client, () => client.continueRequest({ threadId: 1 }));
+  assert.equal(failed.body.reason, 'exception');
+  assert.match((await client.exceptionInfoRequest({ threadId: 1 })).body.description ?? '', /^dbg-fail TASK_FAILED/);
+  assert.match((await frames(client))[0], /^dbg-fail TASK_FAILED/);
+});
+
 test('Step Out runs until every offer of the cycle is answered', async () => {
   const client = await attach();
   await declineHeld();
