@@ -78,6 +78,12 @@ export class OfferDebugger extends EventEmitter<{ stopped: [Stop]; continued: []
       this.subscription = this.operator!.subscribe({ allocationCycles: true });
       this.subscription.on('event', (e) => { this.mirror.handle(e); if (e.type === 'SUBSCRIBED') { resolve(); this.emit('threads'); } });
       this.subscription.on('disconnected', (why) => this.emit('output', `Operator stream lost (${why}); following the leader`, 'important'));
+      // A new leader allocates on its own clock: the debugger pauses it too once it follows it.
+      this.subscription.on('connected', (url) => {
+        if (this.pausedAfter === Infinity) return;
+        this.emit('output', `Following the leading master at ${url}; pausing its allocation`, 'important');
+        void this.allocation?.pause().catch((e) => this.emit('output', `Could not pause ${url}: ${(e as Error).message}`, 'important'));
+      });
     });
     await subscribed;
     const before = await this.allocation.cycles(0, 1000);
