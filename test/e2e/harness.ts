@@ -101,3 +101,26 @@ export async function runExtensionTests(testsModule: string, settings: Record<st
     await wb.close();
   }
 }
+
+/** Runs a command from the palette; until the extension host has registered it, the palette is reopened. */
+export async function palette(page: import('playwright-core').Page, text: string, timeoutMs = 60_000): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await page.keyboard.press('F1');
+    await input.fill(`>${text}`);
+    try {
+      await row.waitFor({ timeout: 5_000 });
+      break;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await page.keyboard.press('Escape');
+    }
+  }
+  await input.press('Enter');
+}
+
+export async function pick(page: import('playwright-core').Page, text: string): Promise<void> {
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first().click();
+}

@@ -7,36 +7,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { Page } from 'playwright-core';
-import { freePort, openWorkbench, type Workbench } from './harness';
+import { freePort, openWorkbench, palette, pick, type Workbench } from './harness';
 
 const SHOTS = path.resolve(__dirname, '../../test-results');
 const AGENTS = 2;
 // The local images the test runner provisions (these machines cannot pull), through the settings.
 const LOCAL_IMAGES = { 'mesolite.images.runtime': process.env.MESOLITE_NODE_IMAGE, 'mesolite.images.zookeeper': process.env.MESOLITE_ZOOKEEPER_IMAGE };
-
-/** Runs a command from the palette; until the extension host has registered it, the palette is reopened. */
-async function palette(page: Page, text: string, timeoutMs = 60_000): Promise<void> {
-  const input = page.locator('.quick-input-widget input');
-  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first();
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    await page.keyboard.press('F1');
-    await input.fill(`>${text}`);
-    try {
-      await row.waitFor({ timeout: 5_000 });
-      break;
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await page.keyboard.press('Escape');
-    }
-  }
-  await input.press('Enter');
-}
-
-async function pick(page: Page, text: string): Promise<void> {
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first().click();
-}
 
 /** Stop empties the views first and removes the containers while its notification shows: wait, then assert. */
 async function assertNoContainers(cluster: string, message: string): Promise<void> {
