@@ -3,13 +3,9 @@
 // the next cycle), a function breakpoint `offer marathon` hit once an app is deployed, Stop (allocation
 // resumes on the master). Screenshots go to test-results/.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { freePort, openWorkbench, palette, pick } from './harness';
-
-const SHOTS = path.resolve(__dirname, '../../test-results');
+import { freePort, palette, pick, withWorkbench } from './harness';
 
 async function masterState(port: number): Promise<{ allocation_paused: boolean }> {
   return (await fetch(`http://127.0.0.1:${port}/master/state`)).json() as Promise<{ allocation_paused: boolean }>;
@@ -23,16 +19,12 @@ async function shownCycle(page: Page): Promise<number> {
 }
 
 test('UI: debug offers from the Run view — stop on entry, F10, Variables, a function breakpoint, Stop resumes allocation', { timeout: 300_000 }, async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
   const [masterPort, marathonPort] = [await freePort(), await freePort()];
-  const wb = await openWorkbench({
+  const settings = {
     'mesolite.mode': 'process', 'mesolite.agents': 2, 'mesolite.agentResources': 'cpus:2;mem:1024;disk:2000',
     'mesolite.masterPort': masterPort, 'mesolite.marathonPort': marathonPort,
-  });
-  const { page } = wb;
-  const shot = (step: string) => page.screenshot({ path: path.join(SHOTS, `debugger-${step}.png`) });
-  try {
-    await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+  };
+  await withWorkbench('debugger', settings, async ({ page }, shot) => {
     await palette(page, 'Mesolite: Start Local Cluster');
     await palette(page, 'Mesolite: Focus on Cluster View');
     await page.locator('[id="workbench.view.extension.mesolite"] .monaco-list-row', { hasText: 'agent ' }).nth(1).waitFor({ timeout: 180_000 });
@@ -77,11 +69,5 @@ test('UI: debug offers from the Run view — stop on entry, F10, Variables, a fu
     while ((await masterState(masterPort)).allocation_paused && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     assert.equal((await masterState(masterPort)).allocation_paused, false, 'Stop resumed allocation');
     await palette(page, 'Mesolite: Stop Local Cluster');
-  } catch (e) {
-    await shot('failure').catch(() => undefined);
-    console.error(`--- the Mesolite log channel ---\n${wb.extensionLog()}`);
-    throw e;
-  } finally {
-    await wb.close();
-  }
+  });
 });

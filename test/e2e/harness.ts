@@ -83,6 +83,29 @@ export async function openWorkbench(settings: Record<string, unknown>, payloadFo
   }
 }
 
+const SHOTS = path.join(ROOT, 'test-results');
+
+/**
+ * Runs body in a fresh workbench with the extension, `shot(step)` saving test-results/<prefix>-<step>.png;
+ * on failure saves a screenshot and prints the extension's log channel; `after` runs whatever happened.
+ */
+export async function withWorkbench(prefix: string, settings: Record<string, unknown>, body: (wb: Workbench, shot: (step: string) => Promise<unknown>) => Promise<void>, after?: () => Promise<void>): Promise<void> {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const wb = await openWorkbench(settings);
+  const shot = (step: string) => wb.page.screenshot({ path: path.join(SHOTS, `${prefix}-${step}.png`) });
+  try {
+    await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+    await body(wb, shot);
+  } catch (e) {
+    await shot('failure').catch(() => undefined);
+    console.error(`--- the Mesolite log channel ---\n${wb.extensionLog()}`);
+    throw e;
+  } finally {
+    await wb.close();
+    await after?.();
+  }
+}
+
 /** Runs testsModule's run() in the extension host; resolves with its exit code and the logs. */
 export async function runExtensionTests(testsModule: string, settings: Record<string, unknown>, timeoutMs = 180_000): Promise<{ code: number; logs: string[] }> {
   const logs: string[] = [];
