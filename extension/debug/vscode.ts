@@ -6,8 +6,8 @@ import { command } from '../commands/command';
 import type { Controller } from '../controller';
 import { OfferDebugSession } from './session';
 
-export const DEBUG_TYPE = 'mesolite';
-export const CYCLE_SCHEME = 'mesolite-cycle';
+const DEBUG_TYPE = 'mesolite';
+const CYCLE_SCHEME = 'mesolite-cycle';
 const LOCAL_NAME = 'Debug offers of the local cluster';
 
 /** mesolite-cycle:/<debug session id>/cycle-<n>.json, served from that session's story. */

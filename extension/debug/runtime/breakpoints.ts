@@ -39,7 +39,7 @@ const FAILED = new Set(['TASK_FAILED', 'TASK_LOST', 'TASK_ERROR', 'TASK_DROPPED'
 const STATES = new Set([...FAILED, 'TASK_STAGING', 'TASK_STARTING', 'TASK_RUNNING', 'TASK_KILLING', 'TASK_FINISHED', 'TASK_KILLED', 'TASK_UNKNOWN']);
 const DEFAULT_STARVED_CYCLES = 5;
 
-export const BREAKPOINT_HELP = 'offer <framework> | decline [framework] | rescind [framework] | launch <task-or-app> | TASK_<STATE> [framework-or-task] | agent <id-or-hostname> | role <role> | starved <framework> [cycles]';
+const BREAKPOINT_HELP = 'offer <framework> | decline [framework] | rescind [framework] | launch <task-or-app> | TASK_<STATE> [framework-or-task] | agent <id-or-hostname> | role <role> | starved <framework> [cycles]';
 
 function parseTrigger(text: string): Trigger {
   const [word, ...rest] = text.trim().split(/\s+/);

@@ -7,7 +7,7 @@ import { momentScope, type Moment } from './scope';
 /** How many cycles `why` looks back over. */
 const WHY_CYCLES = 10;
 
-export const CONSOLE_HELP = 'why <framework-or-app> · step [N] · history · an expression over agents, shares, offers, outstanding, cycle, frameworks, roles, tasks, share(fw), available(agent), total(agent), allocated(agent), offered(agent), weight(role)';
+const CONSOLE_HELP = 'why <framework-or-app> · step [N] · history · an expression over agents, shares, offers, outstanding, cycle, frameworks, roles, tasks, share(fw), available(agent), total(agent), allocated(agent), offered(agent), weight(role)';
 
 /** `why <framework or Marathon app id>`, one line per agent. */
 export function why(dbg: OfferDebugger, m: Moment, target: string): string[] {

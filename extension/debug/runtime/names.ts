@@ -3,7 +3,7 @@
 import type { StreamMirror } from './mirror';
 
 /** The part of a Mesos id after its master prefix: `<master>-S3` is S3, `<master>-O12` is O12. */
-export function shortId(id: string): string {
+function shortId(id: string): string {
   const tail = /-([SO]\d+)$/.exec(id);
   return tail ? tail[1] : id;
 }

@@ -11,7 +11,7 @@ import { momentScope, type Moment, type Snapshot } from './scope';
 import { StreamMirror } from './mirror';
 import { Names } from './names';
 import { SnapshotReader } from './snapshot';
-import { concerns, Story, type StoryEvent } from './story';
+import { concerns, offeredTo, Story, type StoryEvent } from './story';
 
 export type StopReason = 'entry' | 'step' | 'breakpoint' | 'exception' | 'pause';
 export interface Stop { reason: StopReason; description?: string; text?: string; breakpoints?: number[]; frameworkId?: string }
@@ -186,7 +186,7 @@ export class OfferDebugger extends EventEmitter<{ stopped: [Stop]; continued: []
   private walk(cycles: number[]): { cycle: number; stop: Stop } | undefined {
     for (const n of cycles) {
       const trace = this.story.trace(n)!;
-      const marker: StoryEvent = this.story.markerOf(n) ?? { kind: 'cycle', cycle: n, seq: 0, at: trace.started_at, trigger: trace.trigger, offered: [...new Set(trace.decisions.flatMap((d) => (d.decision === 'offered' ? [d.framework_id] : [])))] };
+      const marker: StoryEvent = this.story.markerOf(n) ?? { kind: 'cycle', cycle: n, seq: 0, at: trace.started_at, trigger: trace.trigger, offered: offeredTo(trace) };
       for (const e of [marker, ...this.story.ofCycle(n).filter((x) => x.kind !== 'cycle')]) {
         const stop = this.breakpointStop(e, { cycle: trace, outstanding: [], names: this.names, mirror: this.mirror });
         if (stop) return { cycle: n, stop };
@@ -243,7 +243,7 @@ export class OfferDebugger extends EventEmitter<{ stopped: [Stop]; continued: []
     // The stream names the cycle too; should it lag, the marker is added from the answer.
     setTimeout(() => {
       if (!this.story.markerOf(trace.cycle) && this.story.lastCycle < trace.cycle) {
-        this.appended(this.story.appendCycle(trace.cycle, trace.started_at, trace.trigger, [...new Set(trace.decisions.flatMap((d) => (d.decision === 'offered' ? [d.framework_id] : [])))]));
+        this.appended(this.story.appendCycle(trace.cycle, trace.started_at, trace.trigger, offeredTo(trace)));
       }
     }, 2000).unref();
     return trace.cycle;

@@ -49,7 +49,7 @@ export function agentUsage(snapshot: Snapshot, agentId: string) {
   return { total, allocated, offered, available: minus(minus(total, allocated), offered) };
 }
 
-export function cycleOffers(m: Moment, frameworkId?: string): Value[] {
+function cycleOffers(m: Moment, frameworkId?: string): Value[] {
   return (m.cycle?.decisions ?? []).flatMap((d) => d.decision === 'offered' && (!frameworkId || d.framework_id === frameworkId)
     ? [{ offer: d.offer_id ? m.names.offer(d.offer_id) : null, framework: m.names.framework(d.framework_id), agent: m.names.agent(d.agent_id), role: d.role, ...resourceValues(d.resources) }]
     : []);

@@ -19,6 +19,11 @@ type WithoutPlace<T> = T extends unknown ? Omit<T, 'seq' | 'cycle'> : never;
 /** An event as the stream reader hands it over; the story numbers it and files it under the last cycle. */
 export type NewStoryEvent = WithoutPlace<Exclude<StoryEvent, { kind: 'cycle' }>>;
 
+/** The frameworks a cycle offered something to. */
+export function offeredTo(trace: CycleTrace): string[] {
+  return [...new Set(trace.decisions.flatMap((d) => (d.decision === 'offered' ? [d.framework_id] : [])))];
+}
+
 /** True for the events that concern a framework (its offers, answers, tasks and updates). */
 export function concerns(e: StoryEvent, frameworkId: string): boolean {
   if (e.kind === 'cycle') return e.offered.includes(frameworkId);
