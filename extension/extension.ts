@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { Controller } from './controller';
 import * as actions from './commands/actions';
 import * as connect from './commands/connect';
+import * as debugOffers from './debug/vscode';
 import * as deploy from './commands/deploy';
 import * as showTaskLogs from './commands/show-task-logs';
 import * as showContainerLogs from './commands/show-container-logs';
@@ -63,6 +64,7 @@ export function activate(context: vscode.ExtensionContext) {
     killtask.register(c),
     vscode.workspace.registerTextDocumentContentProvider(SANDBOX_SCHEME, new SandboxDocuments()),
     revealSandbox.register(c),
+    debugOffers.register(c),
   );
   return { controller: c, views: { cluster, frameworks, offers, tasks }, lens };
 }

@@ -5,6 +5,7 @@
 // The VS Code extension goes into dist/extension.js (vscode left external) and runs the CLI bundle; its
 // webviews are bundled for the browser. The extension needs ZooKeeper (node-zookeeper-client and its
 // dependencies, 220 KB) only for a zk:// master: runtime/client imports it lazily, from dist/mesolite-zk.js.
+// The offer-cycle debug adapter also runs alone over stdio, for other DAP clients: dist/mesolite-debug.js.
 import { build } from 'esbuild';
 import { chmodSync, copyFileSync } from 'node:fs';
 
@@ -32,9 +33,11 @@ await Promise.all([
   // jsonc-parser's UMD build hides its modules from the bundler: take its ESM build.
   build({ ...node, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], mainFields: ['module', 'main'], plugins: [dockerLauncherApart, zkApart] }),
   build({ ...node, entryPoints: ['runtime/zk/leader.ts'], outfile: 'dist/mesolite-zk.js' }),
+  build({ ...node, entryPoints: ['extension/debug/main.ts'], outfile: 'dist/mesolite-debug.js', banner: { js: '#!/usr/bin/env node' } }),
   // The webviews run in the browser and are bundled apart from the extension.
   build({ entryPoints: ['webviews/logs/main.ts'], outfile: 'dist/webviews/logs.js', bundle: true, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'warning' }),
 ]);
 copyFileSync('node_modules/@xterm/xterm/css/xterm.css', 'dist/webviews/logs.css');
 chmodSync('dist/mesolite.js', 0o755);
+chmodSync('dist/mesolite-debug.js', 0o755);
 copyFileSync('runtime/cluster/docker/runtime.Dockerfile', 'dist/runtime.Dockerfile');

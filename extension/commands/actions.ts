@@ -10,6 +10,7 @@ const ACTIONS: Array<vscode.QuickPickItem & { command: CommandId; startedOnly?: 
   { label: '$(plug) Connect to Cluster…', command: COMMANDS.connect },
   { label: '$(output) Show Container Logs…', command: COMMANDS.showContainerLogs, startedOnly: true },
   { label: '$(list-flat) Show Task Logs…', command: COMMANDS.showTaskLogs },
+  { label: '$(debug-alt) Debug Offers', command: COMMANDS.debugOffers },
 ];
 
 export function register(c: Controller): vscode.Disposable {
