@@ -14,7 +14,7 @@ import { mountSchedulerApi } from './http/scheduler';
 import { startLeadership } from './leadership';
 import { defaultHostname, Master, type MasterOptions } from './master';
 import { parseRate, type Rate } from './rate-limiter';
-import { FileRegistry, MemoryRegistry, type Registry } from './registry';
+import { fileRegistry, Registry } from './registry';
 
 /** --recovery_agent_removal_limit: a percentage from 0% to 100%, as a fraction. */
 export function parsePercentage(flag: string, text: string): number {
@@ -102,7 +102,7 @@ function startStandalone(workDir: string | undefined, create: (id: string) => Ma
   // A registry write that fails (a full disk, say) ends this term, as a lost ZooKeeper write ends a
   // leader's: the master stops and a new one recovers from what was persisted, like after a failover.
   const term = () => {
-    const registry = workDir ? new FileRegistry(workDir) : new MemoryRegistry();
+    const registry = workDir ? fileRegistry(workDir) : new Registry();
     registry.onFailure = (e) => {
       log.error(`Master ${current.master.id} could not persist its registry (${e.message}); recovering from ${workDir}`);
       setImmediate(() => { current.master.stop(); term(); });

@@ -10,11 +10,12 @@ import { newUUID } from '../common/ids';
 import type { Logger } from '../common/log';
 import { MasterContender } from '../zk/contender';
 import { MasterDetector } from '../zk/detector';
-import { ZkRegistry } from '../zk/registry';
+import { ZkRegistryStore } from '../zk/registry';
 import { parseZkUrl } from '../common/zk-url';
 import { ZkSession } from '../zk/session';
 import type { MasterFactory } from './daemon';
 import { masterInfo, type Master, type MasterOptions } from './master';
+import { Registry, registryCodec } from './registry';
 import { MASTER_VERSION } from './version';
 
 export interface LeadershipOptions {
@@ -64,8 +65,10 @@ export function startLeadership({ zk, quorum, sessionTimeoutMs, options, create,
   const lead = async (): Promise<void> => {
     const myTerm = ++term;
     try {
-      const registry = await ZkRegistry.load(session, url.path, (e) => abdicate(`a registry write failed (${e.message}): another master may lead`));
+      const { store, state } = await ZkRegistryStore.load(session, url.path, registryCodec);
       if (myTerm !== term) return; // lost again while loading
+      const registry = new Registry(state, store);
+      registry.onFailure = (e) => abdicate(`a registry write failed (${e.message}): another master may lead`);
       leading = create(id)(registry);
       leading.master.start();
       log.info(`Elected: master ${id} leads (registry at ${url.path}/registry)`);

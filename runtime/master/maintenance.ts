@@ -9,9 +9,8 @@ import type { Filters, InverseOffer, MachineID, Unavailability } from '../common
 import * as v from '../common/validate';
 import { ValidationError } from '../common/validate';
 import type { AgentRecord, Master } from './master';
+import type { MaintenanceSchedule, MaintenanceWindow } from './registry';
 
-export interface MaintenanceWindow { machine_ids: MachineID[]; unavailability: Unavailability }
-export interface MaintenanceSchedule { windows: MaintenanceWindow[] }
 export type MachineMode = 'UP' | 'DRAINING' | 'DOWN';
 
 /** allocator.proto's InverseOfferStatus: a framework's latest answer about a machine. */
