@@ -11,7 +11,7 @@ import { MASTER_FLAGS } from './flags';
 import { mountAgentApi } from './http/agents';
 import { mountOperatorApi } from './http/operator';
 import { mountSchedulerApi } from './http/scheduler';
-import { startLeadership } from './leadership';
+import { startLeadership, type MasterFactory } from './leadership';
 import { defaultHostname, Master, type MasterOptions } from './master';
 import { parseRate, type Rate } from './rate-limiter';
 import { fileRegistry, Registry } from './registry';
@@ -39,9 +39,6 @@ export interface RunningMaster {
   listening: Listening;
   stop(): Promise<void>;
 }
-
-/** Builds a Master with its own allocator and routes; one per process run (or leadership term). */
-export type MasterFactory = (registry: Registry) => { master: Master; router: Router };
 
 export async function startMaster(argv: string[]): Promise<RunningMaster> {
   const { values: flags, raw } = parseFlags(MASTER_FLAGS, argv);
