@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import { EventStream } from '../common/http';
 import { IdSequence } from '../common/ids';
 import { guarded, type Logger } from '../common/log';
+import { Refusal } from '../common/refusal';
 import * as res from '../common/resources';
 import type { AgentEvent, AgentCall, StatusUpdate } from '../common/protocol/internal';
 import type {
@@ -21,6 +22,7 @@ import { Maintenance, machineOf } from './maintenance';
 import { convert, validateReserve, validateUnreserve, withoutReservation } from './reservations';
 import { summarize } from './allocator/trace';
 import { validateExecutorInfo, validateFrameworkInfo, validateTaskInfo } from './validation';
+import { frameworkRoles, hasCapability, now, PARTITION_AWARE, type AgentRecord, type FrameworkRecord, type OfferRecord } from './state';
 import { MASTER_VERSION } from './version';
 
 export interface MasterOptions {
@@ -48,49 +50,9 @@ export interface MasterOptions {
   flags: Record<string, string>;
 }
 
-export interface FrameworkRecord {
-  id: string;
-  info: FrameworkInfo;
-  stream?: EventStream;
-  streamId?: string;
-  connected: boolean;
-  active: boolean;
-  recovered: boolean;
-  registeredTime: number;
-  reregisteredTime?: number;
-  unregisteredTime?: number;
-  suppressedRoles: Set<string>;
-  tasks: Map<string, Task>;
-  /** Tasks of agents marked unreachable, kept until the agent comes back (Mesos 1.5+). */
-  unreachableTasks: Map<string, Task>;
-  completedTasks: Task[];
-  offers: Set<string>;
-  executors: Map<string, Map<string, ExecutorInfo>>; // agent id -> executor id -> info
-  failoverTimer?: NodeJS.Timeout;
-}
-
-export interface AgentRecord {
-  id: string;
-  info: AgentInfo;
-  total: Resource[];
-  pid: string;
-  stream?: EventStream;
-  connected: boolean;
-  active: boolean;
-  version: string;
-  registeredTime: number;
-  reregisteredTime?: number;
-  awaitingPong: boolean;
-  missedPings: number;
-}
-
-interface OfferRecord { offer: Offer; role: string; timer?: NodeJS.Timeout }
-
 /** Operator SUBSCRIBE events, already in v1 master.proto Event shape. */
 export type OperatorEvent = Record<string, unknown> & { type: string };
 
-const now = () => Date.now() / 1000;
-const PARTITION_AWARE = 'PARTITION_AWARE';
 /** What GET_AGENTS and /master/state say agents can do. */
 export const AGENT_CAPABILITIES = ['MULTI_ROLE', 'HIERARCHICAL_ROLE', 'TASK_KILLING_STATE', 'AGENT_DRAINING'];
 
@@ -129,8 +91,20 @@ export class Master {
     private readonly log: Logger,
   ) {
     this.id = options.id;
-    this.maintenance = new Maintenance(this);
-    this.draining = new Draining(this);
+    // Maintenance and draining see the master only through these calls.
+    const removeAgent = (agentId: string, message: string) => this.removeAgent(agentId, message);
+    this.maintenance = new Maintenance({
+      id: this.id, registry, agents: this.agents, frameworks: this.frameworks, removeAgent,
+      sendToFramework: (fw, event) => this.sendToFramework(fw, event),
+      rescindAgentOffers: (agentId, why) => this.rescindAgentOffers(agentId, why),
+    });
+    this.draining = new Draining({
+      registry, agents: this.agents, removeAgent,
+      deactivateAgent: (agent, why) => this.deactivateAgent(agent, why),
+      activateAgent: (agent) => this.activateAgent(agent),
+      agentHasTasks: (agentId) => this.agentHasTasks(agentId),
+      scheduledMachine: (agent) => this.maintenance.scheduledMachine(agent),
+    });
     this.allocation = new AllocationDriver(allocator, options.allocationIntervalMs, (a) => {
       this.makeOffers(a);
       this.maintenance.makeInverseOffers();
@@ -495,18 +469,17 @@ export class Master {
   }
 
   /** Operator RESERVE_RESOURCES / UNRESERVE_RESOURCES on an agent's unallocated resources. */
-  operatorReservation(kind: 'RESERVE' | 'UNRESERVE', agentId: string, resources: Resource[]): { status: number; error?: string } {
-    if (!this.agents.has(agentId)) return { status: 400, error: `Agent ${agentId} is not registered` };
+  operatorReservation(kind: 'RESERVE' | 'UNRESERVE', agentId: string, resources: Resource[]): void {
+    if (!this.agents.has(agentId)) throw new Refusal('invalid', `Agent ${agentId} is not registered`);
     const error = kind === 'RESERVE' ? validateReserve(resources, undefined, undefined) : validateUnreserve(resources);
-    if (error) return { status: 400, error };
+    if (error) throw new Refusal('invalid', error);
     const [from, to] = kind === 'RESERVE' ? [withoutReservation(resources), resources] : [resources, withoutReservation(resources)];
     // Offered resources are not available: rescind this agent's offers first, as Mesos does.
     for (const offer of [...this.offers.values()]) if (offer.offer.agent_id.value === agentId) this.rescindOffer(offer.offer.id.value, `${kind} on the agent`);
     const converted = convert(this.allocator.available(agentId), from, to);
-    if ('error' in converted) return { status: 409, error: converted.error };
+    if ('error' in converted) throw new Refusal('conflict', converted.error);
     this.applyReservation(agentId, from, to);
     this.requestAllocation('resources_recovered');
-    return { status: 202 };
   }
 
   private validateTask(fw: FrameworkRecord, task: TaskInfo, agentId: string, available: Resource[] | undefined, inGroup = false): string | undefined {
@@ -1095,15 +1068,6 @@ export function masterInfo(options: Pick<MasterOptions, 'id' | 'ip' | 'port' | '
     address: { hostname: options.hostname, ip: options.ip, port: options.port },
     capabilities: [{ type: 'AGENT_UPDATE' }, { type: 'AGENT_DRAINING' }, { type: 'QUOTA_V2' }],
   };
-}
-
-export function frameworkRoles(info: FrameworkInfo): string[] {
-  if (hasCapability(info, 'MULTI_ROLE')) return info.roles?.length ? info.roles : ['*'];
-  return [info.role ?? '*'];
-}
-
-export function hasCapability(info: FrameworkInfo, type: string): boolean {
-  return (info.capabilities ?? []).some((c) => c.type === type);
 }
 
 /** Filters.refuse_seconds, defaulting to 5 (as Mesos does for unset and negative values). */

@@ -97,8 +97,7 @@ export function allocationCall(master: Master, type: AllocationCall, body: Recor
     case 'RESERVE_RESOURCES':
     case 'UNRESERVE_RESOURCES': {
       const { agentId, resources } = parseReservation(body, type === 'RESERVE_RESOURCES' ? 'reserve_resources' : 'unreserve_resources');
-      const result = master.operatorReservation(type === 'RESERVE_RESOURCES' ? 'RESERVE' : 'UNRESERVE', agentId, resources);
-      if (result.error) throw new HttpError(result.status, result.error);
+      master.operatorReservation(type === 'RESERVE_RESOURCES' ? 'RESERVE' : 'UNRESERVE', agentId, resources);
       return [202, undefined];
     }
     case 'MESOLITE_PAUSE_ALLOCATION':

@@ -9,6 +9,7 @@ import { metricsSnapshot } from './metrics';
 import { ALLOCATION_CALLS, allocationCall, type AllocationCall } from './allocation';
 import { DRAINING_CALLS, drainingCall, type DrainingCall } from './draining';
 import { MAINTENANCE_CALLS, maintenanceCall, mountMaintenanceEndpoints, type MaintenanceCall } from './maintenance';
+import { asHttpError } from './refusals';
 import { agentV0, frameworkV0, masterState } from './state';
 
 const CALL_TYPES: readonly OperatorCallType[] = [
@@ -69,7 +70,7 @@ export function mountOperatorApi(router: Router, master: Master): void {
       }
     } catch (e) {
       if (e instanceof v.ValidationError) throw new HttpError(400, `Failed to validate master::Call: ${e.message}`);
-      throw e;
+      throw asHttpError(e);
     }
     const reply = (payload: Record<string, unknown>) => sendJson(res, 200, { type, ...payload });
     switch (type) {

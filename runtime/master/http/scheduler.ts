@@ -4,7 +4,8 @@ import { EventStream, HttpError, readJson, sendEmpty, type Router } from '../../
 import { newUUID } from '../../common/ids';
 import type { FrameworkInfo, SchedulerCall, SchedulerCallType, SchedulerEvent } from '../../common/protocol/v1';
 import * as v from '../../common/validate';
-import type { FrameworkRecord, Master } from '../master';
+import type { Master } from '../master';
+import type { FrameworkRecord } from '../state';
 
 const CALL_TYPES: readonly SchedulerCallType[] = [
   'SUBSCRIBE', 'TEARDOWN', 'ACCEPT', 'DECLINE', 'ACCEPT_INVERSE_OFFERS', 'DECLINE_INVERSE_OFFERS', 'REVIVE', 'KILL',

@@ -2,7 +2,8 @@
 import * as res from '../../common/resources';
 import type { Task } from '../../common/protocol/v1';
 import { isTerminalState } from '../../common/protocol/v1';
-import { AGENT_CAPABILITIES, type AgentRecord, type FrameworkRecord, type Master } from '../master';
+import { AGENT_CAPABILITIES, type Master } from '../master';
+import type { AgentRecord, FrameworkRecord } from '../state';
 import { MESOLITE_VERSION } from '../version';
 
 function taskV0(task: Task): Record<string, unknown> {
