@@ -1,6 +1,7 @@
 // The Mesos master: admits agents, subscribes frameworks, runs the allocator, turns allocations into
 // offers, validates ACCEPT operations, forwards tasks to agents and relays reliable status updates.
 // Everything here is soft state except the registry (admitted agents, frameworks).
+import { EventEmitter } from 'node:events';
 import * as os from 'node:os';
 import { EventStream } from '../common/http';
 import { IdSequence } from '../common/ids';
@@ -15,14 +16,13 @@ import type {
 import { isTerminalState } from '../common/protocol/v1';
 import type { Allocation, AllocationCycle, AllocationTrigger, Allocator } from './allocator/allocator';
 import type { QuotaConfig, Registry } from './registry';
-import { AllocationDriver } from './allocation';
+import { AllocationDriver, type OfferAnswer } from './allocation';
 import { RateLimiter, type Rate } from './rate-limiter';
 import { Draining } from './draining';
 import { Maintenance, machineOf } from './maintenance';
 import { convert, validateReserve, validateUnreserve, withoutReservation } from './reservations';
-import { summarize } from './allocator/trace';
 import { validateExecutorInfo, validateFrameworkInfo, validateTaskInfo } from './validation';
-import { frameworkRoles, hasCapability, now, PARTITION_AWARE, type AgentRecord, type FrameworkRecord, type OfferRecord } from './state';
+import { frameworkRoles, hasCapability, now, PARTITION_AWARE, type AgentRecord, type FrameworkRecord, type MasterEvents, type OfferRecord } from './state';
 import { MASTER_VERSION } from './version';
 
 export interface MasterOptions {
@@ -50,11 +50,6 @@ export interface MasterOptions {
   flags: Record<string, string>;
 }
 
-/** Operator SUBSCRIBE events, already in v1 master.proto Event shape. */
-export type OperatorEvent = Record<string, unknown> & { type: string };
-
-/** What GET_AGENTS and /master/state say agents can do. */
-export const AGENT_CAPABILITIES = ['MULTI_ROLE', 'HIERARCHICAL_ROLE', 'TASK_KILLING_STATE', 'AGENT_DRAINING'];
 
 export class Master {
   readonly id: string;
@@ -64,10 +59,9 @@ export class Master {
   readonly completedFrameworks: FrameworkRecord[] = [];
   readonly agents = new Map<string, AgentRecord>();
   readonly offers = new Map<string, OfferRecord>();
-  readonly operatorSubscribers = new Set<EventStream>();
+  readonly events = new EventEmitter<MasterEvents>();
   readonly counters = { valid_status_updates: 0, invalid_status_updates: 0, tasks_dropped: 0, tasks_error: 0, tasks_lost: 0, messages_launch_tasks: 0 };
   readonly terminalCounts = new Map<TaskState, number>();
-  readonly cycleSubscribers = new Set<EventStream>();
   readonly allocation: AllocationDriver;
   readonly maintenance: Maintenance;
   readonly draining: Draining;
@@ -86,7 +80,7 @@ export class Master {
 
   constructor(
     readonly options: MasterOptions,
-    private readonly allocator: Allocator,
+    readonly allocator: Allocator,
     readonly registry: Registry,
     private readonly log: Logger,
   ) {
@@ -105,10 +99,11 @@ export class Master {
       agentHasTasks: (agentId) => this.agentHasTasks(agentId),
       scheduledMachine: (agent) => this.maintenance.scheduledMachine(agent),
     });
-    this.allocation = new AllocationDriver(allocator, options.allocationIntervalMs, (a) => {
-      this.makeOffers(a);
+    this.allocation = new AllocationDriver(allocator, options.allocationIntervalMs, log);
+    this.allocation.on('decided', ({ cycle, allocations }) => {
+      this.makeOffers(cycle, allocations);
       this.maintenance.makeInverseOffers();
-    }, (c) => this.publishCycle(c));
+    });
     this.frameworkIds = new IdSequence(`${this.id}-`);
     this.agentIds = new IdSequence(`${this.id}-S`, 1);
     this.offerIds = new IdSequence(`${this.id}-O`, 1);
@@ -138,7 +133,7 @@ export class Master {
     for (const t of this.timers) clearTimeout(t);
     for (const fw of this.frameworks.values()) { fw.stream?.close(); clearTimeout(fw.failoverTimer); }
     for (const agent of this.agents.values()) agent.stream?.close();
-    for (const sub of this.operatorSubscribers) sub.close();
+    this.events.emit('stopped');
     for (const offer of this.offers.values()) clearTimeout(offer.timer);
   }
 
@@ -149,7 +144,7 @@ export class Master {
   }
 
   /** Turns a cycle's allocations into offers, one OFFERS event per framework. */
-  private makeOffers(allocations: Allocation[]): void {
+  private makeOffers(cycle: AllocationCycle, allocations: Allocation[]): void {
     const byFramework = new Map<string, Offer[]>();
     for (const a of allocations) {
       const fw = this.frameworks.get(a.frameworkId);
@@ -178,33 +173,21 @@ export class Master {
       byFramework.set(fw.id, [...(byFramework.get(fw.id) ?? []), offer]);
     }
     for (const [fwId, offers] of byFramework) this.sendToFramework(this.frameworks.get(fwId)!, { type: 'OFFERS', offers: { offers } });
+    this.allocation.emit('offersMade', { cycle, offers: [...byFramework.values()].flat() });
   }
 
-  /**
-   * Operator subscribers that asked for allocation cycles (a Mesolite extension) get a summary of every
-   * cycle, and hear when an offer goes (accepted, declined, rescinded): Mesos has no event for that.
-   */
-  private publishCycle(cycle: AllocationCycle): void {
-    this.publishToCycleSubscribers({ type: 'MESOLITE_ALLOCATION_CYCLE', mesolite_allocation_cycle: summarize(cycle) });
-  }
-
-  private publishToCycleSubscribers(event: OperatorEvent): void {
-    for (const sub of this.cycleSubscribers) sub.send(event);
-  }
-
-  private removeOffer(offerId: string): OfferRecord | undefined {
+  private removeOffer(offerId: string, answer: OfferAnswer['answer'], reason?: string): OfferRecord | undefined {
     const record = this.offers.get(offerId);
     if (!record) return undefined;
     clearTimeout(record.timer);
     this.offers.delete(offerId);
     this.frameworks.get(record.offer.framework_id.value)?.offers.delete(offerId);
-    const { id, framework_id, agent_id } = record.offer;
-    this.publishToCycleSubscribers({ type: 'MESOLITE_OFFER_REMOVED', mesolite_offer_removed: { offer_id: id, framework_id, agent_id } });
+    this.allocation.emit('offerAnswered', { offer: record.offer, answer, ...(reason ? { reason } : {}) });
     return record;
   }
 
   rescindOffer(offerId: string, why: string): void {
-    const record = this.removeOffer(offerId);
+    const record = this.removeOffer(offerId, 'rescinded', why);
     if (!record) return;
     this.log.info(`Rescinding offer ${offerId} (${why})`);
     const fw = this.frameworks.get(record.offer.framework_id.value);
@@ -269,7 +252,7 @@ export class Master {
     } else {
       this.allocator.addFramework(fw.id, alloc, used);
     }
-    this.publish(known ? 'FRAMEWORK_UPDATED' : 'FRAMEWORK_ADDED', { framework: this.frameworkV1(fw) });
+    this.events.emit(known ? 'frameworkUpdated' : 'frameworkAdded', fw);
     this.requestAllocation('framework_added');
     return fw;
   }
@@ -291,7 +274,7 @@ export class Master {
     fw.unregisteredTime = now();
     this.allocator.deactivateFramework(fw.id);
     for (const offerId of [...fw.offers]) this.rescindOffer(offerId, 'framework disconnected');
-    this.publish('FRAMEWORK_UPDATED', { framework: this.frameworkV1(fw) });
+    this.events.emit('frameworkUpdated', fw);
     this.startFailoverTimer(fw);
   }
 
@@ -309,7 +292,7 @@ export class Master {
     if (!this.frameworks.has(fw.id)) return;
     this.log.info(`Removing framework ${fw.id} (${fw.info.name})`);
     clearTimeout(fw.failoverTimer);
-    for (const offerId of [...fw.offers]) this.removeOffer(offerId);
+    for (const offerId of [...fw.offers]) this.removeOffer(offerId, 'removed', 'framework removed');
     this.maintenance.forgetFramework(fw.id);
     for (const agentId of this.agentsOf(fw)) this.sendToAgent(agentId, { type: 'SHUTDOWN_FRAMEWORK', shutdown_framework: { framework_id: { value: fw.id } } });
     for (const task of fw.tasks.values()) {
@@ -337,7 +320,7 @@ export class Master {
     this.completedFrameworks.push(fw);
     if (this.completedFrameworks.length > this.options.maxCompletedFrameworks) this.completedFrameworks.shift();
     this.registry.removeFramework(fw.id);
-    this.publish('FRAMEWORK_REMOVED', { framework_info: fw.info });
+    this.events.emit('frameworkRemoved', fw);
     this.requestAllocation('resources_recovered');
   }
 
@@ -356,7 +339,7 @@ export class Master {
     }
     this.updateFrameworkOnAgents(fw);
     this.registry.putFramework(fw.info);
-    this.publish('FRAMEWORK_UPDATED', { framework: this.frameworkV1(fw) });
+    this.events.emit('frameworkUpdated', fw);
     this.requestAllocation('framework_activated');
     return undefined;
   }
@@ -383,7 +366,7 @@ export class Master {
     for (const id of offerIds) {
       const record = this.offers.get(id);
       if (!record || record.offer.framework_id.value !== fw.id) continue; // Mesos ignores unknown offers here
-      this.removeOffer(id);
+      this.removeOffer(id, 'declined');
       this.allocator.recoverResources(fw.id, record.offer.agent_id.value, record.offer.resources, refuseSeconds(filters));
     }
     this.requestAllocation('resources_recovered');
@@ -402,7 +385,7 @@ export class Master {
     if (!invalid && offers.length === 0) invalid = 'No offers specified';
     if (!invalid && new Set(offers.map((o) => o.offer.agent_id.value)).size > 1) invalid = 'Aggregated offers must belong to one agent';
     if (!invalid && new Set(offers.map((o) => o.role)).size > 1) invalid = 'Aggregated offers must be allocated to the same role';
-    for (const o of offers) this.removeOffer(o.offer.id.value);
+    for (const o of offers) this.removeOffer(o.offer.id.value, 'accepted');
 
     const tasks = operations.flatMap((op) => op.type === 'LAUNCH' ? op.launch?.task_infos ?? [] : op.type === 'LAUNCH_GROUP' ? op.launch_group?.task_group.tasks ?? [] : []);
     if (invalid) {
@@ -530,7 +513,7 @@ export class Master {
     fw.tasks.set(task.task_id.value, record);
     if (task.executor) this.trackExecutor(fw, agent.id, task.executor);
     this.counters.messages_launch_tasks++;
-    this.publish('TASK_ADDED', { task: record });
+    this.events.emit('taskAdded', record);
     const executor = task.executor ? { ...task.executor, framework_id: { value: fw.id } } : undefined;
     this.sendToAgent(agent.id, { type: 'RUN_TASK', run_task: { framework_info: fw.info, task: { ...task, ...(executor ? { executor } : {}) } } });
   }
@@ -540,7 +523,7 @@ export class Master {
     for (const t of tasks) {
       const record = this.newTask(fw, t, role, executor.executor_id.value);
       fw.tasks.set(t.task_id.value, record);
-      this.publish('TASK_ADDED', { task: record });
+      this.events.emit('taskAdded', record);
     }
     this.counters.messages_launch_tasks++;
     this.sendToAgent(agent.id, { type: 'RUN_TASK_GROUP', run_task_group: { framework_info: fw.info, executor_info: executor, task_group: { tasks } } });
@@ -760,7 +743,7 @@ export class Master {
     for (const id of shutdown) stream.send({ type: 'SHUTDOWN_FRAMEWORK', shutdown_framework: { framework_id: { value: id } } } satisfies AgentEvent);
     this.log.info(`Agent ${agentId} at ${agent.pid} (${info.hostname}) ${reregistering ? 're-registered' : 'registered'} with ${res.formatResources(total)}${wasUnreachable ? ' after being unreachable' : ''}`);
     this.draining.agentRegistered(agent);
-    this.publish('AGENT_ADDED', { agent: this.agentV1(agent) });
+    this.events.emit('agentAdded', agent);
     this.requestAllocation('agent_added');
     return undefined;
   }
@@ -897,7 +880,7 @@ export class Master {
     this.forgetAgent(agent, 'agent removed');
     this.agents.delete(agent.id);
     agent.stream?.close();
-    this.publish('AGENT_REMOVED', { agent_id: { value: agent.id } });
+    this.events.emit('agentRemoved', agent);
   }
 
   /** Agents of the registry that did not re-register within --agent_reregister_timeout after this master took over. */
@@ -976,7 +959,7 @@ export class Master {
         this.allocator.recoverResources(fw.id, agentId, task.resources);
         this.requestAllocation('resources_recovered');
       }
-      this.publish('TASK_UPDATED', { framework_id: { value: fw.id }, status: { ...status, uuid: undefined }, state: latest });
+      this.events.emit('taskUpdated', task, status);
     }
     this.sendToFramework(fw, { type: 'UPDATE', update: { status: { ...status, uuid: update.uuid, agent_id: { value: agentId } } } });
     return undefined;
@@ -1002,57 +985,8 @@ export class Master {
 
   // ---------------------------------------------------------------- operator view
 
-  publish(type: string, payload: Record<string, unknown>): void {
-    if (this.operatorSubscribers.size === 0) return;
-    const key = type.toLowerCase();
-    for (const sub of this.operatorSubscribers) sub.send({ type, [key]: payload });
-  }
-
-  frameworkV1(fw: FrameworkRecord): Record<string, unknown> {
-    const offered = res.add(...[...fw.offers].map((id) => this.offers.get(id)?.offer.resources ?? []));
-    const allocated = res.add(...[...fw.tasks.values()].filter((t) => !isTerminalState(t.state)).map((t) => t.resources));
-    return {
-      framework_info: fw.info, active: fw.active, connected: fw.connected, recovered: fw.recovered,
-      registered_time: { nanoseconds: Math.round(fw.registeredTime * 1e9) },
-      ...(fw.reregisteredTime ? { reregistered_time: { nanoseconds: Math.round(fw.reregisteredTime * 1e9) } } : {}),
-      ...(fw.unregisteredTime ? { unregistered_time: { nanoseconds: Math.round(fw.unregisteredTime * 1e9) } } : {}),
-      offers: [...fw.offers].map((id) => this.offers.get(id)?.offer).filter(Boolean),
-      allocated_resources: allocated, offered_resources: offered,
-    };
-  }
-
-  agentV1(agent: AgentRecord): Record<string, unknown> {
-    return {
-      agent_info: agent.info, active: agent.active, ...this.draining.agentFields(agent.id), version: agent.version, pid: agent.pid,
-      registered_time: { nanoseconds: Math.round(agent.registeredTime * 1e9) },
-      ...(agent.reregisteredTime ? { reregistered_time: { nanoseconds: Math.round(agent.reregisteredTime * 1e9) } } : {}),
-      total_resources: agent.total, allocated_resources: this.agentUsed(agent.id), offered_resources: this.agentOffered(agent.id),
-      capabilities: AGENT_CAPABILITIES.map((type) => ({ type })),
-    };
-  }
-
-  agentUsed(agentId: string): Resource[] {
-    const used: Resource[][] = [];
-    for (const fw of this.frameworks.values()) {
-      for (const t of fw.tasks.values()) if (t.agent_id.value === agentId && !isTerminalState(t.state)) used.push(t.resources);
-    }
-    return res.add(...used);
-  }
-
   clusterTotal(): Resource[] {
     return res.add(...[...this.agents.values()].filter((a) => a.active).map((a) => a.total));
-  }
-
-  roleShares(): Map<string, number> {
-    return this.allocator.roleShares();
-  }
-
-  agentOffered(agentId: string): Resource[] {
-    return res.add(...[...this.offers.values()].filter((o) => o.offer.agent_id.value === agentId).map((o) => o.offer.resources));
-  }
-
-  allOffers(): Offer[] {
-    return [...this.offers.values()].map((o) => o.offer);
   }
 }
 

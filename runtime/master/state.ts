@@ -2,7 +2,7 @@
 // rebuilt from agent re-registrations and framework re-subscriptions after a failover; the durable
 // part is the registry (registry.ts).
 import type { EventStream } from '../common/http';
-import type { AgentInfo, ExecutorInfo, FrameworkInfo, Offer, Resource, Task } from '../common/protocol/v1';
+import type { AgentInfo, ExecutorInfo, FrameworkInfo, Offer, Resource, Task, TaskStatus } from '../common/protocol/v1';
 
 /**
  * A framework the master knows, whatever its phase: subscribed (connected), disconnected and waiting out
@@ -48,6 +48,21 @@ export interface AgentRecord {
 
 /** An outstanding offer: allocated to `role`, rescinded at --offer_timeout if set. */
 export interface OfferRecord { offer: Offer; role: string; timer?: NodeJS.Timeout }
+
+/** What the master tells the operator stream (http/events.ts turns them into v1 master Events). */
+export interface MasterEvents {
+  frameworkAdded: [FrameworkRecord];
+  /** Re-subscribed, disconnected or updated (UPDATE_FRAMEWORK). */
+  frameworkUpdated: [FrameworkRecord];
+  frameworkRemoved: [FrameworkRecord];
+  agentAdded: [AgentRecord];
+  agentRemoved: [AgentRecord];
+  taskAdded: [Task];
+  /** A status update from an agent about a task the master knows; the task already holds its latest state. */
+  taskUpdated: [Task, TaskStatus];
+  /** The master stopped (its term ended): the streams of it end too. */
+  stopped: [];
+}
 
 export const now = () => Date.now() / 1000;
 

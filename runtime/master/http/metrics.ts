@@ -4,6 +4,7 @@ import type { TaskState } from '../../common/protocol/v1';
 import { isTerminalState } from '../../common/protocol/v1';
 import { timerMetrics } from '../allocation';
 import type { Master } from '../master';
+import { usedOn } from './state';
 
 export function metricsSnapshot(master: Master): Record<string, number> {
   const agents = [...master.agents.values()];
@@ -13,7 +14,7 @@ export function metricsSnapshot(master: Master): Record<string, number> {
     for (const t of [...fw.tasks.values(), ...fw.unreachableTasks.values()]) if (!isTerminalState(t.state)) live.set(t.state, (live.get(t.state) ?? 0) + 1);
   }
   const total = res.add(...agents.filter((a) => a.active).map((a) => a.total));
-  const used = res.add(...agents.map((a) => master.agentUsed(a.id)));
+  const used = res.add(...agents.map((a) => usedOn(master, a.id)));
   const out: Record<string, number> = {
     'master/elected': 1,
     'master/uptime_secs': Date.now() / 1000 - master.startTime,
@@ -50,7 +51,7 @@ export function metricsSnapshot(master: Master): Record<string, number> {
   }
   Object.assign(out, timerMetrics('allocator/mesos/allocation_run_ms', master.allocation.runMs));
   Object.assign(out, timerMetrics('allocator/mesos/allocation_run_latency_ms', master.allocation.latencyMs));
-  for (const [role, share] of master.roleShares()) out[`allocator/mesos/roles/${role}/shares/dominant`] = share;
+  for (const [role, share] of master.allocator.roleShares()) out[`allocator/mesos/roles/${role}/shares/dominant`] = share;
   for (const q of master.registry.state.quota_configs) {
     for (const [name, v] of Object.entries(q.guarantees ?? {})) out[`allocator/mesos/quota/roles/${q.role}/resources/${name}/guarantee`] = v.value;
     for (const [name, v] of Object.entries(q.limits ?? {})) out[`allocator/mesos/quota/roles/${q.role}/resources/${name}/limit`] = v.value;
