@@ -44,6 +44,7 @@ export class AllocationDriver extends EventEmitter<AllocationEvents> {
   private pending?: { trigger: AllocationTrigger; at: number };
   private timer?: NodeJS.Timeout;
   private nextTick = 0;
+  private stopped = false;
 
   constructor(private readonly allocator: Allocator, private readonly intervalMs: number, private readonly log: Logger) {
     super();
@@ -59,18 +60,20 @@ export class AllocationDriver extends EventEmitter<AllocationEvents> {
     this.timer.unref();
   }
 
+  /** No cycle runs after this (a master that stopped may still be asked for one while it winds down). */
   stop(): void {
+    this.stopped = true;
     clearInterval(this.timer);
   }
 
   /** Event-triggered allocation: many triggers in one tick produce one cycle; none while paused. */
   request(trigger: AllocationTrigger): void {
-    if (this.paused || this.pending) return;
+    if (this.paused || this.stopped || this.pending) return;
     this.pending = { trigger, at: performance.now() };
     setImmediate(guarded(this.log, 'An allocation cycle', () => {
       const p = this.pending!;
       this.pending = undefined;
-      if (!this.paused) this.run(p.trigger, p.at);
+      if (!this.paused && !this.stopped) this.run(p.trigger, p.at);
     }));
   }
 

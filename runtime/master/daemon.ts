@@ -7,12 +7,12 @@ import { createLogger, type Logger } from '../common/log';
 import { HierarchicalAllocator } from './allocator/hierarchical';
 import { DRFSorter } from './allocator/sorter/drf';
 import { RandomSorter } from './allocator/sorter/random';
-import { MASTER_FLAGS } from './flags';
+import { MASTER_FLAGS, type MasterOptions } from './flags';
 import { mountAgentApi } from './http/agents';
 import { mountOperatorApi } from './http/operator';
 import { mountSchedulerApi } from './http/scheduler';
 import { startLeadership, type MasterFactory } from './leadership';
-import { defaultHostname, Master, type MasterOptions } from './master';
+import { defaultHostname, Master } from './master';
 import { parseRate, type Rate } from './rate-limiter';
 import { fileRegistry, Registry } from './registry';
 

@@ -89,7 +89,7 @@ export class Draining {
     }
   }
 
-  /** Marking an agent gone twice is no error (Mesos answers 200). */
+  /** Marking an agent gone twice is no error, as in Mesos. */
   markGone(agentId: string): void {
     if (this.isGone(agentId)) return;
     if (!this.known(agentId)) throw new Refusal('not_found', `Agent '${agentId}' not found`);

@@ -13,7 +13,8 @@ import { ZkRegistryStore } from '../zk/registry';
 import { parseZkUrl } from '../common/zk-url';
 import { ZkSession } from '../zk/session';
 import { mountElectionRoutes } from './http/standby';
-import { masterInfo, type Master, type MasterOptions } from './master';
+import type { MasterOptions } from './flags';
+import { masterInfo, type Master } from './master';
 import { Registry, registryCodec } from './registry';
 
 /** Builds a Master with its own allocator and routes; one per process run (or leadership term). */

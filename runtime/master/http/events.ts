@@ -7,7 +7,7 @@ import { summarize } from '../allocator/trace';
 import type { Master } from '../master';
 import { agentV1, frameworkV1, getState } from './state';
 
-export class OperatorStream {
+export class OperatorSubscribers {
   private readonly subscribers = new Set<EventStream>();
   private readonly cycleSubscribers = new Set<EventStream>();
 

@@ -7,8 +7,8 @@ import type { Master } from '../master';
 import { usedOn } from './state';
 
 export function metricsSnapshot(master: Master): Record<string, number> {
-  const agents = [...master.agents.values()];
-  const frameworks = [...master.frameworks.values()];
+  const agents = [...master.state.agents.values()];
+  const frameworks = [...master.state.frameworks.values()];
   const live = new Map<TaskState, number>();
   for (const fw of frameworks) {
     for (const t of [...fw.tasks.values(), ...fw.unreachableTasks.values()]) if (!isTerminalState(t.state)) live.set(t.state, (live.get(t.state) ?? 0) + 1);
@@ -27,10 +27,10 @@ export function metricsSnapshot(master: Master): Record<string, number> {
     'master/frameworks_inactive': frameworks.filter((f) => !f.active).length,
     'master/frameworks_connected': frameworks.filter((f) => f.connected).length,
     'master/frameworks_disconnected': frameworks.filter((f) => !f.connected).length,
-    'master/outstanding_offers': master.offers.size,
-    'master/valid_status_updates': master.counters.valid_status_updates,
-    'master/invalid_status_updates': master.counters.invalid_status_updates,
-    'master/messages_launch_tasks': master.counters.messages_launch_tasks,
+    'master/outstanding_offers': master.state.offers.size,
+    'master/valid_status_updates': master.state.counters.valid_status_updates,
+    'master/invalid_status_updates': master.state.counters.invalid_status_updates,
+    'master/messages_launch_tasks': master.state.counters.messages_launch_tasks,
     'master/event_queue_messages': 0,
     'allocator/mesos/allocation_runs': master.allocation.runs,
     'allocator/mesos/event_queue_dispatches': master.allocation.pendingEvents,
@@ -40,7 +40,7 @@ export function metricsSnapshot(master: Master): Record<string, number> {
     out[`master/tasks_${state}`] = live.get(`TASK_${state.toUpperCase()}` as TaskState) ?? 0;
   }
   for (const state of ['finished', 'failed', 'killed', 'lost', 'error', 'dropped', 'gone', 'gone_by_operator'] as const) {
-    out[`master/tasks_${state}`] = master.terminalCounts.get(`TASK_${state.toUpperCase()}` as TaskState) ?? 0;
+    out[`master/tasks_${state}`] = master.state.terminalCounts.get(`TASK_${state.toUpperCase()}` as TaskState) ?? 0;
   }
   for (const name of ['cpus', 'mem', 'disk', 'gpus']) {
     const t = res.scalar(total, name);

@@ -10,7 +10,7 @@ import { ALLOCATION_CALLS, allocationCall, type AllocationCall } from './allocat
 import { DRAINING_CALLS, drainingCall, type DrainingCall } from './draining';
 import { MAINTENANCE_CALLS, maintenanceCall, mountMaintenanceEndpoints, type MaintenanceCall } from './maintenance';
 import { asHttpError } from './refusals';
-import { OperatorStream } from './events';
+import { OperatorSubscribers } from './events';
 import { agentV0, frameworkV0, getAgents, getExecutors, getFrameworks, getState, getTasks, masterState } from './state';
 
 const CALL_TYPES: readonly OperatorCallType[] = [
@@ -21,7 +21,7 @@ const CALL_TYPES: readonly OperatorCallType[] = [
 const versionInfo = () => ({ version: MASTER_VERSION, build_date: '', build_time: 0, build_user: os.userInfo().username });
 
 export function mountOperatorApi(router: Router, master: Master): void {
-  const stream = new OperatorStream(master);
+  const subscribers = new OperatorSubscribers(master);
   router.on('POST', '/api/v1', async (req, res, url) => {
     const body = await readJson(req);
     let type: OperatorCallType | AllocationCall | MaintenanceCall | DrainingCall;
@@ -52,7 +52,7 @@ export function mountOperatorApi(router: Router, master: Master): void {
       case 'GET_TASKS': return reply({ get_tasks: getTasks(master) });
       case 'GET_MASTER': return reply({ get_master: { master_info: master.info, start_time: master.startTime, elected_time: master.startTime } });
       case 'SUBSCRIBE':
-        return stream.subscribe(new EventStream(res, req), url.searchParams.get('allocation_cycles') === 'true');
+        return subscribers.subscribe(new EventStream(res, req), url.searchParams.get('allocation_cycles') === 'true');
     }
   });
 
@@ -60,13 +60,13 @@ export function mountOperatorApi(router: Router, master: Master): void {
   const state = (_req: unknown, res: Parameters<typeof sendJson>[0]) => sendJson(res, 200, masterState(master));
   router.on('GET', '/master/state', state).on('GET', '/state', state).on('GET', '/master/state.json', state).on('GET', '/state.json', state);
   router.on('GET', '/master/frameworks', (_req, res) => sendJson(res, 200, {
-    frameworks: [...master.frameworks.values()].map((f) => frameworkV0(master, f)),
-    completed_frameworks: master.completedFrameworks.map((f) => frameworkV0(master, f)),
+    frameworks: [...master.state.frameworks.values()].map((f) => frameworkV0(master, f)),
+    completed_frameworks: master.state.completedFrameworks.map((f) => frameworkV0(master, f)),
     unregistered_frameworks: [],
   }));
-  router.on('GET', '/master/slaves', (_req, res) => sendJson(res, 200, { slaves: [...master.agents.values()].map((a) => agentV0(master, a)), recovered_slaves: [] }));
+  router.on('GET', '/master/slaves', (_req, res) => sendJson(res, 200, { slaves: [...master.state.agents.values()].map((a) => agentV0(master, a)), recovered_slaves: [] }));
   router.on('GET', '/master/tasks', (_req, res) => sendJson(res, 200, {
-    tasks: [...master.frameworks.values()].flatMap((f) => {
+    tasks: [...master.state.frameworks.values()].flatMap((f) => {
       const v0 = frameworkV0(master, f);
       return [...(v0.tasks as unknown[]), ...(v0.completed_tasks as unknown[])];
     }),

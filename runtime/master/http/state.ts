@@ -15,25 +15,25 @@ const nanoseconds = (seconds: number) => ({ nanoseconds: Math.round(seconds * 1e
 /** What the agent's live tasks use. */
 export function usedOn(master: Master, agentId: string): Resource[] {
   const used: Resource[][] = [];
-  for (const fw of master.frameworks.values()) {
+  for (const fw of master.state.frameworks.values()) {
     for (const t of fw.tasks.values()) if (t.agent_id.value === agentId && !isTerminalState(t.state)) used.push(t.resources);
   }
   return res.add(...used);
 }
 
 function offeredOn(master: Master, agentId: string): Resource[] {
-  return res.add(...[...master.offers.values()].filter((o) => o.offer.agent_id.value === agentId).map((o) => o.offer.resources));
+  return res.add(...[...master.state.offers.values()].filter((o) => o.offer.agent_id.value === agentId).map((o) => o.offer.resources));
 }
 
 export function frameworkV1(master: Master, fw: FrameworkRecord): Record<string, unknown> {
-  const offered = res.add(...[...fw.offers].map((id) => master.offers.get(id)?.offer.resources ?? []));
+  const offered = res.add(...[...fw.offers].map((id) => master.state.offers.get(id)?.offer.resources ?? []));
   const allocated = res.add(...[...fw.tasks.values()].filter((t) => !isTerminalState(t.state)).map((t) => t.resources));
   return {
     framework_info: fw.info, active: fw.active, connected: fw.connected, recovered: fw.recovered,
     registered_time: nanoseconds(fw.registeredTime),
     ...(fw.reregisteredTime ? { reregistered_time: nanoseconds(fw.reregisteredTime) } : {}),
     ...(fw.unregisteredTime ? { unregistered_time: nanoseconds(fw.unregisteredTime) } : {}),
-    offers: [...fw.offers].map((id) => master.offers.get(id)?.offer).filter(Boolean),
+    offers: [...fw.offers].map((id) => master.state.offers.get(id)?.offer).filter(Boolean),
     allocated_resources: allocated, offered_resources: offered,
   };
 }
@@ -53,7 +53,7 @@ export function getTasks(master: Master) {
   const tasks: Task[] = [];
   const unreachable: Task[] = [];
   const completed: Task[] = [];
-  for (const fw of [...master.frameworks.values(), ...master.completedFrameworks]) {
+  for (const fw of [...master.state.frameworks.values(), ...master.state.completedFrameworks]) {
     tasks.push(...fw.tasks.values());
     unreachable.push(...fw.unreachableTasks.values());
     completed.push(...fw.completedTasks);
@@ -63,20 +63,20 @@ export function getTasks(master: Master) {
 
 export function getFrameworks(master: Master) {
   return {
-    frameworks: [...master.frameworks.values()].map((f) => frameworkV1(master, f)),
-    completed_frameworks: master.completedFrameworks.map((f) => frameworkV1(master, f)),
+    frameworks: [...master.state.frameworks.values()].map((f) => frameworkV1(master, f)),
+    completed_frameworks: master.state.completedFrameworks.map((f) => frameworkV1(master, f)),
   };
 }
 
 export function getAgents(master: Master) {
   return {
-    agents: [...master.agents.values()].map((a) => agentV1(master, a)),
-    recovered_agents: master.registry.state.admitted_agents.filter((a) => !master.agents.has(a.id?.value ?? '')),
+    agents: [...master.state.agents.values()].map((a) => agentV1(master, a)),
+    recovered_agents: master.registry.state.admitted_agents.filter((a) => !master.state.agents.has(a.id?.value ?? '')),
   };
 }
 
 export function getExecutors(master: Master) {
-  const executors = [...master.frameworks.values()].flatMap((fw) =>
+  const executors = [...master.state.frameworks.values()].flatMap((fw) =>
     [...fw.executors.entries()].flatMap(([agentId, byId]) => [...byId.values()].map((e) => ({ executor_info: e, agent_id: { value: agentId } }))));
   return { executors, orphan_executors: [] };
 }
@@ -109,7 +109,7 @@ function taskV0(task: Task): Record<string, unknown> {
 export function frameworkV0(master: Master, fw: FrameworkRecord): Record<string, unknown> {
   const active = [...fw.tasks.values()].filter((t) => !isTerminalState(t.state));
   const used = res.add(...active.map((t) => t.resources));
-  const offers = [...fw.offers].map((id) => master.offers.get(id)?.offer).filter((o) => o !== undefined);
+  const offers = [...fw.offers].map((id) => master.state.offers.get(id)?.offer).filter((o) => o !== undefined);
   return {
     id: fw.id,
     name: fw.info.name,
@@ -168,8 +168,8 @@ export function agentV0(master: Master, agent: AgentRecord): Record<string, unkn
 }
 
 export function masterState(master: Master): Record<string, unknown> {
-  const agents = [...master.agents.values()];
-  const frameworks = [...master.frameworks.values()];
+  const agents = [...master.state.agents.values()];
+  const frameworks = [...master.state.frameworks.values()];
   return {
     version: master.info.version,
     mesolite_version: MESOLITE_VERSION,
@@ -195,7 +195,7 @@ export function masterState(master: Master): Record<string, unknown> {
     slaves: agents.map((a) => agentV0(master, a)),
     recovered_slaves: [],
     frameworks: frameworks.map((f) => frameworkV0(master, f)),
-    completed_frameworks: master.completedFrameworks.map((f) => frameworkV0(master, f)),
+    completed_frameworks: master.state.completedFrameworks.map((f) => frameworkV0(master, f)),
     orphan_tasks: [],
     unregistered_frameworks: [],
   };
