@@ -80,7 +80,7 @@ export function validateExecutorInfo(executor: ExecutorInfo, frameworkId: string
   return undefined;
 }
 
-/** FrameworkInfo rules Mesos checks on SUBSCRIBE and UPDATE_FRAMEWORK (after the JSON shape is known good). */
+/** FrameworkInfo rules Mesos checks on SUBSCRIBE and UPDATE_FRAMEWORK (its shape is http/scheduler.ts's parseFrameworkInfo). */
 export function validateFrameworkInfo(info: FrameworkInfo, suppressedRoles: string[]): string | undefined {
   const multiRole = (info.capabilities ?? []).some((c) => c.type === 'MULTI_ROLE');
   if (multiRole && info.role !== undefined) return "'FrameworkInfo.role' must not be set when the framework is MULTI_ROLE capable";

@@ -43,8 +43,9 @@ const offerFilters = (value: unknown, path: string) => Object.fromEntries(Object
 /**
  * FrameworkInfo as the master keeps it: the shape checked field by field and only the fields
  * mesos.proto defines kept, so nothing unknown reaches the registry, the agents or /master/state.
+ * Its rules (roles, suppressed roles) are validation.ts's validateFrameworkInfo, once the shape is known good.
  */
-function frameworkInfo(value: unknown, path: string): FrameworkInfo {
+function parseFrameworkInfo(value: unknown, path: string): FrameworkInfo {
   const info = v.object(value, path);
   const optional = <T>(key: string, read: (value: unknown, path: string) => T) =>
     (info[key] === undefined ? {} : { [key]: read(info[key], `${path}.${key}`) });
@@ -79,13 +80,13 @@ export function parseSchedulerCall(body: Record<string, unknown>): SchedulerCall
   switch (type) {
     case 'SUBSCRIBE': {
       const s = sub('subscribe');
-      s.framework_info = frameworkInfo(s.framework_info, 'subscribe.framework_info');
+      s.framework_info = parseFrameworkInfo(s.framework_info, 'subscribe.framework_info');
       validateRoles(s.suppressed_roles, 'subscribe.suppressed_roles');
       break;
     }
     case 'UPDATE_FRAMEWORK': {
       const s = sub('update_framework');
-      s.framework_info = frameworkInfo(s.framework_info, 'update_framework.framework_info');
+      s.framework_info = parseFrameworkInfo(s.framework_info, 'update_framework.framework_info');
       validateRoles(s.suppressed_roles, 'update_framework.suppressed_roles');
       break;
     }
