@@ -81,7 +81,7 @@ export function startLeadership({ zk, quorum, sessionTimeoutMs, options, create,
   };
 
   session.on('connected', join);
-  contender.on('elected', () => void lead());
+  contender.on('elected', () => void lead()); // lead() logs its own failures
   contender.on('lost', () => abdicate('lost the ZooKeeper connection or its candidacy'));
   detector.on('leader', (info) => log.info(info ? `Leading master: ${info.pid}` : 'No leading master'));
 
