@@ -45,9 +45,16 @@ export class PosixContainerizer implements Containerizer {
       stdoutPath: path.join(directory, 'stdout'),
       stderrPath: path.join(directory, 'stderr'),
     });
-    const exited = new Promise<number>((resolve) => child.on('exit', (code, signal) => resolve(waitStatus(code, signal))));
+    const exited = new Promise<number>((resolve) => {
+      child.on('exit', (code, signal) => resolve(waitStatus(code, signal)));
+      // A command that cannot be started (no such file) ends the executor, with the status a shell gives it.
+      child.on('error', (e) => {
+        this.log.warn(`Executor ${run.executorId} of framework ${run.frameworkId} could not start: ${e.message}`);
+        resolve(waitStatus(127, null));
+      });
+    });
     this.containers.set(run.containerId, { run, launcher: 'process', pid: child.pid, exited });
-    this.log.info(`Launched executor ${run.executorId} of framework ${run.frameworkId} as pid ${child.pid} in ${directory}`);
+    if (child.pid) this.log.info(`Launched executor ${run.executorId} of framework ${run.frameworkId} as pid ${child.pid} in ${directory}`);
     return { launcher: 'process', pid: child.pid };
   }
 
