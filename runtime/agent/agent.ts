@@ -177,7 +177,7 @@ export class Agent {
     return executor;
   }
 
-  /** The executor is gone once its container ends. */
+  /** The executor is gone once its container ends (wait() never rejects, and the callback is guarded). */
   private watch(executor: Executor): void {
     void this.containerizer.wait(executor.run.containerId)
       .then(guarded(this.log, `Executor ${executor.id}'s end`, (status: number) => this.executorTerminated(executor, status)));
