@@ -1,4 +1,7 @@
+// The agent's flags (Mesos' names) and the options they become.
 import type { FlagSpecs } from '../common/flags';
+import type { Attribute, Resource } from '../common/protocol/v1';
+import type { LeaderSource } from '../zk/leader';
 
 export const AGENT_FLAGS = {
   master: { type: 'string', help: 'Master to register with: HOST:PORT (zk:// comes with the HA work)' },
@@ -14,3 +17,20 @@ export const AGENT_FLAGS = {
   executor_reregistration_timeout: { type: 'duration', default: '2secs', help: 'Time for executors to re-subscribe after an agent restart' },
   quiet: { type: 'bool', help: 'Log warnings and errors only' },
 } satisfies FlagSpecs;
+
+export interface AgentOptions {
+  master: LeaderSource;
+  ip: string;
+  port: number;
+  hostname: string;
+  workDir: string;
+  /** The agent's total: checkpointed, and changed by the master's CHECKPOINT_RESOURCES. */
+  resources: Resource[];
+  attributes: Attribute[];
+  recover: 'reconnect' | 'cleanup';
+  executorShutdownGraceMs: number;
+  executorShutdownGraceText: string;
+  executorReregistrationTimeoutMs: number;
+  executorRegistrationTimeoutMs: number;
+  flags: Record<string, string>;
+}

@@ -64,6 +64,7 @@ export class ExecutorDriver {
           this.stopped = true;
           this.options.onAgentLost();
         }
+        // Anything else (the agent restarting, its host's stream gone) is retried below until the recovery timeout.
       })
       .finally(() => {
         this.stream = undefined;

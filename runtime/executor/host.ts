@@ -10,6 +10,7 @@ import { DefaultExecutor } from './default';
 import { HostConnection } from './host-connection';
 
 const RETRY_MS = 500;
+const REPORT_ATTEMPTS = 120;
 const RECOVERY_TIMEOUT_MS = 15 * 60_000;
 
 export function runExecutorHost(): void {
@@ -28,10 +29,14 @@ export function runExecutorHost(): void {
 
   const call = (body: ExecutorHostCall) => postJson(connection.url, body);
 
+  // Retried while the agent restarts; given up after a minute with a warning, as the agent may then count the executor running.
   const reportExit = (executorId: string, status: number, attempt = 0): void => {
     call({ type: 'EXECUTOR_EXITED', framework_id: { value: frameworkId }, executor_id: { value: executorId }, status })
-      .then((r) => { if (r.status !== 202) throw new Error(String(r.status)); })
-      .catch(() => { if (attempt < 120) setTimeout(() => reportExit(executorId, status, attempt + 1), RETRY_MS); })
+      .then((r) => { if (r.status !== 202) throw new Error(`${r.status} ${r.body}`); })
+      .catch((e: Error) => {
+        if (attempt < REPORT_ATTEMPTS) setTimeout(() => reportExit(executorId, status, attempt + 1), RETRY_MS);
+        else log.warn(`Could not report the exit of executor ${executorId} to the agent: ${e.message}`);
+      })
       .finally(() => maybeExit());
   };
 

@@ -1,18 +1,40 @@
 // Drives the allocator: periodic cycles every --allocation_interval, event-triggered cycles batched
 // into one per tick, step mode (pause / step / resume), the cycle history and the timing figures.
+//
+// The driver is the allocation's runtime object (as vscode-mock-debug's runtime is the debugger's): it
+// emits typed events, and whoever watches allocation subscribes to them: the master turns decisions into
+// offers (offers.ts, which also reports the offers made and each offer's answer here), the operator
+// stream reports cycles and offers as MESOLITE_* events, and the debugger follows the same events.
+// Listeners run synchronously, inside the cycle.
+import { EventEmitter } from 'node:events';
+import { guarded, type Logger } from '../common/log';
+import type { Offer } from '../common/protocol/v1';
 import type { Allocation, AllocationCycle, AllocationTrigger, Allocator } from './allocator/allocator';
 import { CycleHistory } from './allocator/trace';
 
-export interface AllocationStats {
-  runs: number;
-  runMs: number[];
-  latencyMs: number[];
-  pending: number;
+/** How an outstanding offer ended. */
+export interface OfferAnswer {
+  offer: Offer;
+  /** Accepted or declined by its framework; rescinded (RESCIND sent) or removed (its framework was removed) by the master. */
+  answer: 'accepted' | 'declined' | 'rescinded' | 'removed';
+  /** Why the master took it back. */
+  reason?: string;
+}
+
+export interface AllocationEvents {
+  /** A cycle is about to run. `dueAt`: when it became due (trigger or interval tick), performance.now() ms. */
+  cycleStarted: [{ trigger: AllocationTrigger; dueAt: number }];
+  /** The allocator decided: the cycle's trace and its allocations, not yet offers. */
+  decided: [{ cycle: AllocationCycle; allocations: Allocation[] }];
+  /** The cycle's allocations became offers; the trace's 'offered' decisions now carry their offer ids. */
+  offersMade: [{ cycle: AllocationCycle; offers: Offer[] }];
+  /** An outstanding offer went (at any time, not only during a cycle). */
+  offerAnswered: [OfferAnswer];
 }
 
 const KEEP_TIMINGS = 1000;
 
-export class AllocationDriver {
+export class AllocationDriver extends EventEmitter<AllocationEvents> {
   readonly history = new CycleHistory();
   paused = false;
   runs = 0;
@@ -22,38 +44,37 @@ export class AllocationDriver {
   private pending?: { trigger: AllocationTrigger; at: number };
   private timer?: NodeJS.Timeout;
   private nextTick = 0;
+  private stopped = false;
 
-  constructor(
-    private readonly allocator: Allocator,
-    private readonly intervalMs: number,
-    /** Turns a cycle's allocations into offers (the master's part). */
-    private readonly makeOffers: (allocations: Allocation[]) => void,
-    private readonly onCycle: (cycle: AllocationCycle) => void = () => undefined,
-  ) {}
+  constructor(private readonly allocator: Allocator, private readonly intervalMs: number, private readonly log: Logger) {
+    super();
+  }
 
   start(): void {
     this.nextTick = performance.now() + this.intervalMs;
-    this.timer = setInterval(() => {
+    this.timer = setInterval(guarded(this.log, 'An allocation cycle', () => {
       const due = this.nextTick;
       this.nextTick += this.intervalMs;
       if (!this.paused) this.run('interval', due);
-    }, this.intervalMs);
+    }), this.intervalMs);
     this.timer.unref();
   }
 
+  /** No cycle runs after this (a master that stopped may still be asked for one while it winds down). */
   stop(): void {
+    this.stopped = true;
     clearInterval(this.timer);
   }
 
   /** Event-triggered allocation: many triggers in one tick produce one cycle; none while paused. */
   request(trigger: AllocationTrigger): void {
-    if (this.paused || this.pending) return;
+    if (this.paused || this.stopped || this.pending) return;
     this.pending = { trigger, at: performance.now() };
-    setImmediate(() => {
+    setImmediate(guarded(this.log, 'An allocation cycle', () => {
       const p = this.pending!;
       this.pending = undefined;
-      if (!this.paused) this.run(p.trigger, p.at);
-    });
+      if (!this.paused && !this.stopped) this.run(p.trigger, p.at);
+    }));
   }
 
   pause(): void {
@@ -65,7 +86,7 @@ export class AllocationDriver {
     this.request('interval');
   }
 
-  /** Runs exactly one cycle now, paused or not, and returns its trace. */
+  /** Runs exactly one cycle now, paused or not, and returns its trace (with the offers made). */
   step(): AllocationCycle {
     return this.run('step', performance.now());
   }
@@ -75,14 +96,14 @@ export class AllocationDriver {
   }
 
   private run(trigger: AllocationTrigger, dueAt: number): AllocationCycle {
+    this.emit('cycleStarted', { trigger, dueAt });
     const started = performance.now();
     const { allocations, cycle } = this.allocator.allocate(trigger);
-    this.makeOffers(allocations);
+    this.emit('decided', { cycle, allocations });
     this.runs++;
     record(this.runMs, performance.now() - started);
     record(this.latencyMs, Math.max(0, started - dueAt));
     this.history.add(cycle);
-    this.onCycle(cycle);
     return cycle;
   }
 }

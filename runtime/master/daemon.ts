@@ -7,14 +7,14 @@ import { createLogger, type Logger } from '../common/log';
 import { HierarchicalAllocator } from './allocator/hierarchical';
 import { DRFSorter } from './allocator/sorter/drf';
 import { RandomSorter } from './allocator/sorter/random';
-import { MASTER_FLAGS } from './flags';
+import { MASTER_FLAGS, type MasterOptions } from './flags';
 import { mountAgentApi } from './http/agents';
 import { mountOperatorApi } from './http/operator';
 import { mountSchedulerApi } from './http/scheduler';
-import { startLeadership } from './leadership';
-import { defaultHostname, Master, type MasterOptions } from './master';
+import { startLeadership, type MasterFactory } from './leadership';
+import { defaultHostname, Master } from './master';
 import { parseRate, type Rate } from './rate-limiter';
-import { FileRegistry, MemoryRegistry, type Registry } from './registry';
+import { fileRegistry, Registry } from './registry';
 
 /** --recovery_agent_removal_limit: a percentage from 0% to 100%, as a fraction. */
 export function parsePercentage(flag: string, text: string): number {
@@ -39,9 +39,6 @@ export interface RunningMaster {
   listening: Listening;
   stop(): Promise<void>;
 }
-
-/** Builds a Master with its own allocator and routes; one per process run (or leadership term). */
-export type MasterFactory = (registry: Registry) => { master: Master; router: Router };
 
 export async function startMaster(argv: string[]): Promise<RunningMaster> {
   const { values: flags, raw } = parseFlags(MASTER_FLAGS, argv);
@@ -102,7 +99,7 @@ function startStandalone(workDir: string | undefined, create: (id: string) => Ma
   // A registry write that fails (a full disk, say) ends this term, as a lost ZooKeeper write ends a
   // leader's: the master stops and a new one recovers from what was persisted, like after a failover.
   const term = () => {
-    const registry = workDir ? new FileRegistry(workDir) : new MemoryRegistry();
+    const registry = workDir ? fileRegistry(workDir) : new Registry();
     registry.onFailure = (e) => {
       log.error(`Master ${current.master.id} could not persist its registry (${e.message}); recovering from ${workDir}`);
       setImmediate(() => { current.master.stop(); term(); });

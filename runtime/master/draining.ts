@@ -5,19 +5,31 @@
 // the drain says mark_gone. A gone agent is removed for good: its tasks are gone, it may never come back.
 // All of this is in the registry, so a new leader carries on with it.
 import type { AgentEvent } from '../common/protocol/internal';
-import type { DrainInfo } from './registry';
-import type { AgentRecord, Master } from './master';
+import { Refusal } from '../common/refusal';
+import type { DrainInfo, Registry } from './registry';
+import type { AgentRecord } from './state';
 
 type DrainConfig = DrainInfo['config'];
 
-/** An operator call's answer: an HTTP status and, for a refusal, why. */
-type Answer = [status: number, error?: string];
+/** What draining needs of the master. */
+export interface DrainingContext {
+  readonly registry: Registry;
+  readonly agents: ReadonlyMap<string, AgentRecord>;
+  /** No more offers for the agent; its tasks run on. */
+  deactivateAgent(agent: AgentRecord, why: string): void;
+  activateAgent(agent: AgentRecord): void;
+  /** Shuts a registered agent down and forgets it; its tasks are gone. */
+  removeAgent(agentId: string, message: string): void;
+  agentHasTasks(agentId: string): boolean;
+  /** The agent's machine, described, when it is in the maintenance schedule. */
+  scheduledMachine(agent: AgentRecord): string | undefined;
+}
 
 export class Draining {
   /** When each draining agent was last told to drain (GET_AGENTS' estimated_drain_start_time). */
   private readonly drainStarted = new Map<string, number>();
 
-  constructor(private readonly master: Master) {}
+  constructor(private readonly master: DrainingContext) {}
 
   isDeactivated(agentId: string): boolean {
     return this.master.registry.state.deactivated_agents.includes(agentId);
@@ -48,43 +60,40 @@ export class Draining {
     return this.master.agents.has(agentId) || admitted.some((a) => a.id?.value === agentId) || unreachable.some((a) => a.id === agentId);
   }
 
-  deactivate(agentId: string): Answer {
-    if (!this.known(agentId)) return [400, 'Unknown agent'];
+  deactivate(agentId: string): void {
+    if (!this.known(agentId)) throw new Refusal('invalid', 'Unknown agent');
     this.master.registry.putAgentState(agentId, true, this.drainInfo(agentId));
     const agent = this.master.agents.get(agentId);
     if (agent) this.master.deactivateAgent(agent, 'agent deactivated');
-    return [200];
   }
 
-  reactivate(agentId: string): Answer {
-    if (!this.isDeactivated(agentId)) return [400, 'Agent is not deactivated'];
-    if (this.drainInfo(agentId)?.state === 'DRAINING') return [400, 'Agent is still in the DRAINING state'];
+  reactivate(agentId: string): void {
+    if (!this.isDeactivated(agentId)) throw new Refusal('invalid', 'Agent is not deactivated');
+    if (this.drainInfo(agentId)?.state === 'DRAINING') throw new Refusal('invalid', 'Agent is still in the DRAINING state');
     this.master.registry.putAgentState(agentId, false, undefined);
     this.drainStarted.delete(agentId);
     const agent = this.master.agents.get(agentId);
     if (agent?.connected) this.master.activateAgent(agent);
-    return [200];
   }
 
-  drain(agentId: string, config: DrainConfig): Answer {
+  drain(agentId: string, config: DrainConfig): void {
     const agent = this.master.agents.get(agentId);
-    const scheduled = agent && this.master.maintenance.scheduledMachine(agent);
-    if (scheduled) return [400, `Agent ${agentId} is part of a maintenance schedule under Machine ${scheduled}`];
-    if (!this.known(agentId)) return [400, 'Unknown agent'];
+    const scheduled = agent && this.master.scheduledMachine(agent);
+    if (scheduled) throw new Refusal('invalid', `Agent ${agentId} is part of a maintenance schedule under Machine ${scheduled}`);
+    if (!this.known(agentId)) throw new Refusal('invalid', 'Unknown agent');
     this.master.registry.putAgentState(agentId, true, { state: 'DRAINING', config });
     if (agent) {
       this.master.deactivateAgent(agent, 'agent draining');
       this.tellToDrain(agent);
       this.check(agentId);
     }
-    return [200];
   }
 
-  markGone(agentId: string): Answer {
-    if (this.isGone(agentId)) return [200];
-    if (!this.known(agentId)) return [404, `Agent '${agentId}' not found`];
+  /** Marking an agent gone twice is no error, as in Mesos. */
+  markGone(agentId: string): void {
+    if (this.isGone(agentId)) return;
+    if (!this.known(agentId)) throw new Refusal('not_found', `Agent '${agentId}' not found`);
     this.gone(agentId);
-    return [200];
   }
 
   private gone(agentId: string): void {

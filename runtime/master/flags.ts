@@ -1,4 +1,31 @@
+// The master's flags (Mesos' names and defaults) and the options a Master runs with, parsed from them.
 import type { FlagSpecs } from '../common/flags';
+import type { Rate } from './rate-limiter';
+
+export interface MasterOptions {
+  /** A new id for every run (and every leadership term), as Mesos gives each master process. */
+  id: string;
+  ip: string;
+  port: number;
+  hostname: string;
+  allocationIntervalMs: number;
+  offerTimeoutMs?: number;
+  agentPingTimeoutMs: number;
+  maxAgentPingTimeouts: number;
+  agentReregisterTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  maxCompletedFrameworks: number;
+  maxCompletedTasksPerFramework: number;
+  maxUnreachableTasksPerFramework: number;
+  registryGcIntervalMs: number;
+  registryMaxAgentAgeMs: number;
+  registryMaxAgentCount: number;
+  /** --recovery_agent_removal_limit as a fraction (1 = 100%). */
+  recoveryAgentRemovalLimit: number;
+  /** --agent_removal_rate_limit; unset: agents are removed as soon as they fail health checks. */
+  agentRemovalRate?: Rate;
+  flags: Record<string, string>;
+}
 
 export const MASTER_FLAGS = {
   ip: { type: 'string', default: '127.0.0.1', help: 'IP address to listen on' },

@@ -2,20 +2,23 @@
 // leads, a fresh Master (its own id, allocator and routes, the registry loaded from ZooKeeper) serves
 // the leader-only endpoints. The moment leadership is lost (ZooKeeper connection lost, candidacy
 // gone, or a registry write conflict) that Master is stopped and dropped, so two masters never act
-// at once; the process then contends again as a new candidate. Not leading, it redirects (307) to the
-// leader, or answers 503 while none is known.
-import type * as http from 'node:http';
-import { HttpError, sendEmpty, sendJson, type Router } from '../common/http';
+// at once; the process then contends again as a new candidate. What it answers over HTTP in either role
+// is http/standby.ts.
+import type { Router } from '../common/http';
 import { newUUID } from '../common/ids';
 import type { Logger } from '../common/log';
 import { MasterContender } from '../zk/contender';
 import { MasterDetector } from '../zk/detector';
-import { ZkRegistry } from '../zk/registry';
+import { ZkRegistryStore } from '../zk/registry';
 import { parseZkUrl } from '../common/zk-url';
 import { ZkSession } from '../zk/session';
-import type { MasterFactory } from './daemon';
-import { masterInfo, type Master, type MasterOptions } from './master';
-import { MASTER_VERSION } from './version';
+import { mountElectionRoutes } from './http/standby';
+import type { MasterOptions } from './flags';
+import { masterInfo, type Master } from './master';
+import { Registry, registryCodec } from './registry';
+
+/** Builds a Master with its own allocator and routes; one per process run (or leadership term). */
+export type MasterFactory = (registry: Registry) => { master: Master; router: Router };
 
 export interface LeadershipOptions {
   zk: string;
@@ -64,8 +67,10 @@ export function startLeadership({ zk, quorum, sessionTimeoutMs, options, create,
   const lead = async (): Promise<void> => {
     const myTerm = ++term;
     try {
-      const registry = await ZkRegistry.load(session, url.path, (e) => abdicate(`a registry write failed (${e.message}): another master may lead`));
+      const { store, state } = await ZkRegistryStore.load(session, url.path, registryCodec);
       if (myTerm !== term) return; // lost again while loading
+      const registry = new Registry(state, store);
+      registry.onFailure = (e) => abdicate(`a registry write failed (${e.message}): another master may lead`);
       leading = create(id)(registry);
       leading.master.start();
       log.info(`Elected: master ${id} leads (registry at ${url.path}/registry)`);
@@ -76,33 +81,14 @@ export function startLeadership({ zk, quorum, sessionTimeoutMs, options, create,
   };
 
   session.on('connected', join);
-  contender.on('elected', () => void lead());
+  contender.on('elected', () => void lead()); // lead() logs its own failures
   contender.on('lost', () => abdicate('lost the ZooKeeper connection or its candidacy'));
   detector.on('leader', (info) => log.info(info ? `Leading master: ${info.pid}` : 'No leading master'));
 
-  const redirect = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    const leader = detector.leader;
-    if (!leader) throw new HttpError(503, 'No leading master is elected');
-    // First in line but fewer than --quorum masters contend: nobody acts as leader yet.
-    if (leader.id === id) throw new HttpError(503, `No leading master: waiting for ${quorum} masters to contend`);
-    res.writeHead(307, { Location: `//${leader.address?.hostname ?? leader.hostname}:${leader.port}${req.url === '/redirect' || req.url === '/master/redirect' ? '' : req.url}`, 'Content-Length': 0 });
-    res.end();
-  };
-  const state = (req: http.IncomingMessage, res: http.ServerResponse): void => {
-    if (leading) return leading.router.handle(req, res);
-    const own = masterInfo({ ...options, id });
-    const leader = detector.leader;
-    sendJson(res, 200, {
-      version: MASTER_VERSION, id, pid: own.pid, hostname: own.hostname, start_time: startTime, flags: options.flags,
-      leader: leader?.pid ?? '', ...(leader ? { leader_info: leader } : {}),
-      activated_slaves: 0, deactivated_slaves: 0, slaves: [], frameworks: [], completed_frameworks: [], orphan_tasks: [], unregistered_frameworks: [],
-    });
-  };
-  top.on('GET', '/health', (_req, res) => sendEmpty(res, 200));
-  top.on('GET', '/master/health', (_req, res) => sendEmpty(res, 200));
-  top.on('GET', '/redirect', redirect).on('GET', '/master/redirect', redirect);
-  for (const path of ['/master/state', '/state', '/master/state.json', '/state.json']) top.on('GET', path, state);
-  top.fallback((req, res) => (leading ? leading.router.handle(req, res) : redirect(req, res)));
+  mountElectionRoutes(top, {
+    leading: () => leading?.router, leader: () => detector.leader, self: () => masterInfo({ ...options, id }),
+    quorum, startTime, flags: options.flags,
+  });
 
   return {
     stop: () => {

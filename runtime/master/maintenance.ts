@@ -5,13 +5,13 @@
 // out) and brings DOWN machines UP again (out of the schedule). Schedule and DOWN machines live in the registry.
 import { isIP } from 'node:net';
 import { IdSequence } from '../common/ids';
-import type { Filters, InverseOffer, MachineID, Unavailability } from '../common/protocol/v1';
+import type { Filters, InverseOffer, MachineID, SchedulerEvent, Unavailability } from '../common/protocol/v1';
+import { Refusal } from '../common/refusal';
 import * as v from '../common/validate';
 import { ValidationError } from '../common/validate';
-import type { AgentRecord, Master } from './master';
+import type { MaintenanceSchedule, MaintenanceWindow, Registry } from './registry';
+import type { AgentRecord, FrameworkRecord } from './state';
 
-export interface MaintenanceWindow { machine_ids: MachineID[]; unavailability: Unavailability }
-export interface MaintenanceSchedule { windows: MaintenanceWindow[] }
 export type MachineMode = 'UP' | 'DRAINING' | 'DOWN';
 
 /** allocator.proto's InverseOfferStatus: a framework's latest answer about a machine. */
@@ -82,6 +82,19 @@ export function parseMachines(body: unknown, path = 'machines'): MachineID[] {
 
 interface Outstanding { frameworkId: string; agentId: string; machine: string }
 
+/** What maintenance needs of the master. */
+export interface MaintenanceContext {
+  /** The master's id: inverse offer ids start with it. */
+  readonly id: string;
+  readonly registry: Registry;
+  readonly agents: ReadonlyMap<string, AgentRecord>;
+  readonly frameworks: ReadonlyMap<string, FrameworkRecord>;
+  sendToFramework(fw: FrameworkRecord, event: SchedulerEvent): void;
+  rescindAgentOffers(agentId: string, why: string): void;
+  /** Shuts a registered agent down and forgets it; its tasks are gone. */
+  removeAgent(agentId: string, message: string): void;
+}
+
 export class Maintenance {
   private readonly inverseOffers = new Map<string, Outstanding>();
   /** machine key -> framework id -> latest answer. */
@@ -90,7 +103,7 @@ export class Maintenance {
   private readonly filters = new Map<string, number>();
   private readonly ids: IdSequence;
 
-  constructor(private readonly master: Master) {
+  constructor(private readonly master: MaintenanceContext) {
     this.ids = new IdSequence(`${master.id}-IO`, 1);
   }
 
@@ -135,9 +148,9 @@ export class Maintenance {
   }
 
   /** /machine/down: DRAINING machines go DOWN; their agents are shut down and removed. */
-  startMaintenance(machines: MachineID[]): string | undefined {
+  startMaintenance(machines: MachineID[]): void {
     const notDraining = machines.find((m) => this.mode(m) !== 'DRAINING');
-    if (notDraining) return `Machine ${describe(notDraining)} is not in DRAINING mode and cannot be brought down`;
+    if (notDraining) throw new Refusal('invalid', `Machine ${describe(notDraining)} is not in DRAINING mode and cannot be brought down`);
     this.master.registry.putMaintenance(this.schedule, [...this.down, ...machines]);
     const keys = new Set(machines.map(machineKey));
     for (const key of keys) this.statuses.delete(key);
@@ -147,19 +160,17 @@ export class Maintenance {
       this.master.registry.removeAgent(agent.id);
       this.master.removeAgent(agent.id, "Operator initiated 'Machine DOWN'");
     }
-    return undefined;
   }
 
   /** /machine/up: DOWN machines are UP again, and out of the schedule. */
-  stopMaintenance(machines: MachineID[]): string | undefined {
+  stopMaintenance(machines: MachineID[]): void {
     const notDown = machines.find((m) => this.mode(m) !== 'DOWN');
-    if (notDown) return `Machine ${describe(notDown)} is not in DOWN mode and cannot be brought up`;
+    if (notDown) throw new Refusal('invalid', `Machine ${describe(notDown)} is not in DOWN mode and cannot be brought up`);
     const keys = new Set(machines.map(machineKey));
     const windows = this.schedule.windows
       .map((w) => ({ ...w, machine_ids: w.machine_ids.filter((m) => !keys.has(machineKey(m))) }))
       .filter((w) => w.machine_ids.length > 0);
     this.master.registry.putMaintenance({ windows }, this.down.filter((m) => !keys.has(machineKey(m))));
-    return undefined;
   }
 
   /** maintenance.proto's ClusterStatus. */

@@ -1,11 +1,15 @@
 // The registry: what a master must not forget across restarts (Mesos keeps it in the replicated log):
 // admitted, unreachable and gone agents, agents deactivated or draining, frameworks, weights, quota, the
 // maintenance schedule and DOWN machines.
-// Standalone masters keep it as one JSON file in --work_dir, written atomically.
+// Where it is kept is a RegistryStore: nowhere (in memory), one JSON file in --work_dir (standalone),
+// or a znode (runtime/zk/registry.ts, given registryCodec).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { AgentInfo, DurationInfo, FrameworkInfo, MachineID } from '../common/protocol/v1';
-import type { MaintenanceSchedule } from './maintenance';
+import type { AgentInfo, DurationInfo, FrameworkInfo, MachineID, Unavailability } from '../common/protocol/v1';
+
+/** Mesos' maintenance schedule: windows of machines, each with an unavailability. */
+export interface MaintenanceWindow { machine_ids: MachineID[]; unavailability: Unavailability }
+export interface MaintenanceSchedule { windows: MaintenanceWindow[] }
 
 /** Mesos' QuotaConfig: scalar guarantees and limits of a role. */
 export interface QuotaConfig {
@@ -35,36 +39,32 @@ export interface RegistryState {
   down_machines: MachineID[];
 }
 
-export interface Registry {
-  readonly state: RegistryState;
-  admitAgent(info: AgentInfo): void;
-  markUnreachable(agentId: string): void;
-  /** An agent removed by the operator (its machine went down): neither admitted nor unreachable. */
-  removeAgent(agentId: string): void;
-  /** An agent's deactivation and drain state (REACTIVATE_AGENT clears both). */
-  putAgentState(agentId: string, deactivated: boolean, drain: DrainInfo | undefined): void;
-  /** MARK_AGENT_GONE: the agent is neither admitted nor unreachable, and never comes back. */
-  markGone(agentId: string): void;
-  /** Forgets these unreachable agents (registry GC). */
-  pruneUnreachable(agentIds: Set<string>): void;
-  putFramework(info: FrameworkInfo): void;
-  removeFramework(id: string): void;
-  putWeights(weights: Record<string, number>): void;
-  putQuota(config: QuotaConfig): void;
-  putMaintenance(schedule: MaintenanceSchedule, down: MachineID[]): void;
+/**
+ * Where the registry is kept: save() runs after every change, before the master acts on it. A failure,
+ * thrown or (for a store that writes asynchronously) a rejected promise, goes to Registry.onFailure.
+ */
+export interface RegistryStore {
+  save(state: RegistryState): void | Promise<unknown>;
 }
 
 export const emptyRegistry = (): RegistryState => ({
   admitted_agents: [], unreachable_agents: [], gone_agents: [], deactivated_agents: [], agent_drain: {}, frameworks: [], weights: {}, quota_configs: [], maintenance_schedule: { windows: [] }, down_machines: [],
 });
 
-/** The registry's operations over its state; where it is kept is up to subclasses (save()). */
-export class MemoryRegistry implements Registry {
+/** The registry as stored bytes (JSON); fields an older document lacks take their empty value. */
+export const registryCodec = {
+  encode: (state: RegistryState): Buffer => Buffer.from(JSON.stringify(state)),
+  decode: (data: Buffer): RegistryState => ({ ...emptyRegistry(), ...(JSON.parse(data.toString('utf8') || '{}') as RegistryState) }),
+};
+
+/** The registry's operations over its state; without a store it lives in memory (Mesos' --registry=in_memory). */
+export class Registry {
   /** Told when a change could not be persisted: the master must not act on it, so it steps down. */
   onFailure: (e: Error) => void = (e) => { throw e; };
 
-  constructor(readonly state: RegistryState = emptyRegistry()) {}
+  constructor(readonly state: RegistryState = emptyRegistry(), private readonly store?: RegistryStore) {}
 
+  /** An agent admitted (registered or re-registered): no longer unreachable. */
   admitAgent(info: AgentInfo): void {
     const id = info.id?.value;
     this.state.admitted_agents = this.state.admitted_agents.filter((a) => a.id?.value !== id).concat(info);
@@ -78,11 +78,13 @@ export class MemoryRegistry implements Registry {
     this.persist();
   }
 
+  /** An agent removed by the operator (its machine went down): neither admitted nor unreachable. */
   removeAgent(agentId: string): void {
     this.state.admitted_agents = this.state.admitted_agents.filter((a) => a.id?.value !== agentId);
     this.persist();
   }
 
+  /** An agent's deactivation and drain state (REACTIVATE_AGENT clears both). */
   putAgentState(agentId: string, deactivated: boolean, drain: DrainInfo | undefined): void {
     this.state.deactivated_agents = this.state.deactivated_agents.filter((id) => id !== agentId).concat(deactivated ? [agentId] : []);
     const { [agentId]: _previous, ...others } = this.state.agent_drain;
@@ -90,6 +92,7 @@ export class MemoryRegistry implements Registry {
     this.persist();
   }
 
+  /** MARK_AGENT_GONE: the agent is neither admitted nor unreachable, and never comes back. */
   markGone(agentId: string): void {
     this.state.admitted_agents = this.state.admitted_agents.filter((a) => a.id?.value !== agentId);
     this.state.unreachable_agents = this.state.unreachable_agents.filter((a) => a.id !== agentId);
@@ -100,6 +103,7 @@ export class MemoryRegistry implements Registry {
     this.persist();
   }
 
+  /** Forgets these unreachable agents (registry GC). */
   pruneUnreachable(agentIds: Set<string>): void {
     this.state.unreachable_agents = this.state.unreachable_agents.filter((a) => !agentIds.has(a.id));
     this.persist();
@@ -136,31 +140,23 @@ export class MemoryRegistry implements Registry {
 
   private persist(): void {
     try {
-      this.save();
+      this.store?.save(this.state)?.catch((e: Error) => this.onFailure(e));
     } catch (e) {
       this.onFailure(e as Error);
     }
   }
-
-  /** Called after every change; in memory there is nothing to do (like Mesos' --registry=in_memory). */
-  protected save(): void {}
 }
 
 /** Standalone masters keep the registry as one JSON file in --work_dir. */
-export class FileRegistry extends MemoryRegistry {
-  private readonly file: string;
-
-  constructor(workDir: string) {
-    fs.mkdirSync(workDir, { recursive: true });
-    const file = path.join(workDir, 'registry.json');
-    super(fs.existsSync(file) ? { ...emptyRegistry(), ...(JSON.parse(fs.readFileSync(file, 'utf8')) as RegistryState) } : emptyRegistry());
-    this.file = file;
-  }
-
-  /** Written before the change is acted on, so a crash never loses an admitted agent or framework. */
-  protected override save(): void {
-    const tmp = `${this.file}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(this.state));
-    fs.renameSync(tmp, this.file);
-  }
+export function fileRegistry(workDir: string): Registry {
+  fs.mkdirSync(workDir, { recursive: true });
+  const file = path.join(workDir, 'registry.json');
+  return new Registry(fs.existsSync(file) ? registryCodec.decode(fs.readFileSync(file)) : emptyRegistry(), {
+    // Written (atomically) before the change is acted on, so a crash never loses an admitted agent or framework.
+    save: (state) => {
+      const tmp = `${file}.tmp`;
+      fs.writeFileSync(tmp, registryCodec.encode(state));
+      fs.renameSync(tmp, file);
+    },
+  });
 }

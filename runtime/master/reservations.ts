@@ -1,7 +1,12 @@
-// Dynamic reservations (RESERVE / UNRESERVE offer operations and operator calls): validation and the
-// conversion between unreserved resources and resources reserved to a role.
+// Dynamic reservations (RESERVE / UNRESERVE offer operations and operator calls): validation, the
+// conversion between unreserved resources and resources reserved to a role, and applying it to an
+// agent (its total, the allocator's view, and the agent's checkpoint).
+import { Refusal } from '../common/refusal';
 import * as res from '../common/resources';
 import type { Resource } from '../common/protocol/v1';
+import type { FrameworkRecord, MasterContext } from './state';
+
+type Kind = 'RESERVE' | 'UNRESERVE';
 
 /** The same resources with their last (dynamic) reservation removed. */
 export function withoutReservation(resources: Resource[]): Resource[] {
@@ -44,4 +49,51 @@ export function convert(pool: Resource[], from: Resource[], to: Resource[]): Res
     return { error: `Insufficient resources: ${res.formatResources(from)} are not available in ${res.formatResources(pool)}` };
   }
   return res.add(res.subtract(pool, from), to);
+}
+
+/** What a RESERVE (or UNRESERVE) turns into what. */
+function conversion(kind: Kind, resources: Resource[]): [from: Resource[], to: Resource[]] {
+  return kind === 'RESERVE' ? [withoutReservation(resources), resources] : [resources, withoutReservation(resources)];
+}
+
+export class Reservations {
+  constructor(private readonly ctx: MasterContext, private readonly rescindAgentOffers: (agentId: string, why: string) => void) {}
+
+  /** RESERVE / UNRESERVE in an ACCEPT, on the offered resources; returns them converted, or unchanged when the operation is dropped. */
+  offerOperation(fw: FrameworkRecord, kind: Kind, resources: Resource[], agentId: string, role: string, available: Resource[]): Resource[] {
+    const requested = res.unallocate(resources);
+    const error = kind === 'RESERVE' ? validateReserve(requested, role, fw.info.principal) : validateUnreserve(requested);
+    const [from, to] = conversion(kind, requested);
+    const converted = error ? { error } : convert(available, res.allocate(from, role), res.allocate(to, role));
+    if ('error' in converted) {
+      this.ctx.log.warn(`Framework ${fw.id}: ${kind} dropped: ${converted.error}`);
+      return available;
+    }
+    this.apply(agentId, from, to, { frameworkId: fw.id, role });
+    return converted;
+  }
+
+  /** Operator RESERVE_RESOURCES / UNRESERVE_RESOURCES on an agent's unallocated resources. */
+  operatorCall(kind: Kind, agentId: string, resources: Resource[]): void {
+    if (!this.ctx.state.agents.has(agentId)) throw new Refusal('invalid', `Agent ${agentId} is not registered`);
+    const error = kind === 'RESERVE' ? validateReserve(resources, undefined, undefined) : validateUnreserve(resources);
+    if (error) throw new Refusal('invalid', error);
+    const [from, to] = conversion(kind, resources);
+    // Offered resources are not available: rescind this agent's offers first, as Mesos does.
+    this.rescindAgentOffers(agentId, `${kind} on the agent`);
+    const converted = convert(this.ctx.allocator.available(agentId), from, to);
+    if ('error' in converted) throw new Refusal('conflict', converted.error);
+    this.apply(agentId, from, to);
+    this.ctx.requestAllocation('resources_recovered');
+  }
+
+  /** The agent's total changes here, in the allocator (for a framework's offer: its allocation) and in its checkpoint. */
+  private apply(agentId: string, from: Resource[], to: Resource[], offered?: { frameworkId: string; role: string }): void {
+    const agent = this.ctx.state.agents.get(agentId)!;
+    agent.total = res.add(res.subtract(agent.total, from), to);
+    if (offered) this.ctx.allocator.updateAllocation(offered.frameworkId, agentId, res.allocate(from, offered.role), res.allocate(to, offered.role));
+    else this.ctx.allocator.updateAgent(agentId, agent.total);
+    this.ctx.sendToAgent(agentId, { type: 'CHECKPOINT_RESOURCES', checkpoint_resources: { resources: agent.total } });
+    this.ctx.log.info(`Agent ${agentId}: ${res.formatResources(from)} became ${res.formatResources(to)}`);
+  }
 }

@@ -1,8 +1,11 @@
-// Semantic checks on TaskInfo and ExecutorInfo, as Mesos' master validation does them.
-// Returns a message naming the problem, or undefined when valid.
+// The master's rules (Mesos' master/validation.cpp), checked once a call's JSON shape is known good
+// (http/scheduler.ts parses it): FrameworkInfo on SUBSCRIBE and UPDATE_FRAMEWORK, the offers of an
+// ACCEPT, and the tasks, executors and task groups it launches. Each returns a message naming the
+// problem, or undefined when valid.
 import { validateCheckInfo, validateHealthCheck } from '../common/checks';
-import { validateResources } from '../common/resources';
-import type { ExecutorInfo, FrameworkInfo, TaskInfo } from '../common/protocol/v1';
+import * as res from '../common/resources';
+import type { ExecutorInfo, FrameworkInfo, Resource, TaskInfo } from '../common/protocol/v1';
+import type { FrameworkRecord, OfferRecord } from './state';
 
 // Mesos' validateID: ids become path components, so no separators, no control characters, at most NAME_MAX.
 const ID_FORBIDDEN = /[/\\\u0000-\u001f\u007f]/;
@@ -26,7 +29,7 @@ export function validateTaskInfo(task: TaskInfo, inGroup: boolean): string | und
   const retained = JSON.stringify([task.name, task.labels, task.discovery, task.container, task.health_check, task.kill_policy]).length;
   if (retained > MAX_RETAINED_TASK_BYTES) return `Task ${task.task_id.value}: 'name', 'labels', 'discovery', 'container' and 'health_check' together exceed ${MAX_RETAINED_TASK_BYTES} bytes`;
   try {
-    validateResources(task.resources ?? [], 'resources');
+    res.validateResources(task.resources ?? [], 'resources');
   } catch (e) {
     return `Task ${task.task_id.value}: ${(e as Error).message}`;
   }
@@ -63,7 +66,7 @@ export function validateExecutorInfo(executor: ExecutorInfo, frameworkId: string
   if (!validId(executor.executor_id)) return `'executor.executor_id.value' must be ${ID_RULE}`;
   if (executor.framework_id && executor.framework_id.value !== frameworkId) return `ExecutorInfo has an invalid FrameworkID ${executor.framework_id.value}`;
   try {
-    validateResources(executor.resources ?? [], 'executor.resources');
+    res.validateResources(executor.resources ?? [], 'executor.resources');
   } catch (e) {
     return (e as Error).message;
   }
@@ -77,7 +80,7 @@ export function validateExecutorInfo(executor: ExecutorInfo, frameworkId: string
   return undefined;
 }
 
-/** FrameworkInfo rules Mesos checks on SUBSCRIBE and UPDATE_FRAMEWORK (after the JSON shape is known good). */
+/** FrameworkInfo rules Mesos checks on SUBSCRIBE and UPDATE_FRAMEWORK (its shape is http/scheduler.ts's parseFrameworkInfo). */
 export function validateFrameworkInfo(info: FrameworkInfo, suppressedRoles: string[]): string | undefined {
   const multiRole = (info.capabilities ?? []).some((c) => c.type === 'MULTI_ROLE');
   if (multiRole && info.role !== undefined) return "'FrameworkInfo.role' must not be set when the framework is MULTI_ROLE capable";
@@ -87,4 +90,61 @@ export function validateFrameworkInfo(info: FrameworkInfo, suppressedRoles: stri
   const outside = suppressedRoles.filter((r) => !roles.includes(r));
   if (outside.length) return `Suppressed roles { ${outside.join(', ')} } are not contained in the set of roles`;
   return undefined;
+}
+
+/**
+ * The offers of an ACCEPT: outstanding, the framework's own, each named once, and (when several are
+ * aggregated) of one agent and one role. Returns the offers found, and why they cannot be used if so.
+ */
+export function validateOffers(fw: FrameworkRecord, offerIds: string[], outstanding: ReadonlyMap<string, OfferRecord>): { offers: OfferRecord[]; error?: string } {
+  const offers: OfferRecord[] = [];
+  let error: string | undefined;
+  for (const id of offerIds) {
+    const record = outstanding.get(id);
+    if (!record) error ??= `Offer ${id} is no longer valid`;
+    else if (record.offer.framework_id.value !== fw.id) error ??= `Offer ${id} has invalid framework ${record.offer.framework_id.value} while framework ${fw.id} is expected`;
+    else if (offers.includes(record)) error ??= `Duplicate offer ${id} in offer list`;
+    else offers.push(record);
+  }
+  if (!error && offers.length === 0) error = 'No offers specified';
+  if (!error && new Set(offers.map((o) => o.offer.agent_id.value)).size > 1) error = 'Aggregated offers must belong to one agent';
+  if (!error && new Set(offers.map((o) => o.role)).size > 1) error = 'Aggregated offers must be allocated to the same role';
+  return { offers, error };
+}
+
+/** What a task needs: its own resources and its executor's. */
+export function taskResources(task: TaskInfo): Resource[] {
+  return res.add(task.resources ?? [], task.executor?.resources ?? []);
+}
+
+/**
+ * A task of a LAUNCH (or, inGroup, of a LAUNCH_GROUP) for the framework on the offers' agent: valid in
+ * itself, new, on that agent, with an executor consistent with the one already running there, and
+ * within `available` when given.
+ */
+export function validateTask(fw: FrameworkRecord, task: TaskInfo, agentId: string, available: Resource[] | undefined, inGroup = false): string | undefined {
+  const error = validateTaskInfo(task, inGroup);
+  if (error) return error;
+  if (fw.tasks.has(task.task_id.value)) return `Task ${task.task_id.value} already exists`;
+  if (task.agent_id.value !== agentId) return `Task uses agent ${task.agent_id.value} but the offer is for agent ${agentId}`;
+  if (task.executor && !inGroup) {
+    const err = validateExecutorInfo(task.executor, fw.id, false);
+    if (err) return err;
+    const known = fw.executors.get(agentId)?.get(task.executor.executor_id.value);
+    if (known && JSON.stringify(known.command) !== JSON.stringify(task.executor.command)) {
+      return `ExecutorInfo for ${task.executor.executor_id.value} differs from the one already running`;
+    }
+  }
+  if (available && !res.contains(res.unallocate(available), res.unallocate(taskResources(task)))) {
+    return `Task ${task.task_id.value} uses more resources ${res.formatResources(taskResources(task))} than available ${res.formatResources(available)}`;
+  }
+  return undefined;
+}
+
+/** A LAUNCH_GROUP: a DEFAULT executor, at least one task, each valid in a group, all of it within `available`. */
+export function validateTaskGroup(fw: FrameworkRecord, executor: ExecutorInfo, tasks: TaskInfo[], agentId: string, available: Resource[], needed: Resource[]): string | undefined {
+  return validateExecutorInfo(executor, fw.id, true)
+    ?? (tasks.length === 0 ? "'task_group.tasks' must not be empty" : undefined)
+    ?? tasks.map((t) => validateTask(fw, { ...t, executor }, agentId, undefined, true)).find(Boolean)
+    ?? (res.contains(res.unallocate(available), res.unallocate(needed)) ? undefined : `Task group uses more resources ${res.formatResources(needed)} than available ${res.formatResources(available)}`);
 }

@@ -1,31 +1,32 @@
-// The registry in ZooKeeper, at `<path>/registry`: one JSON document written compare-and-set on the
-// znode version. A write that loses the race means another master leads: `onConflict` steps down.
-import { emptyRegistry, MemoryRegistry, type RegistryState } from '../master/registry';
+// A registry store in ZooKeeper: one document at `<path>/registry`, read once when a master takes the
+// lead, then written compare-and-set on the znode version. A write that loses the race means another
+// master leads: its promise rejects, and the registry's onFailure ends this master's term. What the
+// document holds is the caller's (the master gives its registry codec); this module only stores bytes.
 import { ZkSession } from './session';
 
-export class ZkRegistry extends MemoryRegistry {
-  private version: number;
+export interface Codec<T> {
+  encode(value: T): Buffer;
+  /** Also reads the empty document a new registry starts as. */
+  decode(data: Buffer): T;
+}
 
-  private constructor(private readonly session: ZkSession, private readonly node: string, state: RegistryState, version: number, onConflict: (e: Error) => void) {
-    super(state);
-    this.version = version;
-    this.onFailure = onConflict;
-  }
+export class ZkRegistryStore<T> {
+  private constructor(private readonly session: ZkSession, private readonly node: string, private readonly codec: Codec<T>, private version: number) {}
 
-  static async load(session: ZkSession, path: string, onConflict: (e: Error) => void): Promise<ZkRegistry> {
+  /** The store and the state it holds now (created empty if there is none yet). */
+  static async load<T>(session: ZkSession, path: string, codec: Codec<T>): Promise<{ store: ZkRegistryStore<T>; state: T }> {
     const node = `${path}/registry`;
     try {
-      await session.create(node, Buffer.from(JSON.stringify(emptyRegistry())));
+      await session.create(node, Buffer.alloc(0));
     } catch (e) {
       if (!ZkSession.isNodeExists(e)) throw e;
     }
     const { data, version } = await session.data(node);
-    return new ZkRegistry(session, node, { ...emptyRegistry(), ...(JSON.parse(data.toString('utf8') || '{}') as RegistryState) }, version, onConflict);
+    return { store: new ZkRegistryStore(session, node, codec, version), state: codec.decode(data) };
   }
 
   /** Writes are pipelined in order, each expecting the version the previous one produces. */
-  protected override save(): void {
-    const expected = this.version++;
-    this.session.setData(this.node, Buffer.from(JSON.stringify(this.state)), expected).catch((e: Error) => this.onFailure(e));
+  save(state: T): Promise<number> {
+    return this.session.setData(this.node, this.codec.encode(state), this.version++);
   }
 }

@@ -1,11 +1,48 @@
-// Starts executors. Command and default executors run as logical executors inside one executor-host
-// process per framework (a few MB per task instead of a Node process each); a framework's own
-// executor (ExecutorInfo.command) gets its own process. Both get the environment Mesos gives executors.
-import type { ChildProcess } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { commandArgv, commandEnvironment, launchDetached } from '../../common/process';
+// The seam between the agent and what runs its executors (Mesos' Containerizer): the agent asks for an
+// executor's container, waits for it to end, kills it, and destroys what is left; how the executor runs
+// (a process here, an executor host's logical executor, later a Docker container) is the containerizer's.
+import * as os from 'node:os';
 import type { ExecutorInfo } from '../../common/protocol/v1';
+import type { RunCheckpoint } from '../checkpoint';
+import type { ExecutorKind } from '../framework';
+import type { ExecutorRun } from '../sandbox';
+
+/** What an executor's container is made for (Mesos' ContainerConfig, as far as we use it). */
+export interface ContainerConfig {
+  run: ExecutorRun;
+  executorInfo: ExecutorInfo;
+  kind: ExecutorKind;
+  /** The sandbox, created already. */
+  directory: string;
+  /** The MESOS_* variables the executor gets (executorEnvironment). */
+  environment: Record<string, string>;
+}
+
+/** How a container runs and the pid to find it by, checkpointed so that recover() finds it again. */
+export type ContainerLaunch = Pick<RunCheckpoint, 'launcher' | 'pid'>;
+
+/** A container a previous run of the agent left, as its checkpoint describes it. */
+export interface RecoveredContainer extends ContainerLaunch { run: ExecutorRun }
+
+export interface Containerizer {
+  /**
+   * Takes back the containers a previous run of the agent left: 'reconnect' waits for them again,
+   * 'cleanup' kills their executors (what their tasks left goes with destroy()).
+   */
+  recover(containers: readonly RecoveredContainer[], mode: 'reconnect' | 'cleanup'): void;
+  launch(config: ContainerConfig): ContainerLaunch;
+  /** Settles with the executor's waitpid() status once it exits; never for a container whose end cannot be seen. */
+  wait(containerId: string): Promise<number>;
+  /** Ends the executor now, without the shutdown it was asked for. */
+  kill(containerId: string): void;
+  /**
+   * The executor is gone: kills what the given tasks left running, forgets the container, and returns the
+   * exit status each of those tasks recorded (by task id) for the ones that recorded one.
+   */
+  destroy(containerId: string, unfinishedTaskIds: readonly string[]): Map<string, number>;
+  /** The pid of the process the executor runs in (TaskStatus.container_status.executor_pid). */
+  executorPid(containerId: string): number | undefined;
+}
 
 export interface AgentIdentity {
   agentId: string;
@@ -14,8 +51,13 @@ export interface AgentIdentity {
   shutdownGracePeriod: string;
 }
 
+/** A waitpid()-style status, as FAILURE events carry it: exit code << 8, or the signal number. */
+export function waitStatus(code: number | null, signal: NodeJS.Signals | null): number {
+  return signal ? (os.constants.signals[signal] ?? 9) : (code ?? 1) << 8;
+}
+
 /** The agent's own environment minus its MESOS_* flags, which belong to the agent, not its executors. */
-function inheritedEnvironment(): Record<string, string> {
+export function inheritedEnvironment(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith('MESOS_')) env[k] = v;
   return env;
@@ -37,25 +79,4 @@ export function executorEnvironment(agent: AgentIdentity, frameworkId: string, e
     MESOS_EXECUTOR_SHUTDOWN_GRACE_PERIOD: agent.shutdownGracePeriod,
     MESOS_HTTP_COMMAND_EXECUTOR: '1',
   };
-}
-
-export function launchExecutorHost(agent: AgentIdentity, frameworkId: string, invocation: { command: string; args: string[] }, logDir: string): ChildProcess {
-  fs.mkdirSync(logDir, { recursive: true });
-  return launchDetached({
-    argv: [invocation.command, ...invocation.args],
-    cwd: logDir,
-    env: { ...inheritedEnvironment(), MESOS_FRAMEWORK_ID: frameworkId, MESOS_AGENT_ENDPOINT: agent.endpoint, MESOS_SLAVE_ID: agent.agentId },
-    stdoutPath: path.join(logDir, 'stdout'),
-    stderrPath: path.join(logDir, 'stderr'),
-  });
-}
-
-export function launchCustomExecutor(agent: AgentIdentity, frameworkId: string, info: ExecutorInfo, directory: string): ChildProcess {
-  return launchDetached({
-    argv: commandArgv(info.command!),
-    cwd: directory,
-    env: { ...inheritedEnvironment(), ...executorEnvironment(agent, frameworkId, info.executor_id.value, directory), ...commandEnvironment(info.command) },
-    stdoutPath: path.join(directory, 'stdout'),
-    stderrPath: path.join(directory, 'stderr'),
-  });
 }

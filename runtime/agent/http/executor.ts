@@ -92,7 +92,7 @@ export function mountExecutorApi(router: Router, agent: Agent): void {
     }
     if (call.type === 'SUBSCRIBE') {
       const stream = new EventStream(res, req);
-      if (!agent.hostSubscribed(call.framework_id.value, call.pid, stream)) {
+      if (!agent.hosts.subscribed(call.framework_id.value, call.pid, stream)) {
         stream.send({ type: 'SHUTDOWN' });
         stream.close();
       }
@@ -106,7 +106,7 @@ export function mountExecutorApi(router: Router, agent: Agent): void {
             throw new HttpError(400, `'framework_id' of the call differs from the executor host's (${frameworkId})`);
           }
           executorCall(agent, c as unknown as Record<string, unknown>, () => {
-            const subscription = agent.hostedSubscription(frameworkId, c.executor_id.value);
+            const subscription = agent.hosts.subscription(frameworkId, c.executor_id.value);
             if (!subscription) throw new HttpError(403, 'The executor host is not subscribed');
             return subscription;
           });
@@ -117,8 +117,7 @@ export function mountExecutorApi(router: Router, agent: Agent): void {
       });
       return sendJson(res, 200, { results });
     }
-    const executor = agent.findExecutor(call.framework_id.value, call.executor_id.value);
-    if (executor) agent.executorTerminated(executor, call.status << 8);
+    agent.hosts.executorExited(call.framework_id.value, call.executor_id.value, call.status);
     sendEmpty(res, 202);
   });
 }

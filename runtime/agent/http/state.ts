@@ -4,7 +4,8 @@ import { HttpError, readJson, sendEmpty, sendJson, type Router } from '../../com
 import * as res from '../../common/resources';
 import type { Task } from '../../common/protocol/v1';
 import * as v from '../../common/validate';
-import type { Agent, ExecutorRecord, FrameworkRecord } from '../agent';
+import type { Agent } from '../agent';
+import type { Executor, Framework } from '../framework';
 
 const VERSION = '1.11.0';
 
@@ -19,7 +20,7 @@ function taskV0(task: Task) {
   };
 }
 
-function executorV0(e: ExecutorRecord) {
+function executorV0(e: Executor) {
   const tasks = [...e.tasks.values()];
   return {
     id: e.info.executor_id.value, name: e.info.name ?? '', source: e.info.source ?? '', container: e.run.containerId,
@@ -31,7 +32,7 @@ function executorV0(e: ExecutorRecord) {
   };
 }
 
-function frameworkV0(fw: FrameworkRecord) {
+function frameworkV0(fw: Framework) {
   return {
     id: fw.info.id!.value, name: fw.info.name, user: fw.info.user, hostname: fw.info.hostname ?? '', role: fw.info.role ?? '*',
     checkpoint: fw.info.checkpoint ?? false, failover_timeout: fw.info.failover_timeout ?? 0,

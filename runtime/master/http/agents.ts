@@ -47,12 +47,33 @@ export function mountAgentApi(router: Router, master: Master): void {
       if (e instanceof HttpError) throw e;
       throw new HttpError(400, `Invalid agent call: ${(e as Error).message}`);
     }
-    if (call.type === 'REGISTER' || call.type === 'REREGISTER') {
-      master.handleAgentCall(call, new EventStream(res, req));
+    if (call.type === 'REGISTER') {
+      master.agents.register(undefined, call.pid, call.register.agent_info, call.register.resources, { tasks: [], frameworks: [] }, new EventStream(res, req));
       return;
     }
-    if (!master.agents.has(call.agent_id.value)) throw new HttpError(403, `Agent ${call.agent_id.value} is not registered`);
-    master.handleAgentCall(call);
+    if (call.type === 'REREGISTER') {
+      const { agent_info: info, resources, tasks, frameworks } = call.reregister;
+      master.agents.register(info.id.value, call.pid, info, resources, { tasks, frameworks }, new EventStream(res, req));
+      return;
+    }
+    if (!master.state.agents.has(call.agent_id.value)) throw new HttpError(403, `Agent ${call.agent_id.value} is not registered`);
+    dispatch(master, call);
     sendEmpty(res, 202);
   });
+}
+
+type RegisteredCall = Exclude<AgentCall, { type: 'REGISTER' | 'REREGISTER' }>;
+
+/** A call from a registered agent (or a batch of them) to the part of the master it is for. */
+function dispatch(master: Master, call: RegisteredCall): void {
+  const agentId = call.agent_id.value;
+  switch (call.type) {
+    case 'STATUS_UPDATE': return master.tasks.statusUpdate(agentId, call.status_update);
+    case 'EXECUTOR_MESSAGE': return master.tasks.executorMessage(agentId, call.executor_message);
+    case 'EXITED_EXECUTOR': return master.tasks.exitedExecutor(agentId, call.exited_executor);
+    case 'PONG': return master.agents.pong(agentId);
+    case 'BATCH':
+      // parseAgentCall admits only BATCHED_TYPES in a batch.
+      for (const c of call.batch.calls) dispatch(master, c as RegisteredCall);
+  }
 }

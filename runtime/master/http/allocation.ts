@@ -1,10 +1,10 @@
 // Operator calls about allocation: weights, quota, reservations (Mesos' names), and Mesolite's step
 // mode and cycle history (MESOLITE_* calls, documented in the README).
-import { HttpError } from '../../common/http';
 import * as res from '../../common/resources';
 import type { Resource } from '../../common/protocol/v1';
 import * as v from '../../common/validate';
 import type { Master } from '../master';
+import { QUOTA_RESOURCES, updateQuota, updateWeights } from '../quota';
 import type { QuotaConfig } from '../registry';
 
 export const ALLOCATION_CALLS = [
@@ -12,8 +12,6 @@ export const ALLOCATION_CALLS = [
   'MESOLITE_PAUSE_ALLOCATION', 'MESOLITE_RESUME_ALLOCATION', 'MESOLITE_STEP_ALLOCATION', 'MESOLITE_GET_ALLOCATION_CYCLES',
 ] as const;
 export type AllocationCall = (typeof ALLOCATION_CALLS)[number];
-
-const QUOTA_RESOURCES = ['cpus', 'mem', 'disk', 'gpus'];
 
 function validRole(value: unknown, path: string): string {
   const role = v.string(value, path);
@@ -60,7 +58,7 @@ function parseReservation(body: Record<string, unknown>, key: 'reserve_resources
   return { agentId, resources: res.unallocate(call.resources as Resource[]) };
 }
 
-/** Answers one of ALLOCATION_CALLS: [status, body]. Throws ValidationError / HttpError on bad input. */
+/** Answers one of ALLOCATION_CALLS: [status, body]. Throws ValidationError on bad input, a Refusal when the master says no. */
 export function allocationCall(master: Master, type: AllocationCall, body: Record<string, unknown>): [number, unknown] {
   switch (type) {
     case 'GET_WEIGHTS':
@@ -74,31 +72,20 @@ export function allocationCall(master: Master, type: AllocationCall, body: Recor
         if (weight <= 0) throw new v.ValidationError(`'update_weights.weight_infos[${i}].weight' must be positive`);
         weights[validRole(w.role, `update_weights.weight_infos[${i}].role`)] = weight;
       });
-      master.updateWeights(weights);
+      updateWeights(master, weights);
       return [200, undefined];
     }
     case 'GET_QUOTA':
       return [200, { type, get_quota: { status: { configs: master.registry.state.quota_configs } } }];
     case 'UPDATE_QUOTA': {
       const { configs, force } = parseQuotaConfigs(body);
-      if (!force) {
-        const others = master.registry.state.quota_configs.filter((q) => !configs.some((c) => c.role === q.role));
-        const total = master.clusterTotal();
-        for (const name of QUOTA_RESOURCES) {
-          const guaranteed = [...others, ...configs].reduce((sum, q) => sum + (q.guarantees?.[name]?.value ?? 0), 0);
-          if (guaranteed > res.scalar(total, name) + 1e-9) {
-            throw new HttpError(400, `Total quota guarantees of ${name} (${guaranteed}) exceed the cluster capacity (${res.scalar(total, name)}); use 'force' to set them anyway`);
-          }
-        }
-      }
-      master.updateQuota(configs);
+      updateQuota(master, configs, force);
       return [200, undefined];
     }
     case 'RESERVE_RESOURCES':
     case 'UNRESERVE_RESOURCES': {
       const { agentId, resources } = parseReservation(body, type === 'RESERVE_RESOURCES' ? 'reserve_resources' : 'unreserve_resources');
-      const result = master.operatorReservation(type === 'RESERVE_RESOURCES' ? 'RESERVE' : 'UNRESERVE', agentId, resources);
-      if (result.error) throw new HttpError(result.status, result.error);
+      master.reservations.operatorCall(type === 'RESERVE_RESOURCES' ? 'RESERVE' : 'UNRESERVE', agentId, resources);
       return [202, undefined];
     }
     case 'MESOLITE_PAUSE_ALLOCATION':

@@ -1,7 +1,6 @@
 // DRAIN_AGENT, DEACTIVATE_AGENT, REACTIVATE_AGENT and MARK_AGENT_GONE on the operator API, answered as
 // Mesos answers them: 200 with no body, 400 naming the field or why the agent cannot be (re)activated
 // or drained, 404 for MARK_AGENT_GONE of an agent the master never knew.
-import { HttpError } from '../../common/http';
 import { parseDuration } from '../../common/duration';
 import type { DurationInfo } from '../../common/protocol/v1';
 import * as v from '../../common/validate';
@@ -21,30 +20,27 @@ function duration(value: unknown, path: string): DurationInfo {
   }
 }
 
-/** Answers one of DRAINING_CALLS: [status, body]. */
+/** Answers one of DRAINING_CALLS: [status, body]; the draining's refusals go up to the operator API. */
 export function drainingCall(master: Master, type: DrainingCall, body: Record<string, unknown>): [number, unknown] {
   const key = type.toLowerCase();
   const call = v.object(body[key], key);
   const agentId = v.id(call.agent_id, `${key}.agent_id`);
-  let answer;
   switch (type) {
     case 'DRAIN_AGENT': {
       const markGone = v.boolean(call.mark_gone, `${key}.mark_gone`) ?? false;
       const grace = call.max_grace_period === undefined ? undefined : duration(call.max_grace_period, `${key}.max_grace_period`);
-      answer = master.draining.drain(agentId, { ...(grace ? { max_grace_period: grace } : {}), mark_gone: markGone });
+      master.draining.drain(agentId, { ...(grace ? { max_grace_period: grace } : {}), mark_gone: markGone });
       break;
     }
     case 'DEACTIVATE_AGENT':
-      answer = master.draining.deactivate(agentId);
+      master.draining.deactivate(agentId);
       break;
     case 'REACTIVATE_AGENT':
-      answer = master.draining.reactivate(agentId);
+      master.draining.reactivate(agentId);
       break;
     case 'MARK_AGENT_GONE':
-      answer = master.draining.markGone(agentId);
+      master.draining.markGone(agentId);
       break;
   }
-  const [status, error] = answer;
-  if (error) throw new HttpError(status, error);
-  return [status, undefined];
+  return [200, undefined];
 }

@@ -2,38 +2,41 @@
 // START/STOP_MAINTENANCE) and Mesos' v0 endpoints (/maintenance/schedule, /maintenance/status,
 // /machine/down, /machine/up). Bad input is a 400 naming the field; a wrong mode is a 400 as in Mesos.
 import { HttpError, readJsonValue, sendEmpty, sendJson, type Router } from '../../common/http';
-import type { MachineID } from '../../common/protocol/v1';
 import * as v from '../../common/validate';
 import { parseMachines, parseSchedule } from '../maintenance';
 import type { Master } from '../master';
+import { asHttpError } from './refusals';
 
 export const MAINTENANCE_CALLS = [
   'GET_MAINTENANCE_SCHEDULE', 'UPDATE_MAINTENANCE_SCHEDULE', 'GET_MAINTENANCE_STATUS', 'START_MAINTENANCE', 'STOP_MAINTENANCE',
 ] as const;
 export type MaintenanceCall = (typeof MAINTENANCE_CALLS)[number];
 
-function validated<T>(parse: () => T): T {
+/** Runs a call: bad input is a 400 naming the field, a refusal the status of its kind. */
+function answered<T>(call: () => T): T {
   try {
-    return parse();
+    return call();
   } catch (e) {
     if (e instanceof v.ValidationError) throw new HttpError(400, e.message);
-    throw e;
+    throw asHttpError(e);
   }
 }
 
 function updateSchedule(master: Master, body: unknown): void {
-  master.maintenance.updateSchedule(validated(() => parseSchedule(body, master.registry.state.down_machines)));
+  answered(() => master.maintenance.updateSchedule(parseSchedule(body, master.registry.state.down_machines)));
 }
 
 function machines(master: Master, body: unknown, path: string, down: boolean): void {
-  const list: MachineID[] = validated(() => parseMachines(body, path));
-  const error = down ? master.maintenance.startMaintenance(list) : master.maintenance.stopMaintenance(list);
-  if (error) throw new HttpError(400, error);
+  answered(() => {
+    const list = parseMachines(body, path);
+    if (down) master.maintenance.startMaintenance(list);
+    else master.maintenance.stopMaintenance(list);
+  });
 }
 
 /** Answers one of MAINTENANCE_CALLS: [status, body]. */
 export function maintenanceCall(master: Master, type: MaintenanceCall, body: Record<string, unknown>): [number, unknown] {
-  const sub = (key: string) => validated(() => v.object(body[key], key));
+  const sub = (key: string) => answered(() => v.object(body[key], key));
   switch (type) {
     case 'GET_MAINTENANCE_SCHEDULE':
       return [200, { type, get_maintenance_schedule: { schedule: master.maintenance.schedulePayload() } }];

@@ -1,7 +1,7 @@
 // POST /api/v1: the Mesos v1 Operator HTTP API (master side), plus the v0 endpoints people and tools use.
 import * as os from 'node:os';
 import { EventStream, HttpError, readJson, sendEmpty, sendJson, type Router } from '../../common/http';
-import type { OperatorCallType, Task } from '../../common/protocol/v1';
+import type { OperatorCallType } from '../../common/protocol/v1';
 import * as v from '../../common/validate';
 import type { Master } from '../master';
 import { MASTER_VERSION } from '../version';
@@ -9,7 +9,9 @@ import { metricsSnapshot } from './metrics';
 import { ALLOCATION_CALLS, allocationCall, type AllocationCall } from './allocation';
 import { DRAINING_CALLS, drainingCall, type DrainingCall } from './draining';
 import { MAINTENANCE_CALLS, maintenanceCall, mountMaintenanceEndpoints, type MaintenanceCall } from './maintenance';
-import { agentV0, frameworkV0, masterState } from './state';
+import { asHttpError } from './refusals';
+import { OperatorSubscribers } from './events';
+import { agentV0, frameworkV0, getAgents, getExecutors, getFrameworks, getState, getTasks, masterState } from './state';
 
 const CALL_TYPES: readonly OperatorCallType[] = [
   'GET_HEALTH', 'GET_FLAGS', 'GET_VERSION', 'GET_METRICS', 'GET_LOGGING_LEVEL', 'GET_STATE', 'GET_AGENTS',
@@ -18,43 +20,8 @@ const CALL_TYPES: readonly OperatorCallType[] = [
 
 const versionInfo = () => ({ version: MASTER_VERSION, build_date: '', build_time: 0, build_user: os.userInfo().username });
 
-function getTasks(master: Master) {
-  const tasks: Task[] = [];
-  const unreachable: Task[] = [];
-  const completed: Task[] = [];
-  for (const fw of [...master.frameworks.values(), ...master.completedFrameworks]) {
-    tasks.push(...fw.tasks.values());
-    unreachable.push(...fw.unreachableTasks.values());
-    completed.push(...fw.completedTasks);
-  }
-  return { pending_tasks: [], tasks, unreachable_tasks: unreachable, completed_tasks: completed, orphan_tasks: [] };
-}
-
-function getFrameworks(master: Master) {
-  return {
-    frameworks: [...master.frameworks.values()].map((f) => master.frameworkV1(f)),
-    completed_frameworks: master.completedFrameworks.map((f) => master.frameworkV1(f)),
-  };
-}
-
-function getAgents(master: Master) {
-  return {
-    agents: [...master.agents.values()].map((a) => master.agentV1(a)),
-    recovered_agents: master.registry.state.admitted_agents.filter((a) => !master.agents.has(a.id?.value ?? '')),
-  };
-}
-
-function getExecutors(master: Master) {
-  const executors = [...master.frameworks.values()].flatMap((fw) =>
-    [...fw.executors.entries()].flatMap(([agentId, byId]) => [...byId.values()].map((e) => ({ executor_info: e, agent_id: { value: agentId } }))));
-  return { executors, orphan_executors: [] };
-}
-
-function getState(master: Master) {
-  return { get_tasks: getTasks(master), get_executors: getExecutors(master), get_frameworks: getFrameworks(master), get_agents: getAgents(master) };
-}
-
 export function mountOperatorApi(router: Router, master: Master): void {
+  const subscribers = new OperatorSubscribers(master);
   router.on('POST', '/api/v1', async (req, res, url) => {
     const body = await readJson(req);
     let type: OperatorCallType | AllocationCall | MaintenanceCall | DrainingCall;
@@ -69,7 +36,7 @@ export function mountOperatorApi(router: Router, master: Master): void {
       }
     } catch (e) {
       if (e instanceof v.ValidationError) throw new HttpError(400, `Failed to validate master::Call: ${e.message}`);
-      throw e;
+      throw asHttpError(e);
     }
     const reply = (payload: Record<string, unknown>) => sendJson(res, 200, { type, ...payload });
     switch (type) {
@@ -84,18 +51,8 @@ export function mountOperatorApi(router: Router, master: Master): void {
       case 'GET_EXECUTORS': return reply({ get_executors: getExecutors(master) });
       case 'GET_TASKS': return reply({ get_tasks: getTasks(master) });
       case 'GET_MASTER': return reply({ get_master: { master_info: master.info, start_time: master.startTime, elected_time: master.startTime } });
-      case 'SUBSCRIBE': {
-        const stream = new EventStream(res, req);
-        stream.send({ type: 'SUBSCRIBED', subscribed: { get_state: getState(master), heartbeat_interval_seconds: master.options.heartbeatIntervalMs / 1000 } });
-        stream.send({ type: 'HEARTBEAT' });
-        stream.heartbeat(master.options.heartbeatIntervalMs);
-        master.operatorSubscribers.add(stream);
-        // Mesolite extension, opt-in so strict Mesos clients never see an unknown event type.
-        const cycles = url.searchParams.get('allocation_cycles') === 'true';
-        if (cycles) master.cycleSubscribers.add(stream);
-        stream.onClose(() => { master.operatorSubscribers.delete(stream); master.cycleSubscribers.delete(stream); });
-        return;
-      }
+      case 'SUBSCRIBE':
+        return subscribers.subscribe(new EventStream(res, req), url.searchParams.get('allocation_cycles') === 'true');
     }
   });
 
@@ -103,13 +60,13 @@ export function mountOperatorApi(router: Router, master: Master): void {
   const state = (_req: unknown, res: Parameters<typeof sendJson>[0]) => sendJson(res, 200, masterState(master));
   router.on('GET', '/master/state', state).on('GET', '/state', state).on('GET', '/master/state.json', state).on('GET', '/state.json', state);
   router.on('GET', '/master/frameworks', (_req, res) => sendJson(res, 200, {
-    frameworks: [...master.frameworks.values()].map((f) => frameworkV0(master, f)),
-    completed_frameworks: master.completedFrameworks.map((f) => frameworkV0(master, f)),
+    frameworks: [...master.state.frameworks.values()].map((f) => frameworkV0(master, f)),
+    completed_frameworks: master.state.completedFrameworks.map((f) => frameworkV0(master, f)),
     unregistered_frameworks: [],
   }));
-  router.on('GET', '/master/slaves', (_req, res) => sendJson(res, 200, { slaves: [...master.agents.values()].map((a) => agentV0(master, a)), recovered_slaves: [] }));
+  router.on('GET', '/master/slaves', (_req, res) => sendJson(res, 200, { slaves: [...master.state.agents.values()].map((a) => agentV0(master, a)), recovered_slaves: [] }));
   router.on('GET', '/master/tasks', (_req, res) => sendJson(res, 200, {
-    tasks: [...master.frameworks.values()].flatMap((f) => {
+    tasks: [...master.state.frameworks.values()].flatMap((f) => {
       const v0 = frameworkV0(master, f);
       return [...(v0.tasks as unknown[]), ...(v0.completed_tasks as unknown[])];
     }),

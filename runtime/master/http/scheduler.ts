@@ -3,8 +3,11 @@ import type * as http from 'node:http';
 import { EventStream, HttpError, readJson, sendEmpty, type Router } from '../../common/http';
 import { newUUID } from '../../common/ids';
 import type { FrameworkInfo, SchedulerCall, SchedulerCallType, SchedulerEvent } from '../../common/protocol/v1';
+import { Refusal } from '../../common/refusal';
 import * as v from '../../common/validate';
-import type { FrameworkRecord, Master } from '../master';
+import type { Master } from '../master';
+import type { FrameworkRecord } from '../state';
+import { asHttpError } from './refusals';
 
 const CALL_TYPES: readonly SchedulerCallType[] = [
   'SUBSCRIBE', 'TEARDOWN', 'ACCEPT', 'DECLINE', 'ACCEPT_INVERSE_OFFERS', 'DECLINE_INVERSE_OFFERS', 'REVIVE', 'KILL',
@@ -40,8 +43,9 @@ const offerFilters = (value: unknown, path: string) => Object.fromEntries(Object
 /**
  * FrameworkInfo as the master keeps it: the shape checked field by field and only the fields
  * mesos.proto defines kept, so nothing unknown reaches the registry, the agents or /master/state.
+ * Its rules (roles, suppressed roles) are validation.ts's validateFrameworkInfo, once the shape is known good.
  */
-function frameworkInfo(value: unknown, path: string): FrameworkInfo {
+function parseFrameworkInfo(value: unknown, path: string): FrameworkInfo {
   const info = v.object(value, path);
   const optional = <T>(key: string, read: (value: unknown, path: string) => T) =>
     (info[key] === undefined ? {} : { [key]: read(info[key], `${path}.${key}`) });
@@ -76,13 +80,13 @@ export function parseSchedulerCall(body: Record<string, unknown>): SchedulerCall
   switch (type) {
     case 'SUBSCRIBE': {
       const s = sub('subscribe');
-      s.framework_info = frameworkInfo(s.framework_info, 'subscribe.framework_info');
+      s.framework_info = parseFrameworkInfo(s.framework_info, 'subscribe.framework_info');
       validateRoles(s.suppressed_roles, 'subscribe.suppressed_roles');
       break;
     }
     case 'UPDATE_FRAMEWORK': {
       const s = sub('update_framework');
-      s.framework_info = frameworkInfo(s.framework_info, 'update_framework.framework_info');
+      s.framework_info = parseFrameworkInfo(s.framework_info, 'update_framework.framework_info');
       validateRoles(s.suppressed_roles, 'update_framework.suppressed_roles');
       break;
     }
@@ -199,21 +203,25 @@ export function mountSchedulerApi(router: Router, master: Master): void {
       }
       const streamId = newUUID();
       const stream = new EventStream(res, req, { 'Mesos-Stream-Id': streamId });
-      const result = master.subscribe(info, call.subscribe!.suppressed_roles ?? [], stream, streamId);
-      if ('error' in result) {
-        stream.send({ type: 'ERROR', error: { message: result.error } } satisfies SchedulerEvent);
+      let fw: FrameworkRecord;
+      try {
+        fw = master.frameworks.subscribe(info, call.subscribe!.suppressed_roles ?? [], stream, streamId);
+      } catch (e) {
+        if (!(e instanceof Refusal)) throw e;
+        // The stream is open: a refused subscription is an ERROR event on it, as in Mesos.
+        stream.send({ type: 'ERROR', error: { message: e.message } } satisfies SchedulerEvent);
         stream.close();
         return;
       }
       stream.send({
         type: 'SUBSCRIBED',
-        subscribed: { framework_id: { value: result.id }, heartbeat_interval_seconds: master.options.heartbeatIntervalMs / 1000, master_info: master.info },
+        subscribed: { framework_id: { value: fw.id }, heartbeat_interval_seconds: master.options.heartbeatIntervalMs / 1000, master_info: master.info },
       } satisfies SchedulerEvent);
       stream.send({ type: 'HEARTBEAT' } satisfies SchedulerEvent);
       return;
     }
     if (!call.framework_id) throw new HttpError(400, "Failed to validate scheduler::Call: Expecting 'framework_id' to be present");
-    const fw = master.frameworks.get(call.framework_id.value);
+    const fw = master.state.frameworks.get(call.framework_id.value);
     if (!fw) throw new HttpError(400, 'Framework cannot be found');
     if (!fw.connected) throw new HttpError(403, 'Framework is not subscribed');
     const streamId = req.headers['mesos-stream-id'];
@@ -221,56 +229,49 @@ export function mountSchedulerApi(router: Router, master: Master): void {
     if (streamId !== fw.streamId) {
       throw new HttpError(400, `The stream ID '${streamId}' included in this request didn't match the stream ID currently associated with framework ID ${fw.id}`);
     }
-    const error = dispatch(master, fw, call);
-    if (error) throw new HttpError(400, error);
+    try {
+      dispatch(master, fw, call);
+    } catch (e) {
+      throw asHttpError(e);
+    }
     sendEmpty(res, call.type === 'UPDATE_FRAMEWORK' ? 200 : 202);
   });
 }
 
-function dispatch(master: Master, fw: FrameworkRecord, call: SchedulerCall): string | undefined {
+/** A call of a subscribed framework, to the part of the master it is for. */
+function dispatch(master: Master, fw: FrameworkRecord, call: SchedulerCall): void {
   switch (call.type) {
     case 'TEARDOWN':
-      master.removeFramework(fw);
-      return undefined;
+      return master.frameworks.remove(fw);
     case 'ACCEPT':
-      master.accept(fw, call.accept!.offer_ids.map((o) => o.value), call.accept!.operations ?? [], call.accept!.filters);
-      return undefined;
+      return master.offers.accept(fw, call.accept!.offer_ids.map((o) => o.value), call.accept!.operations ?? [], call.accept!.filters);
     case 'DECLINE':
-      master.decline(fw, call.decline!.offer_ids.map((o) => o.value), call.decline!.filters);
-      return undefined;
+      return master.offers.decline(fw, call.decline!.offer_ids.map((o) => o.value), call.decline!.filters);
     case 'REVIVE':
-      master.revive(fw, call.revive?.roles ?? []);
-      return undefined;
+      return master.frameworks.revive(fw, call.revive?.roles ?? []);
     case 'SUPPRESS':
-      master.suppress(fw, call.suppress?.roles ?? []);
-      return undefined;
+      return master.frameworks.suppress(fw, call.suppress?.roles ?? []);
     case 'KILL':
-      master.kill(fw, call.kill!.task_id.value, call.kill!.agent_id?.value, call.kill!.kill_policy);
-      return undefined;
+      return master.tasks.kill(fw, call.kill!.task_id.value, call.kill!.agent_id?.value, call.kill!.kill_policy);
     case 'SHUTDOWN':
-      master.shutdownExecutor(fw, call.shutdown!.executor_id.value, call.shutdown!.agent_id.value);
-      return undefined;
+      return master.tasks.shutdownExecutor(fw, call.shutdown!.executor_id.value, call.shutdown!.agent_id.value);
     case 'ACKNOWLEDGE':
-      master.acknowledge(fw, call.acknowledge!.agent_id.value, call.acknowledge!.task_id.value, v.canonicalUUID(call.acknowledge!.uuid));
-      return undefined;
+      return master.tasks.acknowledge(fw, call.acknowledge!.agent_id.value, call.acknowledge!.task_id.value, v.canonicalUUID(call.acknowledge!.uuid));
     case 'RECONCILE':
-      master.reconcile(fw, call.reconcile?.tasks ?? []);
-      return undefined;
+      return master.tasks.reconcile(fw, call.reconcile?.tasks ?? []);
     case 'MESSAGE':
-      master.frameworkMessage(fw, call.message!.agent_id.value, call.message!.executor_id.value, call.message!.data);
-      return undefined;
+      return master.tasks.frameworkMessage(fw, call.message!.agent_id.value, call.message!.executor_id.value, call.message!.data);
     case 'UPDATE_FRAMEWORK':
-      if (call.update_framework!.framework_info.id?.value !== fw.id) return "Failed to validate scheduler::Call: 'framework_id' differs from 'update_framework.framework_info.id'";
-      return master.updateFramework(fw, call.update_framework!.framework_info, call.update_framework!.suppressed_roles);
+      if (call.update_framework!.framework_info.id?.value !== fw.id) throw new HttpError(400, "Failed to validate scheduler::Call: 'framework_id' differs from 'update_framework.framework_info.id'");
+      return master.frameworks.update(fw, call.update_framework!.framework_info, call.update_framework!.suppressed_roles);
     case 'ACCEPT_INVERSE_OFFERS':
     case 'DECLINE_INVERSE_OFFERS': {
       const answer = call.accept_inverse_offers ?? call.decline_inverse_offers!;
-      master.maintenance.answer(fw.id, answer.inverse_offer_ids.map((o) => o.value), call.type === 'ACCEPT_INVERSE_OFFERS', answer.filters);
-      return undefined;
+      return master.maintenance.answer(fw.id, answer.inverse_offer_ids.map((o) => o.value), call.type === 'ACCEPT_INVERSE_OFFERS', answer.filters);
     }
     case 'REQUEST':
-      return undefined; // accepted and ignored, as Mesos does
+      return; // accepted and ignored, as Mesos does
     default:
-      return `Call type ${call.type} is not supported by this master`;
+      throw new HttpError(400, `Call type ${call.type} is not supported by this master`);
   }
 }
