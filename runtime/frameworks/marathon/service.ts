@@ -1,10 +1,11 @@
 // What the REST API asks of the framework: change apps (always through a deployment), lock apps that
 // are being deployed, roll deployments back, kill instances. Every change is durable before it answers.
-// Refusals are domain errors (errors.ts, StorageError); api/ gives them their statuses.
+// It says no with Refusals (common/refusal.ts: AppLockedError, StorageError among them); api/ gives
+// them Marathon's statuses.
 import { newUUID } from '../../common/ids';
+import { Refusal } from '../../common/refusal';
 import { type AppDefinition } from './app';
 import { plan } from './deployments';
-import { AppLockedError, NotFoundError } from './errors';
 import type { MarathonScheduler } from './scheduler';
 import { type Deployment, type Instance } from './state';
 
@@ -12,6 +13,13 @@ import { type Deployment, type Instance } from './state';
 const SERVICE_PORTS = { begin: 10000, end: 20000 };
 
 export interface DeploymentRef { deploymentId: string; version: string }
+
+/** Apps being deployed refuse another change unless it is forced: a conflict that names the deployments. */
+export class AppLockedError extends Refusal {
+  constructor(readonly deploymentIds: string[]) {
+    super('conflict', `App is locked by one or more deployments. Override with the option '?force=true'. View details at '/v2/deployments/${deploymentIds[0]}'.`);
+  }
+}
 
 export class MarathonService {
   /** `maxVersions`: versions kept per app, the current one included (Marathon's --zk_max_versions). */
@@ -35,7 +43,7 @@ export class MarathonService {
 
   app(id: string): AppDefinition {
     const app = this.state.apps[id];
-    if (!app) throw new NotFoundError(`App '${id}' does not exist`);
+    if (!app) throw new Refusal('not_found', `App '${id}' does not exist`);
     return app;
   }
 
@@ -93,7 +101,7 @@ export class MarathonService {
   /** DELETE /v2/deployments/{id}: roll back to the original definitions, or with force just stop it. */
   async cancel(id: string, force: boolean, version: string): Promise<DeploymentRef | undefined> {
     const deployment = this.state.deployments[id];
-    if (!deployment) throw new NotFoundError(`DeploymentPlan ${id} does not exist`);
+    if (!deployment) throw new Refusal('not_found', `DeploymentPlan ${id} does not exist`);
     if (force) {
       this.deployments.finish(deployment, false, 'canceled');
       return undefined;

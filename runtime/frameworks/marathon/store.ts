@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { Logger } from '../../common/log';
+import { Refusal } from '../../common/refusal';
 import { ZkSession } from '../../zk/session';
 import { emptyState, type MarathonState } from './state';
 
@@ -15,8 +16,12 @@ interface Backend {
   write(data: string): Promise<void>;
 }
 
-/** The state could not be made durable: the change that needed it did not happen. */
-export class StorageError extends Error {}
+/** The state could not be made durable: the change that needed it did not happen (try again later). */
+export class StorageError extends Refusal {
+  constructor(message: string) {
+    super('unavailable', message);
+  }
+}
 
 /** A failed write is tried again after this long, with whatever the state is by then. */
 const RETRY_MS = 5000;

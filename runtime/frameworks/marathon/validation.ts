@@ -2,14 +2,16 @@
 // first, then the rules a schema cannot say. Failures become Marathon's 422 body. What one definition
 // may hold is bounded (its size, its id's length), and so is what checking it may cost.
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+import { Refusal } from '../../common/refusal';
 import { absoluteId, knownFields } from './app';
 import schema from './app.schema.json';
 
 export interface ViolationDetail { path: string; errors: string[] }
 
-export class AppValidationError extends Error {
+/** An invalid definition (a Refusal of kind `invalid`), with Marathon's details: api/ answers it 422. */
+export class AppValidationError extends Refusal {
   constructor(readonly details: ViolationDetail[]) {
-    super('Object is not valid');
+    super('invalid', 'Object is not valid');
   }
 
   get body() {

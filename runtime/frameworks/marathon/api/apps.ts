@@ -2,8 +2,8 @@
 // and their stored versions. Every change is a deployment (Marathon-Deployment-Id).
 import type * as http from 'node:http';
 import { sendJson, type Router } from '../../../common/http';
+import { Refusal } from '../../../common/refusal';
 import { absoluteId, newVersion, normalizeApp, restartedApp, updatedApp, type AppDefinition } from '../app';
-import { ConflictError, NotFoundError } from '../errors';
 import { AppValidationError, validateApp } from '../validation';
 import { body, flag, sendDeployment, type ApiContext } from './http';
 import { appJson } from './views';
@@ -33,7 +33,7 @@ export function mountApps(router: Router, ctx: ApiContext): void {
     })
     .on('GET', '/v2/apps/{id*}/versions/{version}', (_q, res, _u, { id, version }) => {
       const found = (service.state.versions[absoluteId(id)] ?? []).find((a) => a.version === version);
-      if (!found) throw new NotFoundError(`App '${absoluteId(id)}' does not exist in version ${version}`);
+      if (!found) throw new Refusal('not_found', `App '${absoluteId(id)}' does not exist in version ${version}`);
       sendJson(res, 200, found);
     });
 }
@@ -47,7 +47,7 @@ async function createApp(ctx: ApiContext, req: http.IncomingMessage, res: http.S
   validateApp(raw);
   const version = newVersion();
   const app = normalizeApp(raw, version);
-  if (ctx.service.state.apps[app.id]) throw new ConflictError(`An app with id [${app.id}] already exists.`);
+  if (ctx.service.state.apps[app.id]) throw new Refusal('conflict', `An app with id [${app.id}] already exists.`);
   publishPost(ctx, req, url, app);
   const ref = await ctx.service.deploy({ [app.id]: app }, flag(url, 'force'), version);
   sendJson(res, 201, appJson(ctx.service, ctx.service.state.apps[app.id], { tasks: true }), { Location: `/v2/apps${app.id}`, 'Marathon-Deployment-Id': ref.deploymentId });

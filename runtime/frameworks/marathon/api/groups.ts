@@ -2,8 +2,8 @@
 // deleting the apps of a group in one deployment.
 import type * as http from 'node:http';
 import { sendJson, type Router } from '../../../common/http';
+import { Refusal } from '../../../common/refusal';
 import { absoluteId, newVersion, normalizeApp, parentId, updatedApp, type AppDefinition } from '../app';
-import { ConflictError, NotFoundError } from '../errors';
 import type { MarathonService } from '../service';
 import { groupDefinition } from '../validation';
 import { body, flag, sendDeployment, type ApiContext } from './http';
@@ -38,7 +38,7 @@ function groupJson(service: MarathonService, id: string): { id: string } & Recor
 
 function existingGroup(service: MarathonService, id: string) {
   const group = groupJson(service, id);
-  if (!group) throw new NotFoundError(`Group '${id}' does not exist`);
+  if (!group) throw new Refusal('not_found', `Group '${id}' does not exist`);
   return group;
 }
 
@@ -46,7 +46,7 @@ function existingGroup(service: MarathonService, id: string) {
 async function postGroup(ctx: ApiContext, req: http.IncomingMessage, res: http.ServerResponse, url: URL, path: string, update: boolean) {
   const { id: groupId, apps: entries } = groupDefinition(await body(req), path);
   const exists = groupJson(ctx.service, groupId) !== undefined && groupId !== '/';
-  if (!update && exists) throw new ConflictError(`Group ${groupId} is already created. Use PUT to change this group.`);
+  if (!update && exists) throw new Refusal('conflict', `Group ${groupId} is already created. Use PUT to change this group.`);
   const version = newVersion();
   const changes: Record<string, AppDefinition> = {};
   for (const e of entries) {

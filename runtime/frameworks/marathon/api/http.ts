@@ -6,9 +6,8 @@ import type * as http from 'node:http';
 import { HttpError, readBody, sendErrorAnswer, sendJson, type ErrorAnswer } from '../../../common/http';
 import { JsonError, parseJson } from '../../../common/json';
 import type { Logger } from '../../../common/log';
-import { AppLockedError, ConflictError, NotFoundError } from '../errors';
-import type { DeploymentRef, MarathonService } from '../service';
-import { StorageError } from '../store';
+import { Refusal, type RefusalKind } from '../../../common/refusal';
+import { AppLockedError, type DeploymentRef, type MarathonService } from '../service';
 import { AppValidationError, type ViolationDetail } from '../validation';
 
 export interface ApiContext {
@@ -46,16 +45,17 @@ export function sendDeployment(res: http.ServerResponse, status: number, ref: De
   sendJson(res, status, ref, { ...headers, 'Marathon-Deployment-Id': ref.deploymentId });
 }
 
+/** Marathon's statuses for the framework's refusals (an invalid app definition is 422, below). */
+const STATUS: Record<RefusalKind, number> = { invalid: 400, forbidden: 403, not_found: 404, conflict: 409, unavailable: 503 };
+
 /** The status, body and headers Marathon answers an error with. */
 function answer(e: unknown): [number, Record<string, unknown>, Record<string, string>] {
   const message = e instanceof Error ? e.message : String(e);
   if (e instanceof AppValidationError) return [422, e.body, {}];
   if (e instanceof InvalidJsonError) return [400, { message, details: e.details }, {}];
-  // The store logged the cause; the change was undone, so the client may retry.
-  if (e instanceof StorageError) return [503, { message }, {}];
-  if (e instanceof NotFoundError) return [404, { message }, {}];
   if (e instanceof AppLockedError) return [409, { message, deployments: e.deploymentIds.map((id) => ({ id })) }, {}];
-  if (e instanceof ConflictError) return [409, { message }, {}];
+  // A StorageError ('unavailable') was logged by the store, and its change undone: the client may retry.
+  if (e instanceof Refusal) return [STATUS[e.kind], { message }, {}];
   // The router's 404 / 405, a body's limits (413, 503) and the API's own refusals.
   if (e instanceof HttpError) return [e.status, { message }, e.headers];
   return [500, { message }, {}];

@@ -2,8 +2,8 @@
 // LeaderResource, and its system endpoints).
 import type * as http from 'node:http';
 import { sendJson, type Router } from '../../../common/http';
+import { Refusal } from '../../../common/refusal';
 import { MESOLITE_VERSION } from '../../../master/version';
-import { NotFoundError } from '../errors';
 import type { ApiContext } from './http';
 
 /** /ping: answers on every instance, leading or not (the daemon mounts it in front of the API). */
@@ -25,7 +25,7 @@ export function mountInfo(router: Router, ctx: ApiContext): void {
     })
     .on('GET', '/v2/leader', (_q, res) => {
       const { leader } = ctx.info();
-      if (!leader) throw new NotFoundError('There is no leader');
+      if (!leader) throw new Refusal('not_found', 'There is no leader');
       sendJson(res, 200, { leader });
     })
     .on('DELETE', '/v2/leader', (_q, res) => {

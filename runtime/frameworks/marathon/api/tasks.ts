@@ -2,8 +2,8 @@
 // kill them (replaced, or with ?scale=true their apps shrink by as many: a deployment).
 import type * as http from 'node:http';
 import { sendJson, type Router } from '../../../common/http';
+import { Refusal } from '../../../common/refusal';
 import { absoluteId, newVersion } from '../app';
-import { NotFoundError } from '../errors';
 import type { Instance } from '../state';
 import { AppValidationError } from '../validation';
 import { body, flag, sendDeployment, type ApiContext } from './http';
@@ -40,7 +40,7 @@ async function killAppTasks(ctx: ApiContext, res: http.ServerResponse, url: URL,
   let victims = ctx.service.instances.of(appId).filter((i) => !host || i.host === host);
   if (taskId !== undefined) {
     victims = victims.filter((i) => i.taskId === taskId);
-    if (victims.length === 0) throw new NotFoundError(`Task '${taskId}' does not exist`);
+    if (victims.length === 0) throw new Refusal('not_found', `Task '${taskId}' does not exist`);
   }
   const ref = await ctx.service.killInstances(victims, flag(url, 'scale'), newVersion());
   if (ref) return sendDeployment(res, 200, ref);
