@@ -19,6 +19,18 @@ const dockerLauncherApart = {
   },
 };
 
+// testcontainers reads Docker's streams with byline 5.0.0 (its last release), whose `new Buffer()` prints
+// Node's DEP0005 warning on every Docker start: bundle it with Buffer.from, which does the same.
+const bylineWithoutDeprecatedBuffer = {
+  name: 'byline-buffer-from',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]byline[\\/]lib[\\/]byline\.js$/ }, (args) => ({
+      contents: readFileSync(args.path, 'utf8').replaceAll('new Buffer(', 'Buffer.from('),
+      loader: 'js',
+    }));
+  },
+};
+
 /** Each bundle: esbuild's options, and what is copied beside it (also counted among its sources). */
 const BUNDLES = {
   cli: {
@@ -27,7 +39,7 @@ const BUNDLES = {
   },
   docker: {
     // ssh2's optional native add-ons (only for ssh:// Docker hosts) fall back to JavaScript when absent.
-    options: { ...node, entryPoints: ['runtime/cluster/docker/index.ts'], outfile: 'dist/mesolite-docker.js', external: ['cpu-features', '*.node'] },
+    options: { ...node, entryPoints: ['runtime/cluster/docker/index.ts'], outfile: 'dist/mesolite-docker.js', external: ['cpu-features', '*.node'], plugins: [bylineWithoutDeprecatedBuffer] },
     copies: [['runtime/cluster/docker/runtime.Dockerfile', 'dist/runtime.Dockerfile']],
   },
   // jsonc-parser's UMD build hides its modules from the bundler: take its ESM build.
