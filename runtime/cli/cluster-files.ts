@@ -4,9 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import type { ProcessClusterInfo } from '../cluster/process';
+import { isRunning, type ProcessClusterInfo } from '../cluster/process';
 import { countClusterContainers } from '../cluster/docker/lookup';
-import { isAlive } from '../common/process';
 
 export type ClusterRecord = ProcessClusterInfo;
 
@@ -30,7 +29,7 @@ export function removeRecord(record: ClusterRecord): void {
 export async function clusterUnderName(name: string): Promise<{ mode: 'process'; record: ClusterRecord } | { mode: 'docker'; containers: number } | undefined> {
   const record = readRecord(name);
   // A record whose masters are all gone is what a crash or a reboot leaves: nothing runs.
-  if (record?.pids.masters.some(isAlive)) return { mode: 'process', record };
+  if (record?.pids.masters.some(isRunning)) return { mode: 'process', record };
   const containers = await countClusterContainers(name);
   return containers ? { mode: 'docker', containers } : undefined;
 }

@@ -43,6 +43,21 @@ export interface ProcessClusterInfo {
   pids: { masters: number[]; agents: number[]; zookeeper?: number; marathon?: number };
 }
 
+/**
+ * Whether a process still runs. A daemon whose starter has exited is reparented to init, which may reap
+ * it only later: until then it is a zombie that signal 0 still finds, so /proc's state is asked too.
+ */
+export function isRunning(pid: number | undefined): boolean {
+  if (!isAlive(pid)) return false;
+  try {
+    // /proc/<pid>/stat: "pid (comm) S ...": the state follows the command, which may hold spaces.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc (not Linux): signal 0 is all there is
+  }
+}
+
 const AGENT_PORTS_BASE = 31000;
 const AGENT_PORTS_SPAN = 1000;
 
@@ -166,7 +181,7 @@ export async function startProcessCluster(options: ProcessClusterOptions): Promi
     return pid;
   };
   const mustLive = (pids: number[]) => {
-    const dead = pids.find((pid) => !isAlive(pid));
+    const dead = pids.find((pid) => !isRunning(pid));
     if (dead !== undefined) throw new Fatal(exitReason(daemonLogs.get(dead)!.name, daemonLogs.get(dead)!.log));
   };
   try {
@@ -262,19 +277,32 @@ function signal(pid: number, sig: NodeJS.Signals): void {
 
 async function waitGone(pids: number[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (pids.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  for (const pid of pids) if (isAlive(pid)) signal(pid, 'SIGKILL');
+  while (pids.some(isRunning) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  for (const pid of pids) if (isRunning(pid)) signal(pid, 'SIGKILL');
 }
 
-/** Stops the app framework, agents, masters and ZooKeeper, then executor hosts (which kill their tasks), then anything left. */
+/** mesolite's own helpers of a running task (executor host, task launcher), by their command line. */
+function isTaskHelper(pid: number): boolean {
+  try {
+    return /\0(executor-host|task-launcher)\0/.test(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Stops the app framework, agents, masters and ZooKeeper, then executor hosts (which kill their tasks
+ * by their kill policies) and the tasks, then anything left. Hosts are not waited for once their tasks
+ * are gone: with the agent gone they have nobody to report to, and would only retry for seconds.
+ */
 export async function stopProcessCluster(info: { workDir: string; pids: Partial<ProcessClusterInfo['pids']> }): Promise<void> {
   const daemons = [...(info.pids.marathon ? [info.pids.marathon] : []), ...(info.pids.agents ?? []), ...(info.pids.masters ?? []), ...(info.pids.zookeeper ? [info.pids.zookeeper] : [])];
-  for (const pid of daemons) if (isAlive(pid)) signal(pid, 'SIGTERM');
+  for (const pid of daemons) if (isRunning(pid)) signal(pid, 'SIGTERM');
   await waitGone(daemons, 5000);
   if (!fs.existsSync(info.workDir)) return;
   const hosts = processesUnder(info.workDir);
   for (const pid of hosts) signal(pid, 'SIGTERM');
-  await waitGone(hosts, 6000);
+  await waitGone(hosts.filter((pid) => !isTaskHelper(pid)), 6000);
   const left = processesUnder(info.workDir);
   for (const pid of left) signal(pid, 'SIGKILL');
   await waitGone(left, 2000);
