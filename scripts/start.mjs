@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { bundle, staleBundles } from './build.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+// The banner's commands are written for the shell this was started from (npm sets INIT_CWD itself).
+process.env.INIT_CWD ??= process.cwd();
 process.chdir(root);
 // The Docker launcher goes with the CLI: `npm start -- --docker` needs it.
 const stale = staleBundles(['cli', 'docker']);

@@ -35,7 +35,7 @@ export async function upDocker(options: DockerUpOptions): Promise<number> {
     `Docker cluster '${info.name}' is up (network ${info.network}, ${info.subnet}).`,
     ...members,
     `  zookeeper URL   ${info.zookeeper}`,
-    `  logs            ${selfCommand()} logs master-1${named} [--follow]`,
+    `  logs            ${selfCommand()} logs master-1${named} --follow`,
     ...tryLines(info.name, info.zookeeper, info.marathon),
     '',
     endLine(info.name, options.detach, 'remove'),
