@@ -2,10 +2,10 @@
 // `logs`, a task run from the host through the ZooKeeper URL the cluster advertises and its log read
 // back, `down` by label, and images that cannot be had.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { after, test } from 'node:test';
 import { clusterContainers } from '../../runtime/cluster/docker';
-import { BUNDLE } from '../helpers/cluster';
+import { BUNDLE, waitUntil } from '../helpers/cluster';
 
 const NAME = `cli-${process.pid}`;
 const mesolite = (...args: string[]) => mesoliteWith({}, ...args);
@@ -78,5 +78,23 @@ test('without image variables, a public image that cannot be pulled gives way to
     }
   } finally {
     mesolite('down', `--name=${NAME}-public`);
+  }
+});
+
+test('a foreground up --docker exits when down removes its cluster from another shell', async () => {
+  const name = `${NAME}-fg`;
+  const up = spawn(process.execPath, [BUNDLE, 'up', '--docker', `--name=${name}`, '--masters=1', '--agents=1', '--no-marathon']);
+  let out = '';
+  up.stdout.on('data', (c) => (out += c));
+  up.stderr.on('data', (c) => (out += c));
+  const exited = new Promise<number | null>((resolve) => up.once('exit', resolve));
+  try {
+    await waitUntil('the cluster', () => out.includes('Press Ctrl+C'), 120_000);
+    assert.equal(mesolite('down', `--name=${name}`).code, 0);
+    assert.equal(await Promise.race([exited, new Promise((r) => setTimeout(() => r('still running'), 10_000))]), 0, out);
+    assert.match(out, new RegExp(`Cluster '${name}' was removed \\(mesolite down\\); exiting`));
+  } finally {
+    up.kill('SIGKILL');
+    mesolite('down', `--name=${name}`);
   }
 });
