@@ -6,10 +6,13 @@
 // webviews are bundled for the browser. The extension needs ZooKeeper (node-zookeeper-client and its
 // dependencies, 220 KB) only for a zk:// master: runtime/client imports it lazily, from dist/mesolite-zk.js.
 // The offer-cycle debug adapter also runs alone over stdio, for other DAP clients: dist/mesolite-debug.js.
-import { build } from 'esbuild';
-import { chmodSync, copyFileSync } from 'node:fs';
+//
+// Each bundle records its own sources (dist/.inputs/<name>.json, from esbuild's metafile) so that
+// `npm start` rebundles only when one of them is newer than the bundle (see staleBundles).
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: 'linked', logLevel: 'warning' };
+const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: 'linked', logLevel: 'warning', metafile: true };
 
 const dockerLauncherApart = {
   name: 'docker-launcher-apart',
@@ -26,18 +29,81 @@ const zkApart = {
   },
 };
 
-await Promise.all([
-  build({ ...node, entryPoints: ['runtime/cli/main.ts'], outfile: 'dist/mesolite.js', banner: { js: '#!/usr/bin/env node' }, plugins: [dockerLauncherApart] }),
-  // ssh2's optional native add-ons (only for ssh:// Docker hosts) fall back to JavaScript when absent.
-  build({ ...node, entryPoints: ['runtime/cluster/docker/index.ts'], outfile: 'dist/mesolite-docker.js', external: ['cpu-features', '*.node'] }),
+// testcontainers reads Docker's streams with byline 5.0.0 (its last release), whose `new Buffer()` prints
+// Node's DEP0005 warning on every Docker start: bundle it with Buffer.from, which does the same.
+const bylineWithoutDeprecatedBuffer = {
+  name: 'byline-buffer-from',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]byline[\\/]lib[\\/]byline\.js$/ }, (args) => ({
+      contents: readFileSync(args.path, 'utf8').replaceAll('new Buffer(', 'Buffer.from('),
+      loader: 'js',
+    }));
+  },
+};
+
+/** Each bundle: esbuild's options, and what is copied beside it (also counted among its sources). */
+const BUNDLES = {
+  cli: {
+    options: { ...node, entryPoints: ['runtime/cli/main.ts'], outfile: 'dist/mesolite.js', banner: { js: '#!/usr/bin/env node' }, plugins: [dockerLauncherApart] },
+    after: () => chmodSync('dist/mesolite.js', 0o755),
+  },
+  docker: {
+    // ssh2's optional native add-ons (only for ssh:// Docker hosts) fall back to JavaScript when absent.
+    options: { ...node, entryPoints: ['runtime/cluster/docker/index.ts'], outfile: 'dist/mesolite-docker.js', external: ['cpu-features', '*.node'], plugins: [bylineWithoutDeprecatedBuffer] },
+    copies: [['runtime/cluster/docker/runtime.Dockerfile', 'dist/runtime.Dockerfile']],
+  },
   // jsonc-parser's UMD build hides its modules from the bundler: take its ESM build.
-  build({ ...node, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], mainFields: ['module', 'main'], plugins: [dockerLauncherApart, zkApart] }),
-  build({ ...node, entryPoints: ['runtime/zk/leader.ts'], outfile: 'dist/mesolite-zk.js' }),
-  build({ ...node, entryPoints: ['extension/debug/main.ts'], outfile: 'dist/mesolite-debug.js', banner: { js: '#!/usr/bin/env node' } }),
+  extension: {
+    options: { ...node, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], mainFields: ['module', 'main'], plugins: [dockerLauncherApart, zkApart] },
+  },
+  zk: {
+    options: { ...node, entryPoints: ['runtime/zk/leader.ts'], outfile: 'dist/mesolite-zk.js' },
+  },
+  debug: {
+    options: { ...node, entryPoints: ['extension/debug/main.ts'], outfile: 'dist/mesolite-debug.js', banner: { js: '#!/usr/bin/env node' } },
+    after: () => chmodSync('dist/mesolite-debug.js', 0o755),
+  },
   // The webviews run in the browser and are bundled apart from the extension.
-  build({ entryPoints: ['webviews/logs/main.ts'], outfile: 'dist/webviews/logs.js', bundle: true, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'warning' }),
-]);
-copyFileSync('node_modules/@xterm/xterm/css/xterm.css', 'dist/webviews/logs.css');
-chmodSync('dist/mesolite.js', 0o755);
-chmodSync('dist/mesolite-debug.js', 0o755);
-copyFileSync('runtime/cluster/docker/runtime.Dockerfile', 'dist/runtime.Dockerfile');
+  webviews: {
+    options: { entryPoints: ['webviews/logs/main.ts'], outfile: 'dist/webviews/logs.js', bundle: true, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'warning', metafile: true },
+    copies: [['node_modules/@xterm/xterm/css/xterm.css', 'dist/webviews/logs.css']],
+  },
+};
+
+// Changes every bundle can depend on besides its own sources: the build itself and installed packages
+// (npm rewrites node_modules/.package-lock.json on every install; package files keep old mtimes).
+const SHARED_INPUTS = ['scripts/build.mjs', 'package.json', 'tsconfig.json', 'node_modules/.package-lock.json'];
+const inputsFile = (name) => `dist/.inputs/${name}.json`;
+
+export async function bundle(names = Object.keys(BUNDLES)) {
+  const { build } = await import('esbuild');
+  mkdirSync('dist/.inputs', { recursive: true });
+  await Promise.all(names.map(async (name) => {
+    const { options, copies = [], after } = BUNDLES[name];
+    const { metafile } = await build(options);
+    for (const [from, to] of copies) copyFileSync(from, to);
+    after?.();
+    const sources = Object.keys(metafile.inputs).filter((f) => !f.startsWith('node_modules/'));
+    writeFileSync(inputsFile(name), JSON.stringify([...sources, ...copies.map(([from]) => from)]));
+  }));
+}
+
+const mtime = (file) => {
+  try {
+    return statSync(file).mtimeMs;
+  } catch {
+    return Infinity;
+  }
+};
+
+/** The bundles among `names` that are missing or older than one of their sources. */
+export function staleBundles(names) {
+  return names.filter((name) => {
+    const built = existsSync(inputsFile(name)) ? mtime(BUNDLES[name].options.outfile) : -Infinity;
+    if (built === -Infinity || built === Infinity) return true;
+    const sources = [...JSON.parse(readFileSync(inputsFile(name), 'utf8')), ...SHARED_INPUTS.filter(existsSync)];
+    return sources.some((f) => mtime(f) > built);
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await bundle();

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the e2e tier needs, idempotently and fast when all is present: Debian's chromium,
 # ripgrep and the Kerberos headers, and code-server (real VS Code: server + web workbench) under
-# .cache/code-server, following the recipe in ENVIRONMENT.md. Fails loudly, naming what is missing.
+# .cache/code-server, by the recipe in docs/e2e-provisioning.md (why each step, and which install
+# scripts run). Fails loudly, naming what is missing.
 set -euo pipefail
 
 VERSION=4.100.3
@@ -37,15 +38,22 @@ fi
 echo "provision-e2e: installing code-server $VERSION into $PREFIX (a few minutes, once)" >&2
 export npm_config_yes=true npm_config_audit=false npm_config_fund=false
 mkdir -p "$PREFIX"
-[ -f "$PREFIX/package.json" ] || echo '{"name":"mesolite-e2e-code-server","private":true}' > "$PREFIX/package.json"
-npm install --prefix "$PREFIX" --ignore-scripts --no-save "code-server@$VERSION" >&2
+# Install scripts are decided one by one (docs/e2e-provisioning.md says why) so that npm warns about
+# none: allowScripts covers only the prefix's dependencies, so code-server is one. Its own postinstall
+# (which installs lib/vscode) is skipped: the steps below do that.
+cat > "$PREFIX/package.json" <<JSON
+{"name":"mesolite-e2e-code-server","private":true,"dependencies":{"code-server":"$VERSION"},"allowScripts":{"argon2":true,"code-server":false}}
+JSON
+npm install --prefix "$PREFIX" --ignore-scripts >&2
 (
   cd "$CS/lib/vscode"
+  # Native modules VS Code's server loads are built; @vscode/ripgrep's postinstall would download rg
+  # (Debian's is copied below); the windows-* modules are for Windows only.
+  npm pkg set --json allowScripts='{"@parcel/watcher":true,"@vscode/deviceid":true,"@vscode/spdlog":true,"kerberos":true,"native-watchdog":true,"node-pty":true,"@vscode/ripgrep":false,"@vscode/windows-process-tree":false,"@vscode/windows-registry":false}'
   npm install --omit=dev --ignore-scripts >&2
-  # @vscode/ripgrep's postinstall would download rg: use Debian's.
   mkdir -p node_modules/@vscode/ripgrep/bin
   cp "$(command -v rg)" node_modules/@vscode/ripgrep/bin/rg
-  npm_config_unsafe_perm=true npm rebuild >&2
+  npm rebuild >&2
   [ -e node_modules.asar ] || ln -s node_modules node_modules.asar
 )
 # argon2 is hoisted to the top of the prefix: rebuild it there.

@@ -1,29 +1,32 @@
-// mesolite down: stop a local cluster and everything it started: the processes of a process cluster,
-// or every container and network labelled with the name of a Docker cluster (leftovers included).
-import * as fs from 'node:fs';
+// mesolite down: stop a local cluster and everything it started: the processes of a process cluster
+// (its state stays in its directory for the next up), or every container and network labelled with
+// the name of a Docker cluster (leftovers included).
 import { parseFlags, type FlagSpecs } from '../common/flags';
 import { stopProcessCluster } from '../cluster/process';
-import { readRecord, recordFile } from './cluster-files';
+import { countClusterContainers } from '../cluster/docker/lookup';
+import { readRecord, removeRecord } from './cluster-files';
 import { wantsHelp } from './daemon';
+import { CliError } from './errors';
 
 const FLAGS = { name: { type: 'string', default: 'local', help: 'Name of the cluster' } } satisfies FlagSpecs;
 
 export async function run(argv: string[]): Promise<number> {
   if (wantsHelp(argv, 'down', FLAGS)) return 0;
   const { values: flags } = parseFlags(FLAGS, argv);
-  const record = readRecord(flags.name!);
+  const name = flags.name!;
+  // A record whose daemons died is stopped all the same: it may have left executors and tasks behind.
+  const record = readRecord(name);
   if (record) {
     await stopProcessCluster(record);
-    fs.rmSync(recordFile(record.workDir), { force: true });
-    process.stdout.write(`Cluster '${flags.name}' stopped\n`);
+    removeRecord(record);
+    process.stdout.write(`Cluster '${name}' stopped\n`);
     return 0;
   }
+  // Loading the Docker launcher costs a second: only when an engine answers.
+  if ((await countClusterContainers(name)) === undefined) throw new CliError(`No cluster named '${name}' is running`);
   const { removeCluster } = await import('../cluster/docker');
-  const removed = await removeCluster(flags.name!).catch((e: Error) => e);
-  if (removed instanceof Error || removed.containers + removed.networks === 0) {
-    process.stderr.write(`No cluster named '${flags.name}' is running${removed instanceof Error ? ` (and Docker does not answer: ${removed.message.split('\n')[0]})` : ''}\n`);
-    return 1;
-  }
-  process.stdout.write(`Cluster '${flags.name}' removed (${removed.containers} container(s), ${removed.networks} network(s))\n`);
+  const removed = await removeCluster(name);
+  if (removed.containers + removed.networks === 0) throw new CliError(`No cluster named '${name}' is running`);
+  process.stdout.write(`Cluster '${name}' removed (${removed.containers} container(s), ${removed.networks} network(s))\n`);
   return 0;
 }

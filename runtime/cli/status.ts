@@ -2,8 +2,10 @@
 import { parseFlags, type FlagSpecs } from '../common/flags';
 import { leaderUrl } from '../cluster/process';
 import { getJson } from '../common/http';
-import { readRecord } from './cluster-files';
+import { clusterUnderName } from './cluster-files';
 import { wantsHelp } from './daemon';
+import { CliError } from './errors';
+import { selfCommand } from './self';
 
 const FLAGS = {
   name: { type: 'string', default: 'local', help: 'Name of a cluster started with up' },
@@ -20,20 +22,20 @@ interface State {
 export async function run(argv: string[]): Promise<number> {
   if (wantsHelp(argv, 'status', FLAGS)) return 0;
   const { values: flags } = parseFlags(FLAGS, argv);
-  const record = flags.master ? undefined : readRecord(flags.name!);
-  const docker = flags.master || record ? undefined : await dockerMembers(flags.name!);
+  const running = flags.master ? undefined : await clusterUnderName(flags.name!);
+  const record = running?.mode === 'process' ? running.record : undefined;
+  const docker = running?.mode === 'docker' ? await dockerMembers(flags.name!) : undefined;
   const master = flags.master ? (flags.master.startsWith('http') ? flags.master : `http://${flags.master}`)
     : record ? ((await leaderUrl(record.masters)) ?? record.master) : docker?.leader;
   if (!master) {
-    process.stderr.write(`No cluster named '${flags.name}' is running (start one with mesolite up, or pass --master)\n`);
-    return 1;
+    throw new CliError(running ? `No master of cluster '${flags.name}' leads yet: try again in a few seconds`
+      : `No cluster named '${flags.name}' is running: start one with ${selfCommand()} up, or pass --master=HOST:PORT`);
   }
   let state: State;
   try {
     state = await getJson<State>(`${master}/master/state`);
   } catch (e) {
-    process.stderr.write(`The master at ${master} does not answer: ${(e as Error).message}\n`);
-    return 1;
+    throw new CliError(`The master at ${master} does not answer (${(e as Error).message}): is the cluster running?`);
   }
   if (flags.json) { process.stdout.write(`${JSON.stringify(state, null, 2)}\n`); return 0; }
   const lines = [...(docker?.lines ?? []), `Master  ${master}  leader ${state.leader}  id ${state.id}`, '', `Agents (${state.activated_slaves} active)`];

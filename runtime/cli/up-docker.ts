@@ -1,7 +1,9 @@
 // mesolite up --docker: the same cluster in Docker containers (ZooKeeper, masters, agents, the app
 // framework). Loaded only for --docker, so the process mode never loads testcontainers.
 import type { StartedMesoliteCluster } from '../cluster/docker';
-import { tryLines, untilInterrupted } from './foreground';
+import { CliError } from './errors';
+import { endLine, tryLines, untilInterrupted } from './foreground';
+import { selfCommand } from './self';
 
 export interface DockerUpOptions {
   name: string;
@@ -13,7 +15,7 @@ export interface DockerUpOptions {
 }
 
 export async function upDocker(options: DockerUpOptions): Promise<number> {
-  const { MesoliteCluster, ClusterExistsError } = await import('../cluster/docker');
+  const { MesoliteCluster, ClusterExistsError, ImageUnavailableError, clusterGone } = await import('../cluster/docker');
   let cluster: StartedMesoliteCluster;
   try {
     cluster = await new MesoliteCluster()
@@ -22,23 +24,25 @@ export async function upDocker(options: DockerUpOptions): Promise<number> {
       .withProgress((step) => process.stdout.write(`${step}...\n`))
       .start();
   } catch (e) {
-    if (e instanceof ClusterExistsError) { process.stderr.write(`${e.message}\n`); return 1; }
-    throw e;
+    if (e instanceof ClusterExistsError || e instanceof ImageUnavailableError) throw new CliError(e.message);
+    throw new CliError(`Docker cluster '${options.name}' did not start: ${(e as Error).message.split('\n')[0]} (--verbose shows the last output of the member)`, { cause: e });
   }
   const { info } = cluster;
   const members = info.members.map((m) => `  ${m.name.padEnd(15)} ${m.url ?? `${m.ip}:${m.port}`}${m.url === info.leader ? '   (leading)' : ''}`);
+  const named = info.name === 'local' ? '' : ` --name=${info.name}`;
   process.stdout.write([
     '',
     `Docker cluster '${info.name}' is up (network ${info.network}, ${info.subnet}).`,
     ...members,
     `  zookeeper URL   ${info.zookeeper}`,
-    `  logs            mesolite logs master-1 --name=${info.name} [--follow]`,
-    ...tryLines(info.zookeeper, info.marathon),
+    `  logs            ${selfCommand()} logs master-1${named} --follow`,
+    ...tryLines(info.name, info.zookeeper, info.marathon),
     '',
-    options.detach ? `Remove it with: mesolite down --name=${info.name}` : 'Press Ctrl+C to remove the cluster.',
+    endLine(info.name, options.detach, 'remove'),
     '',
   ].join('\n'));
   if (options.detach) return 0;
-  await untilInterrupted('Removing the cluster...', () => cluster.down());
+  const gone = clusterGone(info.name).then(() => `Cluster '${info.name}' was removed (mesolite down); exiting.`);
+  await untilInterrupted('Removing the cluster...', () => cluster.down(), gone);
   return 0;
 }

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { getJson } from '../common/http';
 import { isAlive, killGroup, selfInvocation } from '../common/process';
+import { checkPorts, type PortUse } from './ports';
 
 export interface ProcessClusterOptions {
   name: string;
@@ -42,20 +43,58 @@ export interface ProcessClusterInfo {
   pids: { masters: number[]; agents: number[]; zookeeper?: number; marathon?: number };
 }
 
+/**
+ * Whether a process still runs. A daemon whose starter has exited is reparented to init, which may reap
+ * it only later: until then it is a zombie that signal 0 still finds, so /proc's state is asked too.
+ */
+export function isRunning(pid: number | undefined): boolean {
+  if (!isAlive(pid)) return false;
+  try {
+    // /proc/<pid>/stat: "pid (comm) S ...": the state follows the command, which may hold spaces.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc (not Linux): signal 0 is all there is
+  }
+}
+
 const AGENT_PORTS_BASE = 31000;
 const AGENT_PORTS_SPAN = 1000;
 
+/** A daemon's log, from where this start began writing (the file is kept across starts). */
+interface DaemonLog { file: string; from: number }
+
 /** Daemons run in the logs directory, so that processesUnder(workDir) finds every one of them. */
-function spawnDaemon(args: string[], logFile: string, cli?: ProcessClusterOptions['cli']): number {
-  fs.mkdirSync(path.dirname(logFile), { recursive: true });
-  const out = fs.openSync(logFile, 'a');
+function spawnDaemon(args: string[], log: string, cli?: ProcessClusterOptions['cli']): { pid: number; log: DaemonLog } {
+  fs.mkdirSync(path.dirname(log), { recursive: true });
+  const out = fs.openSync(log, 'a');
+  const from = fs.fstatSync(out).size;
   const self = cli ? { command: cli.command, args: [...cli.args, ...args] } : selfInvocation(...args);
-  const child = spawn(self.command, self.args, { detached: true, stdio: ['ignore', out, out], cwd: path.dirname(logFile), env: cli?.env ?? process.env });
+  const child = spawn(self.command, self.args, { detached: true, stdio: ['ignore', out, out], cwd: path.dirname(log), env: cli?.env ?? process.env });
   fs.closeSync(out);
   child.unref();
-  return child.pid!;
+  return { pid: child.pid!, log: { file: log, from } };
 }
 
+/** Why a daemon exited, in its own words: the last line it wrote in this start (the CLI prints errors as one line). */
+function exitReason(name: string, log: DaemonLog): string {
+  let written = '';
+  try {
+    const fd = fs.openSync(log.file, 'r');
+    const size = fs.fstatSync(fd).size;
+    const length = Math.min(size - log.from, 4096);
+    const buffer = Buffer.alloc(Math.max(0, length));
+    fs.readSync(fd, buffer, 0, buffer.length, size - buffer.length);
+    fs.closeSync(fd);
+    written = buffer.toString('utf8');
+  } catch {
+    // no log: say where it would be
+  }
+  const last = written.split('\n').map((l) => l.trim()).filter(Boolean).pop();
+  return `${name} exited${last ? `: ${last}` : ''} (log: ${log.file})`;
+}
+
+/** Polls until probe gives a value; a probe that throws Fatal ends the wait at once. */
 async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError = '';
@@ -64,12 +103,15 @@ async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<
       const value = await probe();
       if (value !== undefined) return value;
     } catch (e) {
+      if (e instanceof Fatal) throw new Error(e.message);
       lastError = (e as Error).message;
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`Timed out waiting for ${what}${lastError ? `: ${lastError}` : ''}`);
 }
+
+class Fatal extends Error {}
 
 const ZK_SERVER = process.env.MESOLITE_ZK_SERVER ?? '/usr/share/zookeeper/bin/zkServer.sh';
 
@@ -99,11 +141,28 @@ export async function leaderUrl(masters: string[]): Promise<string | undefined> 
   return undefined;
 }
 
+/** The ports a start would listen on, by member: checked before anything starts. */
+export function portsOf(options: ProcessClusterOptions): PortUse[] {
+  const count = Math.max(1, options.masters ?? 1);
+  return [
+    ...(count > 1 ? [{ port: options.zkPort ?? 2181, member: 'ZooKeeper' }] : []),
+    ...Array.from({ length: count }, (_, i) => ({ port: options.masterPort + i, member: `master-${i + 1}` })),
+    ...Array.from({ length: options.agents }, (_, i) => ({ port: options.firstAgentPort + i, member: `agent-${i + 1}` })),
+    ...(options.marathonPort !== undefined ? [{ port: options.marathonPort, member: 'the app framework' }] : []),
+  ];
+}
+
+/**
+ * Starts the cluster and resolves once every daemon answers as this cluster's own (a master or app
+ * framework of another cluster on the same port never counts). Fails with PortsInUseError before
+ * starting anything when a port is taken, and with a daemon's own last words when it exits.
+ */
 export async function startProcessCluster(options: ProcessClusterOptions): Promise<ProcessClusterInfo> {
   const progress = (step: string) => {
     if (options.signal?.aborted) throw new Error('Start cancelled');
     options.onProgress?.(step);
   };
+  await checkPorts(portsOf(options));
   fs.mkdirSync(options.workDir, { recursive: true });
   const logs = path.join(options.workDir, 'logs');
   fs.mkdirSync(logs, { recursive: true });
@@ -115,56 +174,78 @@ export async function startProcessCluster(options: ProcessClusterOptions): Promi
     name: options.name, workDir: options.workDir, master: masters[0], masterFlag: zk ?? `127.0.0.1:${options.masterPort}`, masters, agents: [],
     pids: { masters: [], agents: [] },
   };
+  const daemonLogs = new Map<number, { name: string; log: DaemonLog }>();
+  const start = (name: string, args: string[]) => {
+    const { pid, log } = spawnDaemon(args, path.join(logs, `${name}.log`), options.cli);
+    daemonLogs.set(pid, { name, log });
+    return pid;
+  };
+  const mustLive = (pids: number[]) => {
+    const dead = pids.find((pid) => !isRunning(pid));
+    if (dead !== undefined) throw new Fatal(exitReason(daemonLogs.get(dead)!.name, daemonLogs.get(dead)!.log));
+  };
   try {
     if (zk) {
       progress('Starting ZooKeeper');
       info.pids.zookeeper = startZooKeeper(options.workDir, zkPort, path.join(logs, 'zookeeper.log'));
+      daemonLogs.set(info.pids.zookeeper, { name: 'ZooKeeper', log: { file: path.join(logs, 'zookeeper.log'), from: 0 } });
     }
     progress(count > 1 ? `Starting ${count} masters` : 'Starting the master');
     for (let i = 0; i < count; i++) {
       const ha = zk ? [`--zk=${zk}`, `--quorum=${Math.floor(count / 2) + 1}`, '--zk_session_timeout=5secs'] : [];
-      info.pids.masters.push(spawnDaemon([
+      info.pids.masters.push(start(`master-${i + 1}`, [
         'master', '--ip=127.0.0.1', `--port=${options.masterPort + i}`, `--work_dir=${path.join(options.workDir, `master-${i + 1}`)}`, ...ha, ...(options.masterFlags ?? []),
-      ], path.join(logs, `master-${i + 1}.log`), options.cli));
+      ]));
     }
     info.master = await waitFor('a leading master', 60_000, async () => {
-      for (const [i, pid] of info.pids.masters.entries()) if (!isAlive(pid)) throw new Error(`master-${i + 1} exited; see ${path.join(logs, `master-${i + 1}.log`)}`);
-      return leaderUrl(masters);
+      mustLive([...info.pids.masters, ...(info.pids.zookeeper ? [info.pids.zookeeper] : [])]);
+      const leader = await leaderUrl(masters);
+      if (leader) await mustBeOurs(leader, `${leader}/master/state`, (s: { flags?: { work_dir?: string } }) => s.flags?.work_dir?.startsWith(options.workDir + path.sep));
+      return leader;
     });
-    progress(`Starting ${options.agents} agent(s)`);
+    // Agents and the app framework need only a leading master: they start together.
+    const marathon = options.marathonPort !== undefined;
+    progress(`Starting ${options.agents} agent(s)${marathon ? ' and the app framework' : ''}`);
     for (let i = 0; i < options.agents; i++) {
       const port = options.firstAgentPort + i;
       const ports = `[${AGENT_PORTS_BASE + i * AGENT_PORTS_SPAN}-${AGENT_PORTS_BASE + (i + 1) * AGENT_PORTS_SPAN - 1}]`;
-      const pid = spawnDaemon([
+      info.pids.agents.push(start(`agent-${i + 1}`, [
         'agent', `--master=${info.masterFlag}`, '--ip=127.0.0.1', `--port=${port}`, `--work_dir=${path.join(options.workDir, `agent-${i + 1}`)}`,
         `--resources=${options.agentResources};ports:${ports}`, `--attributes=agent:agent-${i + 1}`,
-      ], path.join(logs, `agent-${i + 1}.log`), options.cli);
-      info.pids.agents.push(pid);
+      ]));
       info.agents.push(`http://127.0.0.1:${port}`);
     }
-    await waitFor('every agent to register', 30_000, async () => {
-      for (const pid of info.pids.agents) if (!isAlive(pid)) throw new Error(`an agent exited; see the logs in ${logs}`);
-      const state = await getJson<{ activated_slaves: number }>(`${info.master}/master/state`);
-      return state.activated_slaves >= options.agents ? true : undefined;
-    });
-    if (options.marathonPort !== undefined) {
-      progress('Starting the app framework');
+    if (marathon) {
       // With ZooKeeper, the framework keeps its state there (and could run as several instances).
       const state = zk ? [`--zk=zk://127.0.0.1:${zkPort}/marathon`] : [`--work_dir=${path.join(options.workDir, 'marathon')}`];
-      info.pids.marathon = spawnDaemon(['marathon', `--master=${info.masterFlag}`, `--http_port=${options.marathonPort}`, ...state], path.join(logs, 'marathon.log'), options.cli);
+      info.pids.marathon = start('marathon', ['marathon', `--master=${info.masterFlag}`, `--http_port=${options.marathonPort}`, ...state]);
       info.marathon = `http://127.0.0.1:${options.marathonPort}`;
-      await waitFor('the app framework to subscribe', 30_000, async () => {
-        if (!isAlive(info.pids.marathon!)) throw new Error(`the app framework exited; see ${path.join(logs, 'marathon.log')}`);
-        const about = await getJson<{ frameworkId: string | null }>(`${info.marathon}/v2/info`);
-        return about.frameworkId ? true : undefined;
-      });
     }
+    await Promise.all([
+      waitFor('every agent to register', 30_000, async () => {
+        mustLive([...info.pids.masters, ...info.pids.agents]);
+        const state = await getJson<{ activated_slaves: number }>(`${info.master}/master/state`);
+        return state.activated_slaves >= options.agents ? true : undefined;
+      }),
+      marathon && waitFor('the app framework to subscribe', 30_000, async () => {
+        mustLive([info.pids.marathon!]);
+        const about = await mustBeOurs(info.marathon!, `${info.marathon}/v2/info`, (i: { frameworkId?: string | null; marathon_config?: { master?: string } }) => i.marathon_config?.master === info.masterFlag);
+        return about.frameworkId ? true : undefined;
+      }),
+    ]);
     progress('Cluster ready');
     return info;
   } catch (e) {
     await stopProcessCluster(info);
     throw e;
   }
+}
+
+/** The daemon's answer at `url`, if it belongs to this cluster; another cluster's (same port, other host address) ends the start. */
+async function mustBeOurs<T>(where: string, url: string, ours: (answer: T) => boolean | undefined): Promise<T> {
+  const answer = await getJson<T>(url);
+  if (!ours(answer)) throw new Fatal(`${where} answers, but not as a member of this cluster: another cluster or program serves there`);
+  return answer;
 }
 
 /** Executor hosts and tasks run in sessions of their own: find them by their working directory. */
@@ -196,19 +277,32 @@ function signal(pid: number, sig: NodeJS.Signals): void {
 
 async function waitGone(pids: number[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (pids.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  for (const pid of pids) if (isAlive(pid)) signal(pid, 'SIGKILL');
+  while (pids.some(isRunning) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  for (const pid of pids) if (isRunning(pid)) signal(pid, 'SIGKILL');
 }
 
-/** Stops the app framework, agents, masters and ZooKeeper, then executor hosts (which kill their tasks), then anything left. */
+/** mesolite's own helpers of a running task (executor host, task launcher), by their command line. */
+function isTaskHelper(pid: number): boolean {
+  try {
+    return /\0(executor-host|task-launcher)\0/.test(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Stops the app framework, agents, masters and ZooKeeper, then executor hosts (which kill their tasks
+ * by their kill policies) and the tasks, then anything left. Hosts are not waited for once their tasks
+ * are gone: with the agent gone they have nobody to report to, and would only retry for seconds.
+ */
 export async function stopProcessCluster(info: { workDir: string; pids: Partial<ProcessClusterInfo['pids']> }): Promise<void> {
   const daemons = [...(info.pids.marathon ? [info.pids.marathon] : []), ...(info.pids.agents ?? []), ...(info.pids.masters ?? []), ...(info.pids.zookeeper ? [info.pids.zookeeper] : [])];
-  for (const pid of daemons) if (isAlive(pid)) signal(pid, 'SIGTERM');
+  for (const pid of daemons) if (isRunning(pid)) signal(pid, 'SIGTERM');
   await waitGone(daemons, 5000);
   if (!fs.existsSync(info.workDir)) return;
   const hosts = processesUnder(info.workDir);
   for (const pid of hosts) signal(pid, 'SIGTERM');
-  await waitGone(hosts, 6000);
+  await waitGone(hosts.filter((pid) => !isTaskHelper(pid)), 6000);
   const left = processesUnder(info.workDir);
   for (const pid of left) signal(pid, 'SIGKILL');
   await waitGone(left, 2000);

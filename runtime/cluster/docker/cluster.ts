@@ -4,7 +4,7 @@
 import * as net from 'node:net';
 import { request } from '../../common/http';
 import { clusterContainers, demux, docker, removeCluster, ZOOKEEPER_PORT } from './engine';
-import { ensureRuntimeImage, imagesFromEnvironment, type ImageChoice } from './images';
+import { ensureRuntimeImage, imagesFromEnvironment, resolveImages, type ImageChoice } from './images';
 import { startMember, type MemberSpec } from './members';
 import { createClusterNetwork } from './network';
 import { findLeader, StartedMesoliteCluster, type DockerClusterInfo } from './started';
@@ -75,12 +75,13 @@ export class MesoliteCluster {
     if (existing.length > 0) {
       throw new ClusterExistsError(`A cluster named '${name}' exists (${existing.length} container(s)); remove it with: mesolite down --name=${name}`);
     }
-    const runtime = await ensureRuntimeImage(this.images.node, progress);
+    const images = await resolveImages(this.images, progress);
+    const runtime = await ensureRuntimeImage(images.node, progress);
     const engine = await docker();
     const labels = { 'mesolite.cluster': name };
     try {
       const network = await createClusterNetwork(engine, `mesolite-${name}`, labels);
-      const specs = this.plan(network.address.bind(network), runtime);
+      const specs = this.plan(network.address.bind(network), runtime, images.zookeeper);
       const zk = specs.filter((s) => s.role === 'zookeeper');
       const masters = specs.filter((s) => s.role === 'master');
       const clients = specs.filter((s) => s.role === 'agent' || s.role === 'marathon');
@@ -128,11 +129,11 @@ export class MesoliteCluster {
     }
   }
 
-  private plan(address: (n: number) => string, runtime: string): MemberSpec[] {
+  private plan(address: (n: number) => string, runtime: string, zookeeperImage: string): MemberSpec[] {
     const cluster = this.name;
     let n = 0;
     const zk: MemberSpec[] = Array.from({ length: this.zookeepers }, (_, i) => ({
-      cluster, name: `zookeeper-${i + 1}`, role: 'zookeeper', image: this.images.zookeeper, ip: address(++n), port: ZOOKEEPER_PORT,
+      cluster, name: `zookeeper-${i + 1}`, role: 'zookeeper', image: zookeeperImage, ip: address(++n), port: ZOOKEEPER_PORT,
     }));
     // The public image's variables (also read by the local image): ids and the ensemble's members.
     const servers = zk.map((s, i) => `server.${i + 1}=${s.ip}:2888:3888;${ZOOKEEPER_PORT}`).join(' ');

@@ -1,8 +1,9 @@
 // The Docker engine as Mesolite uses it: testcontainers loaded lazily (daemons never pay for it),
 // without Ryuk, and everything of a cluster found again by its labels, also from another process.
 import type Dockerode from 'dockerode';
+import { CLUSTER_LABEL } from './lookup';
 
-export const CLUSTER_LABEL = 'mesolite.cluster';
+export { CLUSTER_LABEL };
 export const MEMBER_LABEL = 'mesolite.member';
 export const ROLE_LABEL = 'mesolite.role';
 
@@ -29,6 +30,21 @@ export const clusterFilter = (name?: string) => ({ label: [name ? `${CLUSTER_LAB
 
 export async function clusterContainers(name?: string): Promise<Dockerode.ContainerInfo[]> {
   return (await docker()).listContainers({ all: true, filters: clusterFilter(name) });
+}
+
+/** Resolves once the cluster has no container left (`down` from any process), told by the engine's events. */
+export async function clusterGone(name: string): Promise<void> {
+  const engine = await docker();
+  const events = await engine.getEvents({ filters: { type: ['container'], event: ['destroy'], label: [`${CLUSTER_LABEL}=${name}`] } });
+  await new Promise<void>((resolve) => {
+    events.on('data', () => {
+      void clusterContainers(name).then((left) => {
+        if (left.length > 0) return;
+        (events as unknown as { destroy(): void }).destroy();
+        resolve();
+      }, () => undefined); // the engine went away: Ctrl+C still ends `up`
+    });
+  });
 }
 
 /** The container of one member (`master-1`, `agent-2`, ...) of a cluster. */
