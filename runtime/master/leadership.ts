@@ -7,8 +7,7 @@
 import type { Router } from '../common/http';
 import { newUUID } from '../common/ids';
 import type { Logger } from '../common/log';
-import { MasterContender } from '../zk/contender';
-import { MasterDetector } from '../zk/detector';
+import { LeaderElection } from '../zk/election';
 import { ZkRegistryStore } from '../zk/registry';
 import { parseZkUrl } from '../common/zk-url';
 import { ZkSession } from '../zk/session';
@@ -34,69 +33,45 @@ export interface LeadershipOptions {
 export function startLeadership({ zk, quorum, sessionTimeoutMs, options, create, top, log }: LeadershipOptions): { stop(): void } {
   const url = parseZkUrl(zk);
   const session = new ZkSession(url.servers, sessionTimeoutMs);
-  const detector = new MasterDetector(session, url.path);
-  const contender = new MasterContender(session, url.path, quorum);
+  const election = new LeaderElection(session, { path: url.path, quorum, log });
   const startTime = Date.now() / 1000;
   let id = newUUID();
   let leading: { master: Master; router: Router } | undefined;
-  let term = 0;
-  let joining = false;
-  let stopped = false;
 
-  const join = (): void => {
-    if (joining || leading || stopped) return;
-    joining = true;
-    contender.contend(JSON.stringify(masterInfo({ ...options, id })))
-      .catch((e: Error) => {
-        log.warn(`Could not join the election in ${zk}: ${e.message}`);
-        setTimeout(join, 1000).unref();
-      })
-      .finally(() => { joining = false; });
-  };
-
-  const abdicate = (why: string): void => {
-    term++;
-    if (!leading) return;
-    log.warn(`Master ${id} stops leading: ${why}`);
-    leading.master.stop();
-    leading = undefined;
-    id = newUUID();
-    if (session.connected) join();
-  };
-
-  const lead = async (): Promise<void> => {
-    const myTerm = ++term;
+  const lead = async (tenure: AbortSignal): Promise<void> => {
     try {
       const { store, state } = await ZkRegistryStore.load(session, url.path, registryCodec);
-      if (myTerm !== term) return; // lost again while loading
+      if (tenure.aborted) return; // lost again while loading
       const registry = new Registry(state, store);
-      registry.onFailure = (e) => abdicate(`a registry write failed (${e.message}): another master may lead`);
+      registry.onFailure = (e) => void election.resign(`a registry write failed (${e.message}): another master may lead`);
       leading = create(id)(registry);
       leading.master.start();
       log.info(`Elected: master ${id} leads (registry at ${url.path}/registry)`);
     } catch (e) {
       log.error(`Could not take the lead: ${(e as Error).message}`);
-      contender.stop();
+      void election.resign('could not load the registry');
     }
   };
 
-  session.on('connected', join);
-  contender.on('elected', () => void lead()); // lead() logs its own failures
-  contender.on('lost', () => abdicate('lost the ZooKeeper connection or its candidacy'));
-  detector.on('leader', (info) => log.info(info ? `Leading master: ${info.pid}` : 'No leading master'));
+  election.on('elected', (tenure) => void lead(tenure)); // lead() logs its own failures
+  // A new term gets a new id, as a Mesos master restarting after losing leadership would.
+  election.on('lost', (why) => {
+    if (leading) log.warn(`Master ${id} stops leading: ${why}`);
+    leading?.master.stop();
+    leading = undefined;
+    id = newUUID();
+  });
+  election.on('leader', (info) => log.info(info ? `Leading master: ${info.pid}` : 'No leading master'));
+  election.contend(() => masterInfo({ ...options, id }));
 
   mountElectionRoutes(top, {
-    leading: () => leading?.router, leader: () => detector.leader, self: () => masterInfo({ ...options, id }),
+    leading: () => leading?.router, leader: () => election.leader, self: () => masterInfo({ ...options, id }),
     quorum, startTime, flags: options.flags,
   });
 
   return {
     stop: () => {
-      stopped = true;
-      leading?.master.stop();
-      leading = undefined;
-      contender.stop();
-      detector.stop();
+      election.stop();
       setTimeout(() => session.close(), 100).unref();
     },
   };
