@@ -34,6 +34,7 @@ export async function run(argv: string[]): Promise<number> {
     scheduler.on('offers', (offers: Offer[]) => {
       for (const offer of offers) {
         if (launched || !res.contains(res.unallocate(offer.resources), needed)) {
+          // An offer not declined is rescinded or declined at teardown: losing this call costs nothing.
           scheduler.decline([offer.id.value]).catch(() => undefined);
           continue;
         }
@@ -44,12 +45,14 @@ export async function run(argv: string[]): Promise<number> {
           resources: res.allocate(needed, role), command: { shell: true, value: flags.command! },
         }]).then(() => {
           process.stdout.write(`Submitted task '${taskId}' to agent '${offer.agent_id.value}'\n`);
+          // A kill that fails shows as the task's next status update (or its absence), which is printed.
           if (flags.kill_after) setTimeout(() => scheduler.kill(taskId, offer.agent_id.value).catch(() => undefined), flags.kill_after);
         }, (e: Error) => { process.stderr.write(`Launch failed: ${e.message}\n`); finish(1); });
       }
     });
     scheduler.on('update', (status) => {
       process.stdout.write(`Received status update ${status.state} for task '${status.task_id.value}'${status.message ? `\n  message: '${status.message}'` : ''}${status.source ? `\n  source: ${status.source}` : ''}${status.reason ? `\n  reason: ${status.reason}` : ''}\n`);
+      // Unacknowledged, the agent sends the update again: losing this acknowledgement is safe.
       scheduler.acknowledge(status).catch(() => undefined);
       if (isTerminalState(status.state)) finish(status.state === 'TASK_FINISHED' ? 0 : 1);
     });

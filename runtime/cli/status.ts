@@ -54,7 +54,7 @@ export async function run(argv: string[]): Promise<number> {
 /** A Docker cluster's members and their container states, with its leader; undefined when none exists. */
 async function dockerMembers(name: string): Promise<{ leader?: string; lines: string[] } | undefined> {
   const { connectToCluster, clusterContainers } = await import('../cluster/docker');
-  const cluster = await connectToCluster(name).catch(() => undefined);
+  const cluster = await connectToCluster(name).catch(() => undefined); // none by that name: said below
   if (!cluster) return undefined;
   const states = new Map((await clusterContainers(name)).map((c) => [c.Labels['mesolite.member'], c.State]));
   const lines = [`Docker cluster '${name}' (network ${cluster.info.network}, ZooKeeper ${cluster.info.zookeeper})`];

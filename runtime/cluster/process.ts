@@ -134,7 +134,7 @@ function startZooKeeper(workDir: string, port: number, logFile: string): number 
 /** The elected leader's URL, as any master reports it (a follower's /master/state names the leader). */
 export async function leaderUrl(masters: string[]): Promise<string | undefined> {
   for (const m of masters) {
-    const state = await getJson<{ leader?: string; leader_info?: { address?: { ip?: string; port?: number } } }>(`${m}/master/state`).catch(() => undefined);
+    const state = await getJson<{ leader?: string; leader_info?: { address?: { ip?: string; port?: number } } }>(`${m}/master/state`).catch(() => undefined); // a master not answering is not the leader
     const address = state?.leader_info?.address;
     if (state?.leader && address) return `http://${address.ip}:${address.port}`;
   }

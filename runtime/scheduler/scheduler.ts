@@ -93,6 +93,7 @@ export class Scheduler extends EventEmitter<SchedulerEvents> {
     const retry = () => {
       clearTimeout(timer);
       this.leader.off('change', onLeader);
+      // A failed attempt ends the stream again, which brings the next attempt: nothing is lost.
       if (!this.closed) this.subscribe().catch(() => undefined);
     };
     const onLeader = (url: string | undefined) => { if (url) retry(); };

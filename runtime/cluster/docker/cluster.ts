@@ -124,6 +124,7 @@ export class MesoliteCluster {
       progress('Cluster ready');
       return new StartedMesoliteCluster(info);
     } catch (e) {
+      // Best-effort cleanup of a failed start; the start's own error is what is reported.
       await removeCluster(name).catch(() => undefined);
       throw e;
     }

@@ -103,7 +103,7 @@ export class StartedMesoliteCluster {
     const known = this.info.members.find((m) => m.role === 'agent' && m.name === agent) ?? this.agentIds.get(agent);
     if (known) return known;
     await Promise.all(this.members('agent').map(async (m) => {
-      const res = await request('GET', `${m.url}/state`, undefined, {}, 2000).catch(() => undefined);
+      const res = await request('GET', `${m.url}/state`, undefined, {}, 2000).catch(() => undefined); // not answering: no id to map
       if (res?.status === 200) this.agentIds.set((JSON.parse(res.body) as { id: string }).id, m);
     }));
     const member = this.agentIds.get(agent);
@@ -114,7 +114,7 @@ export class StartedMesoliteCluster {
 
 export async function findLeader(masters: DockerMember[]): Promise<DockerMember | undefined> {
   const answers = await Promise.all(masters.map(async (m) => {
-    const res = await request('GET', `${m.url}/master/state`, undefined, {}, 2000).catch(() => undefined);
+    const res = await request('GET', `${m.url}/master/state`, undefined, {}, 2000).catch(() => undefined); // not answering: not the leader
     const state = res?.status === 200 ? (JSON.parse(res.body) as { pid?: string; leader?: string }) : undefined;
     return state?.leader && state.leader === state.pid ? m : undefined;
   }));
@@ -156,6 +156,6 @@ export async function connectToCluster(name: string): Promise<StartedMesoliteClu
     masters: urls('master'), agents: urls('agent'), marathon: urls('marathon')[0], leader: '', members,
   };
   const cluster = new StartedMesoliteCluster(info);
-  info.leader = (await cluster.leader().catch(() => undefined))?.url ?? '';
+  info.leader = (await cluster.leader().catch(() => undefined))?.url ?? ''; // none elected yet: empty, as Mesos' state says
   return cluster;
 }
