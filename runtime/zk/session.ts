@@ -11,6 +11,22 @@ function zookeeper(): typeof Zk {
 /** A server that is restarting can take a few seconds to answer; short sessions must not mistake that for a freeze. */
 const MIN_READ_TIMEOUT_MS = 5000;
 
+/**
+ * node-zookeeper-client 1.1.3 keeps the unread tail of a packet (`pendingBuffer`) when its socket closes,
+ * and reads the next socket's first bytes after it: misaligned, a reply's error code is garbage and the
+ * library throws "Unknown code: N" from its socket handler, which ends the process (seen when a daemon
+ * reconnected while masters were being elected; alexguan/node-zookeeper-client#70). A new socket starts
+ * with nothing pending.
+ */
+function forgetPartialPacketsOnReconnect(client: Zk.Client): void {
+  const manager = (client as unknown as { connectionManager: { connect(): void; pendingBuffer: Buffer | null } }).connectionManager;
+  const connectSocket = manager.connect.bind(manager);
+  manager.connect = () => {
+    manager.pendingBuffer = null;
+    connectSocket();
+  };
+}
+
 export class ZkSession extends EventEmitter<{ connected: []; disconnected: []; expired: [] }> {
   private client: Zk.Client;
   private closed = false;
@@ -69,6 +85,7 @@ export class ZkSession extends EventEmitter<{ connected: []; disconnected: []; e
 
   private connect(): Zk.Client {
     const client = zookeeper().createClient(this.servers, { sessionTimeout: this.sessionTimeoutMs, spinDelay: 200, retries: 1 });
+    forgetPartialPacketsOnReconnect(client);
     // Only the current client speaks for the session: an expired client still reports 'disconnected'
     // when its socket closes, possibly after its replacement connected, which would leave watchers
     // believing ZooKeeper is gone while it is not.
