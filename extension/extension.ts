@@ -17,6 +17,7 @@ import * as start from './commands/start';
 import * as stop from './commands/stop';
 import { SANDBOX_SCHEME, SandboxDocuments } from './sandbox/sandbox';
 import type { Change } from './session';
+import { AppsView } from './views/apps';
 import { ClusterView } from './views/cluster';
 import { FrameworksView, OffersView } from './views/frameworks';
 import { StatusItem } from './views/status';
@@ -28,6 +29,7 @@ export function activate(context: vscode.ExtensionContext) {
   const log = vscode.window.createOutputChannel('Mesolite', { log: true });
   const c = (controller = new Controller(context.extensionPath, log));
   const cluster = new ClusterView(c);
+  const apps = new AppsView(c);
   const tasks = new TasksView(c);
   const frameworks = new FrameworksView(c);
   const offers = new OffersView(c);
@@ -36,7 +38,7 @@ export function activate(context: vscode.ExtensionContext) {
   const status = new StatusItem(c);
   // Each re-renders when a part it draws changed; all of them when the session starts or ends.
   const render = (changes?: ReadonlySet<Change>) => {
-    for (const r of [cluster, frameworks, offers, tasks, lens, status]) if (!changes || r.parts.some((p) => changes.has(p))) r.refresh();
+    for (const r of [cluster, apps, frameworks, offers, tasks, lens, status]) if (!changes || r.parts.some((p) => changes.has(p))) r.refresh();
   };
   let sessionListener: vscode.Disposable | undefined;
   context.subscriptions.push(
@@ -44,6 +46,7 @@ export function activate(context: vscode.ExtensionContext) {
     { dispose: () => sessionListener?.dispose() },
     c.onDidChangeSession((session) => { sessionListener?.dispose(); sessionListener = session?.onDidChange(render); render(); }),
     vscode.window.registerTreeDataProvider('mesolite.cluster', cluster),
+    vscode.window.registerTreeDataProvider('mesolite.apps', apps),
     vscode.window.registerTreeDataProvider('mesolite.frameworks', frameworks),
     vscode.window.registerTreeDataProvider('mesolite.offers', offers),
     vscode.window.registerTreeDataProvider('mesolite.tasks', tasks),
@@ -64,7 +67,7 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.workspace.registerTextDocumentContentProvider(SANDBOX_SCHEME, new SandboxDocuments()),
     revealSandbox.register(c),
   );
-  return { controller: c, views: { cluster, frameworks, offers, tasks }, lens };
+  return { controller: c, views: { cluster, apps, frameworks, offers, tasks }, lens };
 }
 
 /** A cluster this extension started is stopped with the window unless the user chose to keep it. */
