@@ -10,6 +10,7 @@ import * as scale from './commands/scale';
 import * as restart from './commands/restart';
 import * as deleteApp from './commands/delete';
 import * as killtask from './commands/kill-task';
+import * as keepRunning from './commands/keep-running';
 import { APP_JSON, DeployCodeLens } from './deploy/codelens';
 import * as refresh from './commands/refresh';
 import * as revealSandbox from './commands/reveal-sandbox';
@@ -52,6 +53,7 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.window.registerTreeDataProvider('mesolite.tasks', tasks),
     start.register(c, context.globalStorageUri.fsPath),
     stop.register(c),
+    keepRunning.register(c),
     connect.register(c),
     actions.register(c),
     refresh.register(c),

@@ -15,6 +15,7 @@ export const COMMANDS = {
   showTaskLogs: 'mesolite.showTaskLogs',
   revealSandbox: 'mesolite.revealSandbox',
   showContainerLogs: 'mesolite.showContainerLogs',
+  keepRunningAfterClose: 'mesolite.keepRunningAfterClose',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
