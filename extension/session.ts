@@ -48,7 +48,13 @@ export class ClusterSession implements vscode.Disposable {
     this.subscription = this.operator.subscribe({ allocationCycles: true });
     // SUBSCRIBED, the stream's first event, carries the whole state: no read on (re)connection.
     this.subscription.on('connected', (url) => { this.leader = url; log.info(`Subscribed to the operator API of ${url}`); this.fire(['leader']); });
-    this.subscription.on('disconnected', (why) => log.warn(`Operator stream lost (${why}); following the leader`));
+    this.subscription.on('disconnected', (why) => {
+      log.warn(`Operator stream lost (${why}); following the leader`);
+      // Until the stream is back on a leader, none is known (the old one may be dead).
+      if (this.leader === undefined) return;
+      this.leader = undefined;
+      this.fire(['leader']);
+    });
     this.subscription.on('event', (event) => {
       this.inFlight?.push(event);
       this.apply(event);

@@ -1,9 +1,9 @@
-// The Cluster view: ZooKeeper, masters (leader marked) and agents sorted by address, each with its short
-// id and used / total resources, as Mesos' web UI lists them.
+// The Cluster view: ZooKeeper, masters (the leader, then the standbys) and agents sorted by address, each
+// with its short id and used / total resources, as Mesos' web UI lists them.
 import * as vscode from 'vscode';
 import type { Resource } from '../../runtime/common/protocol/v1';
 import { parseZkUrl } from '../../runtime/common/zk-url';
-import { agentAddress, shortAgentId, sortAgents } from './labels';
+import { agentAddress, naturalCompare, shortAgentId, sortAgents } from './labels';
 import { TreeView } from './view';
 
 const scalar = (rs: Resource[] | undefined, name: string) => (rs ?? []).filter((r) => r.name === name).reduce((s, r) => s + (r.scalar?.value ?? 0), 0);
@@ -25,10 +25,12 @@ export class ClusterView extends TreeView {
       item.iconPath = new vscode.ThemeIcon('database');
       items.push(item);
     }
-    const masters = s.target.started?.masters ?? (s.leader ? [s.leader] : []);
+    // A cluster connected to by address knows only its leader; one started here knows every master.
+    const masters = [...new Set([...(s.leader ? [s.leader] : []), ...[...(s.target.started?.masters ?? [])].sort(naturalCompare)])];
     for (const m of masters) {
       const item = new vscode.TreeItem(`master ${m.replace(/^http:\/\//, '')}`);
-      item.description = m === s.leader ? 'leader' : '';
+      // Between a leader's loss and the next election nobody leads, and nobody stands by for anyone.
+      item.description = !s.leader ? 'electing' : m === s.leader ? 'leader' : 'standby';
       item.iconPath = new vscode.ThemeIcon(m === s.leader ? 'star-full' : 'server');
       items.push(item);
     }

@@ -1,7 +1,8 @@
 // The main path as a user clicks it, in the workbench, in both modes: palette → Start Local Cluster →
 // every agent in the Cluster view → CodeLens on an app JSON → task RUNNING → Show Task Logs shows its
-// output → Stop from the status bar's actions. In Docker mode also ZooKeeper in the Cluster view, Show
-// Container Logs, the members' output in the log channel, and Stop leaves no container of the cluster.
+// output → Stop from the status bar's actions. In Docker mode also ZooKeeper and three masters (the leader
+// and two standbys) in the Cluster view, Show Container Logs, the members' output in the log channel, and
+// Stop leaves no container of the cluster.
 // Screenshots go to test-results/.
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -23,7 +24,14 @@ for (const mode of ['process', 'docker'] as const) {
       const agents = container.locator('.monaco-list-row', { hasText: 'agent ' });
       await agents.nth(AGENTS - 1).waitFor({ timeout: 180_000 });
       assert.equal(await agents.count(), AGENTS, 'every agent, once, in the Cluster view');
-      if (mode === 'docker') assert.equal(await container.locator('.monaco-list-row', { hasText: 'zookeeper ' }).count(), 1, 'ZooKeeper in the Cluster view');
+      if (mode === 'docker') {
+        assert.equal(await container.locator('.monaco-list-row', { hasText: 'zookeeper ' }).count(), 1, 'ZooKeeper in the Cluster view');
+        // Docker mode starts the full cluster by default: three masters, one leading.
+        const masters = container.locator('.monaco-list-row', { hasText: 'master ' });
+        await masters.filter({ hasText: 'leader' }).waitFor({ timeout: 30_000 });
+        assert.equal(await masters.filter({ hasText: 'leader' }).count(), 1, 'the leading master');
+        assert.equal(await masters.filter({ hasText: 'standby' }).count(), 2, 'two standby masters');
+      }
       await shot('1-cluster');
 
       await deployThroughCodeLens(page, workspace);
