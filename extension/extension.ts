@@ -11,6 +11,7 @@ import * as scale from './commands/scale';
 import * as restart from './commands/restart';
 import * as deleteApp from './commands/delete';
 import * as killtask from './commands/kill-task';
+import * as keepRunning from './commands/keep-running';
 import { APP_JSON, DeployCodeLens } from './deploy/codelens';
 import * as refresh from './commands/refresh';
 import * as revealSandbox from './commands/reveal-sandbox';
@@ -18,6 +19,7 @@ import * as start from './commands/start';
 import * as stop from './commands/stop';
 import { SANDBOX_SCHEME, SandboxDocuments } from './sandbox/sandbox';
 import type { Change } from './session';
+import { AppsView } from './views/apps';
 import { ClusterView } from './views/cluster';
 import { FrameworksView, OffersView } from './views/frameworks';
 import { StatusItem } from './views/status';
@@ -29,6 +31,7 @@ export function activate(context: vscode.ExtensionContext) {
   const log = vscode.window.createOutputChannel('Mesolite', { log: true });
   const c = (controller = new Controller(context.extensionPath, log));
   const cluster = new ClusterView(c);
+  const apps = new AppsView(c);
   const tasks = new TasksView(c);
   const frameworks = new FrameworksView(c);
   const offers = new OffersView(c);
@@ -37,7 +40,7 @@ export function activate(context: vscode.ExtensionContext) {
   const status = new StatusItem(c);
   // Each re-renders when a part it draws changed; all of them when the session starts or ends.
   const render = (changes?: ReadonlySet<Change>) => {
-    for (const r of [cluster, frameworks, offers, tasks, lens, status]) if (!changes || r.parts.some((p) => changes.has(p))) r.refresh();
+    for (const r of [cluster, apps, frameworks, offers, tasks, lens, status]) if (!changes || r.parts.some((p) => changes.has(p))) r.refresh();
   };
   let sessionListener: vscode.Disposable | undefined;
   context.subscriptions.push(
@@ -45,11 +48,13 @@ export function activate(context: vscode.ExtensionContext) {
     { dispose: () => sessionListener?.dispose() },
     c.onDidChangeSession((session) => { sessionListener?.dispose(); sessionListener = session?.onDidChange(render); render(); }),
     vscode.window.registerTreeDataProvider('mesolite.cluster', cluster),
+    vscode.window.registerTreeDataProvider('mesolite.apps', apps),
     vscode.window.registerTreeDataProvider('mesolite.frameworks', frameworks),
     vscode.window.registerTreeDataProvider('mesolite.offers', offers),
     vscode.window.registerTreeDataProvider('mesolite.tasks', tasks),
     start.register(c, context.globalStorageUri.fsPath),
     stop.register(c),
+    keepRunning.register(c),
     connect.register(c),
     actions.register(c),
     refresh.register(c),
@@ -66,7 +71,7 @@ export function activate(context: vscode.ExtensionContext) {
     revealSandbox.register(c),
     debugOffers.register(c),
   );
-  return { controller: c, views: { cluster, frameworks, offers, tasks }, lens };
+  return { controller: c, views: { cluster, apps, frameworks, offers, tasks }, lens };
 }
 
 /** A cluster this extension started is stopped with the window unless the user chose to keep it. */

@@ -1,10 +1,12 @@
 // The connected cluster: one operator SUBSCRIBE stream (reconnecting across failovers) whose events are
-// applied to the state as they come (cluster-state.ts), and Marathon's /v2/events for apps and
-// deployments. A read happens only when an event asks for one (debounced) or the user refreshes; views
+// applied to the state as they come (cluster-state.ts), and Marathon's /v2/events applied to the apps
+// (apps-feed.ts). A read happens only when an event asks for one (debounced) or the user refreshes; views
 // listen to onDidChange and re-render only for the parts they draw. No polling loops.
 import * as vscode from 'vscode';
 import { OperatorClient, type GetState, type OperatorEvent, type OperatorSubscription } from '../runtime/client/operator';
 import { MarathonClient } from '../runtime/client/marathon';
+import { AppsFeed } from './apps-feed';
+import type { AppPart, AppsState } from './apps-state';
 import { ALL_PARTS, ClusterState, type Applied, type Part, type Reread } from './cluster-state';
 import type { StartedCluster } from './local/local';
 
@@ -17,11 +19,8 @@ export interface ClusterTarget {
   started?: StartedCluster;
 }
 
-/** What changed: a part of the master's state, the leader, or the app framework's apps or deployments. */
-export type Change = Part | 'leader' | 'apps' | 'deployments';
-
-// Marathon's events that create, change or remove an app; every deployment_* event moves a deployment.
-const APP_EVENTS = /^(api_post_event|app_terminated_event|deployment_(info|success|failed))$/;
+/** What changed: a part of the master's state, the leader, or a part of the app framework's apps. */
+export type Change = Part | 'leader' | AppPart;
 
 export class ClusterSession implements vscode.Disposable {
   readonly operator: OperatorClient;
@@ -34,7 +33,7 @@ export class ClusterSession implements vscode.Disposable {
   /** Fires once, when the session is disposed (cluster stopped, disconnected or replaced). */
   readonly onDidEnd = this.endEmitter.event;
   private readonly subscription: OperatorSubscription;
-  private readonly marathonEvents?: { close(): void };
+  private readonly appsFeed?: AppsFeed;
   private readonly owned: Array<{ dispose(): void }> = [];
   private timer?: NodeJS.Timeout;
   /** The read asked for and not yet sent ('state' covers 'offers'). */
@@ -49,19 +48,18 @@ export class ClusterSession implements vscode.Disposable {
     this.subscription = this.operator.subscribe({ allocationCycles: true });
     // SUBSCRIBED, the stream's first event, carries the whole state: no read on (re)connection.
     this.subscription.on('connected', (url) => { this.leader = url; log.info(`Subscribed to the operator API of ${url}`); this.fire(['leader']); });
-    this.subscription.on('disconnected', (why) => log.warn(`Operator stream lost (${why}); following the leader`));
+    this.subscription.on('disconnected', (why) => {
+      log.warn(`Operator stream lost (${why}); following the leader`);
+      // Until the stream is back on a leader, none is known (the old one may be dead).
+      if (this.leader === undefined) return;
+      this.leader = undefined;
+      this.fire(['leader']);
+    });
     this.subscription.on('event', (event) => {
       this.inFlight?.push(event);
       this.apply(event);
     });
-    this.marathonEvents = this.marathon?.events((e) => {
-      // (Re)attached: anything may have changed while the stream was down.
-      const attached = e.eventType === 'event_stream_attached';
-      this.fire([
-        ...(attached || APP_EVENTS.test(e.eventType) ? ['apps' as const] : []),
-        ...(attached || e.eventType.startsWith('deployment_') ? ['deployments' as const] : []),
-      ]);
-    });
+    this.appsFeed = this.marathon && new AppsFeed(this.marathon, (parts) => this.fire(parts), (m) => log.warn(m), debounceMs);
   }
 
   get isEnded(): boolean {
@@ -72,8 +70,14 @@ export class ClusterSession implements vscode.Disposable {
     return this.cluster?.state;
   }
 
-  /** Reads the whole state now (Mesolite: Refresh). */
+  /** The app framework's apps, once read. */
+  get apps(): AppsState | undefined {
+    return this.appsFeed?.state;
+  }
+
+  /** Reads the whole state now, and the apps (Mesolite: Refresh). */
   refresh(): Promise<void> {
+    this.appsFeed?.refresh();
     this.wanted = 'state';
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -138,7 +142,7 @@ export class ClusterSession implements vscode.Disposable {
     for (const d of this.owned) d.dispose();
     clearTimeout(this.timer);
     this.subscription.close();
-    this.marathonEvents?.close();
+    this.appsFeed?.close();
     this.operator.close();
     this.endEmitter.fire();
     this.endEmitter.dispose();

@@ -3,7 +3,8 @@ import * as vscode from 'vscode';
 
 export interface Settings {
   mode: 'docker' | 'process';
-  masters: number;
+  /** auto: three in Docker (ZooKeeper runs there anyway), one as processes (which then need only Node). */
+  masters: number | 'auto';
   agents: number;
   agentResources: string;
   masterPort: number;
@@ -14,11 +15,14 @@ export interface Settings {
   stopOnClose: 'ask' | 'always' | 'never';
 }
 
+/** How many masters a cluster started in that mode gets. */
+export const mastersFor = (s: Settings, mode: Settings['mode']): number => (s.masters === 'auto' ? (mode === 'docker' ? 3 : 1) : s.masters);
+
 export function readSettings(): Settings {
   const c = vscode.workspace.getConfiguration('mesolite');
   return {
     mode: c.get('mode', 'docker'),
-    masters: c.get('masters', 1),
+    masters: c.get('masters', 'auto'),
     agents: c.get('agents', 2),
     agentResources: c.get('agentResources', 'cpus:4;mem:4096;disk:10000'),
     masterPort: c.get('masterPort', 5050),

@@ -16,6 +16,7 @@ export const COMMANDS = {
   revealSandbox: 'mesolite.revealSandbox',
   showContainerLogs: 'mesolite.showContainerLogs',
   debugOffers: 'mesolite.debugOffers',
+  keepRunningAfterClose: 'mesolite.keepRunningAfterClose',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

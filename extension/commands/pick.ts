@@ -2,9 +2,14 @@
 import * as vscode from 'vscode';
 import type { Task } from '../../runtime/common/protocol/v1';
 import type { Controller } from '../controller';
+import { AppItem } from '../views/apps';
+import { sortTasks, taskLabel } from '../views/labels';
 import { TaskItem } from '../views/tasks';
 
-export async function pickApp(c: Controller): Promise<string | undefined> {
+/** arg: an Apps view row or an app id; else the user picks one. */
+export async function pickApp(c: Controller, arg?: unknown): Promise<string | undefined> {
+  if (arg instanceof AppItem) return arg.app.id;
+  if (typeof arg === 'string') return arg;
   const apps = await c.requireMarathon().listApps();
   return vscode.window.showQuickPick(apps.map((a) => a.id), { placeHolder: 'App' });
 }
@@ -12,6 +17,6 @@ export async function pickApp(c: Controller): Promise<string | undefined> {
 export async function pickTask(c: Controller, arg?: unknown): Promise<Task | undefined> {
   if (arg instanceof TaskItem) return arg.task;
   const tasks = c.requireSession().state?.get_tasks.tasks ?? [];
-  const picked = await vscode.window.showQuickPick(tasks.map((t) => ({ label: t.task_id.value, description: t.state, task: t })), { placeHolder: 'Task' });
+  const picked = await vscode.window.showQuickPick(sortTasks(tasks).map((t) => ({ label: taskLabel(t), description: `${t.state} · ${t.task_id.value}`, task: t })), { placeHolder: 'Task' });
   return picked?.task;
 }

@@ -5,8 +5,8 @@ import { command } from './command';
 import { pickApp } from './pick';
 
 export function register(c: Controller): vscode.Disposable {
-  return command(c, 'restartApp', async (appId?: string) => {
-    appId ??= await pickApp(c);
+  return command(c, 'restartApp', async (arg?: unknown) => {
+    const appId = await pickApp(c, arg);
     if (appId) return c.requireMarathon().restartApp(appId);
   });
 }

@@ -1,8 +1,11 @@
-// Mesolite: Show Task Logs — the task's sandbox stdout/stderr from its agent's /files API.
+// Mesolite: Show Task Logs — the task's sandbox stdout/stderr from its agent's /files API, followed until
+// the task or its cluster is gone.
 import * as vscode from 'vscode';
 import type { Controller } from '../controller';
+import { taskLog } from '../logs/ends';
 import { openLogPanel } from '../logs/panel';
 import { taskSandbox } from '../sandbox/sandbox';
+import { taskLabel } from '../views/labels';
 import { command } from './command';
 import { pickTask } from './pick';
 
@@ -10,7 +13,8 @@ export function register(c: Controller, extensionUri: vscode.Uri): vscode.Dispos
   return command(c, 'showTaskLogs', async (arg?: unknown) => {
     const task = await pickTask(c, arg);
     if (!task) return;
+    const session = c.requireSession();
     const { files, sandbox } = await taskSandbox(c, task);
-    return openLogPanel(extensionUri, `Logs: ${task.task_id.value}`, (stream, onData, onError) => files.follow(`${sandbox}/${stream}`, onData, onError));
+    return openLogPanel(extensionUri, `Logs: ${taskLabel(task)}`, taskLog(session, files, sandbox, task));
   });
 }

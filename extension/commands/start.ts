@@ -10,6 +10,8 @@ import { startProcess } from '../local/process';
 import { readSettings } from '../settings';
 import { command } from './command';
 
+const UP_MESSAGE_MS = 15_000;
+
 export function register(c: Controller, storagePath: string): vscode.Disposable {
   return command(c, 'startLocalCluster', async () => {
     const s = readSettings();
@@ -42,19 +44,16 @@ export function register(c: Controller, storagePath: string): vscode.Disposable 
       throw e;
     });
     if (!started) { c.log.info('Start cancelled; what was started is removed'); return; }
-    const session = connectStarted(c, started, s.stopOnClose === 'never');
-    if (s.stopOnClose === 'ask') {
-      // Not awaited: the command is done; the answer only decides what closing VS Code does.
-      void vscode.window.showInformationMessage(`Mesolite cluster up (${started.agents.length} agents). It stops when this window closes.`, 'Keep Running After Close')
-        .then((choice) => { if (choice) session.target.keepOnClose = true; });
-    }
+    connectStarted(c, started, s.stopOnClose === 'never');
+    // Said in passing (short enough for the status bar), not in a notification that waits for an answer
+    // all session long; Cluster Actions, beside it, offers Keep Running After Close.
+    const onClose = s.stopOnClose === 'never' ? 'it outlives this window' : 'it stops with this window';
+    vscode.window.setStatusBarMessage(`$(check) Mesolite cluster up (masters: ${started.masters.length}, agents: ${started.agents.length}); ${onClose}`, UP_MESSAGE_MS);
     c.log.info(`Cluster '${started.name}' up (${started.mode}): masters ${started.masters.join(', ')}, agents ${started.agents.join(', ')}`);
   });
 }
 
 /** Views follow the cluster; the log channel follows its members' logs for as long as the session lasts. */
-function connectStarted(c: Controller, started: StartedCluster, keepOnClose: boolean) {
-  const session = c.connect({ master: masterOf(started), marathon: started.marathon, started, keepOnClose });
-  session.own(followLogs(started, c.log));
-  return session;
+function connectStarted(c: Controller, started: StartedCluster, keepOnClose: boolean): void {
+  c.connect({ master: masterOf(started), marathon: started.marathon, started, keepOnClose }).own(followLogs(started, c.log));
 }

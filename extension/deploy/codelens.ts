@@ -8,7 +8,7 @@ import type { Renderer } from '../views/view';
 export const APP_JSON: vscode.DocumentSelector = [{ pattern: '**/*.app.json' }, { pattern: '**/marathon.json' }];
 
 export class DeployCodeLens implements vscode.CodeLensProvider, Renderer {
-  // Whether the app exists is all a lens shows.
+  // Whether the app exists is all a lens shows: it changes with the set of apps.
   readonly parts = ['apps'] as const;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;
@@ -19,11 +19,12 @@ export class DeployCodeLens implements vscode.CodeLensProvider, Renderer {
     this.changed.fire();
   }
 
-  async provideCodeLenses(doc: vscode.TextDocument): Promise<vscode.CodeLens[]> {
-    const marathon = this.c.session?.marathon;
-    if (!marathon) return [];
+  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    const session = this.c.session;
+    if (!session?.marathon) return [];
     const id = (parse(doc.getText()) as { id?: unknown } | undefined)?.id;
-    const exists = typeof id === 'string' && (await marathon.getApp(id).catch(() => undefined)) !== undefined;
+    // The apps as the app framework's events left them (Marathon makes ids absolute).
+    const exists = typeof id === 'string' && session.apps?.apps.has(`/${id.replace(/^\/+/, '')}`) === true;
     return [new vscode.CodeLens(new vscode.Range(0, 0, 0, 0), { title: exists ? 'Update' : 'Deploy to local cluster', command: COMMANDS.deployApp, arguments: [doc.uri] })];
   }
 }

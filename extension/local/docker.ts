@@ -1,7 +1,7 @@
 // Docker mode: the Docker launcher (runtime/cluster/docker), which esbuild bundles apart into
 // dist/mesolite-docker.js; it is loaded here on first use, so activation never parses testcontainers.
 import { streamSource, type LogSource } from '../logs/panel';
-import type { Settings } from '../settings';
+import { mastersFor, type Settings } from '../settings';
 import type { StartedCluster } from './local';
 
 const launcher = () => import('../../runtime/cluster/docker');
@@ -15,7 +15,7 @@ export async function existingDocker(name: string): Promise<StartedCluster | und
 export async function startDocker(s: Settings, report: (step: string) => void, signal: AbortSignal): Promise<StartedCluster> {
   const { MesoliteCluster } = await launcher();
   const cluster = await new MesoliteCluster()
-    .withName(s.clusterName).withMasters(s.masters).withAgents(s.agents).withAgentResources(s.agentResources).withMarathon()
+    .withName(s.clusterName).withMasters(mastersFor(s, 'docker')).withAgents(s.agents).withAgentResources(s.agentResources).withMarathon()
     // Empty settings leave the launcher's choice: MESOLITE_*_IMAGE, else the public images.
     .withImages({ ...(s.images.runtime ? { node: s.images.runtime } : {}), ...(s.images.zookeeper ? { zookeeper: s.images.zookeeper } : {}) })
     .withSignal(signal).withProgress(report)

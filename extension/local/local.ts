@@ -33,7 +33,7 @@ export function followLogs(started: StartedCluster, log: vscode.LogOutputChannel
       const lines = (rest + data).split('\n');
       rest = lines.pop() ?? '';
       for (const line of lines) log.info(`[${member}] ${line}`);
-    }, (message) => log.warn(`[${member}] ${message}`));
+    }, (message) => log.warn(`[${member}] ${message}`), (message) => log.info(`[${member}] ${message}`));
   });
   return { dispose: () => { for (const f of followers) f.stop(); } };
 }

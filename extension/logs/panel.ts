@@ -1,14 +1,18 @@
 // A webview panel showing a log through xterm.js: a task's stdout/stderr followed through the agent's
-// /files/read offsets, a local daemon's log file or a container's log stream. Strict CSP with a nonce;
-// local resources only.
+// /files/read offsets, a local daemon's log file or a container's log stream, until its source says it
+// ended. Strict CSP with a nonce; local resources only.
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import * as vscode from 'vscode';
 import type { FromWebview, ToWebview } from '../../webviews/logs/messages';
 
-/** Follows one stream of a log source; returns how to stop. */
-export type LogSource = (stream: 'stdout' | 'stderr', onData: (data: string) => void, onError: (message: string) => void) => { stop(): void };
+/**
+ * Follows one stream of a log source; returns how to stop. onEnd says why following stopped by itself
+ * (the cluster or the task is gone); nothing comes after it.
+ */
+export type LogSource = (stream: 'stdout' | 'stderr', onData: (data: string) => void, onError: (message: string) => void,
+  onEnd: (message: string) => void) => { stop(): void };
 
 /** A local file followed from its start (daemon logs in process mode have no stderr of their own). */
 export function fileSource(file: string): LogSource {
@@ -63,11 +67,30 @@ export function openLogPanel(extensionUri: vscode.Uri, title: string, source: Lo
 </head><body><div id="bar"><select id="stream"><option>stdout</option><option>stderr</option></select><input id="search" placeholder="Search (Enter)"></div>
 <div id="terminal"></div><script nonce="${nonce}" src="${script}"></script></body></html>`;
   let follower: { stop(): void } | undefined;
+  // Callbacks of a follower since replaced or ended (a read in flight) are dropped.
+  let generation = 0;
   const post = (m: ToWebview) => void web.postMessage(m);
   const follow = (stream: 'stdout' | 'stderr') => {
     follower?.stop();
+    const mine = ++generation;
+    const current = () => mine === generation;
     post({ type: 'reset', stream });
-    follower = source(stream, (data) => post({ type: 'data', stream, data }), (message) => post({ type: 'error', message }));
+    // A source that keeps failing the same way (an agent down) says so once, not at every retry.
+    let lastError: string | undefined;
+    follower = source(stream, (data) => {
+      if (!current()) return;
+      lastError = undefined;
+      post({ type: 'data', stream, data });
+    }, (message) => {
+      if (!current() || message === lastError) return;
+      lastError = message;
+      post({ type: 'error', message });
+    }, (message) => {
+      if (!current()) return;
+      generation++;
+      follower?.stop();
+      post({ type: 'end', message });
+    });
   };
   const listener = web.onDidReceiveMessage((m: FromWebview) => follow(m.type === 'switch' ? m.stream : 'stdout'));
   panel.onDidDispose(() => { follower?.stop(); listener.dispose(); });

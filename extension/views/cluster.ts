@@ -1,7 +1,9 @@
-// The Cluster view: ZooKeeper, masters (leader marked) and agents with used / total resources and attributes.
+// The Cluster view: ZooKeeper, masters (the leader, then the standbys) and agents sorted by address, each
+// with its short id and used / total resources, as Mesos' web UI lists them.
 import * as vscode from 'vscode';
 import type { Resource } from '../../runtime/common/protocol/v1';
 import { parseZkUrl } from '../../runtime/common/zk-url';
+import { agentAddress, naturalCompare, shortAgentId, sortAgents } from './labels';
 import { TreeView } from './view';
 
 const scalar = (rs: Resource[] | undefined, name: string) => (rs ?? []).filter((r) => r.name === name).reduce((s, r) => s + (r.scalar?.value ?? 0), 0);
@@ -23,18 +25,22 @@ export class ClusterView extends TreeView {
       item.iconPath = new vscode.ThemeIcon('database');
       items.push(item);
     }
-    const masters = s.target.started?.masters ?? (s.leader ? [s.leader] : []);
+    // A cluster connected to by address knows only its leader; one started here knows every master.
+    const masters = [...new Set([...(s.leader ? [s.leader] : []), ...[...(s.target.started?.masters ?? [])].sort(naturalCompare)])];
     for (const m of masters) {
       const item = new vscode.TreeItem(`master ${m.replace(/^http:\/\//, '')}`);
-      item.description = m === s.leader ? 'leader' : '';
+      // Between a leader's loss and the next election nobody leads, and nobody stands by for anyone.
+      item.description = !s.leader ? 'electing' : m === s.leader ? 'leader' : 'standby';
       item.iconPath = new vscode.ThemeIcon(m === s.leader ? 'star-full' : 'server');
       items.push(item);
     }
-    for (const a of s.state?.get_agents.agents ?? []) {
-      const item = new vscode.TreeItem(`agent ${a.agent_info.hostname}:${a.agent_info.port}`);
-      item.id = `agent:${a.agent_info.id?.value}`;
-      item.description = usage(a.allocated_resources, a.total_resources);
-      item.tooltip = (a.agent_info.attributes ?? []).map((t) => `${t.name}:${t.text?.value ?? t.scalar?.value}`).join('; ');
+    for (const a of sortAgents(s.state?.get_agents.agents ?? [])) {
+      const id = a.agent_info.id?.value ?? '';
+      const item = new vscode.TreeItem(`agent ${agentAddress(a)}`);
+      item.id = `agent:${id}`;
+      item.description = `${shortAgentId(id)} · ${usage(a.allocated_resources, a.total_resources)}`;
+      const attributes = (a.agent_info.attributes ?? []).map((t) => `${t.name}:${t.text?.value ?? t.scalar?.value}`).join('; ');
+      item.tooltip = `${id}\nhost: ${a.agent_info.hostname}, port ${a.agent_info.port}${attributes ? `\nattributes: ${attributes}` : ''}${a.active ? '' : '\ninactive'}`;
       item.iconPath = new vscode.ThemeIcon(a.active ? 'vm-running' : 'vm-outline');
       item.contextValue = 'agent';
       items.push(item);

@@ -2,6 +2,7 @@
 // (outstanding offers by framework and agent). Offers change with Mesolite's allocation cycle events.
 import * as vscode from 'vscode';
 import { usage } from './cluster';
+import { sortTasks, taskLabel } from './labels';
 import { TreeView } from './view';
 
 /** A tree of nodes built at once: children are kept with their parent until the next render. */
@@ -32,7 +33,7 @@ export class FrameworksView extends NodeTree {
     if (!state) return [];
     return state.get_frameworks.frameworks.map((f) => {
       const id = f.framework_info.id?.value;
-      const tasks = state.get_tasks.tasks.filter((t) => t.framework_id.value === id).map((t) => this.node(t.task_id.value, t.state, 'symbol-event'));
+      const tasks = sortTasks(state.get_tasks.tasks.filter((t) => t.framework_id.value === id)).map((t) => this.node(taskLabel(t), t.state, 'symbol-event'));
       const roles = f.framework_info.roles ?? [f.framework_info.role ?? '*'];
       return this.node(f.framework_info.name, `${f.active ? 'active' : 'inactive'} · roles ${roles.join(',')} · ${usage(f.allocated_resources, f.allocated_resources)}`, 'organization', tasks);
     });

@@ -49,8 +49,9 @@ export class MarathonClient {
     return (res.body ? JSON.parse(res.body) : undefined) as T;
   }
 
-  async listApps(): Promise<MarathonApp[]> {
-    return (await this.send<{ apps: MarathonApp[] }>('GET', '/v2/apps?embed=apps.tasks')).apps;
+  /** embed: what Marathon adds to each app (apps.tasks, apps.lastTaskFailure, apps.counts...). */
+  async listApps(embed: string[] = ['apps.tasks']): Promise<MarathonApp[]> {
+    return (await this.send<{ apps: MarathonApp[] }>('GET', `/v2/apps?${embed.map((e) => `embed=${e}`).join('&')}`)).apps;
   }
 
   /** The app, or undefined when Marathon does not know it (404). */

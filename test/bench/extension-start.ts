@@ -1,6 +1,7 @@
 // Prints the time from "Start Local Cluster" to the Cluster view showing every agent, measured in real
 // VS Code (code-server in Chromium), in process mode or (argument `docker`) in Docker mode with the
-// images present. Prints figures; asserts nothing about time.
+// images present. MASTERS=1 compares a start with one master (the default, auto, is three in Docker mode).
+// Prints figures; asserts nothing about time.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
   execFileSync('bash', [path.join(root, 'scripts/provision-e2e.sh')], { stdio: 'inherit' });
   const agents = Number(process.env.AGENTS ?? 3);
   const runs = Number(process.env.RUNS ?? 3);
+  const masters = process.env.MASTERS ? Number(process.env.MASTERS) : 'auto';
   const docker = mode === 'docker' ? await import('../../runtime/cluster/docker') : undefined;
   // "Images present": the runtime image is built (once per bundle) before the clock starts.
   await docker?.ensureRuntimeImage(docker.imagesFromEnvironment().node);
@@ -24,7 +26,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < runs; i++) {
     const cluster = `bench-${process.pid}-${i}`;
     try {
-      const r = await runExtensionTests(out, await clusterSettings(mode, agents, { 'mesolite.clusterName': cluster }));
+      const r = await runExtensionTests(out, await clusterSettings(mode, agents, { 'mesolite.clusterName': cluster, 'mesolite.masters': masters }));
       if (r.code !== 0) throw new Error(r.logs.join('\n'));
     } finally {
       await docker?.removeCluster(cluster);
@@ -32,7 +34,7 @@ async function main(): Promise<void> {
     figures.push(JSON.parse(fs.readFileSync(result, 'utf8')).ms);
   }
   fs.rmSync(result, { force: true });
-  console.log(`Start Local Cluster -> Cluster view shows all ${agents} agents (${mode} mode, ${runs} runs): ${figures.map((f) => `${(f / 1000).toFixed(2)} s`).join(', ')}; target ${TARGET[mode]}`);
+  console.log(`Start Local Cluster -> Cluster view shows all ${agents} agents (${mode} mode, masters ${masters}, ${runs} runs): ${figures.map((f) => `${(f / 1000).toFixed(2)} s`).join(', ')}; target ${TARGET[mode]}`);
 }
 
 void main().catch((e) => { console.error(e); process.exit(1); });

@@ -5,7 +5,8 @@
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Page } from 'playwright-core';
-import { freePort, palette, pick, withWorkbench } from './harness';
+import { freePort } from './harness';
+import { palette, pick, withWorkbench } from './workbench';
 
 async function masterState(port: number): Promise<{ allocation_paused: boolean }> {
   return (await fetch(`http://127.0.0.1:${port}/master/state`)).json() as Promise<{ allocation_paused: boolean }>;

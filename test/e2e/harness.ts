@@ -104,29 +104,6 @@ export async function bundleSuite(entry: string, name: string, define: Record<st
   return outfile;
 }
 
-const SHOTS = path.join(ROOT, 'test-results');
-
-/**
- * Runs body in a fresh workbench with the extension, `shot(step)` saving test-results/<prefix>-<step>.png;
- * on failure saves a screenshot and prints the extension's log channel; `after` runs whatever happened.
- */
-export async function withWorkbench(prefix: string, settings: Record<string, unknown>, body: (wb: Workbench, shot: (step: string) => Promise<unknown>) => Promise<void>, after?: () => Promise<void>): Promise<void> {
-  fs.mkdirSync(SHOTS, { recursive: true });
-  const wb = await openWorkbench(settings);
-  const shot = (step: string) => wb.page.screenshot({ path: path.join(SHOTS, `${prefix}-${step}.png`) });
-  try {
-    await wb.page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
-    await body(wb, shot);
-  } catch (e) {
-    await shot('failure').catch(() => undefined);
-    console.error(`--- the Mesolite log channel ---\n${wb.extensionLog()}`);
-    throw e;
-  } finally {
-    await wb.close();
-    await after?.();
-  }
-}
-
 /** Runs testsModule's run() in the extension host; resolves with its exit code and the logs. */
 export async function runExtensionTests(testsModule: string, settings: Record<string, unknown>, timeoutMs = 180_000): Promise<{ code: number; logs: string[] }> {
   const logs: string[] = [];
@@ -144,27 +121,4 @@ export async function runExtensionTests(testsModule: string, settings: Record<st
   } finally {
     await wb.close();
   }
-}
-
-/** Runs a command from the palette; until the extension host has registered it, the palette is reopened. */
-export async function palette(page: import('playwright-core').Page, text: string, timeoutMs = 60_000): Promise<void> {
-  const input = page.locator('.quick-input-widget input');
-  const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first();
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    await page.keyboard.press('F1');
-    await input.fill(`>${text}`);
-    try {
-      await row.waitFor({ timeout: 5_000 });
-      break;
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await page.keyboard.press('Escape');
-    }
-  }
-  await input.press('Enter');
-}
-
-export async function pick(page: import('playwright-core').Page, text: string): Promise<void> {
-  await page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first().click();
 }

@@ -1,37 +1,15 @@
 // The main path as a user clicks it, in the workbench, in both modes: palette → Start Local Cluster →
 // every agent in the Cluster view → CodeLens on an app JSON → task RUNNING → Show Task Logs shows its
-// output → Stop from the status bar's actions. In Docker mode also ZooKeeper in the Cluster view, Show
-// Container Logs, the members' output in the log channel, and Stop leaves no container of the cluster.
+// output → Stop from the status bar's actions. In Docker mode also ZooKeeper and three masters (the leader
+// and two standbys) in the Cluster view, Show Container Logs, the members' output in the log channel, and
+// Stop leaves no container of the cluster.
 // Screenshots go to test-results/.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { test } from 'node:test';
-import { freePort, palette, pick, withWorkbench, type Workbench } from './harness';
+import { freePort } from './harness';
+import { assertNoContainers, clusterName, deployThroughCodeLens, inWorkbench, palette, pick } from './workbench';
 
 const AGENTS = 2;
-// The local images the test runner provisions (these machines cannot pull), through the settings.
-const LOCAL_IMAGES = { 'mesolite.images.runtime': process.env.MESOLITE_NODE_IMAGE, 'mesolite.images.zookeeper': process.env.MESOLITE_ZOOKEEPER_IMAGE };
-
-/** Stop empties the views first and removes the containers while its notification shows: wait, then assert. */
-async function assertNoContainers(cluster: string, message: string): Promise<void> {
-  const { clusterContainers } = await import('../../runtime/cluster/docker');
-  const count = async () => (await clusterContainers(cluster)).length;
-  const deadline = Date.now() + 120_000;
-  while ((await count()) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
-  assert.equal(await count(), 0, message);
-}
-
-/** Unique per run, so that concurrent runs on one Docker engine do not collide. */
-const clusterName = (name: string) => `e2e-${process.pid}-${name}`;
-
-/** A fresh workbench for a cluster of that name; afterwards its Docker cluster is removed, whatever happened (only this test's own). */
-async function inWorkbench(name: string, settings: Record<string, unknown>, body: (wb: Workbench, shot: (step: string) => Promise<unknown>) => Promise<void>): Promise<void> {
-  const cluster = clusterName(name);
-  await withWorkbench(`ui-${name}`, { 'mesolite.clusterName': cluster, ...LOCAL_IMAGES, ...settings }, body, async () => {
-    if (settings['mesolite.mode'] === 'docker') await (await import('../../runtime/cluster/docker')).removeCluster(cluster);
-  });
-}
 
 for (const mode of ['process', 'docker'] as const) {
   test(`UI (${mode} mode): start, deploy through the CodeLens, read the logs in the webview, stop`, { timeout: 420_000 }, async () => {
@@ -40,23 +18,23 @@ for (const mode of ['process', 'docker'] as const) {
       'mesolite.masterPort': await freePort(), 'mesolite.marathonPort': await freePort(),
     };
     await inWorkbench(mode, settings, async ({ page, workspace }, shot) => {
-      fs.copyFileSync(path.resolve(__dirname, '../fixtures/hello.app.json'), path.join(workspace, 'hello.app.json'));
       await palette(page, 'Mesolite: Start Local Cluster');
       await palette(page, 'Mesolite: Focus on Cluster View');
       const container = page.locator('[id="workbench.view.extension.mesolite"]');
       const agents = container.locator('.monaco-list-row', { hasText: 'agent ' });
       await agents.nth(AGENTS - 1).waitFor({ timeout: 180_000 });
       assert.equal(await agents.count(), AGENTS, 'every agent, once, in the Cluster view');
-      if (mode === 'docker') assert.equal(await container.locator('.monaco-list-row', { hasText: 'zookeeper ' }).count(), 1, 'ZooKeeper in the Cluster view');
+      if (mode === 'docker') {
+        assert.equal(await container.locator('.monaco-list-row', { hasText: 'zookeeper ' }).count(), 1, 'ZooKeeper in the Cluster view');
+        // Docker mode starts the full cluster by default: three masters, one leading.
+        const masters = container.locator('.monaco-list-row', { hasText: 'master ' });
+        await masters.filter({ hasText: 'leader' }).waitFor({ timeout: 30_000 });
+        assert.equal(await masters.filter({ hasText: 'leader' }).count(), 1, 'the leading master');
+        assert.equal(await masters.filter({ hasText: 'standby' }).count(), 2, 'two standby masters');
+      }
       await shot('1-cluster');
 
-      await page.keyboard.press('Control+P');
-      await page.locator('.quick-input-widget input').fill('hello.app.json');
-      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'hello.app.json' }).first().waitFor();
-      await page.keyboard.press('Enter');
-      const lens = page.locator('.codelens-decoration a', { hasText: 'Deploy to local cluster' });
-      await lens.waitFor({ timeout: 30_000 });
-      await lens.click();
+      await deployThroughCodeLens(page, workspace);
       await container.locator('.monaco-list-row', { hasText: 'TASK_RUNNING' }).first().waitFor({ timeout: 120_000 });
       await shot('2-running');
 

@@ -30,6 +30,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebview>) => {
   const m = event.data;
   if (m.type === 'data') term.write(m.data);
   else if (m.type === 'reset') { term.reset(); stream.value = m.stream; }
+  else if (m.type === 'end') term.write(`\r\n\x1b[33m${m.message}\x1b[0m\r\n`);
   else term.write(`\x1b[31m${m.message}\x1b[0m\r\n`);
 });
 vscode.postMessage({ type: 'ready' });

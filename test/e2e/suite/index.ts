@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { processesUnder } from '../../../runtime/cluster/process';
-import { until, type Api } from './util';
+import { rows, until, type Api } from './util';
 
 declare const HELLO_APP: string;
 
@@ -30,7 +30,7 @@ export async function run(): Promise<void> {
   await vscode.workspace.fs.writeFile(good, Buffer.from(HELLO_APP));
   assert.equal(await vscode.commands.executeCommand('mesolite.deployApp', good), true);
   const running = await until('a RUNNING task of /hello in the Tasks view', async () =>
-    ((await api.views.tasks.getChildren()) ?? []).find((i) => String(i.label).startsWith('hello.') && String(i.description).startsWith('TASK_RUNNING')));
+    (await rows(api.views.tasks)).find((i) => String(i.label).startsWith('hello.') && String(i.description).startsWith('TASK_RUNNING')));
   const frameworks = (await api.views.frameworks.getChildren()) ?? [];
   assert.ok(frameworks.some((f) => f.label === 'marathon'), `the app framework in the Frameworks view: ${frameworks.map((f) => f.label)}`);
   assert.match(String(running.description), / · \d+[smhd]$/, 'the task\'s age ends its description');

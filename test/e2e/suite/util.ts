@@ -11,7 +11,7 @@ export type Api = {
       target: { started?: { workDir: string; pids: { masters: number[]; agents: number[]; marathon?: number } } };
     };
   };
-  views: { cluster: Tree; frameworks: Tree; offers: Tree; tasks: Tree };
+  views: { cluster: Tree; apps: Tree; frameworks: Tree; offers: Tree; tasks: Tree };
   lens: vscode.CodeLensProvider;
 };
 
@@ -41,9 +41,11 @@ export function within<T>(what: string, promise: Thenable<T>, timeoutMs: number)
   return Promise.race([Promise.resolve(promise), timeout]).finally(() => clearTimeout(timer));
 }
 
-/** The view's rows, asked the way VS Code asks. */
-export async function rows(view: Tree): Promise<vscode.TreeItem[]> {
-  return (await view.getChildren()) ?? [];
+/** The view's rows, asked the way VS Code asks: the children of expanded rows follow their parent. */
+export async function rows(view: Tree, parent?: vscode.TreeItem): Promise<vscode.TreeItem[]> {
+  const items = (await view.getChildren(parent)) ?? [];
+  const expanded = async (i: vscode.TreeItem) => (i.collapsibleState === vscode.TreeItemCollapsibleState.Expanded ? rows(view, i) : []);
+  return (await Promise.all(items.map(async (i) => [i, ...(await expanded(i))]))).flat();
 }
 
 /** Until stop(): how often each view and the CodeLens re-rendered, and the operator calls made, by type. */
