@@ -60,7 +60,10 @@ export async function startMarathon(argv: string[]): Promise<RunningMarathon> {
     config: { ...raw, master: flags.master, hostname, http_port: listening.port, framework_name: flags.framework_name, mesos_role: flags.mesos_role },
   });
 
-  const router = new Router(log, marathonErrors(log)).on('GET', '/ping', ping).fallback((req, res) => {
+  /** Without --zk this instance leads once its state is read: requests that come meanwhile wait for it. */
+  let standaloneStart: Promise<void> | undefined;
+  const router = new Router(log, marathonErrors(log)).on('GET', '/ping', ping).fallback(async (req, res) => {
+    if (!api) await standaloneStart;
     if (api) return api.handle(req, res);
     // A leader that is not (yet) serving is this instance: 503, not a proxy loop to ourselves.
     serveFollower(leader !== self() ? leader : undefined, self(), req, res);
@@ -92,8 +95,8 @@ export async function startMarathon(argv: string[]): Promise<RunningMarathon> {
   if (!flags.zk) {
     const workDir = flags.work_dir ?? path.join(os.homedir(), '.mesolite', 'marathon');
     const start = async () => lead(await StateStore.file(workDir, log), (why) => log.error(`Cannot act as the framework: ${why}`));
-    abdicate = async () => { unlead(); await start(); };
-    await start();
+    abdicate = async () => { unlead(); await (standaloneStart = start()); };
+    await (standaloneStart = start());
   } else {
     const election = elect(flags.zk, flags.zk_session_timeout!, log, { hostname, port: listening.port }, {
       lead, unlead,
