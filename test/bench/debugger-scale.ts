@@ -3,11 +3,10 @@
 // that declines its offers (refuse 0 s, so every cycle offers again) and launches a task on one of
 // them now and then, p50 / p99 over STEPS steps; with the master's own time per cycle
 // (MESOLITE_GET_ALLOCATION_CYCLES) to tell the allocator's share from the adapter's.
-import * as path from 'node:path';
-import { DebugClient } from '@vscode/debugadapter-testsupport';
-import type { DebugProtocol } from '@vscode/debugprotocol';
+import type { DebugClient } from '@vscode/debugadapter-testsupport';
 import { AgentEmulator } from '../helpers/agent-emulator';
 import { commandTask, TestCluster, TestScheduler } from '../helpers/cluster';
+import { attachDebugAdapter } from '../helpers/debug-adapter';
 
 const AGENTS = Number(process.env.AGENTS ?? 1000);
 const STEPS = Number(process.env.STEPS ?? 100);
@@ -28,8 +27,7 @@ async function main(): Promise<void> {
   const cluster = await TestCluster.start({ agents: 0 });
   let emulator: AgentEmulator | undefined;
   const sdk = new TestScheduler(cluster.masterAddress, { name: 'bench-fw' });
-  const dc = new DebugClient(process.execPath, path.resolve(__dirname, '../../dist/mesolite-debug.js'), 'mesolite');
-  dc.defaultTimeout = 60_000;
+  let dc: DebugClient | undefined;
   try {
     emulator = await AgentEmulator.start(cluster.masterUrl, AGENTS);
     console.log(`${AGENTS} emulated agents registered in ${ms(emulator.registrationMs)} (${(await cluster.state()).activated_slaves} active in /master/state)`);
@@ -49,28 +47,21 @@ async function main(): Promise<void> {
     });
     await sdk.subscribe();
 
-    await dc.start();
-    const initialized = dc.waitForEvent('initialized');
-    await dc.initializeRequest();
-    await initialized;
-    await dc.configurationDoneRequest();
-    const entry = dc.waitForEvent('stopped');
     const attachStarted = performance.now();
-    await dc.attachRequest({ master: cluster.masterAddress } as DebugProtocol.AttachRequestArguments);
-    await entry;
-    console.log(`attach → stopped on entry: ${ms(performance.now() - attachStarted)}`);
+    const client = dc = await attachDebugAdapter(cluster.masterAddress, 60_000);
+    console.log(`adapter start + attach → stopped on entry: ${ms(performance.now() - attachStarted)}`);
     const firstCycle = await latestCycle(cluster);
 
     const times: number[] = [];
     const frames: number[] = [];
     for (let i = 0; i < STEPS; i++) {
       const started = performance.now();
-      await Promise.all([dc.waitForEvent('stopped'), dc.nextRequest({ threadId: 1 })]);
+      await Promise.all([client.waitForEvent('stopped'), client.nextRequest({ threadId: 1 })]);
       times.push(performance.now() - started);
       // What VS Code asks right after a stop: the threads and the top frames.
       const t = performance.now();
-      await dc.threadsRequest();
-      await dc.stackTraceRequest({ threadId: 1, startFrame: 0, levels: 20 });
+      await client.threadsRequest();
+      await client.stackTraceRequest({ threadId: 1, startFrame: 0, levels: 20 });
       frames.push(performance.now() - t);
     }
     console.log(`Step Over → stopped, ${AGENTS} emulated agents, ${STEPS} steps: ${summary(times)}`);
@@ -84,7 +75,7 @@ async function main(): Promise<void> {
       console.log('  (MESOLITE_GET_ALLOCATION_CYCLES returned no stepped cycles)');
     }
   } finally {
-    await dc.stop().catch(() => undefined);
+    await dc?.stop().catch(() => undefined);
     await sdk.teardown().catch(() => undefined);
     emulator?.stop();
     await cluster.stop();
