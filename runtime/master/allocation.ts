@@ -12,13 +12,23 @@ import type { Offer } from '../common/protocol/v1';
 import type { Allocation, AllocationCycle, AllocationTrigger, Allocator } from './allocator/allocator';
 import { CycleHistory } from './allocator/trace';
 
+/** Why the master took an offer back. */
+export type OfferRemovalCause =
+  | 'OFFER_TIMEOUT' | 'FRAMEWORK_DISCONNECTED' | 'FRAMEWORK_FAILED_OVER' | 'FRAMEWORK_ROLE_REMOVED' | 'FRAMEWORK_REMOVED'
+  | 'AGENT_DISCONNECTED' | 'AGENT_REREGISTERED' | 'AGENT_REMOVED' | 'AGENT_DEACTIVATED' | 'AGENT_DRAINING'
+  | 'AGENT_RESERVATIONS_CHANGED' | 'MAINTENANCE_SCHEDULE_CHANGED';
+
 /** How an outstanding offer ended. */
 export interface OfferAnswer {
   offer: Offer;
   /** Accepted or declined by its framework; rescinded (RESCIND sent) or removed (its framework was removed) by the master. */
   answer: 'accepted' | 'declined' | 'rescinded' | 'removed';
-  /** Why the master took it back. */
-  reason?: string;
+  /** Why the master took it back (rescinded, removed). */
+  cause?: OfferRemovalCause;
+  /** The refuse_seconds a decline filters the agent's resources for (as applied: unset or negative is 5). */
+  refuseSeconds?: number;
+  /** The tasks the accepting ACCEPT launches. */
+  taskIds?: string[];
 }
 
 export interface AllocationEvents {

@@ -10,7 +10,7 @@ import type { Logger } from '../common/log';
 import type { AgentEvent } from '../common/protocol/internal';
 import type { MasterInfo, SchedulerEvent } from '../common/protocol/v1';
 import { Agents } from './agents';
-import { AllocationDriver } from './allocation';
+import { AllocationDriver, type OfferRemovalCause } from './allocation';
 import type { AllocationTrigger, Allocator } from './allocator/allocator';
 import { Draining } from './draining';
 import type { MasterOptions } from './flags';
@@ -53,7 +53,7 @@ export class Master implements MasterContext {
     this.allocation = new AllocationDriver(allocator, options.allocationIntervalMs, log);
     // Maintenance and draining see the master only through these calls (the parts they call are made below).
     const removeAgent = (agentId: string, message: string) => this.agents.remove(agentId, message);
-    const rescindAgentOffers = (agentId: string, why: string) => this.offers.rescindAgentOffers(agentId, why);
+    const rescindAgentOffers = (agentId: string, cause: OfferRemovalCause) => this.offers.rescindAgentOffers(agentId, cause);
     this.maintenance = new Maintenance({
       id: this.id, registry, agents, frameworks, removeAgent, rescindAgentOffers,
       sendToFramework: (fw, event) => this.sendToFramework(fw, event),
