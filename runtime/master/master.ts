@@ -2,8 +2,9 @@
 // that act on it. frameworks.ts subscribes and removes frameworks, agents.ts admits, pings and removes
 // agents, offers.ts turns allocations into offers and applies ACCEPTs, tasks.ts launches, kills and
 // relays status updates, draining.ts and maintenance.ts do what their operator calls ask, and the
-// allocation driver runs the allocator. http/ serves the APIs on top. Everything here is soft state
-// except the registry (admitted agents, frameworks, weights, quota, maintenance).
+// allocation driver runs the allocator (under a controller such as the debugger: allocation-control.ts).
+// http/ serves the APIs on top. Everything here is soft state except the registry (admitted agents,
+// frameworks, weights, quota, maintenance).
 import { EventEmitter } from 'node:events';
 import * as os from 'node:os';
 import type { Logger } from '../common/log';
@@ -11,6 +12,7 @@ import type { AgentEvent } from '../common/protocol/internal';
 import type { MasterInfo, SchedulerEvent } from '../common/protocol/v1';
 import { Agents } from './agents';
 import { AllocationDriver, type OfferRemovalCause } from './allocation';
+import { AllocationControl } from './allocation-control';
 import type { AllocationTrigger, Allocator } from './allocator/allocator';
 import { Draining } from './draining';
 import type { MasterOptions } from './flags';
@@ -38,6 +40,7 @@ export class Master implements MasterContext {
   };
   readonly events = new EventEmitter<MasterEvents>();
   readonly allocation: AllocationDriver;
+  readonly allocationControl: AllocationControl;
   readonly frameworks: Frameworks;
   readonly agents: Agents;
   readonly offers: Offers;
@@ -51,6 +54,7 @@ export class Master implements MasterContext {
     this.info = masterInfo(options);
     const { agents, frameworks } = this.state;
     this.allocation = new AllocationDriver(allocator, options.allocationIntervalMs, log);
+    this.allocationControl = new AllocationControl(this.allocation);
     // Maintenance and draining see the master only through these calls (the parts they call are made below).
     const removeAgent = (agentId: string, message: string) => this.agents.remove(agentId, message);
     const rescindAgentOffers = (agentId: string, cause: OfferRemovalCause) => this.offers.rescindAgentOffers(agentId, cause);

@@ -1,8 +1,8 @@
 // The operator API's SUBSCRIBE stream: what the master and its allocation driver emit, sent to every
 // subscriber as v1 master Events. Subscribers that asked for ?allocation_cycles=true (a Mesolite
 // extension, opt-in so strict Mesos clients never see an unknown event type) also get a summary of
-// every cycle and hear when and why an offer goes (accepted, declined, rescinded, removed): Mesos has
-// no event for that.
+// every cycle (`held` when a controller holds it) and hear when and why an offer goes (accepted,
+// declined, rescinded, removed): Mesos has no event for that.
 import type { EventStream } from '../../common/http';
 import { summarize } from '../allocator/trace';
 import type { OfferAnswer } from '../allocation';
@@ -25,7 +25,10 @@ export class OperatorSubscribers {
       .on('taskUpdated', (task, status) => this.publish('TASK_UPDATED', () => ({ framework_id: task.framework_id, status: { ...status, uuid: undefined }, state: task.state })))
       .on('stopped', () => { for (const sub of this.subscribers) sub.close(); });
     allocation
-      .on('offersMade', ({ cycle }) => this.publishCycles(() => ({ type: 'MESOLITE_ALLOCATION_CYCLE', mesolite_allocation_cycle: summarize(cycle) })))
+      .on('offersMade', ({ cycle }) => this.publishCycles(() => ({
+        type: 'MESOLITE_ALLOCATION_CYCLE',
+        mesolite_allocation_cycle: { ...summarize(cycle), ...(allocation.held === cycle.cycle ? { held: true } : {}) },
+      })))
       .on('offerAnswered', (answer) => this.publishCycles(() => ({ type: 'MESOLITE_OFFER_REMOVED', mesolite_offer_removed: offerRemoved(answer) })));
   }
 
