@@ -2,9 +2,9 @@
 // that act on it. frameworks.ts subscribes and removes frameworks, agents.ts admits, pings and removes
 // agents, offers.ts turns allocations into offers and applies ACCEPTs, tasks.ts launches, kills and
 // relays status updates, draining.ts and maintenance.ts do what their operator calls ask, and the
-// allocation driver runs the allocator (under a controller such as the debugger: allocation-control.ts).
-// http/ serves the APIs on top. Everything here is soft state except the registry (admitted agents,
-// frameworks, weights, quota, maintenance).
+// allocation driver runs the allocator (under a controller such as the debugger: allocation-control.ts;
+// what the cluster held after each cycle: cycle-states.ts). http/ serves the APIs on top. Everything
+// here is soft state except the registry (admitted agents, frameworks, weights, quota, maintenance).
 import { EventEmitter } from 'node:events';
 import * as os from 'node:os';
 import type { Logger } from '../common/log';
@@ -16,6 +16,7 @@ import { AllocationControl } from './allocation-control';
 import type { AllocationTrigger, Allocator } from './allocator/allocator';
 import { Draining } from './draining';
 import type { MasterOptions } from './flags';
+import { CycleStates } from './cycle-states';
 import { Frameworks } from './frameworks';
 import { Maintenance } from './maintenance';
 import { Offers } from './offers';
@@ -41,6 +42,7 @@ export class Master implements MasterContext {
   readonly events = new EventEmitter<MasterEvents>();
   readonly allocation: AllocationDriver;
   readonly allocationControl: AllocationControl;
+  readonly cycleStates: CycleStates;
   readonly frameworks: Frameworks;
   readonly agents: Agents;
   readonly offers: Offers;
@@ -79,6 +81,7 @@ export class Master implements MasterContext {
       this.offers.make(cycle, allocations);
       this.maintenance.makeInverseOffers();
     });
+    this.cycleStates = new CycleStates(this.state, this.allocation);
   }
 
   start(): void {

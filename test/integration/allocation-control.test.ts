@@ -1,7 +1,7 @@
 // Allocation under a controller, through the real operator API: the controlling connection
 // (MESOLITE_CONTROL_ALLOCATION) and who may pause, step, resume or release; cycles run by the master's
-// own triggers and held until released. The interval is an hour, so that every cycle here has a
-// trigger this test caused.
+// own triggers and held until released; the history paged back with the state of each cycle. The
+// interval is an hour, so that every cycle here has a trigger this test caused.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { HttpError, openStream, postJson, type OpenStream } from '../../runtime/common/http';
@@ -131,4 +131,45 @@ test('under control, RESUME lets the master run the cycles its own triggers ask 
     await fw.teardown();
   }
   await waitUntil('no controller', async () => (await state()).allocation_controller === undefined);
+});
+
+test('MESOLITE_GET_ALLOCATION_CYCLES pages back with `before`, and `include_state` gives what the master held after each cycle', async () => {
+  const c = await control('pager');
+  const fw = new TestScheduler(cluster.masterAddress, { name: 'paged-fw' });
+  try {
+    await fw.subscribe();
+    const step = async () => (await call({ type: 'MESOLITE_STEP_ALLOCATION' }, c.streamId)).json.mesolite_step_allocation.cycle;
+    const offered = await step();
+    const offer = offered.decisions.find((d: any) => d.decision === 'offered' && d.framework_id === fw.frameworkId);
+    assert.ok(offer, 'the step offered the agent to paged-fw');
+    await fw.decline([offer.offer_id], { refuse_seconds: 0 });
+    await fw.suppress();
+    await waitUntil('the offer gone', async () => (await state()).frameworks.find((f: any) => f.id === fw.frameworkId)?.offers.length === 0);
+    const suppressed = await step();
+    const last = await step();
+
+    const page = await cycles({ before: last.cycle, limit: 2 });
+    assert.deepEqual(page.map((x) => x.cycle), [offered.cycle, suppressed.cycle], 'the newest two before `before`, oldest first');
+    assert.equal(page[0].state, undefined, 'no state unless asked');
+    assert.deepEqual((await cycles({ since: offered.cycle, before: last.cycle + 1, limit: 10 })).map((x) => x.cycle), [suppressed.cycle, last.cycle]);
+
+    const [withOffer, afterSuppress] = await cycles({ before: last.cycle, limit: 2, include_state: true });
+    const agentId = offer.agent_id;
+    const agent = withOffer.state.agents.find((a: any) => a.agent_id === agentId);
+    assert.equal(agent.active, true);
+    assert.equal(agent.total_resources.find((r: any) => r.name === 'cpus').scalar.value, 4);
+    assert.deepEqual(agent.offered_resources.find((r: any) => r.name === 'cpus').scalar, offer.resources.find((r: any) => r.name === 'cpus').scalar);
+    assert.deepEqual(withOffer.state.offers.map((o: any) => [o.offer_id, o.framework_id, o.agent_id]), [[offer.offer_id, fw.frameworkId, agentId]]);
+    assert.deepEqual(withOffer.state.frameworks.find((f: any) => f.framework_id === fw.frameworkId), { framework_id: fw.frameworkId, roles: ['*'], suppressed_roles: [], active: true });
+    assert.deepEqual(afterSuppress.state.frameworks.find((f: any) => f.framework_id === fw.frameworkId).suppressed_roles, ['*']);
+    assert.deepEqual(afterSuppress.state.offers, []);
+    assert.equal(afterSuppress.state.agents.find((a: any) => a.agent_id === agentId).offered_resources.length, 0);
+
+    const bad = await call({ type: 'MESOLITE_GET_ALLOCATION_CYCLES', mesolite_get_allocation_cycles: { before: 'x' } });
+    assert.equal(bad.status, 400);
+    assert.match(bad.body, /mesolite_get_allocation_cycles\.before/);
+  } finally {
+    c.stream.close();
+    await fw.teardown();
+  }
 });

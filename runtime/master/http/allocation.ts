@@ -60,6 +60,16 @@ function parseReservation(body: Record<string, unknown>, key: 'reserve_resources
   return { agentId, resources: res.unallocate(call.resources as Resource[]) };
 }
 
+function parseCycles(body: Record<string, unknown>) {
+  const query = v.optionalObject(body.mesolite_get_allocation_cycles, 'mesolite_get_allocation_cycles');
+  return {
+    since: v.optionalNumber(query?.since, 'mesolite_get_allocation_cycles.since') ?? 0,
+    before: v.optionalNumber(query?.before, 'mesolite_get_allocation_cycles.before') ?? Infinity,
+    limit: Math.min(Math.max(1, v.optionalNumber(query?.limit, 'mesolite_get_allocation_cycles.limit') ?? 10), 1000),
+    includeState: v.boolean(query?.include_state, 'mesolite_get_allocation_cycles.include_state') ?? false,
+  };
+}
+
 /**
  * Answers one of ALLOCATION_CALLS: [status, body]. `streamId` is the caller's Mesos-Stream-Id: while a
  * controller holds allocation, only its calls may pause, step, resume or release. Throws
@@ -112,10 +122,10 @@ export function allocationCall(master: Master, type: AllocationCall, body: Recor
       return [200, undefined];
     }
     case 'MESOLITE_GET_ALLOCATION_CYCLES': {
-      const query = v.optionalObject(body.mesolite_get_allocation_cycles, 'mesolite_get_allocation_cycles');
-      const since = v.optionalNumber(query?.since, 'mesolite_get_allocation_cycles.since') ?? 0;
-      const limit = v.optionalNumber(query?.limit, 'mesolite_get_allocation_cycles.limit') ?? 10;
-      return [200, { type, mesolite_get_allocation_cycles: { paused: master.allocation.paused, cycles: master.allocation.history.list(since, Math.min(Math.max(1, limit), 1000)) } }];
+      const { since, before, limit, includeState } = parseCycles(body);
+      const traces = master.allocation.history.list(since, limit, before);
+      const cycles = includeState ? traces.map((c) => ({ ...c, state: master.cycleStates.get(c.cycle) })) : traces;
+      return [200, { type, mesolite_get_allocation_cycles: { paused: master.allocation.paused, cycles } }];
     }
   }
 }
