@@ -35,6 +35,18 @@ export interface CycleSummary {
   offers: Array<{ offer_id?: string; framework_id: string; agent_id: string; role: string }>;
 }
 
+/** The MESOLITE_OFFER_REMOVED event's payload on the operator stream. */
+export interface OfferRemoved {
+  offer_id: { value: string };
+  framework_id: { value: string };
+  agent_id: { value: string };
+  reason: 'ACCEPTED' | 'DECLINED' | 'RESCINDED' | 'REMOVED';
+  /** Why the master took it back (RESCINDED, REMOVED): OFFER_TIMEOUT, AGENT_DISCONNECTED, FRAMEWORK_REMOVED, … */
+  cause?: string;
+  refuse_seconds?: number;
+  task_ids?: Array<{ value: string }>;
+}
+
 export interface QuotaConfig { role: string; guarantees?: Record<string, { value: number }>; limits?: Record<string, { value: number }> }
 
 /** An entry of Marathon's GET /v2/queue, reduced to what explains a wait. */

@@ -73,7 +73,6 @@ export class OfferDebugger extends EventEmitter<{ stopped: [Stop]; continued: []
     this.reader = new SnapshotReader(this.operator, this.allocation);
     const flags = await this.allocation.flags();
     this.intervalMs = flags.allocation_interval ? parseDuration(flags.allocation_interval) : 1000;
-    if (flags.offer_timeout) this.mirror.offerTimeoutMs = parseDuration(flags.offer_timeout);
     const subscribed = new Promise<void>((resolve) => {
       this.subscription = this.operator!.subscribe({ allocationCycles: true });
       this.subscription.on('event', (e) => { this.mirror.handle(e); if (e.type === 'SUBSCRIBED') { resolve(); this.emit('threads'); } });
@@ -104,7 +103,6 @@ export class OfferDebugger extends EventEmitter<{ stopped: [Stop]; continued: []
   async detach(): Promise<void> {
     this.halt();
     this.subscription?.close();
-    this.mirror.close();
     try {
       await this.allocation?.resume();
     } finally {

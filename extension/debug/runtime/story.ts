@@ -4,11 +4,12 @@ import type { CycleTrace } from '../../../runtime/client/allocation';
 
 interface Base { seq: number; at: number; /** The last cycle run when this happened. */ cycle: number }
 
-export type Answer = 'accepted' | 'declined' | 'rescinded';
+/** How an offer went, as MESOLITE_OFFER_REMOVED says: removed is with its framework (no RESCIND sent). */
+export type Answer = 'accepted' | 'declined' | 'rescinded' | 'removed';
 
 export type StoryEvent = Base & (
   | { kind: 'cycle'; trigger: string; offered: string[] }
-  | { kind: 'answered'; answer: Answer; offer_id: string; framework_id: string; agent_id: string; tasks: string[] }
+  | { kind: 'answered'; answer: Answer; offer_id: string; framework_id: string; agent_id: string; tasks: string[]; cause?: string; refuse_seconds?: number }
   | { kind: 'launched'; task_id: string; name: string; framework_id: string; agent_id: string }
   | { kind: 'status'; task_id: string; framework_id: string; agent_id: string; state: string; message?: string }
   | { kind: 'framework'; framework_id: string; change: 'added' | 'updated' | 'removed'; active: boolean }
