@@ -31,7 +31,7 @@ export class StreamMirror {
         for (const o of c.offers) {
           if (o.offer_id) this.offers.set(o.offer_id, { offer_id: o.offer_id, framework_id: o.framework_id, agent_id: o.agent_id, role: o.role, cycle: c.cycle, at: c.started_at });
         }
-        this.appended(this.story.appendCycle(c.cycle, c.started_at, c.trigger, [...new Set(c.offers.map((o) => o.framework_id))]));
+        this.appended(this.story.appendCycle(c.cycle, c.started_at, c.trigger, [...new Set(c.offers.map((o) => o.framework_id))], c.held));
         return;
       }
       case 'MESOLITE_OFFER_REMOVED': {
