@@ -15,6 +15,8 @@ export interface AttachArguments extends DebugProtocol.AttachRequestArguments {
   master?: string;
   /** Pause allocation and stop on the last cycle (default true). */
   stopOnEntry?: boolean;
+  /** Take control of allocation from another debugger that holds it (it is told and stops). */
+  takeOver?: boolean;
 }
 
 export interface SessionOptions {
@@ -44,6 +46,7 @@ export class OfferDebugSession extends DebugSession {
   private held?: Array<() => void>;
   private lastException?: string;
   private detached?: Promise<void>;
+  private clientName?: string;
 
   constructor(private readonly options: SessionOptions = {}) {
     super();
@@ -54,6 +57,8 @@ export class OfferDebugSession extends DebugSession {
     this.debugger.on('continued', () => send(() => { this.forget(); this.sendEvent(new ContinuedEvent(ALLOCATOR_THREAD, true)); }));
     this.debugger.on('output', (text, category) => this.sendEvent(new OutputEvent(`${text}\n`, category)));
     this.debugger.on('threads', () => this.sendEvent(new ThreadEvent('started', ALLOCATOR_THREAD)));
+    // Another debugger took allocation over: this session has nothing left to drive.
+    this.debugger.on('ended', () => this.sendEvent(new TerminatedEvent()));
   }
 
   private forget(): void {
@@ -91,7 +96,8 @@ export class OfferDebugSession extends DebugSession {
     }
   }
 
-  protected override initializeRequest(response: DebugProtocol.InitializeResponse): void {
+  protected override initializeRequest(response: DebugProtocol.InitializeResponse, args: DebugProtocol.InitializeRequestArguments): void {
+    this.clientName = args.clientName ?? args.clientID;
     response.body = {
       supportsConfigurationDoneRequest: true,
       supportsFunctionBreakpoints: true,
@@ -120,7 +126,7 @@ export class OfferDebugSession extends DebugSession {
     await Promise.race([this.configurationDone, new Promise((r) => setTimeout(r, 2000))]);
     this.held = [];
     try {
-      await this.debugger.attach({ master, stopOnEntry: args.stopOnEntry });
+      await this.debugger.attach({ master, stopOnEntry: args.stopOnEntry, takeOver: args.takeOver, clientName: this.clientName });
       this.sendResponse(response);
     } catch (e) {
       this.sendErrorResponse(response, { id: 3, format: `Cannot attach to ${master}: ${(e as Error).message}`.replace(/[{}]/g, ''), showUser: true });

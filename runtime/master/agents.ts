@@ -10,6 +10,7 @@ import * as res from '../common/resources';
 import type { AgentEvent } from '../common/protocol/internal';
 import type { AgentInfo, FrameworkInfo, Resource, Task, TaskState } from '../common/protocol/v1';
 import { isTerminalState } from '../common/protocol/v1';
+import type { OfferRemovalCause } from './allocation';
 import type { Draining } from './draining';
 import type { Frameworks } from './frameworks';
 import { machineOf, type Maintenance } from './maintenance';
@@ -88,7 +89,7 @@ export class Agents {
       const old = existing.stream;
       existing.stream = undefined;
       old?.close();
-      this.forget(existing, 'agent re-registered');
+      this.forget(existing, 'AGENT_REREGISTERED');
     }
     const agentId = id ?? this.ids.take();
     const agent: AgentRecord = {
@@ -149,10 +150,10 @@ export class Agents {
   }
 
   /** No more offers for the agent (deactivated or draining); its tasks run on. */
-  deactivate(agent: AgentRecord, why: string): void {
+  deactivate(agent: AgentRecord, cause: OfferRemovalCause): void {
     agent.active = false;
     this.ctx.allocator.deactivateAgent(agent.id);
-    this.peers.offers.rescindAgentOffers(agent.id, why);
+    this.peers.offers.rescindAgentOffers(agent.id, cause);
   }
 
   activate(agent: AgentRecord): void {
@@ -194,8 +195,8 @@ export class Agents {
     }
   }
 
-  private forget(agent: AgentRecord, why: string): void {
-    this.peers.offers.rescindAgentOffers(agent.id, why);
+  private forget(agent: AgentRecord, cause: OfferRemovalCause): void {
+    this.peers.offers.rescindAgentOffers(agent.id, cause);
     this.peers.maintenance.forgetAgent(agent.id);
     for (const fw of this.state.frameworks.values()) {
       for (const task of [...fw.tasks.values()]) if (task.agent_id.value === agent.id) fw.tasks.delete(task.task_id.value);
@@ -209,7 +210,7 @@ export class Agents {
     agent.connected = false;
     agent.active = false;
     this.ctx.allocator.deactivateAgent(agent.id);
-    this.peers.offers.rescindAgentOffers(agent.id, 'agent disconnected');
+    this.peers.offers.rescindAgentOffers(agent.id, 'AGENT_DISCONNECTED');
   }
 
   private ping(): void {
@@ -260,7 +261,7 @@ export class Agents {
       for (const task of [...fw.tasks.values()]) if (task.agent_id.value === agent.id) settle(fw, task);
     }
     this.sendAgentLost(agent.id);
-    this.forget(agent, 'agent removed');
+    this.forget(agent, 'AGENT_REMOVED');
     this.state.agents.delete(agent.id);
     agent.stream?.close();
     this.ctx.events.emit('agentRemoved', agent);

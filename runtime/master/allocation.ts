@@ -1,5 +1,6 @@
 // Drives the allocator: periodic cycles every --allocation_interval, event-triggered cycles batched
-// into one per tick, step mode (pause / step / resume), the cycle history and the timing figures.
+// into one per tick, step mode (pause / step / resume), holding each cycle for a controller (the
+// offer-cycle debugger) until it is released, the cycle history and the timing figures.
 //
 // The driver is the allocation's runtime object (as vscode-mock-debug's runtime is the debugger's): it
 // emits typed events, and whoever watches allocation subscribes to them: the master turns decisions into
@@ -9,16 +10,27 @@
 import { EventEmitter } from 'node:events';
 import { guarded, type Logger } from '../common/log';
 import type { Offer } from '../common/protocol/v1';
+import { Refusal } from '../common/refusal';
 import type { Allocation, AllocationCycle, AllocationTrigger, Allocator } from './allocator/allocator';
 import { CycleHistory } from './allocator/trace';
+
+/** Why the master took an offer back. */
+export type OfferRemovalCause =
+  | 'OFFER_TIMEOUT' | 'FRAMEWORK_DISCONNECTED' | 'FRAMEWORK_FAILED_OVER' | 'FRAMEWORK_ROLE_REMOVED' | 'FRAMEWORK_REMOVED'
+  | 'AGENT_DISCONNECTED' | 'AGENT_REREGISTERED' | 'AGENT_REMOVED' | 'AGENT_DEACTIVATED' | 'AGENT_DRAINING'
+  | 'AGENT_RESERVATIONS_CHANGED' | 'MAINTENANCE_SCHEDULE_CHANGED';
 
 /** How an outstanding offer ended. */
 export interface OfferAnswer {
   offer: Offer;
   /** Accepted or declined by its framework; rescinded (RESCIND sent) or removed (its framework was removed) by the master. */
   answer: 'accepted' | 'declined' | 'rescinded' | 'removed';
-  /** Why the master took it back. */
-  reason?: string;
+  /** Why the master took it back (rescinded, removed). */
+  cause?: OfferRemovalCause;
+  /** The refuse_seconds a decline filters the agent's resources for (as applied: unset or negative is 5). */
+  refuseSeconds?: number;
+  /** The tasks the accepting ACCEPT launches. */
+  taskIds?: string[];
 }
 
 export interface AllocationEvents {
@@ -37,6 +49,12 @@ const KEEP_TIMINGS = 1000;
 export class AllocationDriver extends EventEmitter<AllocationEvents> {
   readonly history = new CycleHistory();
   paused = false;
+  /** The cycle a controller has not released yet: none runs by itself until it does. */
+  held?: number;
+  /** While a controller holds allocation, each cycle the master runs by itself is held (steps are not). */
+  private holding = false;
+  /** What became due while paused or held (the first trigger, or an interval tick); it runs on resume or release. */
+  private due?: AllocationTrigger;
   runs = 0;
   readonly runMs: number[] = [];
   /** Time from a cycle being due (trigger or interval tick) to it running. */
@@ -55,7 +73,8 @@ export class AllocationDriver extends EventEmitter<AllocationEvents> {
     this.timer = setInterval(guarded(this.log, 'An allocation cycle', () => {
       const due = this.nextTick;
       this.nextTick += this.intervalMs;
-      if (!this.paused) this.run('interval', due);
+      if (this.halted) this.due ??= 'interval';
+      else this.run('interval', due);
     }), this.intervalMs);
     this.timer.unref();
   }
@@ -66,14 +85,22 @@ export class AllocationDriver extends EventEmitter<AllocationEvents> {
     clearInterval(this.timer);
   }
 
-  /** Event-triggered allocation: many triggers in one tick produce one cycle; none while paused. */
+  /** No cycle runs by itself: paused, or a cycle is held. */
+  get halted(): boolean {
+    return this.paused || this.held !== undefined;
+  }
+
+  /** Event-triggered allocation: many triggers in one tick produce one cycle; while halted, one later. */
   request(trigger: AllocationTrigger): void {
-    if (this.paused || this.stopped || this.pending) return;
+    if (this.stopped) return;
+    if (this.halted) { this.due ??= trigger; return; }
+    if (this.pending) return;
     this.pending = { trigger, at: performance.now() };
     setImmediate(guarded(this.log, 'An allocation cycle', () => {
       const p = this.pending!;
       this.pending = undefined;
-      if (!this.paused && !this.stopped) this.run(p.trigger, p.at);
+      if (this.halted) this.due ??= p.trigger;
+      else if (!this.stopped) this.run(p.trigger, p.at);
     }));
   }
 
@@ -81,9 +108,33 @@ export class AllocationDriver extends EventEmitter<AllocationEvents> {
     this.paused = true;
   }
 
+  /** Cycles run by themselves again (a held cycle is released); what became due meanwhile runs now. */
   resume(): void {
     this.paused = false;
-    this.request('interval');
+    this.held = undefined;
+    this.runDue();
+  }
+
+  /** A controller took (true) or gave up (false) allocation: from now on each cycle is held, or none. */
+  hold(on: boolean): void {
+    this.holding = on;
+    this.held = undefined;
+    this.runDue();
+  }
+
+  /** The controller is done with cycle `cycle`; one no longer held (released, or resumed since) is a no-op. */
+  release(cycle: number): void {
+    if (cycle > (this.history.latest?.cycle ?? 0)) throw new Refusal('invalid', `Cycle ${cycle} has not run yet`);
+    if (cycle !== this.held) return;
+    this.held = undefined;
+    this.runDue();
+  }
+
+  private runDue(): void {
+    const trigger = this.due;
+    if (trigger === undefined || this.halted) return;
+    this.due = undefined;
+    this.request(trigger);
   }
 
   /** Runs exactly one cycle now, paused or not, and returns its trace (with the offers made). */
@@ -97,8 +148,12 @@ export class AllocationDriver extends EventEmitter<AllocationEvents> {
 
   private run(trigger: AllocationTrigger, dueAt: number): AllocationCycle {
     this.emit('cycleStarted', { trigger, dueAt });
+    // This cycle serves whatever was due (triggers in one tick make one cycle).
+    this.due = undefined;
     const started = performance.now();
     const { allocations, cycle } = this.allocator.allocate(trigger);
+    // Held before its listeners run, so that what they trigger waits for the release.
+    if (this.holding && trigger !== 'step') this.held = cycle.cycle;
     this.emit('decided', { cycle, allocations });
     this.runs++;
     record(this.runMs, performance.now() - started);

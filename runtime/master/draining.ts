@@ -6,6 +6,7 @@
 // All of this is in the registry, so a new leader carries on with it.
 import type { AgentEvent } from '../common/protocol/internal';
 import { Refusal } from '../common/refusal';
+import type { OfferRemovalCause } from './allocation';
 import type { DrainInfo, Registry } from './registry';
 import type { AgentRecord } from './state';
 
@@ -16,7 +17,7 @@ export interface DrainingContext {
   readonly registry: Registry;
   readonly agents: ReadonlyMap<string, AgentRecord>;
   /** No more offers for the agent; its tasks run on. */
-  deactivateAgent(agent: AgentRecord, why: string): void;
+  deactivateAgent(agent: AgentRecord, cause: OfferRemovalCause): void;
   activateAgent(agent: AgentRecord): void;
   /** Shuts a registered agent down and forgets it; its tasks are gone. */
   removeAgent(agentId: string, message: string): void;
@@ -64,7 +65,7 @@ export class Draining {
     if (!this.known(agentId)) throw new Refusal('invalid', 'Unknown agent');
     this.master.registry.putAgentState(agentId, true, this.drainInfo(agentId));
     const agent = this.master.agents.get(agentId);
-    if (agent) this.master.deactivateAgent(agent, 'agent deactivated');
+    if (agent) this.master.deactivateAgent(agent, 'AGENT_DEACTIVATED');
   }
 
   reactivate(agentId: string): void {
@@ -83,7 +84,7 @@ export class Draining {
     if (!this.known(agentId)) throw new Refusal('invalid', 'Unknown agent');
     this.master.registry.putAgentState(agentId, true, { state: 'DRAINING', config });
     if (agent) {
-      this.master.deactivateAgent(agent, 'agent draining');
+      this.master.deactivateAgent(agent, 'AGENT_DRAINING');
       this.tellToDrain(agent);
       this.check(agentId);
     }
@@ -105,7 +106,7 @@ export class Draining {
   /** An agent (re-)registered: a deactivated one stays out of offers, a draining one is told to drain again. */
   agentRegistered(agent: AgentRecord): void {
     if (!this.isDeactivated(agent.id)) return;
-    this.master.deactivateAgent(agent, 'agent deactivated');
+    this.master.deactivateAgent(agent, 'AGENT_DEACTIVATED');
     if (!this.drainInfo(agent.id)) return;
     this.tellToDrain(agent);
     this.check(agent.id);

@@ -96,7 +96,7 @@ export class Frameworks {
       old.send({ type: 'ERROR', error: { message: 'Framework failed over' } } satisfies SchedulerEvent);
       old.close();
     }
-    for (const offerId of [...fw.offers]) this.peers.offers.rescind(offerId, 'framework failed over');
+    for (const offerId of [...fw.offers]) this.peers.offers.rescind(offerId, 'FRAMEWORK_FAILED_OVER');
     fw.info = { ...kept, id: { value: fw.id } };
     fw.reregisteredTime = now();
     fw.recovered = false;
@@ -111,7 +111,7 @@ export class Frameworks {
     fw.active = false;
     fw.unregisteredTime = now();
     this.ctx.allocator.deactivateFramework(fw.id);
-    for (const offerId of [...fw.offers]) this.peers.offers.rescind(offerId, 'framework disconnected');
+    for (const offerId of [...fw.offers]) this.peers.offers.rescind(offerId, 'FRAMEWORK_DISCONNECTED');
     this.ctx.events.emit('frameworkUpdated', fw);
     this.startFailoverTimer(fw);
   }
@@ -131,7 +131,7 @@ export class Frameworks {
     if (!this.state.frameworks.has(fw.id)) return;
     this.ctx.log.info(`Removing framework ${fw.id} (${fw.info.name})`);
     clearTimeout(fw.failoverTimer);
-    for (const offerId of [...fw.offers]) this.peers.offers.remove(offerId, 'removed', 'framework removed');
+    for (const offerId of [...fw.offers]) this.peers.offers.remove(offerId, 'removed', { cause: 'FRAMEWORK_REMOVED' });
     this.peers.maintenance.forgetFramework(fw.id);
     for (const agentId of this.agentsOf(fw)) this.ctx.sendToAgent(agentId, { type: 'SHUTDOWN_FRAMEWORK', shutdown_framework: { framework_id: { value: fw.id } } });
     for (const task of fw.tasks.values()) {
@@ -175,7 +175,7 @@ export class Frameworks {
     const roles = frameworkRoles(fw.info);
     this.ctx.allocator.updateFramework(fw.id, allocatorFramework(fw));
     for (const offerId of [...fw.offers]) {
-      if (!roles.includes(this.state.offers.get(offerId)?.role ?? '*')) this.peers.offers.rescind(offerId, 'its role was removed from the framework');
+      if (!roles.includes(this.state.offers.get(offerId)?.role ?? '*')) this.peers.offers.rescind(offerId, 'FRAMEWORK_ROLE_REMOVED');
     }
     this.updateOnAgents(fw);
     this.ctx.registry.putFramework(fw.info);

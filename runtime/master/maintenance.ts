@@ -9,6 +9,7 @@ import type { Filters, InverseOffer, MachineID, SchedulerEvent, Unavailability }
 import { Refusal } from '../common/refusal';
 import * as v from '../common/validate';
 import { ValidationError } from '../common/validate';
+import type { OfferRemovalCause } from './allocation';
 import type { MaintenanceSchedule, MaintenanceWindow, Registry } from './registry';
 import type { AgentRecord, FrameworkRecord } from './state';
 
@@ -90,7 +91,7 @@ export interface MaintenanceContext {
   readonly agents: ReadonlyMap<string, AgentRecord>;
   readonly frameworks: ReadonlyMap<string, FrameworkRecord>;
   sendToFramework(fw: FrameworkRecord, event: SchedulerEvent): void;
-  rescindAgentOffers(agentId: string, why: string): void;
+  rescindAgentOffers(agentId: string, cause: OfferRemovalCause): void;
   /** Shuts a registered agent down and forgets it; its tasks are gone. */
   removeAgent(agentId: string, message: string): void;
 }
@@ -141,7 +142,7 @@ export class Maintenance {
     this.master.registry.putMaintenance(schedule, this.down);
     for (const agent of this.master.agents.values()) {
       if (before.get(agent.id) === JSON.stringify(this.unavailability(agent))) continue;
-      this.master.rescindAgentOffers(agent.id, 'maintenance schedule changed');
+      this.master.rescindAgentOffers(agent.id, 'MAINTENANCE_SCHEDULE_CHANGED');
       if (!this.unavailability(agent)) this.forgetAgent(agent.id);
     }
     for (const key of [...this.statuses.keys()]) if (!this.window(key)) this.statuses.delete(key);

@@ -2,18 +2,21 @@
 // that act on it. frameworks.ts subscribes and removes frameworks, agents.ts admits, pings and removes
 // agents, offers.ts turns allocations into offers and applies ACCEPTs, tasks.ts launches, kills and
 // relays status updates, draining.ts and maintenance.ts do what their operator calls ask, and the
-// allocation driver runs the allocator. http/ serves the APIs on top. Everything here is soft state
-// except the registry (admitted agents, frameworks, weights, quota, maintenance).
+// allocation driver runs the allocator (under a controller such as the debugger: allocation-control.ts;
+// what the cluster held after each cycle: cycle-states.ts). http/ serves the APIs on top. Everything
+// here is soft state except the registry (admitted agents, frameworks, weights, quota, maintenance).
 import { EventEmitter } from 'node:events';
 import * as os from 'node:os';
 import type { Logger } from '../common/log';
 import type { AgentEvent } from '../common/protocol/internal';
 import type { MasterInfo, SchedulerEvent } from '../common/protocol/v1';
 import { Agents } from './agents';
-import { AllocationDriver } from './allocation';
+import { AllocationDriver, type OfferRemovalCause } from './allocation';
+import { AllocationControl } from './allocation-control';
 import type { AllocationTrigger, Allocator } from './allocator/allocator';
 import { Draining } from './draining';
 import type { MasterOptions } from './flags';
+import { CycleStates } from './cycle-states';
 import { Frameworks } from './frameworks';
 import { Maintenance } from './maintenance';
 import { Offers } from './offers';
@@ -38,6 +41,8 @@ export class Master implements MasterContext {
   };
   readonly events = new EventEmitter<MasterEvents>();
   readonly allocation: AllocationDriver;
+  readonly allocationControl: AllocationControl;
+  readonly cycleStates: CycleStates;
   readonly frameworks: Frameworks;
   readonly agents: Agents;
   readonly offers: Offers;
@@ -51,9 +56,10 @@ export class Master implements MasterContext {
     this.info = masterInfo(options);
     const { agents, frameworks } = this.state;
     this.allocation = new AllocationDriver(allocator, options.allocationIntervalMs, log);
+    this.allocationControl = new AllocationControl(this.allocation);
     // Maintenance and draining see the master only through these calls (the parts they call are made below).
     const removeAgent = (agentId: string, message: string) => this.agents.remove(agentId, message);
-    const rescindAgentOffers = (agentId: string, why: string) => this.offers.rescindAgentOffers(agentId, why);
+    const rescindAgentOffers = (agentId: string, cause: OfferRemovalCause) => this.offers.rescindAgentOffers(agentId, cause);
     this.maintenance = new Maintenance({
       id: this.id, registry, agents, frameworks, removeAgent, rescindAgentOffers,
       sendToFramework: (fw, event) => this.sendToFramework(fw, event),
@@ -75,6 +81,7 @@ export class Master implements MasterContext {
       this.offers.make(cycle, allocations);
       this.maintenance.makeInverseOffers();
     });
+    this.cycleStates = new CycleStates(this.state, this.allocation);
   }
 
   start(): void {

@@ -9,7 +9,7 @@ import { guarded } from '../common/log';
 import * as res from '../common/resources';
 import type { Filters, Offer, Operation, Resource } from '../common/protocol/v1';
 import type { Allocation, AllocationCycle } from './allocator/allocator';
-import type { AllocationDriver, OfferAnswer } from './allocation';
+import type { AllocationDriver, OfferAnswer, OfferRemovalCause } from './allocation';
 import type { Maintenance } from './maintenance';
 import type { Reservations } from './reservations';
 import type { FrameworkRecord, MasterContext, MasterState, OfferRecord } from './state';
@@ -61,7 +61,7 @@ export class Offers {
       a.decision.offer_id = offer.id.value;
       const record: OfferRecord = { offer, role: a.role };
       const { offerTimeoutMs } = this.ctx.options;
-      if (offerTimeoutMs) record.timer = setTimeout(guarded(this.ctx.log, `Offer ${offer.id.value}'s timeout`, () => this.rescind(offer.id.value, 'offer timeout')), offerTimeoutMs);
+      if (offerTimeoutMs) record.timer = setTimeout(guarded(this.ctx.log, `Offer ${offer.id.value}'s timeout`, () => this.rescind(offer.id.value, 'OFFER_TIMEOUT')), offerTimeoutMs);
       this.state.offers.set(offer.id.value, record);
       fw.offers.add(offer.id.value);
       const offers = byFramework.get(fw);
@@ -73,47 +73,48 @@ export class Offers {
   }
 
   /** The offer is no longer outstanding (its resources are not recovered here). */
-  remove(offerId: string, answer: OfferAnswer['answer'], reason?: string): OfferRecord | undefined {
+  remove(offerId: string, answer: OfferAnswer['answer'], details: Omit<OfferAnswer, 'offer' | 'answer'> = {}): OfferRecord | undefined {
     const record = this.state.offers.get(offerId);
     if (!record) return undefined;
     clearTimeout(record.timer);
     this.state.offers.delete(offerId);
     this.state.frameworks.get(record.offer.framework_id.value)?.offers.delete(offerId);
-    this.peers.allocation.emit('offerAnswered', { offer: record.offer, answer, ...(reason ? { reason } : {}) });
+    this.peers.allocation.emit('offerAnswered', { offer: record.offer, answer, ...details });
     return record;
   }
 
   /** Takes the offer back: the framework hears RESCIND, the allocator gets its resources. */
-  rescind(offerId: string, why: string): void {
-    const record = this.remove(offerId, 'rescinded', why);
+  rescind(offerId: string, cause: OfferRemovalCause): void {
+    const record = this.remove(offerId, 'rescinded', { cause });
     if (!record) return;
-    this.ctx.log.info(`Rescinding offer ${offerId} (${why})`);
+    this.ctx.log.info(`Rescinding offer ${offerId} (${cause})`);
     const fw = this.state.frameworks.get(record.offer.framework_id.value);
     if (fw) this.ctx.sendToFramework(fw, { type: 'RESCIND', rescind: { offer_id: record.offer.id } });
     this.ctx.allocator.recoverResources(record.offer.framework_id.value, record.offer.agent_id.value, record.offer.resources);
     this.ctx.requestAllocation('resources_recovered');
   }
 
-  rescindAgentOffers(agentId: string, why: string): void {
-    for (const offer of [...this.state.offers.values()]) if (offer.offer.agent_id.value === agentId) this.rescind(offer.offer.id.value, why);
+  rescindAgentOffers(agentId: string, cause: OfferRemovalCause): void {
+    for (const offer of [...this.state.offers.values()]) if (offer.offer.agent_id.value === agentId) this.rescind(offer.offer.id.value, cause);
   }
 
   decline(fw: FrameworkRecord, offerIds: string[], filters: Filters | undefined): void {
+    const seconds = refuseSeconds(filters);
     for (const id of offerIds) {
       const record = this.state.offers.get(id);
       if (!record || record.offer.framework_id.value !== fw.id) continue; // Mesos ignores unknown offers here
-      this.remove(id, 'declined');
-      this.ctx.allocator.recoverResources(fw.id, record.offer.agent_id.value, record.offer.resources, refuseSeconds(filters));
+      this.remove(id, 'declined', { refuseSeconds: seconds });
+      this.ctx.allocator.recoverResources(fw.id, record.offer.agent_id.value, record.offer.resources, seconds);
     }
     this.ctx.requestAllocation('resources_recovered');
   }
 
   accept(fw: FrameworkRecord, offerIds: string[], operations: Operation[], filters: Filters | undefined): void {
     const { offers, error } = validateOffers(fw, offerIds, this.state.offers);
-    for (const o of offers) this.remove(o.offer.id.value, 'accepted');
+    const tasks = operations.flatMap((op) => op.type === 'LAUNCH' ? op.launch?.task_infos ?? [] : op.type === 'LAUNCH_GROUP' ? op.launch_group?.task_group.tasks ?? [] : []);
+    for (const o of offers) this.remove(o.offer.id.value, 'accepted', { taskIds: tasks.map((t) => t.task_id.value) });
     if (error) {
       // Mesos: every task of an ACCEPT with invalid offers is dropped (lost for non-partition-aware frameworks).
-      const tasks = operations.flatMap((op) => op.type === 'LAUNCH' ? op.launch?.task_infos ?? [] : op.type === 'LAUNCH_GROUP' ? op.launch_group?.task_group.tasks ?? [] : []);
       this.peers.tasks.dropInvalid(fw, tasks, error);
       for (const o of offers) this.ctx.allocator.recoverResources(fw.id, o.offer.agent_id.value, o.offer.resources);
       this.ctx.requestAllocation('resources_recovered');

@@ -4,6 +4,7 @@
 import { Refusal } from '../common/refusal';
 import * as res from '../common/resources';
 import type { Resource } from '../common/protocol/v1';
+import type { OfferRemovalCause } from './allocation';
 import type { FrameworkRecord, MasterContext } from './state';
 
 type Kind = 'RESERVE' | 'UNRESERVE';
@@ -57,7 +58,7 @@ function conversion(kind: Kind, resources: Resource[]): [from: Resource[], to: R
 }
 
 export class Reservations {
-  constructor(private readonly ctx: MasterContext, private readonly rescindAgentOffers: (agentId: string, why: string) => void) {}
+  constructor(private readonly ctx: MasterContext, private readonly rescindAgentOffers: (agentId: string, cause: OfferRemovalCause) => void) {}
 
   /** RESERVE / UNRESERVE in an ACCEPT, on the offered resources; returns them converted, or unchanged when the operation is dropped. */
   offerOperation(fw: FrameworkRecord, kind: Kind, resources: Resource[], agentId: string, role: string, available: Resource[]): Resource[] {
@@ -80,7 +81,7 @@ export class Reservations {
     if (error) throw new Refusal('invalid', error);
     const [from, to] = conversion(kind, resources);
     // Offered resources are not available: rescind this agent's offers first, as Mesos does.
-    this.rescindAgentOffers(agentId, `${kind} on the agent`);
+    this.rescindAgentOffers(agentId, 'AGENT_RESERVATIONS_CHANGED');
     const converted = convert(this.ctx.allocator.available(agentId), from, to);
     if ('error' in converted) throw new Refusal('conflict', converted.error);
     this.apply(agentId, from, to);

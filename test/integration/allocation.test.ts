@@ -53,7 +53,7 @@ test('step mode: paused, each STEP runs exactly one cycle and returns its trace;
     // fw-a declines for a minute: STEP 2 records it as filtered and gives its agent to fw-b.
     await a.decline([offerA.id.value], { refuse_seconds: 60 });
     await waitUntil('the declined offer announced as removed', () => removedOffers.find((r) => r.offer_id.value === offerA.id.value));
-    assert.deepEqual(removedOffers.at(-1), { offer_id: offerA.id, framework_id: offerA.framework_id, agent_id: offerA.agent_id });
+    assert.deepEqual(removedOffers.at(-1), { offer_id: offerA.id, framework_id: offerA.framework_id, agent_id: offerA.agent_id, reason: 'DECLINED', refuse_seconds: 60 });
     const step2 = (await call({ type: 'MESOLITE_STEP_ALLOCATION' })).json.mesolite_step_allocation.cycle;
     const onA = step2.decisions.filter((d: any) => d.agent_id === offerA.agent_id.value);
     assert.deepEqual(onA.map((d: any) => `${d.framework_id === a.frameworkId ? 'a' : 'b'}:${d.decision}`), ['a:filtered', 'b:offered']);

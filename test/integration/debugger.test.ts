@@ -117,6 +117,16 @@ async function stepToOfferForSdk(client: DebugClient): Promise<Offer[]> {
   throw new Error('no cycle offered to sdk-fw');
 }
 
+/** Attached with an `offer sdk-fw` breakpoint at hit count 3 and the SDK framework declining: Continue to the stop. */
+async function continueToThirdOffer() {
+  const client = await attach({}, [{ name: 'offer sdk-fw', hitCondition: '3' }]);
+  answer = 'decline';
+  await declineHeld();
+  const from = await latestCycle();
+  const stopped = await stopAfter(client, () => client.continueRequest({ threadId: 1 }));
+  return { client, from, stopped, cycle: Number(await evaluate(client, 'cycle')) };
+}
+
 test('attach pauses allocation and stops on entry; Step Over runs exactly one cycle, and the Call Stack and Variables show it as the master recorded it', async () => {
   const client = await attach();
   assert.equal(await paused(), true);
@@ -171,13 +181,8 @@ test('an `offer marathon` breakpoint stops on the cycle that offers to the app f
 });
 
 test('a hit count stops on the third cycle that offers to the framework', async () => {
-  const client = await attach({}, [{ name: 'offer sdk-fw', hitCondition: '3' }]);
-  answer = 'decline';
-  await declineHeld();
-  const from = await latestCycle();
-  const stopped = await stopAfter(client, () => client.continueRequest({ threadId: 1 }));
+  const { from, stopped, cycle } = await continueToThirdOffer();
   assert.equal(stopped.body.reason, 'breakpoint');
-  const cycle = Number(await evaluate(client, 'cycle'));
   const offering = (await masterCycles(from)).filter((c) => c.cycle <= cycle && c.decisions.some((d: any) => d.decision === 'offered' && d.framework_id === sdk.frameworkId));
   assert.equal(offering.length, 3);
   assert.equal(offering.at(-1).cycle, cycle);
@@ -288,4 +293,82 @@ test('disconnecting resumes allocation on the master; so do an adapter ended by 
   (third as unknown as Spawned)._adapterProcess.stdin.end();
   await waitUntil('allocation resumed after the client closed stdin', async () => (await paused()) === false, 5000);
   dc = undefined;
+});
+
+type Adapter = { _adapterProcess: { pid: number; kill(s: string): void } };
+const adapterPid = (client: DebugClient) => (client as unknown as Adapter)._adapterProcess.pid;
+
+test('killing the adapter\'s connection resumes allocation: the master notices the controlling connection drop (SIGKILL, no goodbye)', async () => {
+  const client = await attach();
+  const controlled = await getJson<{ allocation_paused: boolean; allocation_controller?: { pid: number } }>(`${cluster.masterUrl}/master/state`);
+  assert.equal(controlled.allocation_paused, true);
+  assert.equal(controlled.allocation_controller?.pid, adapterPid(client));
+  (client as unknown as Adapter)._adapterProcess.kill('SIGKILL');
+  await waitUntil('allocation resumed after SIGKILL', async () => (await paused()) === false, 5000);
+  assert.equal((await cluster.state()).allocation_controller, undefined);
+  const runs = await latestCycle();
+  await waitUntil('cycles on the master\'s own clock', async () => (await latestCycle()) > runs + 2, 5000);
+  dc = undefined;
+});
+
+test('a second debugger is told who controls allocation; with takeOver it takes it, and the first session ends', async () => {
+  const first = await attach();
+  dc = undefined;
+  const refusedClient = new DebugClient(process.execPath, ADAPTER, 'mesolite');
+  try {
+    await refusedClient.start();
+    await refusedClient.initializeRequest();
+    await refusedClient.configurationDoneRequest();
+    const refused = await refusedClient.attachRequest({ master: cluster.masterAddress } as DebugProtocol.AttachRequestArguments).then(() => undefined, (e: Error) => e);
+    assert.ok(refused, 'the second attach is refused');
+    assert.match(refused.message, new RegExp(`controlled by Mesolite offer-cycle debugger on .+ \\(pid ${adapterPid(first)}\\) since .*takeOver`));
+    const terminated = first.waitForEvent('terminated');
+    const second = await attach({ takeOver: true });
+    await terminated;
+    assert.equal(((await cluster.state()).allocation_controller as { pid: number }).pid, adapterPid(second));
+    assert.equal(await paused(), true);
+    await second.disconnectRequest({});
+    assert.equal(await paused(), false);
+  } finally {
+    await refusedClient.stop();
+    await first.stop();
+  }
+});
+
+test('Continue lets the master run its own cycles, each held: a breakpoint stops on the last cycle run; Step Back shows the Cluster and offers the master held at cycles never stopped at, and Reverse Continue pages back to the oldest it keeps', async () => {
+  const { client, from, stopped, cycle } = await continueToThirdOffer();
+  assert.equal(stopped.body.reason, 'breakpoint');
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(await latestCycle(), cycle, 'nothing ran after the stop');
+  const ran = (await masterCycles(from)).filter((c) => c.cycle <= cycle);
+  assert.ok(ran.every((c) => c.trigger !== 'step'), `the master's own triggers: ${ran.map((c) => c.trigger).join(', ')}`);
+
+  // Back to a cycle the debugger ran through without stopping.
+  await stopAfter(client, () => client.stepBackRequest({ threadId: 1 }));
+  const back = Number(await evaluate(client, 'cycle'));
+  assert.ok(back < cycle);
+  const recorded = (await call({ type: 'MESOLITE_GET_ALLOCATION_CYCLES', mesolite_get_allocation_cycles: { before: back + 1, limit: 1, include_state: true } })).mesolite_get_allocation_cycles.cycles[0];
+  assert.equal(recorded.cycle, back);
+  const agents = await scope(client, /^Cluster$/);
+  assert.equal(agents.length, recorded.state.agents.length);
+  for (const a of recorded.state.agents) {
+    const node = agents.find((v) => a.agent_id.endsWith(`-${v.name}`));
+    assert.ok(node, `agent ${a.agent_id} in Cluster`);
+    const total = (await client.variablesRequest({ variablesReference: node.variablesReference })).body.variables.find((v) => v.name === 'total');
+    const cpus = a.total_resources.find((r: any) => r.name === 'cpus').scalar.value;
+    assert.match(total?.value ?? '', new RegExp(`^cpus ${cpus}, mem `), 'the total the master recorded at that cycle');
+  }
+  const outstanding = await scope(client, /^Outstanding offers$/);
+  assert.deepEqual(outstanding.map((v) => v.name).sort(), recorded.state.offers.map((o: any) => o.offer_id.replace(/^.*-(O\d+)$/, '$1')).sort());
+
+  // The attach loaded the last 100 cycles; Reverse Continue pages back through the rest.
+  answer = 'hold';
+  await client.disconnectRequest({});
+  await client.stop();
+  dc = undefined;
+  await waitUntil('more than 150 cycles in the history', async () => (await masterCycles()).length > 150, 30_000);
+  const again = await attach();
+  const oldest = (await masterCycles())[0].cycle;
+  await stopAfter(again, () => again.reverseContinueRequest({ threadId: 1 }));
+  assert.equal(Number(await evaluate(again, 'cycle')), oldest);
 });

@@ -1,10 +1,11 @@
 // Offer lifecycle and framework updates on a master and agent with short timers: offer_timeout rescinds,
-// heartbeats flow, UPDATE_FRAMEWORK changes what the master knows, tasks see Mesos' environment, an
-// executor that never subscribes fails its tasks.
+// the operator stream says how each offer went, heartbeats flow, UPDATE_FRAMEWORK changes what the
+// master knows, tasks see Mesos' environment, an executor that never subscribes fails its tasks.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
-import { getJson } from '../../runtime/common/http';
+import { getJson, openStream } from '../../runtime/common/http';
+import type { Offer } from '../../runtime/common/protocol/v1';
 import { commandTask, TestCluster, TestScheduler, waitUntil } from '../helpers/cluster';
 
 let cluster: TestCluster;
@@ -28,6 +29,33 @@ test('an offer left unanswered past --offer_timeout is rescinded and its resourc
     assert.equal((await s.status('late', 'TASK_LOST')).reason, 'REASON_INVALID_OFFERS');
   } finally {
     await s.teardown();
+  }
+});
+
+test('MESOLITE_OFFER_REMOVED says how each offer went: ACCEPTED with its tasks, DECLINED with refuse_seconds, RESCINDED and REMOVED with the cause', async () => {
+  const removed = new Map<string, any>();
+  const stream = await openStream(`${cluster.masterUrl}/api/v1?allocation_cycles=true`, { type: 'SUBSCRIBE' }, (e) => {
+    if (e.type === 'MESOLITE_OFFER_REMOVED') removed.set((e.mesolite_offer_removed as any).offer_id.value, e.mesolite_offer_removed);
+  });
+  const s = new TestScheduler(cluster.masterAddress);
+  const gone = (offer: Offer) => waitUntil(`the removal of ${offer.id.value}`, () => removed.get(offer.id.value), 5000);
+  try {
+    await s.subscribe();
+    const [declined] = await s.offers();
+    await s.decline([declined.id.value], { refuse_seconds: 0.01 });
+    const [accepted] = await s.offers(s.events.length);
+    await s.launch(accepted, [commandTask(accepted, 'why-gone-1', 'sleep 30')], { refuse_seconds: 0 });
+    const [timedOut] = await s.offers(s.events.length);
+    await s.next('RESCIND', (e) => e.rescind.offer_id.value === timedOut.id.value, 5000);
+    const [torn] = await s.offers(s.events.length);
+    await s.teardown();
+    assert.deepEqual(await gone(declined), { offer_id: declined.id, framework_id: declined.framework_id, agent_id: declined.agent_id, reason: 'DECLINED', refuse_seconds: 0.01 });
+    assert.deepEqual(await gone(accepted), { offer_id: accepted.id, framework_id: accepted.framework_id, agent_id: accepted.agent_id, reason: 'ACCEPTED', task_ids: [{ value: 'why-gone-1' }] });
+    assert.deepEqual(await gone(timedOut), { offer_id: timedOut.id, framework_id: timedOut.framework_id, agent_id: timedOut.agent_id, reason: 'RESCINDED', cause: 'OFFER_TIMEOUT' });
+    assert.deepEqual(await gone(torn), { offer_id: torn.id, framework_id: torn.framework_id, agent_id: torn.agent_id, reason: 'REMOVED', cause: 'FRAMEWORK_REMOVED' });
+  } finally {
+    stream.close();
+    await s.teardown().catch(() => undefined);
   }
 });
 

@@ -38,14 +38,8 @@ function decisionLabel(cycle: number, d: CycleDecision, names: Names): string {
   }
 }
 
-function refuseOf(e: Extract<StoryEvent, { kind: 'answered' }>, story: Story): number | undefined {
-  // The filter a DECLINE left shows in the next cycle that visits the agent.
-  for (const n of story.cycles().filter((c) => c > e.cycle)) {
-    const d = story.trace(n)?.decisions.find((x) => x.agent_id === e.agent_id && x.framework_id === e.framework_id);
-    if (d) return d.decision === 'filtered' ? Math.round((d.until - e.at) / 1000) : undefined;
-  }
-  return undefined;
-}
+/** A cause as the master names it (OFFER_TIMEOUT), in words (offer timeout). */
+const words = (cause: string) => cause.toLowerCase().replace(/_/g, ' ');
 
 function eventLabel(e: StoryEvent, story: Story, names: Names): string {
   switch (e.kind) {
@@ -54,11 +48,14 @@ function eventLabel(e: StoryEvent, story: Story, names: Names): string {
       return `cycle ${e.cycle} · ${e.trigger} · ${t ? `${t.agents.length} agents, ` : ''}${e.offered.length ? `offers to ${e.offered.map((f) => names.framework(f)).join(', ')}` : 'no offers'}`;
     }
     case 'answered': {
-      const what = `${names.offer(e.offer_id)} ${e.answer} by ${names.framework(e.framework_id)}`;
-      if (e.answer === 'accepted') return `${what}${e.tasks.length ? ` (launch ${e.tasks.join(', ')})` : ''}`;
-      if (e.answer === 'rescinded') return `${names.offer(e.offer_id)} rescinded from ${names.framework(e.framework_id)}`;
-      const refuse = refuseOf(e, story);
-      return `${what}${refuse !== undefined ? ` (refuse ${refuse} s)` : ''}`;
+      const [offer, fw] = [names.offer(e.offer_id), names.framework(e.framework_id)];
+      const cause = e.cause ? ` (${words(e.cause)})` : '';
+      switch (e.answer) {
+        case 'accepted': return `${offer} accepted by ${fw}${e.tasks.length ? ` (launch ${e.tasks.join(', ')})` : ''}`;
+        case 'declined': return `${offer} declined by ${fw}${e.refuse_seconds !== undefined ? ` (refuse ${e.refuse_seconds} s)` : ''}`;
+        case 'rescinded': return `${offer} rescinded from ${fw}${cause}`;
+        case 'removed': return `${offer} removed with ${fw}${cause}`;
+      }
     }
     case 'launched': return `${e.task_id} launched on ${names.agent(e.agent_id)} by ${names.framework(e.framework_id)}`;
     case 'status': return `${e.task_id} ${e.state}${e.message ? ` (${e.message})` : ''}`;

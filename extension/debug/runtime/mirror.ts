@@ -1,6 +1,6 @@
 // Reads the operator stream (SUBSCRIBE with allocation cycles) into the Story, and mirrors what names
 // and stepping need: frameworks, agents, tasks and the outstanding offers with the cycle that made them.
-import type { CycleSummary } from '../../../runtime/client/allocation';
+import type { CycleSummary, OfferRemoved } from '../../../runtime/client/allocation';
 import type { GetState, OperatorEvent } from '../../../runtime/client/operator';
 import type { AgentInfo, FrameworkInfo, Task, TaskStatus } from '../../../runtime/common/protocol/v1';
 import type { Answer, Story, StoryEvent } from './story';
@@ -10,88 +10,16 @@ export interface MirroredFramework { info: FrameworkInfo; active: boolean; remov
 export interface MirroredAgent { info: AgentInfo; active: boolean; removed: boolean }
 export interface MirroredTask { task_id: string; name: string; framework_id: string; agent_id: string; state: string }
 
-interface Removal { offer_id: string; framework_id: string; agent_id: string; at: number }
-
-// How long an offer's removal waits for the TASK_ADDED that marks it accepted: the master sends both
-// in one turn of its event loop, so they arrive together; 30 ms covers a busy reader.
-const ANSWER_WINDOW_MS = 30;
-
-/** The framework or agent an event says is going away (inactive or removed). */
-function leaving(event: OperatorEvent): Set<string> {
-  if (event.type === 'FRAMEWORK_UPDATED') {
-    const f = (event.framework_updated as { framework: { framework_info: FrameworkInfo; active: boolean } }).framework;
-    return new Set(f.active ? [] : [f.framework_info.id!.value]);
-  }
-  if (event.type === 'FRAMEWORK_REMOVED') return new Set([(event.framework_removed as { framework_info: FrameworkInfo }).framework_info.id!.value]);
-  if (event.type === 'AGENT_REMOVED') return new Set([(event.agent_removed as { agent_id: { value: string } }).agent_id.value]);
-  return new Set();
-}
-
 export class StreamMirror {
   readonly frameworks = new Map<string, MirroredFramework>();
   readonly agents = new Map<string, MirroredAgent>();
   readonly tasks = new Map<string, MirroredTask>();
   readonly offers = new Map<string, MirroredOffer>();
-  /** Set from the master's --offer_timeout: a removal at that age is the master's rescind. */
-  offerTimeoutMs?: number;
-  private pending: Removal[] = [];
-  private timer?: NodeJS.Timeout;
 
   constructor(private readonly story: Story, private readonly appended: (e: StoryEvent) => void) {}
 
+  /** Applies one event of the stream (others, such as HEARTBEAT, change nothing). */
   handle(event: OperatorEvent): void {
-    if (event.type === 'MESOLITE_OFFER_REMOVED') {
-      const r = event.mesolite_offer_removed as { offer_id: { value: string }; framework_id: { value: string }; agent_id: { value: string } };
-      this.pending.push({ offer_id: r.offer_id.value, framework_id: r.framework_id.value, agent_id: r.agent_id.value, at: Date.now() });
-      clearTimeout(this.timer);
-      this.timer = setTimeout(() => this.settle(), ANSWER_WINDOW_MS);
-      return;
-    }
-    if (event.type === 'TASK_ADDED') {
-      const task = (event.task_added as { task: Task }).task;
-      const accepted = this.pending.filter((p) => p.framework_id === task.framework_id.value && p.agent_id === task.agent_id.value);
-      this.pending = this.pending.filter((p) => !accepted.includes(p));
-      for (const p of accepted) this.answer(p, 'accepted', [task.task_id.value]);
-      this.apply(event);
-      return;
-    }
-    if (event.type === 'HEARTBEAT') return;
-    // Anything else ends the window, before it is applied so the story keeps the stream's order; a
-    // FRAMEWORK_UPDATED (inactive) the master sends right after rescinding a framework's offers
-    // explains those removals.
-    this.settle(leaving(event));
-    this.apply(event);
-  }
-
-  close(): void {
-    clearTimeout(this.timer);
-  }
-
-  /** The removals waiting for a TASK_ADDED become declines or rescinds. */
-  private settle(gone: Set<string> = new Set()): void {
-    clearTimeout(this.timer);
-    for (const p of this.pending.splice(0)) this.answer(p, this.declinedOrRescinded(p, gone), []);
-  }
-
-  // MARK(master-side): MESOLITE_OFFER_REMOVED will carry `reason` (ACCEPTED | DECLINED | RESCINDED)
-  // and the decline's refuse_seconds; until then a removal is a rescind when the framework or agent
-  // just went away or the offer reached --offer_timeout, and a decline otherwise.
-  private declinedOrRescinded(p: Removal, gone: Set<string>): Answer {
-    const fw = this.frameworks.get(p.framework_id);
-    const agent = this.agents.get(p.agent_id);
-    if (gone.has(p.framework_id) || gone.has(p.agent_id)) return 'rescinded';
-    if (!fw || fw.removed || !fw.active || !agent || agent.removed || !agent.active) return 'rescinded';
-    const offered = this.offers.get(p.offer_id);
-    if (this.offerTimeoutMs && offered && p.at - offered.at >= this.offerTimeoutMs - 50) return 'rescinded';
-    return 'declined';
-  }
-
-  private answer(p: Removal, answer: Answer, tasks: string[]): void {
-    this.offers.delete(p.offer_id);
-    this.appended(this.story.append({ kind: 'answered', answer, offer_id: p.offer_id, framework_id: p.framework_id, agent_id: p.agent_id, tasks, at: p.at }));
-  }
-
-  private apply(event: OperatorEvent): void {
     const at = Date.now();
     const emit = (e: Parameters<Story['append']>[0]) => this.appended(this.story.append(e));
     switch (event.type) {
@@ -103,7 +31,16 @@ export class StreamMirror {
         for (const o of c.offers) {
           if (o.offer_id) this.offers.set(o.offer_id, { offer_id: o.offer_id, framework_id: o.framework_id, agent_id: o.agent_id, role: o.role, cycle: c.cycle, at: c.started_at });
         }
-        this.appended(this.story.appendCycle(c.cycle, c.started_at, c.trigger, [...new Set(c.offers.map((o) => o.framework_id))]));
+        this.appended(this.story.appendCycle(c.cycle, c.started_at, c.trigger, [...new Set(c.offers.map((o) => o.framework_id))], c.held));
+        return;
+      }
+      case 'MESOLITE_OFFER_REMOVED': {
+        const r = event.mesolite_offer_removed as OfferRemoved;
+        this.offers.delete(r.offer_id.value);
+        emit({
+          kind: 'answered', answer: r.reason.toLowerCase() as Answer, offer_id: r.offer_id.value, framework_id: r.framework_id.value, agent_id: r.agent_id.value,
+          tasks: (r.task_ids ?? []).map((t) => t.value), cause: r.cause, refuse_seconds: r.refuse_seconds, at,
+        });
         return;
       }
       case 'TASK_ADDED': {

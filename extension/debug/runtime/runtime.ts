@@ -1,12 +1,19 @@
-// The offer-cycle debugger without any UI: attaches to a master through its operator API, keeps
-// allocation paused and runs cycles itself (MESOLITE_STEP_ALLOCATION) so that it sees every cycle
-// before the next, follows the operator stream into the Story, stops on steps, breakpoints and
-// exceptions, and walks back through the recorded history. The DAP session translates its events.
+// The offer-cycle debugger without any UI: attaches to a master through its operator API and takes
+// control of its allocation (MESOLITE_CONTROL_ALLOCATION): paused while stopped, Step Over runs one
+// cycle (MESOLITE_STEP_ALLOCATION), and Continue lets the master run cycles by its own clock and
+// triggers, each held until this debugger has looked at it (MESOLITE_RELEASE_ALLOCATION_CYCLE), so a
+// breakpoint stops right after the cycle that hit it. It follows the operator stream into the Story,
+// stops on steps, breakpoints and exceptions, and walks back through the master's history. Should the
+// adapter die, the master resumes allocation when the controlling connection drops. The DAP session
+// translates its events.
 import { EventEmitter } from 'node:events';
+import * as os from 'node:os';
 import { AllocationClient } from '../../../runtime/client/allocation';
+import { AllocationController } from '../../../runtime/client/control';
 import { OperatorClient, type OperatorSubscription } from '../../../runtime/client/operator';
-import { parseDuration } from '../../../runtime/common/duration';
+import { HttpError } from '../../../runtime/common/http';
 import { exceptionHit, shouldStop, type FunctionBreakpoint } from './breakpoints';
+import { History } from './history';
 import { momentScope, type Moment, type Snapshot } from './scope';
 import { StreamMirror } from './mirror';
 import { Names } from './names';
@@ -22,11 +29,14 @@ type Goal =
   | { kind: 'out'; offers: Set<string> }
   | { kind: 'continue' };
 
-export interface AttachOptions { master: string; stopOnEntry?: boolean }
-
-// Stream events after which the master would run a cycle of its own (resources came back, a
-// framework or agent came or changed); the debugger runs one for it while it drives allocation.
-const TRIGGERS = new Set(['answered', 'framework', 'agent', 'status']);
+export interface AttachOptions {
+  master: string;
+  stopOnEntry?: boolean;
+  /** Take control of allocation from another controller (another debugger) instead of being refused. */
+  takeOver?: boolean;
+  /** The DAP client, in the name the master shows for this controller. */
+  clientName?: string;
+}
 
 export class OfferDebugger extends EventEmitter<{ stopped: [Stop]; continued: []; output: [string, 'console' | 'important']; threads: []; ended: [string] }> {
   readonly story = new Story();
@@ -36,22 +46,23 @@ export class OfferDebugger extends EventEmitter<{ stopped: [Stop]; continued: []
   exceptionFilters = new Set<string>();
   operator?: OperatorClient;
   allocation?: AllocationClient;
+  private control?: AllocationController;
   private subscription?: OperatorSubscription;
   private reader?: SnapshotReader;
+  private history?: History;
   /** The last event shown (live): stepping consumes the story after it, in order. */
   private cursor = 0;
   /** The cycle shown while walking the history; undefined when live. */
   private view?: number;
   private goal?: Goal;
-  private intervalMs = 1000;
-  private driver?: NodeJS.Timeout;
-  private stepInFlight?: Promise<void>;
-  /** The cycle last stepped while driving, until the run loop has looked at it. */
-  private unseen?: number;
-  private stepAgain = false;
+  /** The master runs cycles by itself (Continue, Step Into); a stop pauses it again. */
+  private resumed = false;
+  /** Another controller took allocation over: this session no longer drives it. */
+  private lost = false;
+  private stepInFlight?: Promise<number>;
   private pumping = false;
   private readonly snapshots = new Map<number, Promise<Snapshot>>();
-  /** Cycles up to this one ran before the debugger paused allocation. */
+  /** Cycles up to this one ran before the debugger took control of allocation. */
   private pausedAfter = Infinity;
 
   get live(): boolean {
@@ -71,28 +82,16 @@ export class OfferDebugger extends EventEmitter<{ stopped: [Stop]; continued: []
     this.operator = new OperatorClient(options.master);
     this.allocation = new AllocationClient(this.operator);
     this.reader = new SnapshotReader(this.operator, this.allocation);
-    const flags = await this.allocation.flags();
-    this.intervalMs = flags.allocation_interval ? parseDuration(flags.allocation_interval) : 1000;
-    if (flags.offer_timeout) this.mirror.offerTimeoutMs = parseDuration(flags.offer_timeout);
+    this.history = new History(this.story, this.allocation);
+    await this.takeControl(options);
     const subscribed = new Promise<void>((resolve) => {
       this.subscription = this.operator!.subscribe({ allocationCycles: true });
       this.subscription.on('event', (e) => { this.mirror.handle(e); if (e.type === 'SUBSCRIBED') { resolve(); this.emit('threads'); } });
       this.subscription.on('disconnected', (why) => this.emit('output', `Operator stream lost (${why}); following the leader`, 'important'));
-      // A new leader allocates on its own clock: the debugger pauses it too once it follows it.
-      this.subscription.on('connected', (url) => {
-        if (this.pausedAfter === Infinity) return;
-        this.emit('output', `Following the leading master at ${url}; pausing its allocation`, 'important');
-        void this.allocation?.pause().catch((e) => this.emit('output', `Could not pause ${url}: ${(e as Error).message}`, 'important'));
-      });
     });
     await subscribed;
-    const before = await this.allocation.cycles(0, 1000);
-    // MARK(master-side): MESOLITE_PAUSE_ALLOCATION with a controller (name, take_over) held by this
-    // connection will say who else controls allocation and resume it if this adapter dies.
-    if (before.paused) this.emit('output', 'Allocation was already paused on this master (another debugger or an operator); this session now steps it.', 'important');
-    await this.allocation.pause();
-    const last = before.cycles.at(-1)?.cycle ?? 0;
-    for (const t of [...before.cycles, ...(await this.allocation.cycles(last, 1000)).cycles]) this.story.addTrace(t);
+    // Read under control: no cycle runs between this page and the markers the stream brings.
+    await this.history.load();
     this.story.lastCycle = Math.max(this.story.lastCycle, ...this.story.cycles());
     this.pausedAfter = this.story.lastCycle;
     this.cursor = this.story.lastSeq;
@@ -100,14 +99,44 @@ export class OfferDebugger extends EventEmitter<{ stopped: [Stop]; continued: []
     else this.run({ kind: 'continue' });
   }
 
+  /** The controlling connection; a master another debugger controls refuses it, naming that one. */
+  private async takeControl(options: AttachOptions): Promise<void> {
+    const name = `Mesolite offer-cycle debugger${options.clientName ? ` (${options.clientName})` : ''}`;
+    const control = new AllocationController(this.operator!.leader, this.allocation!, { name, hostname: os.hostname(), pid: process.pid });
+    this.control = control;
+    let first = true;
+    control.on('granted', ({ url, takenFrom }) => {
+      if (takenFrom) this.emit('output', `Took over allocation control from ${takenFrom.name} on ${takenFrom.hostname} (pid ${takenFrom.pid})`, 'important');
+      if (first) { first = false; return; }
+      // A new leader (or the same master, reconnected) starts paused under this debugger's control.
+      this.emit('output', `Controlling allocation on ${url} again`, 'important');
+      if (this.resumed) void this.allocation!.resume().catch((e) => this.failed(e));
+    });
+    control.on('disconnected', (why) => this.emit('output', `Allocation control: ${why}; taking it again on the leading master`, 'important'));
+    control.on('lost', (why) => {
+      this.lost = true;
+      this.halt();
+      this.emit('output', `${why}: this session no longer steps allocation`, 'important');
+      this.emit('ended', why);
+    });
+    try {
+      await control.open(options.takeOver ?? false);
+    } catch (e) {
+      if (e instanceof HttpError && e.status === 409) throw new Error(`${e.message} (attach with "takeOver": true to take it over)`);
+      throw e;
+    }
+  }
+
   /** Ends the session: allocation resumes (the master keeps running as if never debugged). */
   async detach(): Promise<void> {
     this.halt();
     this.subscription?.close();
-    this.mirror.close();
     try {
-      await this.allocation?.resume();
+      // Resumed before the connection closes, so that it runs when Disconnect is answered (the master
+      // would resume it too once it notices the closed connection).
+      if (this.control && !this.lost) await this.allocation?.resume();
     } finally {
+      this.control?.close();
       this.operator?.close();
     }
   }
@@ -118,11 +147,11 @@ export class OfferDebugger extends EventEmitter<{ stopped: [Stop]; continued: []
   stepOver(): void {
     if (!this.live) return this.backToLive();
     this.run({ kind: 'over' });
-    // A step a Continue left in flight goes first, so this one is the newest.
-    void (this.stepInFlight ?? Promise.resolve()).then(() => this.step()).then((n) => {
+    this.stepInFlight = this.step();
+    void this.stepInFlight.then((n) => {
       if (this.goal?.kind === 'over') this.goal.cycle = n;
       this.pump();
-    }, (e) => this.failed(e));
+    }, (e) => this.failed(e)).finally(() => { this.stepInFlight = undefined; });
   }
 
   /** Until the next event concerning the framework (any event for the Allocator thread). */
@@ -155,17 +184,22 @@ export class OfferDebugger extends EventEmitter<{ stopped: [Stop]; continued: []
 
   /** The previous recorded cycle, read-only. */
   stepBack(): void {
-    const earlier = this.story.cycles().filter((n) => n < this.currentCycle);
-    if (earlier.length === 0) return this.show(this.currentCycle, { reason: 'step', description: 'This is the oldest recorded cycle' });
-    this.show(earlier[earlier.length - 1], { reason: 'step' });
+    const from = this.currentCycle;
+    void this.history!.before(from).then((n) => this.show(n ?? from, n === undefined ? { reason: 'step', description: 'This is the oldest recorded cycle' } : { reason: 'step' }), (e) => this.failed(e));
   }
 
-  /** Back through the history until a breakpoint's cycle, or the oldest recorded one. */
+  /** Back through the history, page by page, until a breakpoint's cycle or the oldest recorded one. */
   reverseContinue(): void {
-    const earlier = this.story.cycles().filter((n) => n < this.currentCycle).reverse();
-    const hit = this.walk(earlier);
-    if (hit) return this.show(hit.cycle, hit.stop);
-    this.show(earlier.at(-1) ?? this.currentCycle, { reason: 'step', description: 'Reached the oldest recorded cycle' });
+    void (async () => {
+      let from = this.currentCycle;
+      do {
+        const earlier = this.story.cycles().filter((n) => n < from).reverse();
+        const hit = this.walk(earlier);
+        if (hit) return this.show(hit.cycle, hit.stop);
+        from = earlier.at(-1) ?? from;
+      } while (await this.history!.pageBack());
+      this.show(from, { reason: 'step', description: 'Reached the oldest recorded cycle' });
+    })().catch((e) => this.failed(e));
   }
 
   private liveCycle(): number {
@@ -201,24 +235,24 @@ export class OfferDebugger extends EventEmitter<{ stopped: [Stop]; continued: []
     this.view = undefined;
     this.goal = goal;
     this.emit('continued');
-    if (goal.kind === 'in' || goal.kind === 'continue') {
-      this.driver = setInterval(() => this.driveStep(), this.intervalMs);
-      // Something the master would have answered with a cycle happened since the last one.
-      if (this.story.after(this.story.markerOf(this.story.lastCycle)?.seq ?? 0).some((e) => TRIGGERS.has(e.kind))) this.driveStep();
+    if ((goal.kind === 'in' || goal.kind === 'continue') && !this.resumed) {
+      // The master's own clock and triggers from here, each cycle held until the pump has looked at it.
+      this.resumed = true;
+      void this.allocation!.resume().catch((e) => this.failed(e));
     }
     this.pump();
   }
 
   private halt(): void {
     this.goal = undefined;
-    clearInterval(this.driver);
-    this.driver = undefined;
-    this.unseen = undefined;
-    this.stepAgain = false;
   }
 
   private stopAt(stop: Stop): void {
     this.halt();
+    if (this.resumed && !this.lost) {
+      this.resumed = false;
+      void this.allocation!.pause().catch((e) => this.emit('output', `Could not pause allocation: ${(e as Error).message}`, 'important'));
+    }
     this.view = undefined;
     const cycle = this.currentCycle;
     const snapshot = this.reader?.read();
@@ -249,48 +283,18 @@ export class OfferDebugger extends EventEmitter<{ stopped: [Stop]; continued: []
     return trace.cycle;
   }
 
-  /**
-   * A cycle while driving (Continue, Step Into). The next one waits until the run loop has looked at
-   * this one, so that a stop lands right after the cycle that caused it; requests meanwhile make one.
-   */
-  private driveStep(): void {
-    if (!this.driver) return;
-    if (this.stepInFlight || this.unseen !== undefined) { this.stepAgain = true; return; }
-    this.unseen = Infinity;
-    this.stepInFlight = this.step().then((n) => { if (this.unseen === Infinity) this.unseen = n; }, (e) => { this.unseen = undefined; this.failed(e); })
-      .finally(() => {
-        this.stepInFlight = undefined;
-        if (this.unseen === undefined && this.stepAgain) { this.stepAgain = false; this.driveStep(); }
-        this.pump();
-      });
-  }
-
-  /** The run loop has looked at cycle `n`: a step asked for meanwhile may run now. */
-  private seen(n: number): void {
-    if (this.unseen === undefined || n < this.unseen) return;
-    this.unseen = undefined;
-    if (this.stepAgain) { this.stepAgain = false; this.driveStep(); }
-  }
-
   private appended(e: StoryEvent): void {
     if (e.kind === 'framework' && e.change !== 'updated') this.emit('threads');
-    if (e.kind === 'cycle' && e.trigger !== 'step' && e.cycle > this.pausedAfter) {
-      // MARK(master-side): a controlling connection would refuse other clients' RESUME and STEP.
-      this.emit('output', `Cycle ${e.cycle} ran by the master's own clock (trigger ${e.trigger}): someone resumed allocation; pausing it again.`, 'important');
-      void this.allocation?.pause().catch(() => undefined);
-    } else if (this.driver && TRIGGERS.has(e.kind)) {
-      setImmediate(() => this.driveStep());
-    }
     if (this.goal) this.pump();
   }
 
-  /** The trace of a cycle the debugger did not step itself (another client's step, the master's clock). */
+  /** The trace of a cycle the master ran by itself (the stream carries only its summary). */
   private async traceOf(cycle: number): Promise<void> {
     if (this.story.trace(cycle)) return;
-    await this.stepInFlight;
+    await this.stepInFlight?.catch(() => undefined);
     if (this.story.trace(cycle)) return;
     try {
-      for (const t of (await this.allocation!.cycles(cycle - 1, 1)).cycles) this.story.addTrace(t);
+      for (const t of (await this.allocation!.cycles({ since: cycle - 1, limit: 1 })).cycles) this.story.addTrace(t);
     } catch {
       // The frames of a cycle without its trace still show what the stream said about it.
     }
@@ -303,14 +307,15 @@ export class OfferDebugger extends EventEmitter<{ stopped: [Stop]; continued: []
     void (async () => {
       try {
         for (let e = this.story.after(this.cursor)[0]; this.goal && e; e = this.story.after(this.cursor)[0]) {
-          // Markers of cycles run before the debugger paused allocation may arrive after it did.
+          // Markers of cycles run before the debugger took control may arrive after it did.
           if (e.kind === 'cycle' && e.cycle <= this.pausedAfter) { this.cursor = e.seq; continue; }
           if (e.kind === 'cycle') await this.traceOf(e.cycle);
           if (!this.goal) break;
           this.cursor = e.seq;
           const stop = this.check(this.goal, e);
           if (stop) { this.stopAt(stop); break; }
-          if (e.kind === 'cycle') this.seen(e.cycle);
+          // Looked at and no stop: the master may run the next cycle.
+          if (e.kind === 'cycle' && e.held && this.resumed) void this.allocation!.release(e.cycle).catch((x) => this.failed(x));
         }
       } finally {
         this.pumping = false;
@@ -350,24 +355,17 @@ export class OfferDebugger extends EventEmitter<{ stopped: [Stop]; continued: []
     return { cycle: this.story.trace(cycle), snapshot, outstanding: [...this.mirror.offers.values()], names: this.names, mirror: this.mirror };
   }
 
-  /** The stop point shown: the live cycle with the state read at the stop, or a recorded one. */
+  /** The stop point shown: the live cycle with the state read at the stop, or one from the history with what the master held after it. */
   async moment(): Promise<Moment> {
     const cycle = this.currentCycle;
     const snapshot = await this.snapshots.get(cycle)?.catch(() => undefined);
     const m = this.momentAt(cycle, snapshot);
-    if (!this.live) m.outstanding = this.outstandingAt(cycle);
+    if (this.live) return m;
+    m.recorded = await this.history!.state(cycle);
+    // The cycle that made each offer, from the traces kept.
+    const made = new Map(this.story.recent(cycle, 1000).flatMap((t) => t.decisions.flatMap((d) => (d.decision === 'offered' && d.offer_id ? [[d.offer_id, t] as const] : []))));
+    m.outstanding = (m.recorded?.offers ?? []).map((o) => ({ ...o, cycle: made.get(o.offer_id)?.cycle ?? 0, at: made.get(o.offer_id)?.started_at ?? 0 }));
     return m;
-  }
-
-  /** Offers of recent cycles up to `cycle` that were not answered by its end, as far as the story saw. */
-  private outstandingAt(cycle: number): Moment['outstanding'] {
-    const answeredBy = new Map(this.story.after(0).flatMap((e) => (e.kind === 'answered' ? [[e.offer_id, e.cycle] as const] : [])));
-    return this.story.recent(cycle, 50).flatMap((t) => t.decisions.flatMap((d) => {
-      if (d.decision !== 'offered' || !d.offer_id) return [];
-      const answered = answeredBy.get(d.offer_id);
-      const open = answered !== undefined ? answered > cycle : this.mirror.offers.has(d.offer_id);
-      return open ? [{ offer_id: d.offer_id, framework_id: d.framework_id, agent_id: d.agent_id, role: d.role, cycle: t.cycle, at: t.started_at }] : [];
-    }));
   }
 
   /** The last event a live stop shows (frames of the live cycle stop there). */

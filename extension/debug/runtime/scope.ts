@@ -1,6 +1,6 @@
 // The names and functions of one stop point (a cycle, and the live state when the debugger stopped
 // on it) that conditions, Watch and the Debug Console evaluate against.
-import type { CycleTrace, QueueEntry, QuotaConfig } from '../../../runtime/client/allocation';
+import type { CycleState, CycleTrace, QueueEntry, QuotaConfig } from '../../../runtime/client/allocation';
 import type { GetState } from '../../../runtime/client/operator';
 import type { Resource } from '../../../runtime/common/protocol/v1';
 import { scalar } from '../../../runtime/common/resources';
@@ -15,6 +15,8 @@ export interface Snapshot { state: GetState; weights: Record<string, number>; qu
 export interface Moment {
   cycle?: CycleTrace;
   snapshot?: Snapshot;
+  /** What the master held right after this cycle (a cycle shown from the history). */
+  recorded?: CycleState;
   /** Offers not yet answered at this point. */
   outstanding: MirroredOffer[];
   names: Names;
@@ -41,9 +43,14 @@ export function availableAfter(trace: CycleTrace, agentId: string): ResourceValu
   return minus(resourceValues(visited.available), resourceValues(offered));
 }
 
-/** Total, allocated, offered and available resources of an agent in a snapshot. */
-export function agentUsage(snapshot: Snapshot, agentId: string) {
-  const a = snapshot.state.get_agents.agents.find((x) => x.agent_info.id?.value === agentId);
+/** An agent's resources as the master held them after the cycle, else as read when the debugger stopped. */
+export function agentResources(m: Pick<Moment, 'snapshot' | 'recorded'>, agentId: string): Pick<CycleState['agents'][number], 'total_resources' | 'allocated_resources' | 'offered_resources'> | undefined {
+  return m.recorded?.agents.find((x) => x.agent_id === agentId) ?? m.snapshot?.state.get_agents.agents.find((x) => x.agent_info.id?.value === agentId);
+}
+
+/** Total, allocated, offered and available resources of an agent (agentResources). */
+export function agentUsage(m: Pick<Moment, 'snapshot' | 'recorded'>, agentId: string) {
+  const a = agentResources(m, agentId);
   if (!a) return undefined;
   const [total, allocated, offered] = [resourceValues(a.total_resources), resourceValues(a.allocated_resources), resourceValues(a.offered_resources)];
   return { total, allocated, offered, available: minus(minus(total, allocated), offered) };
@@ -67,7 +74,7 @@ export function momentScope(m: Moment): Scope {
     return id;
   };
   const usage = (id: string, fn: string) => {
-    const u = m.snapshot && agentUsage(m.snapshot, id);
+    const u = agentUsage(m, id);
     if (!u) throw new ExpressionError(`${fn}(): the state of agent ${m.names.agent(id)} was not recorded at cycle ${m.cycle?.cycle ?? '-'}`);
     return u;
   };
@@ -80,7 +87,7 @@ export function momentScope(m: Moment): Scope {
     shares,
     roles: () => ({ ...(m.cycle?.shares.after.roles ?? {}) }),
     frameworks: () => [...m.mirror.frameworks.entries()].filter(([, f]) => !f.removed).map(([id, f]) => ({ name: f.info.name, id, active: f.active, share: m.cycle?.shares.after.frameworks[id] ?? 0 })),
-    agents: () => [...m.mirror.agents.entries()].filter(([, a]) => !a.removed).map(([id]) => ({ agent: m.names.agent(id), address: m.names.agentAddress(id), available: (m.cycle && availableAfter(m.cycle, id)) ?? (m.snapshot ? agentUsage(m.snapshot, id)?.available ?? null : null) })),
+    agents: () => [...m.mirror.agents.entries()].filter(([, a]) => !a.removed).map(([id]) => ({ agent: m.names.agent(id), address: m.names.agentAddress(id), available: (m.cycle && availableAfter(m.cycle, id)) ?? (agentUsage(m, id)?.available ?? null) })),
     tasks: () => [...m.mirror.tasks.values()].filter((t) => !/FINISHED|FAILED|KILLED|LOST|ERROR|DROPPED|GONE/.test(t.state)).map((t) => ({ task: t.task_id, state: t.state, framework: m.names.framework(t.framework_id), agent: m.names.agent(t.agent_id) })),
   };
   const functions: Record<string, (args: Value[]) => Value> = {

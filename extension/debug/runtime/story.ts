@@ -4,11 +4,12 @@ import type { CycleTrace } from '../../../runtime/client/allocation';
 
 interface Base { seq: number; at: number; /** The last cycle run when this happened. */ cycle: number }
 
-export type Answer = 'accepted' | 'declined' | 'rescinded';
+/** How an offer went, as MESOLITE_OFFER_REMOVED says: removed is with its framework (no RESCIND sent). */
+export type Answer = 'accepted' | 'declined' | 'rescinded' | 'removed';
 
 export type StoryEvent = Base & (
-  | { kind: 'cycle'; trigger: string; offered: string[] }
-  | { kind: 'answered'; answer: Answer; offer_id: string; framework_id: string; agent_id: string; tasks: string[] }
+  | { kind: 'cycle'; trigger: string; offered: string[]; /** The master holds it until this debugger releases it. */ held?: boolean }
+  | { kind: 'answered'; answer: Answer; offer_id: string; framework_id: string; agent_id: string; tasks: string[]; cause?: string; refuse_seconds?: number }
   | { kind: 'launched'; task_id: string; name: string; framework_id: string; agent_id: string }
   | { kind: 'status'; task_id: string; framework_id: string; agent_id: string; state: string; message?: string }
   | { kind: 'framework'; framework_id: string; change: 'added' | 'updated' | 'removed'; active: boolean }
@@ -45,9 +46,9 @@ export class Story {
   }
 
   /** Appends the marker of cycle `number` (the stream's MESOLITE_ALLOCATION_CYCLE). */
-  appendCycle(number: number, at: number, trigger: string, offered: string[]): StoryEvent {
+  appendCycle(number: number, at: number, trigger: string, offered: string[], held?: boolean): StoryEvent {
     this.lastCycle = Math.max(this.lastCycle, number);
-    return this.push({ kind: 'cycle', trigger, offered, at, seq: this.nextSeq++, cycle: number });
+    return this.push({ kind: 'cycle', trigger, offered, at, seq: this.nextSeq++, cycle: number, ...(held ? { held } : {}) });
   }
 
   private push(e: StoryEvent): StoryEvent {
@@ -89,9 +90,10 @@ export class Story {
     if (this.traces.has(trace.cycle)) return;
     this.traces.set(trace.cycle, trace);
     this.traceEntries += trace.decisions.length + trace.agents.length;
-    // Oldest first: Map keeps insertion order, and traces arrive in cycle order but for the backfill.
-    for (const [n, t] of this.traces) {
-      if (this.traces.size <= 1 || (this.traces.size <= this.maxCycles && this.traceEntries <= this.maxEntries)) break;
+    // The oldest cycles go first (pages of older history arrive after newer cycles).
+    while (this.traces.size > 1 && (this.traces.size > this.maxCycles || this.traceEntries > this.maxEntries)) {
+      const n = Math.min(...this.traces.keys());
+      const t = this.traces.get(n)!;
       this.traces.delete(n);
       this.traceEntries -= t.decisions.length + t.agents.length;
     }

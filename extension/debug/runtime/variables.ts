@@ -5,7 +5,7 @@ import type { CycleDecision } from '../../../runtime/client/allocation';
 import type { Resource } from '../../../runtime/common/protocol/v1';
 import { formatResources, reservationRole } from '../../../runtime/common/resources';
 import { clock } from './explain';
-import { agentUsage, availableAfter, resourceValues, type Moment, type ResourceValues } from './scope';
+import { agentResources, agentUsage, availableAfter, resourceValues, type Moment, type ResourceValues } from './scope';
 
 export interface VarNode {
   name: string;
@@ -44,11 +44,10 @@ function decisionNode(i: number, d: CycleDecision, m: Moment): VarNode {
 function cluster(m: Moment): VarNode[] {
   const ids = [...new Set([...[...m.mirror.agents.entries()].filter(([, a]) => !a.removed).map(([id]) => id), ...(m.cycle?.agents.map((a) => a.agent_id) ?? [])])];
   return ids.map((id) => {
-    const usage = m.snapshot ? agentUsage(m.snapshot, id) : undefined;
+    const usage = agentUsage(m, id);
     const after = m.cycle ? availableAfter(m.cycle, id) : undefined;
     const atStart = m.cycle?.agents.find((a) => a.agent_id === id);
-    const v1 = m.snapshot?.state.get_agents.agents.find((a) => a.agent_info.id?.value === id);
-    const reserved = (v1?.total_resources ?? []).filter((r) => reservationRole(r) !== '*');
+    const reserved = (agentResources(m, id)?.total_resources ?? []).filter((r) => reservationRole(r) !== '*');
     const available = after ?? usage?.available;
     return {
       name: m.names.agent(id),
@@ -94,15 +93,18 @@ function frameworks(m: Moment, why: (frameworkId: string) => string): VarNode[] 
     const share = m.cycle?.shares.after.frameworks[id] ?? 0;
     const mine = decisions.filter((d) => d.framework_id === id);
     const filters = mine.filter((d): d is Extract<CycleDecision, { decision: 'filtered' }> => d.decision === 'filtered');
-    const suppressed = [...new Set(mine.filter((d) => d.decision === 'suppressed').map((d) => d.role))];
+    // A cycle from the history says what the master held then; a live stop what the stream and the trace say.
+    const recorded = m.recorded?.frameworks.find((x) => x.framework_id === id);
+    const suppressed = recorded?.suppressed_roles ?? [...new Set(mine.filter((d) => d.decision === 'suppressed').map((d) => d.role))];
+    const active = recorded?.active ?? f.active;
     const offered = mine.filter((d) => d.decision === 'offered').length;
     return {
       name: m.names.framework(id),
-      value: `share ${+share.toFixed(4)} · ${offered} offer${offered === 1 ? '' : 's'} this cycle${f.active ? '' : ' · inactive'}`,
+      value: `share ${+share.toFixed(4)} · ${offered} offer${offered === 1 ? '' : 's'} this cycle${active ? '' : ' · inactive'}`,
       evaluateName: `share('${f.info.name}')`,
       children: () => [
         leaf('id', id),
-        leaf('roles', (f.info.roles ?? [f.info.role ?? '*']).join(', ')),
+        leaf('roles', (recorded?.roles ?? f.info.roles ?? [f.info.role ?? '*']).join(', ')),
         leaf('suppressed roles', suppressed.join(', ') || '(none)'),
         leaf('capabilities', (f.info.capabilities ?? []).map((c) => c.type).join(', ') || '(none)'),
         leaf('dominant share', +share.toFixed(4)),

@@ -69,14 +69,18 @@ export class CycleHistory {
     }
   }
 
-  /** Cycles newer than `since` (a cycle number), oldest first, at most `limit`. */
-  list(since = 0, limit = 100): AllocationCycle[] {
-    const newer = this.cycles.filter((c) => c.cycle > since);
-    return newer.slice(Math.max(0, newer.length - limit));
+  /** Cycles numbered above `since` and below `before`, oldest first: the newest `limit` of them. */
+  list(since = 0, limit = 100, before = Infinity): AllocationCycle[] {
+    const range = this.cycles.filter((c) => c.cycle > since && c.cycle < before);
+    return range.slice(Math.max(0, range.length - limit));
   }
 
   get(cycle: number): AllocationCycle | undefined {
     return this.cycles.find((c) => c.cycle === cycle);
+  }
+
+  get oldest(): AllocationCycle | undefined {
+    return this.cycles[0];
   }
 
   get latest(): AllocationCycle | undefined {

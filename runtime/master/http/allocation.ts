@@ -1,5 +1,6 @@
 // Operator calls about allocation: weights, quota, reservations (Mesos' names), and Mesolite's step
-// mode and cycle history (MESOLITE_* calls, documented in the README).
+// mode, its controller's calls and the cycle history (MESOLITE_* calls, documented in the README; the
+// controlling connection itself is control.ts).
 import * as res from '../../common/resources';
 import type { Resource } from '../../common/protocol/v1';
 import * as v from '../../common/validate';
@@ -9,7 +10,8 @@ import type { QuotaConfig } from '../registry';
 
 export const ALLOCATION_CALLS = [
   'GET_WEIGHTS', 'UPDATE_WEIGHTS', 'GET_QUOTA', 'UPDATE_QUOTA', 'RESERVE_RESOURCES', 'UNRESERVE_RESOURCES',
-  'MESOLITE_PAUSE_ALLOCATION', 'MESOLITE_RESUME_ALLOCATION', 'MESOLITE_STEP_ALLOCATION', 'MESOLITE_GET_ALLOCATION_CYCLES',
+  'MESOLITE_PAUSE_ALLOCATION', 'MESOLITE_RESUME_ALLOCATION', 'MESOLITE_STEP_ALLOCATION', 'MESOLITE_RELEASE_ALLOCATION_CYCLE',
+  'MESOLITE_GET_ALLOCATION_CYCLES',
 ] as const;
 export type AllocationCall = (typeof ALLOCATION_CALLS)[number];
 
@@ -58,8 +60,22 @@ function parseReservation(body: Record<string, unknown>, key: 'reserve_resources
   return { agentId, resources: res.unallocate(call.resources as Resource[]) };
 }
 
-/** Answers one of ALLOCATION_CALLS: [status, body]. Throws ValidationError on bad input, a Refusal when the master says no. */
-export function allocationCall(master: Master, type: AllocationCall, body: Record<string, unknown>): [number, unknown] {
+function parseCycles(body: Record<string, unknown>) {
+  const query = v.optionalObject(body.mesolite_get_allocation_cycles, 'mesolite_get_allocation_cycles');
+  return {
+    since: v.optionalNumber(query?.since, 'mesolite_get_allocation_cycles.since') ?? 0,
+    before: v.optionalNumber(query?.before, 'mesolite_get_allocation_cycles.before') ?? Infinity,
+    limit: Math.min(Math.max(1, v.optionalNumber(query?.limit, 'mesolite_get_allocation_cycles.limit') ?? 10), 1000),
+    includeState: v.boolean(query?.include_state, 'mesolite_get_allocation_cycles.include_state') ?? false,
+  };
+}
+
+/**
+ * Answers one of ALLOCATION_CALLS: [status, body]. `streamId` is the caller's Mesos-Stream-Id: while a
+ * controller holds allocation, only its calls may pause, step, resume or release. Throws
+ * ValidationError on bad input, a Refusal when the master says no.
+ */
+export function allocationCall(master: Master, type: AllocationCall, body: Record<string, unknown>, streamId?: string): [number, unknown] {
   switch (type) {
     case 'GET_WEIGHTS':
       return [200, { type, get_weights: { weight_infos: Object.entries(master.registry.state.weights).map(([role, weight]) => ({ role, weight })) } }];
@@ -89,18 +105,27 @@ export function allocationCall(master: Master, type: AllocationCall, body: Recor
       return [202, undefined];
     }
     case 'MESOLITE_PAUSE_ALLOCATION':
+      master.allocationControl.authorize(streamId);
       master.allocation.pause();
       return [200, undefined];
     case 'MESOLITE_RESUME_ALLOCATION':
+      master.allocationControl.authorize(streamId);
       master.allocation.resume();
       return [200, undefined];
     case 'MESOLITE_STEP_ALLOCATION':
+      master.allocationControl.authorize(streamId);
       return [200, { type, mesolite_step_allocation: { cycle: master.allocation.step() } }];
+    case 'MESOLITE_RELEASE_ALLOCATION_CYCLE': {
+      const cycle = v.number(v.object(body.mesolite_release_allocation_cycle, 'mesolite_release_allocation_cycle').cycle, 'mesolite_release_allocation_cycle.cycle');
+      master.allocationControl.authorize(streamId);
+      master.allocation.release(cycle);
+      return [200, undefined];
+    }
     case 'MESOLITE_GET_ALLOCATION_CYCLES': {
-      const query = v.optionalObject(body.mesolite_get_allocation_cycles, 'mesolite_get_allocation_cycles');
-      const since = v.optionalNumber(query?.since, 'mesolite_get_allocation_cycles.since') ?? 0;
-      const limit = v.optionalNumber(query?.limit, 'mesolite_get_allocation_cycles.limit') ?? 10;
-      return [200, { type, mesolite_get_allocation_cycles: { paused: master.allocation.paused, cycles: master.allocation.history.list(since, Math.min(Math.max(1, limit), 1000)) } }];
+      const { since, before, limit, includeState } = parseCycles(body);
+      const traces = master.allocation.history.list(since, limit, before);
+      const cycles = includeState ? traces.map((c) => ({ ...c, state: master.cycleStates.get(c.cycle) })) : traces;
+      return [200, { type, mesolite_get_allocation_cycles: { paused: master.allocation.paused, cycles } }];
     }
   }
 }

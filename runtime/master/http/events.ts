@@ -1,9 +1,11 @@
 // The operator API's SUBSCRIBE stream: what the master and its allocation driver emit, sent to every
 // subscriber as v1 master Events. Subscribers that asked for ?allocation_cycles=true (a Mesolite
 // extension, opt-in so strict Mesos clients never see an unknown event type) also get a summary of
-// every cycle and hear when an offer goes (accepted, declined, rescinded): Mesos has no event for that.
+// every cycle (`held` when a controller holds it) and hear when and why an offer goes (accepted,
+// declined, rescinded, removed): Mesos has no event for that.
 import type { EventStream } from '../../common/http';
 import { summarize } from '../allocator/trace';
+import type { OfferAnswer } from '../allocation';
 import type { Master } from '../master';
 import { agentV1, frameworkV1, getState } from './state';
 
@@ -23,9 +25,11 @@ export class OperatorSubscribers {
       .on('taskUpdated', (task, status) => this.publish('TASK_UPDATED', () => ({ framework_id: task.framework_id, status: { ...status, uuid: undefined }, state: task.state })))
       .on('stopped', () => { for (const sub of this.subscribers) sub.close(); });
     allocation
-      .on('offersMade', ({ cycle }) => this.publishCycles(() => ({ type: 'MESOLITE_ALLOCATION_CYCLE', mesolite_allocation_cycle: summarize(cycle) })))
-      .on('offerAnswered', ({ offer: { id, framework_id, agent_id } }) =>
-        this.publishCycles(() => ({ type: 'MESOLITE_OFFER_REMOVED', mesolite_offer_removed: { offer_id: id, framework_id, agent_id } })));
+      .on('offersMade', ({ cycle }) => this.publishCycles(() => ({
+        type: 'MESOLITE_ALLOCATION_CYCLE',
+        mesolite_allocation_cycle: { ...summarize(cycle), ...(allocation.held === cycle.cycle ? { held: true } : {}) },
+      })))
+      .on('offerAnswered', (answer) => this.publishCycles(() => ({ type: 'MESOLITE_OFFER_REMOVED', mesolite_offer_removed: offerRemoved(answer) })));
   }
 
   /** A new subscriber gets SUBSCRIBED with the whole state, then every event, with heartbeats. */
@@ -51,4 +55,14 @@ export class OperatorSubscribers {
     const built = event();
     for (const sub of this.cycleSubscribers) sub.send(built);
   }
+}
+
+/** MESOLITE_OFFER_REMOVED: which offer went, and why. */
+function offerRemoved({ offer: { id, framework_id, agent_id }, answer, cause, refuseSeconds, taskIds }: OfferAnswer): Record<string, unknown> {
+  return {
+    offer_id: id, framework_id, agent_id, reason: answer.toUpperCase(),
+    ...(cause ? { cause } : {}),
+    ...(refuseSeconds !== undefined ? { refuse_seconds: refuseSeconds } : {}),
+    ...(taskIds ? { task_ids: taskIds.map((value) => ({ value })) } : {}),
+  };
 }

@@ -7,6 +7,7 @@ import type { Master } from '../master';
 import { MASTER_VERSION } from '../version';
 import { metricsSnapshot } from './metrics';
 import { ALLOCATION_CALLS, allocationCall, type AllocationCall } from './allocation';
+import { CONTROL_CALL, openControl } from './control';
 import { DRAINING_CALLS, drainingCall, type DrainingCall } from './draining';
 import { MAINTENANCE_CALLS, maintenanceCall, mountMaintenanceEndpoints, type MaintenanceCall } from './maintenance';
 import { asHttpError } from './refusals';
@@ -24,10 +25,12 @@ export function mountOperatorApi(router: Router, master: Master): void {
   const subscribers = new OperatorSubscribers(master);
   router.on('POST', '/api/v1', async (req, res, url) => {
     const body = await readJson(req);
-    let type: OperatorCallType | AllocationCall | MaintenanceCall | DrainingCall;
+    let type: OperatorCallType | AllocationCall | typeof CONTROL_CALL | MaintenanceCall | DrainingCall;
     try {
-      type = v.oneOf(body.type, [...CALL_TYPES, ...ALLOCATION_CALLS, ...MAINTENANCE_CALLS, ...DRAINING_CALLS], 'type');
-      const call = (ALLOCATION_CALLS as readonly string[]).includes(type) ? allocationCall(master, type as AllocationCall, body)
+      type = v.oneOf(body.type, [...CALL_TYPES, ...ALLOCATION_CALLS, CONTROL_CALL, ...MAINTENANCE_CALLS, ...DRAINING_CALLS], 'type');
+      if (type === CONTROL_CALL) return openControl(master, body, req, res);
+      const streamId = req.headers['mesos-stream-id'];
+      const call = (ALLOCATION_CALLS as readonly string[]).includes(type) ? allocationCall(master, type as AllocationCall, body, typeof streamId === 'string' ? streamId : undefined)
         : (MAINTENANCE_CALLS as readonly string[]).includes(type) ? maintenanceCall(master, type as MaintenanceCall, body)
         : (DRAINING_CALLS as readonly string[]).includes(type) ? drainingCall(master, type as DrainingCall, body) : undefined;
       if (call) {

@@ -190,6 +190,7 @@ export function masterState(master: Master): Record<string, unknown> {
     leader: master.info.pid,
     leader_info: master.info,
     allocation_paused: master.allocation.paused,
+    ...(master.allocationControl.state ? { allocation_controller: master.allocationControl.state } : {}),
     log_dir: '',
     flags: master.options.flags,
     slaves: agents.map((a) => agentV0(master, a)),
