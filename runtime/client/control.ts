@@ -5,8 +5,8 @@
 // connection it takes control again, unless another controller took over.
 import { EventEmitter } from 'node:events';
 import { HttpError, openStream, type OpenStream } from '../common/http';
-import type { LeaderSource } from '../zk/leader';
 import type { AllocationClient } from './allocation';
+import type { Leader } from './operator';
 
 export interface ControllerInfo { name: string; hostname: string; pid: number }
 
@@ -25,7 +25,7 @@ export class AllocationController extends EventEmitter<{
   private lost = false;
 
   constructor(
-    private readonly leader: LeaderSource,
+    private readonly leader: Leader,
     private readonly allocation: AllocationClient,
     private readonly controller: ControllerInfo,
     private readonly retryMs = 500,

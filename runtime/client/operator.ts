@@ -6,7 +6,8 @@ import type { AgentInfo, FrameworkInfo, Offer, Resource, Task } from '../common/
 import { masterBaseUrl } from '../common/zk-url';
 import type { LeaderSource } from '../zk/leader';
 
-type Leader = Pick<LeaderSource, 'next' | 'close'>;
+/** Where the leading master is, as the clients need it (control.ts follows it too). */
+export type Leader = Pick<LeaderSource, 'next' | 'close'>;
 
 /**
  * The leading master: a fixed URL, or for zk:// what ZooKeeper says. The ZooKeeper client is loaded
