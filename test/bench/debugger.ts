@@ -3,12 +3,11 @@
 //   framework that declines every offer (so each cycle offers something), p50 / p99 over STEPS steps;
 // - Variables of a cycle with 10,000 decisions through the DAP session (inline, the runtime fed a
 //   synthetic trace): scopes and the first page, then every page of 100 as VS Code asks for them.
-import * as path from 'node:path';
-import { DebugClient } from '@vscode/debugadapter-testsupport';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { CycleDecision, CycleTrace } from '../../runtime/client/allocation';
 import { OfferDebugSession } from '../../extension/debug/session';
 import { TestCluster, TestScheduler } from '../helpers/cluster';
+import { attachDebugAdapter } from '../helpers/debug-adapter';
 
 const STEPS = Number(process.env.STEPS ?? 200);
 const DECISIONS = 10_000;
@@ -22,17 +21,9 @@ async function stepOver(): Promise<void> {
   sdk.on('event', (e) => {
     if (e.type === 'OFFERS') void sdk.decline(e.offers.offers.map((o) => o.id.value), { refuse_seconds: 0 }).catch(() => undefined);
   });
-  const dc = new DebugClient(process.execPath, path.resolve(__dirname, '../../dist/mesolite-debug.js'), 'mesolite');
+  await sdk.subscribe();
+  const dc = await attachDebugAdapter(cluster.masterAddress);
   try {
-    await sdk.subscribe();
-    await dc.start();
-    const initialized = dc.waitForEvent('initialized');
-    await dc.initializeRequest();
-    await initialized;
-    await dc.configurationDoneRequest();
-    const entry = dc.waitForEvent('stopped');
-    await dc.attachRequest({ master: cluster.masterAddress } as DebugProtocol.AttachRequestArguments);
-    await entry;
     const times: number[] = [];
     for (let i = 0; i < STEPS; i++) {
       const started = performance.now();
