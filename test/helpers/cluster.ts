@@ -274,23 +274,37 @@ export function onTestEnd(t: TestContext, cleanup: Cleanup): void {
 }
 
 /**
- * Runs `cleanup` when the file's tests are done, before the cluster of clusterFixture stops if it was
- * registered after it. Call it at the module's top level (or from a hook of a file that called
- * clusterFixture before): node:test attaches an `after` registered inside a hook to that hook.
+ * Runs `cleanup` when the file's tests are done, before the cleanups registered earlier (the cluster of
+ * a clusterFixture called before stops after it). Call it at the module's top level: node:test attaches
+ * an `after` registered inside a hook to that hook.
  */
 export function onFileEnd(cleanup: Cleanup): void {
   push(FILE, (hook) => after(hook), cleanup);
 }
 
+let fileSetUps: Promise<unknown> = Promise.resolve();
+
 /**
- * The cluster every test of a file shares: started in node:test's `before` (options may be computed
- * there) and stopped when the file's tests are done (onFileEnd). The object is returned at once and is
- * usable from the tests and later hooks on.
+ * Runs `setUp` before the file's tests, once the set-ups registered before it are done (a Marathon
+ * daemon once its cluster runs), and not at all if one of them failed; that failure fails the file.
+ * node:test's own root `before` hooks will not do: Node 20 starts each the moment it is registered,
+ * side by side, while the module is still loading. Call it at the module's top level.
+ */
+export function onFileStart(setUp: () => unknown): void {
+  const done = fileSetUps.then(setUp);
+  fileSetUps = done;
+  before(() => done);
+}
+
+/**
+ * The cluster every test of a file shares: started before the file's tests (onFileStart; options may be
+ * computed then) and stopped when they are done (onFileEnd). The object is returned at once, to use
+ * from the tests and from set-ups and cleanups registered after this.
  */
 export function clusterFixture(options: ClusterOptions | (() => ClusterOptions | Promise<ClusterOptions>) = {}): TestCluster {
   const cluster = new TestCluster();
   onFileEnd(() => cluster.stop());
-  before(async () => {
+  onFileStart(async () => {
     await cluster.boot(typeof options === 'function' ? await options() : options);
   });
   return cluster;
@@ -303,8 +317,9 @@ export function clusterFixture(options: ClusterOptions | (() => ClusterOptions |
  *   behind would keep its tasks and offers and change what the next test sees.
  * - 'teardown-may-fail': TEARDOWN, a failure ignored (the stream is closed all the same). Only where
  *   the test may leave no master able to answer (one killed, restarted or failed over, an agent
- *   frozen) and nothing of the framework can reach another test: its cluster stops right after (a
- *   cluster of the test's own), or the framework's failover_timeout ends it. Say which at the call.
+ *   frozen) and what is left of the framework cannot change what another test checks: its cluster
+ *   stops right after (a cluster of the test's own), or later tests look only at their own
+ *   frameworks. Say which at the call.
  * - 'close': only closes the stream; for tests whose body tears down itself, or leaves the framework to
  *   fail over.
  */

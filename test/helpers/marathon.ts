@@ -4,8 +4,7 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { before } from 'node:test';
-import { freePort, onFileEnd, startDaemon, stopDaemon, waitUntil, type Daemon, type TestCluster } from './cluster';
+import { freePort, onFileEnd, onFileStart, startDaemon, stopDaemon, waitUntil, type Daemon, type TestCluster } from './cluster';
 
 export interface ApiResponse<T = any> { status: number; headers: http.IncomingHttpHeaders; body: T; text: string }
 
@@ -101,12 +100,12 @@ export class MarathonDaemon {
 
 /**
  * The daemon a file's tests share, framework of `cluster` (a clusterFixture called before this): started
- * in node:test's `before` once the cluster runs, stopped when the file's tests are done, before the cluster.
+ * once the cluster runs (onFileStart), stopped when the file's tests are done, before the cluster.
  */
 export function marathonFixture(cluster: TestCluster, extra: string[] = []): MarathonDaemon {
   const marathon = new MarathonDaemon();
   onFileEnd(() => marathon.stop());
-  before(async () => { await marathon.boot(cluster.masterAddress, extra); });
+  onFileStart(() => marathon.boot(cluster.masterAddress, extra));
   return marathon;
 }
 
