@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { getJson } from '../../runtime/common/http';
 import { processesUnder } from '../../runtime/cluster/process';
 import { Scheduler } from '../../runtime/scheduler/scheduler';
-import { commandTask, subscribedScheduler, TestCluster, TestScheduler, waitUntil } from '../helpers/cluster';
+import { commandTask, subscribedScheduler, TestCluster, waitUntil } from '../helpers/cluster';
 
 // Each test starts a cluster of its own, stopped when the test ends, after its frameworks are torn down.
 // Where a test kills and restarts daemons, a failed TEARDOWN is ignored ('teardown-may-fail'): no master
@@ -52,8 +52,7 @@ test('an agent killed with unacknowledged updates delivers all of them after it 
 
 test('a restarted master gets its agents (same ids) and the framework (same id, same tasks) back', async (t) => {
   const cluster = await TestCluster.start({ agents: 2 }, t);
-  const s = new TestScheduler(cluster.masterAddress, { failover_timeout: 300 });
-  await s.subscribe();
+  const s = await subscribedScheduler(t, cluster, { failover_timeout: 300 }, 'close'); // closed below, to fail over
   const [offer] = await s.offers();
   await s.launch(offer, [commandTask(offer, 'steady', 'sleep 1000')]);
   await s.status('steady', 'TASK_RUNNING');
@@ -80,8 +79,7 @@ test('a restarted master gets its agents (same ids) and the framework (same id, 
 
 test('after a master restart, an agent that does not re-register within --agent_reregister_timeout is lost: FAILURE, then TASK_UNREACHABLE on reconciliation; it may still come back', async (t) => {
   const cluster = await TestCluster.start({ agents: 1, masterFlags: ['--agent_reregister_timeout=6secs'] }, t);
-  const s = new TestScheduler(cluster.masterAddress, { failover_timeout: 300, capabilities: [{ type: 'PARTITION_AWARE' }] });
-  await s.subscribe();
+  const s = await subscribedScheduler(t, cluster, { failover_timeout: 300, capabilities: [{ type: 'PARTITION_AWARE' }] }, 'close'); // closed below, to fail over
   const [offer] = await s.offers();
   await s.launch(offer, [commandTask(offer, 'away', 'sleep 1000')]);
   await s.status('away', 'TASK_RUNNING');
@@ -139,8 +137,7 @@ test('the scheduler SDK fails over by itself: after a master restart it re-subsc
 
 test('after a master restart, a framework that does not re-subscribe within failover_timeout is removed and its tasks killed', async (t) => {
   const cluster = await TestCluster.start({ agents: 1 }, t);
-  const s = new TestScheduler(cluster.masterAddress, { failover_timeout: 2 });
-  await s.subscribe();
+  const s = await subscribedScheduler(t, cluster, { failover_timeout: 2 }, 'close'); // closed below, never to come back
   const [offer] = await s.offers();
   await s.launch(offer, [commandTask(offer, 'abandoned', 'sleep 1000')]);
   await s.status('abandoned', 'TASK_RUNNING');
