@@ -246,7 +246,7 @@ const FILE = {};
  * Pushes `cleanup` on the stack of `scope` (a test, or FILE), registering one node:test hook on the first
  * push that unwinds the stack last-registered first, as nested try/finally blocks would: a framework is
  * torn down before its cluster stops. (node:test itself runs `t.after` and `after` hooks first-registered
- * first.) Every cleanup runs even if one fails; the first failure then fails the test, or the file.
+ * first.) Every cleanup runs even if one fails; the failures then fail the test, or the file.
  */
 function push(scope: object, register: (hook: () => Promise<void>) => void, cleanup: Cleanup): void {
   let stack = cleanups.get(scope);
@@ -262,7 +262,8 @@ function push(scope: object, register: (hook: () => Promise<void>) => void, clea
           failures.push(e);
         }
       }
-      if (failures.length > 0) throw failures[0];
+      if (failures.length === 1) throw failures[0];
+      if (failures.length > 1) throw new AggregateError(failures, `${failures.length} cleanups failed: ${failures.map((e) => (e as Error)?.message ?? e).join('; ')}`);
     });
   }
   stack.push(cleanup);
@@ -328,7 +329,8 @@ export type SchedulerEnd = 'teardown' | 'teardown-may-fail' | 'close';
 /** A TestScheduler subscribed to `master` (a cluster, HOST:PORT or zk://), ended with the test `t` (see SchedulerEnd). */
 export async function subscribedScheduler(t: TestContext, master: TestCluster | string, framework: Partial<FrameworkInfo> = {}, end: SchedulerEnd = 'teardown'): Promise<TestScheduler> {
   const s = new TestScheduler(typeof master === 'string' ? master : master.masterAddress, framework);
-  await s.subscribe();
+  // Refused or unreachable: nothing to tear down, but a stream or a ZooKeeper session may be open.
+  await s.subscribe().catch((e: unknown) => { s.close(); throw e; });
   onTestEnd(t, async () => {
     if (end === 'close') return s.close();
     try {
