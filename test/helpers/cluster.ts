@@ -1,10 +1,12 @@
 // Real master and agent processes (the built dist/mesolite.js) on loopback with free ports and
 // temporary work dirs, plus a scheduler whose events can be awaited. Used by integration tests and benches.
+// The fixtures at the end set these up for a test or a file and register their cleanup where they do.
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { after, before, type TestContext } from 'node:test';
 import { getJson, postJson } from '../../runtime/common/http';
 import type { FrameworkInfo, Offer, SchedulerEvent, TaskInfo, TaskStatus } from '../../runtime/common/protocol/v1';
 import { Scheduler } from '../../runtime/scheduler/scheduler';
@@ -71,26 +73,39 @@ export class TestCluster {
   readonly agents: AgentHandle[] = [];
   master?: Daemon;
   masterPort = 0;
+  /** Set when the cluster starts; empty until then. */
+  workDir = '';
   private masterArgs: string[] = [];
 
-  private constructor(readonly workDir: string) {}
+  /**
+   * Starts a cluster. With `t`, it is stopped when that test ends, whatever the outcome, after the
+   * schedulers the test subscribed to it (see onTestEnd); a cluster shared by a file's tests is
+   * clusterFixture's.
+   */
+  static async start(options: ClusterOptions = {}, t?: TestContext): Promise<TestCluster> {
+    const cluster = new TestCluster();
+    // Registered before starting: a cluster that fails half-way up is stopped too.
+    if (t) onTestEnd(t, () => cluster.stop());
+    await cluster.boot(options);
+    return cluster;
+  }
 
-  static async start(options: ClusterOptions = {}): Promise<TestCluster> {
-    const cluster = new TestCluster(fs.mkdtempSync(path.join(os.tmpdir(), 'mesolite-test-')));
-    cluster.masterPort = await freePort();
-    cluster.masterArgs = ['master', '--ip=127.0.0.1', `--port=${cluster.masterPort}`, `--work_dir=${path.join(cluster.workDir, 'master')}`, '--allocation_interval=100ms', ...(options.masterFlags ?? [])];
-    await cluster.startMaster();
+  /** Starts a cluster made with `new TestCluster()`, as start and clusterFixture do. */
+  async boot(options: ClusterOptions): Promise<void> {
+    this.workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesolite-test-'));
+    this.masterPort = await freePort();
+    this.masterArgs = ['master', '--ip=127.0.0.1', `--port=${this.masterPort}`, `--work_dir=${path.join(this.workDir, 'master')}`, '--allocation_interval=100ms', ...(options.masterFlags ?? [])];
+    await this.startMaster();
     const count = options.agents ?? 2;
     for (let i = 0; i < count; i++) {
       const port = await freePort();
       const resources = options.agentResources?.(i) ?? `cpus:4;mem:4096;disk:10000;ports:[${31000 + i * 1000}-${31999 + i * 1000}]`;
-      const workDir = path.join(cluster.workDir, `agent-${i + 1}`);
-      const args = ['agent', `--master=127.0.0.1:${cluster.masterPort}`, '--ip=127.0.0.1', `--port=${port}`, `--work_dir=${workDir}`, `--resources=${resources}`, ...(typeof options.agentFlags === 'function' ? options.agentFlags(i) : options.agentFlags ?? [])];
-      cluster.agents.push({ port, url: `http://127.0.0.1:${port}`, workDir, args });
+      const workDir = path.join(this.workDir, `agent-${i + 1}`);
+      const args = ['agent', `--master=127.0.0.1:${this.masterPort}`, '--ip=127.0.0.1', `--port=${port}`, `--work_dir=${workDir}`, `--resources=${resources}`, ...(typeof options.agentFlags === 'function' ? options.agentFlags(i) : options.agentFlags ?? [])];
+      this.agents.push({ port, url: `http://127.0.0.1:${port}`, workDir, args });
     }
-    for (let i = 0; i < count; i++) await cluster.startAgent(i);
-    await cluster.waitForAgents(count);
-    return cluster;
+    for (let i = 0; i < count; i++) await this.startAgent(i);
+    await this.waitForAgents(count);
   }
 
   get masterUrl(): string {
@@ -150,6 +165,7 @@ export class TestCluster {
   async stop(): Promise<void> {
     for (let i = 0; i < this.agents.length; i++) await this.stopAgent(i);
     await this.stopMaster();
+    if (!this.workDir) return; // never started: nothing ran, nothing to find by working directory
     const { stopProcessCluster } = await import('../../runtime/cluster/process');
     await stopProcessCluster({ pids: {}, workDir: this.workDir });
     fs.rmSync(this.workDir, { recursive: true, force: true });
@@ -218,4 +234,111 @@ export function commandTask(offer: Offer, id: string, command: string, resources
     }),
     command: { shell: true, value: command },
   };
+}
+
+// ---- Fixtures: set up for one test (`t`) or for a whole file, each registering its own cleanup.
+
+type Cleanup = () => unknown;
+const cleanups = new WeakMap<object, Cleanup[]>();
+const FILE = {};
+
+/**
+ * Pushes `cleanup` on the stack of `scope` (a test, or FILE), registering one node:test hook on the first
+ * push that unwinds the stack last-registered first, as nested try/finally blocks would: a framework is
+ * torn down before its cluster stops. (node:test itself runs `t.after` and `after` hooks first-registered
+ * first.) Every cleanup runs even if one fails; the failures then fail the test, or the file.
+ */
+function push(scope: object, register: (hook: () => Promise<void>) => void, cleanup: Cleanup): void {
+  let stack = cleanups.get(scope);
+  if (!stack) {
+    const pending: Cleanup[] = (stack = []);
+    cleanups.set(scope, pending);
+    register(async () => {
+      const failures: unknown[] = [];
+      for (let next = pending.pop(); next; next = pending.pop()) {
+        try {
+          await next();
+        } catch (e) {
+          failures.push(e);
+        }
+      }
+      if (failures.length === 1) throw failures[0];
+      if (failures.length > 1) throw new AggregateError(failures, `${failures.length} cleanups failed: ${failures.map((e) => (e as Error)?.message ?? e).join('; ')}`);
+    });
+  }
+  stack.push(cleanup);
+}
+
+/** Runs `cleanup` when the test `t` ends, pass or fail: after its body, last-registered first. */
+export function onTestEnd(t: TestContext, cleanup: Cleanup): void {
+  push(t, (hook) => t.after(hook), cleanup);
+}
+
+/**
+ * Runs `cleanup` when the file's tests are done, before the cleanups registered earlier (the cluster of
+ * a clusterFixture called before stops after it). Call it at the module's top level: node:test attaches
+ * an `after` registered inside a hook to that hook.
+ */
+export function onFileEnd(cleanup: Cleanup): void {
+  push(FILE, (hook) => after(hook), cleanup);
+}
+
+let fileSetUps: Promise<unknown> = Promise.resolve();
+
+/**
+ * Runs `setUp` before the file's tests, once the set-ups registered before it are done (a Marathon
+ * daemon once its cluster runs), and not at all if one of them failed; that failure fails the file.
+ * node:test's own root `before` hooks will not do: Node 20 starts each the moment it is registered,
+ * side by side, while the module is still loading. Call it at the module's top level.
+ */
+export function onFileStart(setUp: () => unknown): void {
+  const done = fileSetUps.then(setUp);
+  fileSetUps = done;
+  before(() => done);
+}
+
+/**
+ * The cluster every test of a file shares: started before the file's tests (onFileStart; options may be
+ * computed then) and stopped when they are done (onFileEnd). The object is returned at once, to use
+ * from the tests and from set-ups and cleanups registered after this.
+ */
+export function clusterFixture(options: ClusterOptions | (() => ClusterOptions | Promise<ClusterOptions>) = {}): TestCluster {
+  const cluster = new TestCluster();
+  onFileEnd(() => cluster.stop());
+  onFileStart(async () => {
+    await cluster.boot(typeof options === 'function' ? await options() : options);
+  });
+  return cluster;
+}
+
+/**
+ * What the end of the test does with a scheduler of subscribedScheduler:
+ * - 'teardown' (the default): TEARDOWN, and a refused or failed TEARDOWN fails the test, as the
+ *   `finally { await s.teardown(); }` it replaces did. On a cluster other tests share, a framework left
+ *   behind would keep its tasks and offers and change what the next test sees.
+ * - 'teardown-may-fail': TEARDOWN, a failure ignored (the stream is closed all the same). Only where
+ *   the test may leave no master able to answer (one killed, restarted or failed over, an agent
+ *   frozen) and what is left of the framework cannot change what another test checks: its cluster
+ *   stops right after (a cluster of the test's own), or later tests look only at their own
+ *   frameworks. Say which at the call.
+ * - 'close': only closes the stream; for tests whose body tears down itself, or leaves the framework to
+ *   fail over.
+ */
+export type SchedulerEnd = 'teardown' | 'teardown-may-fail' | 'close';
+
+/** A TestScheduler subscribed to `master` (a cluster, HOST:PORT or zk://), ended with the test `t` (see SchedulerEnd). */
+export async function subscribedScheduler(t: TestContext, master: TestCluster | string, framework: Partial<FrameworkInfo> = {}, end: SchedulerEnd = 'teardown'): Promise<TestScheduler> {
+  const s = new TestScheduler(typeof master === 'string' ? master : master.masterAddress, framework);
+  // Refused or unreachable: nothing to tear down, but a stream or a ZooKeeper session may be open.
+  await s.subscribe().catch((e: unknown) => { s.close(); throw e; });
+  onTestEnd(t, async () => {
+    if (end === 'close') return s.close();
+    try {
+      await s.teardown();
+    } catch (e) {
+      s.close();
+      if (end === 'teardown') throw e;
+    }
+  });
+  return s;
 }

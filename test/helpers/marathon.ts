@@ -1,10 +1,10 @@
 // A real `mesolite marathon` process next to a TestCluster, its REST API as raw HTTP (status, headers,
-// JSON), and an SSE reader for /v2/events.
+// JSON), and an SSE reader for /v2/events; marathonFixture shares one daemon between a file's tests.
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { freePort, startDaemon, stopDaemon, waitUntil, type Daemon } from './cluster';
+import { freePort, onFileEnd, onFileStart, startDaemon, stopDaemon, waitUntil, type Daemon, type TestCluster } from './cluster';
 
 export interface ApiResponse<T = any> { status: number; headers: http.IncomingHttpHeaders; body: T; text: string }
 
@@ -36,14 +36,22 @@ function stateDir(): string {
 export class MarathonDaemon {
   daemon?: Daemon;
   port = 0;
+  private args: string[] = [];
 
-  constructor(private readonly args: string[], readonly workDir = stateDir()) {}
+  /** Made unstarted: see start and marathonFixture. */
+  constructor(readonly workDir = stateDir()) {}
 
   static async start(master: string, extra: string[] = []): Promise<MarathonDaemon> {
-    const m = new MarathonDaemon([`--master=${master}`, '--decline_offer_duration=2000', ...extra]);
-    m.port = await freePort();
-    await m.restart();
+    const m = new MarathonDaemon();
+    await m.boot(master, extra);
     return m;
+  }
+
+  /** Starts a daemon made with `new MarathonDaemon()`, as start and marathonFixture do. */
+  async boot(master: string, extra: string[] = []): Promise<void> {
+    this.args = [`--master=${master}`, '--decline_offer_duration=2000', ...extra];
+    this.port = await freePort();
+    await this.restart();
   }
 
   get url(): string {
@@ -88,6 +96,17 @@ export class MarathonDaemon {
   logs(): string {
     return (this.daemon?.log ?? []).join('');
   }
+}
+
+/**
+ * The daemon a file's tests share, framework of `cluster` (a clusterFixture called before this): started
+ * once the cluster runs (onFileStart), stopped when the file's tests are done, before the cluster.
+ */
+export function marathonFixture(cluster: TestCluster, extra: string[] = []): MarathonDaemon {
+  const marathon = new MarathonDaemon();
+  onFileEnd(() => marathon.stop());
+  onFileStart(() => marathon.boot(cluster.masterAddress, extra));
+  return marathon;
 }
 
 /** Collects Server-Sent Events from /v2/events. */

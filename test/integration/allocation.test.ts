@@ -1,14 +1,12 @@
 // Allocation through the real operator API: step mode with two frameworks, the cycle trace and its
 // stream, weights and quota (persisted by the registry), dynamic reservations.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { getJson, openStream } from '../../runtime/common/http';
 import type { Resource } from '../../runtime/common/protocol/v1';
-import { TestCluster, TestScheduler, waitUntil } from '../helpers/cluster';
+import { clusterFixture, subscribedScheduler, waitUntil } from '../helpers/cluster';
 
-let cluster: TestCluster;
-before(async () => { cluster = await TestCluster.start({ agents: 2 }); });
-after(async () => { await cluster?.stop(); });
+const cluster = clusterFixture({ agents: 2 });
 
 async function call(body: Record<string, unknown>): Promise<{ status: number; json: any; body: string }> {
   const r = await cluster.operator(body);
@@ -17,7 +15,7 @@ async function call(body: Record<string, unknown>): Promise<{ status: number; js
 
 const metrics = () => getJson<Record<string, number>>(`${cluster.masterUrl}/metrics/snapshot`);
 
-test('step mode: paused, each STEP runs exactly one cycle and returns its trace; RESUME restarts the clock', async () => {
+test('step mode: paused, each STEP runs exactly one cycle and returns its trace; RESUME restarts the clock', async (t) => {
   const cycleEvents: any[] = [];
   const removedOffers: any[] = [];
   const stream = await openStream(`${cluster.masterUrl}/api/v1?allocation_cycles=true`, { type: 'SUBSCRIBE' }, (e) => {
@@ -25,13 +23,11 @@ test('step mode: paused, each STEP runs exactly one cycle and returns its trace;
     if (e.type === 'MESOLITE_OFFER_REMOVED') removedOffers.push(e.mesolite_offer_removed);
   });
   assert.equal((await call({ type: 'MESOLITE_PAUSE_ALLOCATION' })).status, 200);
-  const a = new TestScheduler(cluster.masterAddress, { name: 'fw-a' });
-  const b = new TestScheduler(cluster.masterAddress, { name: 'fw-b' });
   try {
     assert.equal((await cluster.state()).allocation_paused, true);
     assert.equal((await metrics())['allocator/mesolite/allocation_paused'], 1);
-    await a.subscribe();
-    await b.subscribe();
+    const a = await subscribedScheduler(t, cluster, { name: 'fw-a' });
+    const b = await subscribedScheduler(t, cluster, { name: 'fw-b' });
     await new Promise((r) => setTimeout(r, 400));
     assert.equal([...a.events, ...b.events].filter((e) => e.type === 'OFFERS').length, 0, 'no offers while paused');
     const runsBefore = (await metrics())['allocator/mesos/allocation_runs'];
@@ -89,8 +85,6 @@ test('step mode: paused, each STEP runs exactly one cycle and returns its trace;
   } finally {
     await call({ type: 'MESOLITE_RESUME_ALLOCATION' });
     stream.close();
-    await a.teardown();
-    await b.teardown();
   }
 });
 
@@ -126,7 +120,7 @@ const reserved = (role: string, text: string): Resource[] => text.split(';').map
   return { name, type: 'SCALAR', scalar: { value: Number(value) }, reservations: [{ type: 'DYNAMIC', role }] };
 });
 
-test('dynamic reservations: the operator reserves, an ops framework gets them (and reserves more with ACCEPT), others never; they survive an agent restart', async () => {
+test('dynamic reservations: the operator reserves, an ops framework gets them (and reserves more with ACCEPT), others never; they survive an agent restart', async (t) => {
   const state = await cluster.state();
   const agentId = state.slaves[0].id;
   const tooMuch = await call({ type: 'RESERVE_RESOURCES', reserve_resources: { agent_id: { value: agentId }, resources: reserved('ops', 'cpus:64') } });
@@ -135,44 +129,37 @@ test('dynamic reservations: the operator reserves, an ops framework gets them (a
   const slave = () => cluster.state().then((s) => s.slaves.find((a) => a.id === agentId)! as any);
   assert.deepEqual((await slave()).reserved_resources.ops, { cpus: 1, mem: 256, disk: 0, gpus: 0 });
 
-  const star = new TestScheduler(cluster.masterAddress, { name: 'star' });
-  const ops = new TestScheduler(cluster.masterAddress, { name: 'ops', role: 'ops' });
-  try {
-    // Alone, the ops framework is offered the agent's unreserved resources and its reservation.
-    await ops.subscribe();
-    const opsOffer = await ops.next('OFFERS', (e) => e.offers.offers.some((o) => o.agent_id.value === agentId));
-    const offer = opsOffer.offers.offers.find((o) => o.agent_id.value === agentId)!;
-    const reservedCpus = offer.resources.find((r) => r.name === 'cpus' && r.reservations?.[0]?.role === 'ops');
-    assert.equal(reservedCpus?.scalar?.value, 1);
-    assert.equal(reservedCpus?.allocation_info?.role, 'ops');
+  // Alone, the ops framework is offered the agent's unreserved resources and its reservation.
+  const ops = await subscribedScheduler(t, cluster, { name: 'ops', role: 'ops' });
+  const opsOffer = await ops.next('OFFERS', (e) => e.offers.offers.some((o) => o.agent_id.value === agentId));
+  const offer = opsOffer.offers.offers.find((o) => o.agent_id.value === agentId)!;
+  const reservedCpus = offer.resources.find((r) => r.name === 'cpus' && r.reservations?.[0]?.role === 'ops');
+  assert.equal(reservedCpus?.scalar?.value, 1);
+  assert.equal(reservedCpus?.allocation_info?.role, 'ops');
 
-    // RESERVE through ACCEPT: one more (unreserved) cpu for ops.
-    await ops.accept([offer.id.value], [{ type: 'RESERVE', reserve: { resources: reserved('ops', 'cpus:1').map((r) => ({ ...r, allocation_info: { role: 'ops' } })) } }], { refuse_seconds: 0 });
-    await waitUntil('two reserved cpus', async () => (await slave()).reserved_resources.ops?.cpus === 2);
+  // RESERVE through ACCEPT: one more (unreserved) cpu for ops.
+  await ops.accept([offer.id.value], [{ type: 'RESERVE', reserve: { resources: reserved('ops', 'cpus:1').map((r) => ({ ...r, allocation_info: { role: 'ops' } })) } }], { refuse_seconds: 0 });
+  await waitUntil('two reserved cpus', async () => (await slave()).reserved_resources.ops?.cpus === 2);
 
-    // With ops out of the way (suppressed, its offers declined), a * framework gets the agent, but
-    // never what ops reserved.
-    await ops.suppress();
-    await ops.decline(ops.events.flatMap((e) => (e.type === 'OFFERS' ? e.offers.offers.map((o) => o.id.value) : [])));
-    await star.subscribe();
-    await star.next('OFFERS', (e) => e.offers.offers.some((o) => o.agent_id.value === agentId));
-    for (const e of star.events) {
-      if (e.type !== 'OFFERS') continue;
-      for (const o of e.offers.offers) assert.ok(o.resources.every((r) => !r.reservations?.length), 'a * framework never sees ops reservations');
-    }
-
-    // Restart the agent: it comes back with its checkpointed reservations.
-    await cluster.stopAgent(0);
-    await cluster.startAgent(0);
-    await waitUntil('the agent back', async () => (await slave())?.active);
-    assert.deepEqual((await slave()).reserved_resources.ops, { cpus: 2, mem: 256, disk: 0, gpus: 0 });
-
-    // UNRESERVE through the operator API (its offers are rescinded first).
-    const unreserve = await call({ type: 'UNRESERVE_RESOURCES', unreserve_resources: { agent_id: { value: agentId }, resources: reserved('ops', 'cpus:2;mem:256') } });
-    assert.equal(unreserve.status, 202, unreserve.body);
-    assert.equal((await slave()).reserved_resources.ops, undefined);
-  } finally {
-    await star.teardown();
-    await ops.teardown();
+  // With ops out of the way (suppressed, its offers declined), a * framework gets the agent, but
+  // never what ops reserved.
+  await ops.suppress();
+  await ops.decline(ops.events.flatMap((e) => (e.type === 'OFFERS' ? e.offers.offers.map((o) => o.id.value) : [])));
+  const star = await subscribedScheduler(t, cluster, { name: 'star' });
+  await star.next('OFFERS', (e) => e.offers.offers.some((o) => o.agent_id.value === agentId));
+  for (const e of star.events) {
+    if (e.type !== 'OFFERS') continue;
+    for (const o of e.offers.offers) assert.ok(o.resources.every((r) => !r.reservations?.length), 'a * framework never sees ops reservations');
   }
+
+  // Restart the agent: it comes back with its checkpointed reservations.
+  await cluster.stopAgent(0);
+  await cluster.startAgent(0);
+  await waitUntil('the agent back', async () => (await slave())?.active);
+  assert.deepEqual((await slave()).reserved_resources.ops, { cpus: 2, mem: 256, disk: 0, gpus: 0 });
+
+  // UNRESERVE through the operator API (its offers are rescinded first).
+  const unreserve = await call({ type: 'UNRESERVE_RESOURCES', unreserve_resources: { agent_id: { value: agentId }, resources: reserved('ops', 'cpus:2;mem:256') } });
+  assert.equal(unreserve.status, 202, unreserve.body);
+  assert.equal((await slave()).reserved_resources.ops, undefined);
 });

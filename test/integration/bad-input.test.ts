@@ -1,15 +1,13 @@
 // Bad input gets a clear 4xx naming the problem and the daemons keep serving; a bounded fuzz loop over
 // the scheduler, executor, operator and agent APIs never produces a 5xx or a crash.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { getJson, openStream, postJson, request } from '../../runtime/common/http';
 import { seededRandom } from '../../runtime/master/allocator/hierarchical';
-import { commandTask, TestCluster, TestScheduler } from '../helpers/cluster';
+import { clusterFixture, commandTask, subscribedScheduler, TestScheduler } from '../helpers/cluster';
 import { mutate, rawPost } from '../helpers/hostile';
 
-let cluster: TestCluster;
-before(async () => { cluster = await TestCluster.start({ agents: 1 }); });
-after(async () => { await cluster?.stop(); });
+const cluster = clusterFixture({ agents: 1 });
 
 const schedulerUrl = () => `${cluster.masterUrl}/api/v1/scheduler`;
 
@@ -103,7 +101,7 @@ test('an executor host\'s EXECUTOR_CALLS are answered call by call, as /api/v1/e
   assert.match(malformed.body, /'executor_calls\.calls\[4\]' must be an object/);
 });
 
-test('fuzz: 400 mutated calls to every API get 4xx or success, never 5xx, and the cluster still runs tasks', async () => {
+test('fuzz: 400 mutated calls to every API get 4xx or success, never 5xx, and the cluster still runs tasks', async (t) => {
   const s = new TestScheduler(cluster.masterAddress, { name: 'fuzz-target' });
   await s.subscribe();
   const offers = await s.offers();
@@ -152,10 +150,8 @@ test('fuzz: 400 mutated calls to every API get 4xx or success, never 5xx, and th
   // Everything still works.
   assert.equal((await request('GET', `${cluster.masterUrl}/health`)).status, 200);
   assert.equal((await getJson<{ activated_slaves: number }>(`${cluster.masterUrl}/master/state`)).activated_slaves, 1);
-  const after = new TestScheduler(cluster.masterAddress);
-  await after.subscribe();
+  const after = await subscribedScheduler(t, cluster);
   const [o] = await after.offers();
   await after.launch(o, [commandTask(o, 'still-works', 'true')]);
   await after.status('still-works', 'TASK_FINISHED');
-  await after.teardown();
 });

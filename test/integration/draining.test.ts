@@ -4,25 +4,23 @@
 // acknowledged; a drain with mark_gone removes the agent for good, its task TASK_GONE_BY_OPERATOR.
 import assert from 'node:assert/strict';
 import { once } from 'node:events';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import type { Offer } from '../../runtime/common/protocol/v1';
-import { commandTask, TestCluster, TestScheduler, waitUntil } from '../helpers/cluster';
+import { clusterFixture, commandTask, onFileEnd, onFileStart, TestScheduler, waitUntil } from '../helpers/cluster';
 
-let cluster: TestCluster;
+const cluster = clusterFixture({ agents: 2, agentFlags: (i) => [`--hostname=agent-${i}`] });
 let s: TestScheduler;
 const agentIds: string[] = [];
 
-before(async () => {
-  cluster = await TestCluster.start({ agents: 2, agentFlags: (i) => [`--hostname=agent-${i}`] });
+onFileStart(async () => {
   s = scheduler();
   await s.subscribe();
   const offers = await offersFrom(['agent-0', 'agent-1']);
   for (const host of ['agent-0', 'agent-1']) agentIds.push(offers.find((o) => o.hostname === host)!.agent_id.value);
 });
-after(async () => {
-  await s?.teardown().catch(() => undefined);
-  await cluster?.stop();
-});
+// Before the cluster stops. The framework's TEARDOWN may fail, ignored as it was: a test restarts the
+// master and fails the scheduler over, and the cluster stopping next ends whatever is left of it.
+onFileEnd(() => s?.teardown().catch(() => undefined));
 
 /** The test's framework: partition-aware, and it survives a master restart (failing over to a new scheduler). */
 const scheduler = (id?: string) => new TestScheduler(cluster.masterAddress, {

@@ -2,21 +2,17 @@
 // swapped in and out while a client reads, FIFOs, links pointing outside. None may reveal a file outside
 // the sandbox or stall the agent.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { request } from '../../runtime/common/http';
-import { commandTask, TestCluster, TestScheduler, waitUntil } from '../helpers/cluster';
+import { clusterFixture, commandTask, onFileEnd, onFileStart, TestScheduler, waitUntil } from '../helpers/cluster';
 
-let cluster: TestCluster;
+const cluster = clusterFixture({ agents: 1 });
 let s: TestScheduler;
-before(async () => {
-  cluster = await TestCluster.start({ agents: 1 });
+onFileStart(async () => {
   s = new TestScheduler(cluster.masterAddress);
   await s.subscribe();
 });
-after(async () => {
-  await s?.teardown();
-  await cluster?.stop();
-});
+onFileEnd(() => s?.teardown()); // before the cluster stops
 
 const q = encodeURIComponent;
 const files = (endpoint: string, path: string, timeoutMs?: number) =>

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { after, before, test } from 'node:test';
 import { getJson, request } from '../../runtime/common/http';
 import { ZkSession } from '../../runtime/zk/session';
-import { commandTask, freePort, startDaemon, stopDaemon, TestScheduler, waitUntil, type Daemon } from '../helpers/cluster';
+import { commandTask, freePort, startDaemon, stopDaemon, subscribedScheduler, waitUntil, type Daemon, type SchedulerEnd } from '../helpers/cluster';
 import { ZooKeeperServer } from '../helpers/zookeeper';
 
 interface Node { port: number; args: string[]; daemon?: Daemon }
@@ -57,6 +57,11 @@ after(async () => {
   await zk?.stop();
 });
 
+// The frameworks of these tests outlive leaders: their TEARDOWN may reach no master (the leader just
+// killed, the next not yet followed), and is then given up; what a framework leaves behind is not what a
+// later test looks at (its own framework, the masters, the agents).
+const MAY_FAIL: SchedulerEnd = 'teardown-may-fail';
+
 test('the masters elect one leader through json.info_ znodes holding MasterInfo, and the others redirect to it', async () => {
   const lead = await leader();
   const leaderPid = `master@127.0.0.1:${lead.port}`;
@@ -85,86 +90,73 @@ test('the masters elect one leader through json.info_ znodes holding MasterInfo,
   await waitUntil('both agents registered with the leader', async () => (await state(lead)).activated_slaves === 2);
 });
 
-test('kill -9 of the leader: another master leads, agents and the framework follow, the task keeps running; the old leader returns as a follower', async () => {
-  const s = new TestScheduler(zk.url(), { name: 'ha-framework', failover_timeout: 300 });
+test('kill -9 of the leader: another master leads, agents and the framework follow, the task keeps running; the old leader returns as a follower', async (t) => {
+  const s = await subscribedScheduler(t, zk.url(), { name: 'ha-framework', failover_timeout: 300 }, MAY_FAIL);
   // The test scheduler does not reconnect by itself; this one must follow the leader.
   (s as unknown as { options: { reconnect: boolean } }).options.reconnect = true;
-  await s.subscribe();
-  try {
-    const [offer] = await s.offers();
-    await s.launch(offer, [commandTask(offer, 'survives', 'sleep 1000')]);
-    await s.status('survives', 'TASK_RUNNING');
-    const old = await leader();
-    const frameworkId = s.frameworkId!;
+  const [offer] = await s.offers();
+  await s.launch(offer, [commandTask(offer, 'survives', 'sleep 1000')]);
+  await s.status('survives', 'TASK_RUNNING');
+  const old = await leader();
+  const frameworkId = s.frameworkId!;
 
-    old.daemon!.process.kill('SIGKILL');
-    await stopDaemon(old.daemon, 'SIGKILL');
-    const started = Date.now();
-    const next = await leader();
-    assert.notEqual(next, old);
-    await waitUntil('agents re-registered with the new leader', async () => (await state(next)).activated_slaves === 2, 30_000);
-    await waitUntil('the framework re-subscribed', async () => (await state(next)).frameworks.some((f) => f.id === frameworkId && f.active), 30_000);
-    const elapsed = Date.now() - started;
-    const fw = (await state(next)).frameworks.find((f) => f.id === frameworkId)!;
-    assert.deepEqual(fw.tasks.map((t) => [t.id, t.state]), [['survives', 'TASK_RUNNING']], `after ${elapsed} ms`);
+  old.daemon!.process.kill('SIGKILL');
+  await stopDaemon(old.daemon, 'SIGKILL');
+  const started = Date.now();
+  const next = await leader();
+  assert.notEqual(next, old);
+  await waitUntil('agents re-registered with the new leader', async () => (await state(next)).activated_slaves === 2, 30_000);
+  await waitUntil('the framework re-subscribed', async () => (await state(next)).frameworks.some((f) => f.id === frameworkId && f.active), 30_000);
+  const elapsed = Date.now() - started;
+  const fw = (await state(next)).frameworks.find((f) => f.id === frameworkId)!;
+  assert.deepEqual(fw.tasks.map((t) => [t.id, t.state]), [['survives', 'TASK_RUNNING']], `after ${elapsed} ms`);
 
-    // The framework can work with the new leader: reconcile says RUNNING, a new task runs.
-    const mark = s.events.length;
-    await s.reconcile();
-    const reconciled = await s.next('UPDATE', (e) => e.update.status.task_id.value === 'survives', 10_000, mark);
-    assert.equal(reconciled.update.status.state, 'TASK_RUNNING');
-    const resubscribed = s.events.map((e) => e.type).lastIndexOf('SUBSCRIBED');
-    const offers = await s.offers(resubscribed, 20_000);
-    await s.launch(offers[0], [commandTask(offers[0], 'after-failover', 'echo ok')]);
-    await s.status('after-failover', 'TASK_FINISHED', 20_000);
+  // The framework can work with the new leader: reconcile says RUNNING, a new task runs.
+  const mark = s.events.length;
+  await s.reconcile();
+  const reconciled = await s.next('UPDATE', (e) => e.update.status.task_id.value === 'survives', 10_000, mark);
+  assert.equal(reconciled.update.status.state, 'TASK_RUNNING');
+  const resubscribed = s.events.map((e) => e.type).lastIndexOf('SUBSCRIBED');
+  const offers = await s.offers(resubscribed, 20_000);
+  await s.launch(offers[0], [commandTask(offers[0], 'after-failover', 'echo ok')]);
+  await s.status('after-failover', 'TASK_FINISHED', 20_000);
 
-    // The old leader comes back and follows.
-    start(old);
-    await waitUntil('the old master to answer', async () => (await state(old)).leader === `master@127.0.0.1:${next.port}`, 30_000);
-    assert.equal(await leader(), next);
-  } finally {
-    await s.teardown().catch(() => undefined);
-    s.close();
-  }
+  // The old leader comes back and follows.
+  start(old);
+  await waitUntil('the old master to answer', async () => (await state(old)).leader === `master@127.0.0.1:${next.port}`, 30_000);
+  assert.equal(await leader(), next);
 });
 
-test('status updates in flight when the leader dies are delivered by the new leader: none lost, none duplicated as new', async () => {
-  const s = new TestScheduler(zk.url(), { name: 'in-flight', failover_timeout: 300 });
+test('status updates in flight when the leader dies are delivered by the new leader: none lost, none duplicated as new', async (t) => {
+  const s = await subscribedScheduler(t, zk.url(), { name: 'in-flight', failover_timeout: 300 }, MAY_FAIL);
   (s as unknown as { options: { reconnect: boolean } }).options.reconnect = true;
   s.autoAcknowledge = false;
-  await s.subscribe();
-  try {
-    const [offer] = await s.offers();
-    await s.launch(offer, [commandTask(offer, 'in-flight', 'echo done')]);
-    const starting = await s.status('in-flight', 'TASK_STARTING');
-    await new Promise((r) => setTimeout(r, 300)); // the task finishes; RUNNING and FINISHED wait at the agent
-    const old = await leader();
-    await stopDaemon(old.daemon, 'SIGKILL');
-    const resubscribed = await s.next('SUBSCRIBED', () => true, 30_000, s.events.findIndex((e) => e.type === 'UPDATE') + 1);
-    const from = s.events.indexOf(resubscribed);
-    // The agent resends the unacknowledged head to the new leader: the same update, same uuid.
-    const again = await s.next('UPDATE', (e) => e.update.status.task_id.value === 'in-flight', 30_000, from);
-    assert.equal(again.update.status.uuid, starting.uuid);
-    s.autoAcknowledge = true;
-    await s.acknowledge(again.update.status);
-    await s.status('in-flight', 'TASK_FINISHED', 30_000);
-    const updates = s.events.filter((e) => e.type === 'UPDATE' && e.update.status.task_id.value === 'in-flight' && e.update.status.uuid)
-      .map((e) => (e as { update: { status: { state: string; uuid?: string } } }).update.status);
-    const byState = new Map<string, Set<string>>();
-    for (const u of updates) byState.set(u.state, (byState.get(u.state) ?? new Set()).add(u.uuid!));
-    assert.deepEqual([...byState.keys()], ['TASK_STARTING', 'TASK_RUNNING', 'TASK_FINISHED']);
-    for (const [state, uuids] of byState) assert.equal(uuids.size, 1, `${state} was one update (resent, not duplicated)`);
-    start(old);
-    await waitUntil('the old master to follow', async () => (await state(old)).leader !== '', 30_000);
-  } finally {
-    await s.teardown().catch(() => undefined);
-    s.close();
-  }
+  const [offer] = await s.offers();
+  await s.launch(offer, [commandTask(offer, 'in-flight', 'echo done')]);
+  const starting = await s.status('in-flight', 'TASK_STARTING');
+  await new Promise((r) => setTimeout(r, 300)); // the task finishes; RUNNING and FINISHED wait at the agent
+  const old = await leader();
+  await stopDaemon(old.daemon, 'SIGKILL');
+  const resubscribed = await s.next('SUBSCRIBED', () => true, 30_000, s.events.findIndex((e) => e.type === 'UPDATE') + 1);
+  const from = s.events.indexOf(resubscribed);
+  // The agent resends the unacknowledged head to the new leader: the same update, same uuid.
+  const again = await s.next('UPDATE', (e) => e.update.status.task_id.value === 'in-flight', 30_000, from);
+  assert.equal(again.update.status.uuid, starting.uuid);
+  s.autoAcknowledge = true;
+  await s.acknowledge(again.update.status);
+  await s.status('in-flight', 'TASK_FINISHED', 30_000);
+  const updates = s.events.filter((e) => e.type === 'UPDATE' && e.update.status.task_id.value === 'in-flight' && e.update.status.uuid)
+    .map((e) => (e as { update: { status: { state: string; uuid?: string } } }).update.status);
+  const byState = new Map<string, Set<string>>();
+  for (const u of updates) byState.set(u.state, (byState.get(u.state) ?? new Set()).add(u.uuid!));
+  assert.deepEqual([...byState.keys()], ['TASK_STARTING', 'TASK_RUNNING', 'TASK_FINISHED']);
+  for (const [state, uuids] of byState) assert.equal(uuids.size, 1, `${state} was one update (resent, not duplicated)`);
+  start(old);
+  await waitUntil('the old master to follow', async () => (await state(old)).leader !== '', 30_000);
 });
 
-test('a framework that does not come back to the new leader within failover_timeout is removed with its tasks', async () => {
-  const s = new TestScheduler(zk.url(), { name: 'gone-for-good', failover_timeout: 2 });
-  await s.subscribe();
+test('a framework that does not come back to the new leader within failover_timeout is removed with its tasks', async (t) => {
+  const s = await subscribedScheduler(t, zk.url(), { name: 'gone-for-good', failover_timeout: 2 }, 'close'); // closed below, never to come back
   const [offer] = await s.offers();
   await s.launch(offer, [commandTask(offer, 'orphaned-by-failover', 'sleep 1000')]);
   await s.status('orphaned-by-failover', 'TASK_RUNNING');
@@ -189,26 +181,21 @@ test('a framework that does not come back to the new leader within failover_time
   await waitUntil('the old master to follow', async () => (await state(old)).leader !== '', 30_000);
 });
 
-test('an agent restarted under HA finds the leader through ZooKeeper and keeps its running task', async () => {
-  const s = new TestScheduler(zk.url(), { name: 'agent-restart', failover_timeout: 300 });
-  await s.subscribe();
-  try {
-    const [offer] = await s.offers();
-    await s.launch(offer, [commandTask(offer, 'outlives-agent', 'sleep 1000')]);
-    await s.status('outlives-agent', 'TASK_RUNNING');
-    const agent = agents.find((a) => a.port === offer.url?.address.port)!;
-    await stopDaemon(agent.daemon, 'SIGKILL');
-    start(agent);
-    const lead = await leader();
-    await waitUntil('the agent re-registered', async () => (await state(lead)).activated_slaves === 2, 30_000);
-    await s.reconcile();
-    const status = await s.next('UPDATE', (e) => e.update.status.task_id.value === 'outlives-agent' && e.update.status.reason === 'REASON_RECONCILIATION', 10_000);
-    assert.equal(status.update.status.state, 'TASK_RUNNING');
-    const agentState = await getJson<{ id: string }>(`${url(agent)}/state`);
-    assert.equal(agentState.id, offer.agent_id.value, 'same agent id after the restart');
-  } finally {
-    await s.teardown().catch(() => undefined);
-  }
+test('an agent restarted under HA finds the leader through ZooKeeper and keeps its running task', async (t) => {
+  const s = await subscribedScheduler(t, zk.url(), { name: 'agent-restart', failover_timeout: 300 }, MAY_FAIL);
+  const [offer] = await s.offers();
+  await s.launch(offer, [commandTask(offer, 'outlives-agent', 'sleep 1000')]);
+  await s.status('outlives-agent', 'TASK_RUNNING');
+  const agent = agents.find((a) => a.port === offer.url?.address.port)!;
+  await stopDaemon(agent.daemon, 'SIGKILL');
+  start(agent);
+  const lead = await leader();
+  await waitUntil('the agent re-registered', async () => (await state(lead)).activated_slaves === 2, 30_000);
+  await s.reconcile();
+  const status = await s.next('UPDATE', (e) => e.update.status.task_id.value === 'outlives-agent' && e.update.status.reason === 'REASON_RECONCILIATION', 10_000);
+  assert.equal(status.update.status.state, 'TASK_RUNNING');
+  const agentState = await getJson<{ id: string }>(`${url(agent)}/state`);
+  assert.equal(agentState.id, offer.agent_id.value, 'same agent id after the restart');
 });
 
 test('while ZooKeeper is down no master leads; when it is back, a leader is elected and the agents re-register', async () => {

@@ -9,21 +9,19 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { getJson } from '../../runtime/common/http';
 import type { HealthCheck, Offer, Resource, Task, TaskInfo, TaskStatus } from '../../runtime/common/protocol/v1';
 import { commandProbe, httpProbe, tcpProbe } from '../../runtime/executor/probes';
-import { commandTask, freePort, TestCluster, TestScheduler } from '../helpers/cluster';
+import { clusterFixture, commandTask, freePort, subscribedScheduler, type TestScheduler } from '../helpers/cluster';
 
-let cluster: TestCluster;
 let ports: number[] = [];
-before(async () => {
+const cluster = clusterFixture(async () => {
   // Ports known to be free just now (other clusters on this machine use the default range).
   ports = [await freePort(), await freePort(), await freePort()];
   const range = ports.map((p) => `${p}-${p}`).join(',');
-  cluster = await TestCluster.start({ agents: 1, agentResources: () => `cpus:4;mem:4096;disk:10000;ports:[${range}]` });
+  return { agents: 1, agentResources: () => `cpus:4;mem:4096;disk:10000;ports:[${range}]` };
 });
-after(async () => { await cluster?.stop(); });
 
 const NODE = JSON.stringify(process.execPath);
 
@@ -34,16 +32,11 @@ function portTask(offer: Offer, id: string, port: number, command: string, healt
   return { ...task, resources: [...task.resources!, ports], health_check: healthCheck };
 }
 
-/** Runs a test with a subscribed scheduler and its first offer; tears the framework down after. */
-async function withScheduler(body: (s: TestScheduler, offer: Offer) => Promise<void>): Promise<void> {
-  const s = new TestScheduler(cluster.masterAddress);
-  await s.subscribe();
-  try {
-    const [offer] = await s.offers();
-    await body(s, offer);
-  } finally {
-    await s.teardown();
-  }
+/** Runs a test with a subscribed scheduler and its first offer; the framework is torn down when the test `t` ends. */
+async function withScheduler(t: TestContext, body: (s: TestScheduler, offer: Offer) => Promise<void>): Promise<void> {
+  const s = await subscribedScheduler(t, cluster);
+  const [offer] = await s.offers();
+  await body(s, offer);
 }
 
 const healthUpdate = (healthy: boolean) => (s: TaskStatus) => s.state === 'TASK_RUNNING' && s.healthy === healthy && s.reason === 'REASON_TASK_HEALTH_CHECK_STATUS_UPDATED';
@@ -52,7 +45,7 @@ async function update(s: TestScheduler, taskId: string, predicate: (s: TaskStatu
   return (await s.next('UPDATE', (e) => e.update.status.task_id.value === taskId && predicate(e.update.status), timeoutMs)).update.status;
 }
 
-test('a task serving HTTP on its port turns healthy; the scheduler, /master/state and GET_TASKS see healthy: true', () => withScheduler(async (s, offer) => {
+test('a task serving HTTP on its port turns healthy; the scheduler, /master/state and GET_TASKS see healthy: true', (t) => withScheduler(t, async (s, offer) => {
   const port = ports[0];
   const server = `exec ${NODE} -e "require('http').createServer((q, r) => r.end('ok')).listen(${port}, '127.0.0.1')"`;
   await s.launch(offer, [portTask(offer, 'web', port, server, { type: 'HTTP', http: { scheme: 'http', port, path: '/health' }, delay_seconds: 0, interval_seconds: 1, grace_period_seconds: 30 })]);
@@ -79,7 +72,7 @@ test('a task serving HTTP on its port turns healthy; the scheduler, /master/stat
   assert.equal(killed.healthy, undefined, 'a kill the scheduler asked for says nothing about health');
 }));
 
-test('a failing COMMAND health check marks the task unhealthy and kills it after consecutive_failures', () => withScheduler(async (s, offer) => {
+test('a failing COMMAND health check marks the task unhealthy and kills it after consecutive_failures', (t) => withScheduler(t, async (s, offer) => {
   const task = { ...commandTask(offer, 'sick', 'sleep 1000'), health_check: { type: 'COMMAND' as const, command: { value: 'exit 1' }, delay_seconds: 0, interval_seconds: 0.5, grace_period_seconds: 0, consecutive_failures: 2 } };
   await s.launch(offer, [task]);
   const killed = await s.status('sick', 'TASK_KILLED', 30_000);
@@ -89,7 +82,7 @@ test('a failing COMMAND health check marks the task unhealthy and kills it after
   assert.deepEqual(s.statesOf('sick'), ['TASK_STARTING', 'TASK_RUNNING', 'TASK_RUNNING', 'TASK_RUNNING', 'TASK_KILLED']);
 }));
 
-test('a COMMAND health check (legacy form, no type) runs in the task\'s sandbox with the task\'s environment', () => withScheduler(async (s, offer) => {
+test('a COMMAND health check (legacy form, no type) runs in the task\'s sandbox with the task\'s environment', (t) => withScheduler(t, async (s, offer) => {
   const task = {
     ...commandTask(offer, 'ready', 'touch ready-file; sleep 1000'),
     health_check: { command: { value: 'test -f ready-file && test "$MESOS_TASK_ID" = ready && test "$CHECK_VAR" = 1', environment: { variables: [{ name: 'CHECK_VAR', value: '1' }] } }, delay_seconds: 0, interval_seconds: 0.5, grace_period_seconds: 20 },
@@ -100,7 +93,7 @@ test('a COMMAND health check (legacy form, no type) runs in the task\'s sandbox 
   await s.status('ready', 'TASK_KILLED');
 }));
 
-test('a TCP health check turns healthy once the task listens, unhealthy when it stops listening', () => withScheduler(async (s, offer) => {
+test('a TCP health check turns healthy once the task listens, unhealthy when it stops listening', (t) => withScheduler(t, async (s, offer) => {
   const port = ports[1];
   // Listens for 5 s, then closes the socket but keeps running.
   const server = `exec ${NODE} -e "const s = require('net').createServer((c) => c.end()).listen(${port}, '127.0.0.1'); setTimeout(() => s.close(), 5000); setTimeout(() => {}, 1e6)"`;
@@ -111,7 +104,7 @@ test('a TCP health check turns healthy once the task listens, unhealthy when it 
   await s.status('tcp', 'TASK_KILLED');
 }));
 
-test('a task group\'s task failing its health check is killed unhealthy, and the default executor kills the rest of the group', () => withScheduler(async (s, offer) => {
+test('a task group\'s task failing its health check is killed unhealthy, and the default executor kills the rest of the group', (t) => withScheduler(t, async (s, offer) => {
   const executor = { type: 'DEFAULT' as const, executor_id: { value: 'hc-group' }, resources: commandTask(offer, 'x', 'true').resources };
   const sick = { ...commandTask(offer, 'g-sick', 'sleep 1000'), health_check: { type: 'COMMAND' as const, command: { value: 'false' }, delay_seconds: 0, interval_seconds: 0.5, grace_period_seconds: 0, consecutive_failures: 1 } };
   const well = commandTask(offer, 'g-well', 'sleep 1000');
@@ -121,7 +114,7 @@ test('a task group\'s task failing its health check is killed unhealthy, and the
   assert.equal((await s.status('g-well', 'TASK_KILLED')).healthy, false);
 }));
 
-test('a general COMMAND check reports check_status: empty at first, then the exit code, without judging it', () => withScheduler(async (s, offer) => {
+test('a general COMMAND check reports check_status: empty at first, then the exit code, without judging it', (t) => withScheduler(t, async (s, offer) => {
   const task = { ...commandTask(offer, 'checked', 'sleep 1000'), check: { type: 'COMMAND' as const, command: { command: { value: 'exit 3' } }, delay_seconds: 0, interval_seconds: 0.5 } };
   await s.launch(offer, [task]);
   const first = await s.status('checked', 'TASK_RUNNING');
@@ -135,7 +128,7 @@ test('a general COMMAND check reports check_status: empty at first, then the exi
   await s.status('checked', 'TASK_KILLED');
 }));
 
-test('the master refuses a LAUNCH with a malformed health check, naming the field', () => withScheduler(async (s, offer) => {
+test('the master refuses a LAUNCH with a malformed health check, naming the field', (t) => withScheduler(t, async (s, offer) => {
   await s.launch(offer, [{ ...commandTask(offer, 'bad-hc', 'sleep 1'), health_check: { type: 'HTTP', http: { port: 8080, path: 'health' } } }]);
   const error = await s.status('bad-hc', 'TASK_ERROR');
   assert.equal(error.reason, 'REASON_TASK_INVALID');

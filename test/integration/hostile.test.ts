@@ -3,15 +3,13 @@
 // bounded fuzz of hostile bodies, headers and paths. The daemons keep serving a normal client throughout.
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { getJson, openStream, postJson, request } from '../../runtime/common/http';
 import { seededRandom } from '../../runtime/master/allocator/hierarchical';
-import { commandTask, TestCluster, TestScheduler, waitUntil } from '../helpers/cluster';
+import { clusterFixture, commandTask, subscribedScheduler, waitUntil } from '../helpers/cluster';
 import { deepArray, hostileBody, rawExchange, rawPost, rssMiB } from '../helpers/hostile';
 
-let cluster: TestCluster;
-before(async () => { cluster = await TestCluster.start({ agents: 1 }); });
-after(async () => { await cluster?.stop(); });
+const cluster = clusterFixture({ agents: 1 });
 
 const schedulerUrl = () => `${cluster.masterUrl}/api/v1/scheduler`;
 const json = { 'Content-Type': 'application/json' };
@@ -106,11 +104,10 @@ test('unfinished bodies cannot pin memory beyond the in-flight budget: the rest 
   alive();
 });
 
-test('fuzz: hostile bodies, headers and paths against every API never get a 5xx (but 503) or stop a daemon', async () => {
+test('fuzz: hostile bodies, headers and paths against every API never get a 5xx (but 503) or stop a daemon', async (t) => {
   const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
   console.log(`fuzz seeds: 20261205 and ${seed} (FUZZ_SEED=${seed} repeats the second)`);
-  const s = new TestScheduler(cluster.masterAddress, { name: 'normal-client' });
-  await s.subscribe();
+  const s = await subscribedScheduler(t, cluster, { name: 'normal-client' });
   const fid = { value: s.frameworkId! };
   const agent = cluster.agents[0].url;
   const targets: Array<{ url: string; call: unknown; headers?: Record<string, string> }> = [
@@ -163,5 +160,4 @@ test('fuzz: hostile bodies, headers and paths against every API never get a 5xx 
   alive();
   const state = await getJson<{ frameworks: unknown[] }>(`${cluster.masterUrl}/master/state`);
   assert.ok(Buffer.byteLength(JSON.stringify(state)) < 2 * 1024 * 1024, '/master/state stays small');
-  await s.teardown();
 });

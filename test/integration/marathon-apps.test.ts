@@ -5,28 +5,18 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { TestCluster, waitUntil } from '../helpers/cluster';
-import { EventReader, MarathonDaemon } from '../helpers/marathon';
+import { describe, test } from 'node:test';
+import { clusterFixture, waitUntil } from '../helpers/cluster';
+import { EventReader, marathonFixture } from '../helpers/marathon';
 
 const HTTP_SERVER = `"${process.execPath}" "${path.resolve(__dirname, '../fixtures/http-server.js')}"`;
 
-let cluster: TestCluster;
-let marathon: MarathonDaemon;
-
-before(async () => {
-  cluster = await TestCluster.start({
-    agents: 3,
-    agentResources: (i) => `cpus:2;mem:2048;disk:1000;ports:[${32000 + i * 100}-${32099 + i * 100}]`,
-    agentFlags: (i) => [`--hostname=agent-${i + 1}.local`, `--attributes=rack:r${i % 2}`],
-  });
-  marathon = await MarathonDaemon.start(cluster.masterAddress);
+const cluster = clusterFixture({
+  agents: 3,
+  agentResources: (i) => `cpus:2;mem:2048;disk:1000;ports:[${32000 + i * 100}-${32099 + i * 100}]`,
+  agentFlags: (i) => [`--hostname=agent-${i + 1}.local`, `--attributes=rack:r${i % 2}`],
 });
-
-after(async () => {
-  await marathon?.stop();
-  await cluster?.stop();
-});
+const marathon = marathonFixture(cluster);
 
 describe('apps', () => {
   test('POST deploys an app; the seed\'s PUT scales it up and down; restart replaces; DELETE removes', async () => {

@@ -6,24 +6,16 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import { TestCluster, waitUntil } from '../helpers/cluster';
-import { MarathonDaemon, type ApiResponse } from '../helpers/marathon';
+import { describe, test } from 'node:test';
+import { clusterFixture, onFileEnd, waitUntil } from '../helpers/cluster';
+import { MarathonDaemon, marathonFixture, type ApiResponse } from '../helpers/marathon';
 
-let cluster: TestCluster;
-let marathon: MarathonDaemon;
+// One small agent: whatever a hostile body manages to launch stays small.
+const cluster = clusterFixture({ agents: 1, agentResources: () => 'cpus:1;mem:512;disk:1000;ports:[33000-33099]' });
+const marathon = marathonFixture(cluster);
+/** Daemons some tests start besides: stopped with the file, before the shared one and the cluster. */
 const extra: MarathonDaemon[] = [];
-
-before(async () => {
-  // One small agent: whatever a hostile body manages to launch stays small.
-  cluster = await TestCluster.start({ agents: 1, agentResources: () => 'cpus:1;mem:512;disk:1000;ports:[33000-33099]' });
-  marathon = await MarathonDaemon.start(cluster.masterAddress);
-});
-
-after(async () => {
-  for (const m of [marathon, ...extra]) await m?.stop();
-  await cluster?.stop();
-});
+onFileEnd(async () => { for (const m of extra) await m.stop(); });
 
 /** JSON text of an array nested `depth` deep (built as text: the test's own JSON.stringify would overflow too). */
 const nested = (depth: number) => `${'['.repeat(depth)}1${']'.repeat(depth)}`;

@@ -2,22 +2,12 @@
 // another agent (unreachableStrategy inactiveAfterSeconds 0, Marathon's default); when the agent comes
 // back, its instance is RUNNING again and the app is scaled back to its size.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { TestCluster, waitUntil } from '../helpers/cluster';
-import { EventReader, MarathonDaemon } from '../helpers/marathon';
+import { test } from 'node:test';
+import { clusterFixture, waitUntil } from '../helpers/cluster';
+import { EventReader, marathonFixture } from '../helpers/marathon';
 
-let cluster: TestCluster;
-let marathon: MarathonDaemon;
-
-before(async () => {
-  cluster = await TestCluster.start({ agents: 2, masterFlags: ['--agent_ping_timeout=300ms', '--max_agent_ping_timeouts=3'] });
-  marathon = await MarathonDaemon.start(cluster.masterAddress);
-});
-
-after(async () => {
-  await marathon?.stop();
-  await cluster?.stop();
-});
+const cluster = clusterFixture({ agents: 2, masterFlags: ['--agent_ping_timeout=300ms', '--max_agent_ping_timeouts=3'] });
+const marathon = marathonFixture(cluster);
 
 test('an unreachable instance is replaced; when its agent returns the app is scaled back to size', async () => {
   const events = await EventReader.open(marathon.url);

@@ -1,12 +1,10 @@
 // The operator API, /master/state, /metrics/snapshot and the agent's state calls, from real processes.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import { getJson, openStream, postJson, request } from '../../runtime/common/http';
-import { commandTask, TestCluster, TestScheduler, waitUntil } from '../helpers/cluster';
+import { clusterFixture, commandTask, subscribedScheduler, TestScheduler, waitUntil } from '../helpers/cluster';
 
-let cluster: TestCluster;
-before(async () => { cluster = await TestCluster.start({ agents: 2 }); });
-after(async () => { await cluster?.stop(); });
+const cluster = clusterFixture({ agents: 2 });
 
 test('GET_HEALTH, GET_VERSION, GET_FLAGS answer in the v1 shape', async () => {
   const health = JSON.parse((await cluster.operator({ type: 'GET_HEALTH' })).body);
@@ -46,51 +44,46 @@ test('SUBSCRIBE streams SUBSCRIBED with the full state, then TASK_ADDED and TASK
   }
 });
 
-test('GET_STATE, GET_AGENTS, GET_FRAMEWORKS, GET_TASKS and /master/state agree on a running task', async () => {
-  const s = new TestScheduler(cluster.masterAddress, { name: 'stateful' });
-  await s.subscribe();
-  try {
-    const [offer] = await s.offers();
-    await s.launch(offer, [commandTask(offer, 'stately', 'sleep 1000', 'cpus:0.5;mem:64')]);
-    await s.status('stately', 'TASK_RUNNING');
-    const tasks = JSON.parse((await cluster.operator({ type: 'GET_TASKS' })).body).get_tasks.tasks;
-    const task = tasks.find((t: any) => t.task_id.value === 'stately');
-    assert.equal(task.state, 'TASK_RUNNING');
-    assert.equal(task.framework_id.value, s.frameworkId);
-    const agents = JSON.parse((await cluster.operator({ type: 'GET_AGENTS' })).body).get_agents.agents;
-    const host = agents.find((a: any) => a.agent_info.id.value === offer.agent_id.value);
-    assert.ok(host.allocated_resources.some((r: any) => r.name === 'cpus' && r.scalar.value === 0.5));
-    const frameworks = JSON.parse((await cluster.operator({ type: 'GET_FRAMEWORKS' })).body).get_frameworks.frameworks;
-    assert.ok(frameworks.some((f: any) => f.framework_info.name === 'stateful' && f.active && f.connected));
-    const full = JSON.parse((await cluster.operator({ type: 'GET_STATE' })).body).get_state;
-    assert.ok(full.get_tasks.tasks.some((t: any) => t.task_id.value === 'stately'));
+test('GET_STATE, GET_AGENTS, GET_FRAMEWORKS, GET_TASKS and /master/state agree on a running task', async (t) => {
+  const s = await subscribedScheduler(t, cluster, { name: 'stateful' });
+  const [offer] = await s.offers();
+  await s.launch(offer, [commandTask(offer, 'stately', 'sleep 1000', 'cpus:0.5;mem:64')]);
+  await s.status('stately', 'TASK_RUNNING');
+  const tasks = JSON.parse((await cluster.operator({ type: 'GET_TASKS' })).body).get_tasks.tasks;
+  const task = tasks.find((t: any) => t.task_id.value === 'stately');
+  assert.equal(task.state, 'TASK_RUNNING');
+  assert.equal(task.framework_id.value, s.frameworkId);
+  const agents = JSON.parse((await cluster.operator({ type: 'GET_AGENTS' })).body).get_agents.agents;
+  const host = agents.find((a: any) => a.agent_info.id.value === offer.agent_id.value);
+  assert.ok(host.allocated_resources.some((r: any) => r.name === 'cpus' && r.scalar.value === 0.5));
+  const frameworks = JSON.parse((await cluster.operator({ type: 'GET_FRAMEWORKS' })).body).get_frameworks.frameworks;
+  assert.ok(frameworks.some((f: any) => f.framework_info.name === 'stateful' && f.active && f.connected));
+  const full = JSON.parse((await cluster.operator({ type: 'GET_STATE' })).body).get_state;
+  assert.ok(full.get_tasks.tasks.some((t: any) => t.task_id.value === 'stately'));
 
-    const state = await cluster.state();
-    for (const key of ['version', 'id', 'pid', 'hostname', 'start_time', 'elected_time', 'activated_slaves', 'leader', 'leader_info', 'flags', 'slaves', 'frameworks', 'completed_frameworks']) {
-      assert.ok(key in state, `/master/state has ${key}`);
-    }
-    assert.equal(state.leader, `master@127.0.0.1:${cluster.masterPort}`);
-    const slave = state.slaves.find((a) => a.id === offer.agent_id.value)!;
-    assert.equal(slave.used_resources.cpus, 0.5);
-    assert.equal(slave.used_resources.mem, 64);
-    assert.match(String(slave.resources.ports), /^\[3\d{4}-3\d{4}\]$/);
-    const fw = state.frameworks.find((f) => f.id === s.frameworkId)!;
-    assert.equal(fw.tasks[0].slave_id, offer.agent_id.value);
-    assert.equal(fw.tasks[0].state, 'TASK_RUNNING');
-
-    const metrics = await getJson<Record<string, number>>(`${cluster.masterUrl}/metrics/snapshot`);
-    assert.equal(metrics['master/elected'], 1);
-    assert.equal(metrics['master/slaves_active'], 2);
-    assert.ok(metrics['master/frameworks_active'] >= 1);
-    assert.equal(metrics['master/tasks_running'], 1);
-    assert.equal(metrics['master/cpus_total'], 8);
-    assert.equal(metrics['master/cpus_used'], 0.5);
-    assert.ok(metrics['allocator/mesos/allocation_runs'] > 0);
-    for (const name of ['master/tasks_finished', 'master/mem_total', 'master/mem_used', 'master/outstanding_offers']) assert.equal(typeof metrics[name], 'number', name);
-
-    const agentState = JSON.parse((await postJson(`${cluster.agents.find((a) => a.port === Number(slave.pid.split(':')[1]))!.url}/api/v1`, { type: 'GET_STATE' })).body);
-    assert.ok(agentState.get_state.get_tasks.launched_tasks.some((t: any) => t.task_id.value === 'stately'));
-  } finally {
-    await s.teardown();
+  const state = await cluster.state();
+  for (const key of ['version', 'id', 'pid', 'hostname', 'start_time', 'elected_time', 'activated_slaves', 'leader', 'leader_info', 'flags', 'slaves', 'frameworks', 'completed_frameworks']) {
+    assert.ok(key in state, `/master/state has ${key}`);
   }
+  assert.equal(state.leader, `master@127.0.0.1:${cluster.masterPort}`);
+  const slave = state.slaves.find((a) => a.id === offer.agent_id.value)!;
+  assert.equal(slave.used_resources.cpus, 0.5);
+  assert.equal(slave.used_resources.mem, 64);
+  assert.match(String(slave.resources.ports), /^\[3\d{4}-3\d{4}\]$/);
+  const fw = state.frameworks.find((f) => f.id === s.frameworkId)!;
+  assert.equal(fw.tasks[0].slave_id, offer.agent_id.value);
+  assert.equal(fw.tasks[0].state, 'TASK_RUNNING');
+
+  const metrics = await getJson<Record<string, number>>(`${cluster.masterUrl}/metrics/snapshot`);
+  assert.equal(metrics['master/elected'], 1);
+  assert.equal(metrics['master/slaves_active'], 2);
+  assert.ok(metrics['master/frameworks_active'] >= 1);
+  assert.equal(metrics['master/tasks_running'], 1);
+  assert.equal(metrics['master/cpus_total'], 8);
+  assert.equal(metrics['master/cpus_used'], 0.5);
+  assert.ok(metrics['allocator/mesos/allocation_runs'] > 0);
+  for (const name of ['master/tasks_finished', 'master/mem_total', 'master/mem_used', 'master/outstanding_offers']) assert.equal(typeof metrics[name], 'number', name);
+
+  const agentState = JSON.parse((await postJson(`${cluster.agents.find((a) => a.port === Number(slave.pid.split(':')[1]))!.url}/api/v1`, { type: 'GET_STATE' })).body);
+  assert.ok(agentState.get_state.get_tasks.launched_tasks.some((t: any) => t.task_id.value === 'stately'));
 });
