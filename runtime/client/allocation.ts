@@ -2,17 +2,12 @@
 // MESOLITE_* operator calls, README "The allocator"), plus the few Mesos operator calls the offer-cycle
 // debugger reads besides GET_STATE. The types describe the JSON on the wire, not the master's modules.
 import { HttpError, postJson, request } from '../common/http';
+import type { Decision } from '../common/protocol/allocation';
 import type { Resource } from '../common/protocol/v1';
 import type { OperatorClient } from './operator';
 
-interface Pair { agent_id: string; framework_id: string; role: string }
-
 /** One (agent, framework) decision of a cycle, as MESOLITE_STEP_ALLOCATION and the history return it. */
-export type CycleDecision =
-  | (Pair & { decision: 'offered'; resources: Resource[]; stage: 'quota' | 'fair_share'; offer_id?: string })
-  | (Pair & { decision: 'filtered'; until: number })
-  | (Pair & { decision: 'quota_limit'; detail: string })
-  | (Pair & { decision: 'suppressed' | 'gpu_filtered' | 'reserved_for_other_role' | 'nothing_left' | 'inactive' });
+export type CycleDecision = Decision;
 
 export interface Shares { roles: Record<string, number>; frameworks: Record<string, number> }
 

@@ -1,19 +1,13 @@
 // The record of allocation cycles: what each cycle saw and decided, kept in a bounded history that the
 // operator API, the metrics and (later) the offer-cycle debugger read.
+import type { Decision } from '../../common/protocol/allocation';
 import type { Resource } from '../../common/protocol/v1';
+
+export type { Decision };
 
 export type AllocationTrigger =
   | 'interval' | 'framework_added' | 'framework_activated' | 'agent_added' | 'agent_activated' | 'revive'
   | 'resources_recovered' | 'quota_updated' | 'weights_updated' | 'step';
-
-interface Pair { agent_id: string; framework_id: string; role: string }
-
-/** One (agent, framework) decision. Frameworks after the first that found nothing left are not listed. */
-export type Decision =
-  | (Pair & { decision: 'offered'; resources: Resource[]; stage: 'quota' | 'fair_share'; offer_id?: string })
-  | (Pair & { decision: 'filtered'; until: number })
-  | (Pair & { decision: 'quota_limit'; detail: string })
-  | (Pair & { decision: 'suppressed' | 'gpu_filtered' | 'reserved_for_other_role' | 'nothing_left' | 'inactive' });
 
 export interface AllocationCycle {
   cycle: number;
