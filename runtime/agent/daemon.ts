@@ -65,7 +65,8 @@ export async function startAgent(argv: string[]): Promise<{ agent: Agent; listen
     master: leaderSource(flags.master), ip: flags.ip!, port: listening.port, hostname: flags.hostname ?? flags.ip!, workDir: flags.work_dir,
     resources, attributes: parseAttributes(flags.attributes), recover: flags.recover as 'reconnect' | 'cleanup',
     executorShutdownGraceMs: flags.executor_shutdown_grace_period!, executorShutdownGraceText: raw.executor_shutdown_grace_period,
-    executorReregistrationTimeoutMs: flags.executor_reregistration_timeout!, executorRegistrationTimeoutMs: flags.executor_registration_timeout!, flags: { ...raw, port: String(listening.port) },
+    executorReregistrationTimeoutMs: flags.executor_reregistration_timeout!, executorRegistrationTimeoutMs: flags.executor_registration_timeout!,
+    httpHeartbeatIntervalMs: flags.http_heartbeat_interval!, flags: { ...raw, port: String(listening.port) },
   }, log);
   mountExecutorApi(router, agent);
   mountAgentState(router, agent);
