@@ -9,6 +9,7 @@ import { containerName, type LaunchNestedContainerSession, type ProcessIO } from
 import type { ContainerID } from '../../common/protocol/v1';
 import { Refusal } from '../../common/refusal';
 import type { Containerizer, NestedProcess, OutputStream } from '../containerizer/containerizer';
+import { followTaskOutput } from './task-output';
 
 /** The running task whose container a session joins. */
 export interface SessionTarget {
@@ -86,6 +87,8 @@ export class Session {
 export class NestedContainers {
   private readonly running = new Map<string, Session>();
   private readonly ended = new Map<string, number>();
+  /** Viewers of tasks' own output, by container: they go when its task does. */
+  private readonly viewers = new Map<string, Set<() => void>>();
 
   constructor(private readonly containerizer: Containerizer, private readonly resolve: ResolveTarget, private readonly log: Logger) {}
 
@@ -135,6 +138,7 @@ export class NestedContainers {
 
   /** Takes a session's one input stream; release() gives it back. */
   attachInput(id: ContainerID): { session: Session; release: () => void } {
+    if (!id.parent) throw new Refusal('invalid', `Container ${id.value} is a task's: tasks run without a TTY here, so their input cannot be attached`);
     const session = this.find(id);
     if (session.inputAttached) throw new Refusal('conflict', 'Multiple input connections are not allowed');
     session.inputAttached = true;
@@ -157,9 +161,33 @@ export class NestedContainers {
     else session.process.signal(signal);
   }
 
-  /** The task in this container ended: its sessions end too (the container may outlive it, e.g. a task group's). */
+  /**
+   * ATTACH_CONTAINER_OUTPUT of a task's own container: what its task writes from now on, until it ends
+   * (then `sink` is closed). Returns what stops it.
+   */
+  attachTaskOutput(id: ContainerID, open: () => OutputSink): () => void {
+    const target = this.resolve(id);
+    const sink = open();
+    const follower = followTaskOutput(target.sandbox, (stream, data) => {
+      if (sink.send({ type: 'DATA', data: { type: stream, data: data.toString('base64') } })) return Promise.resolve();
+      return new Promise((drained) => sink.onDrain(drained));
+    }, this.log);
+    const viewers = this.viewers.get(target.containerId) ?? new Set();
+    this.viewers.set(target.containerId, viewers);
+    const end = () => {
+      follower.close();
+      sink.close();
+      viewers.delete(end);
+      if (viewers.size === 0 && this.viewers.get(target.containerId) === viewers) this.viewers.delete(target.containerId);
+    };
+    viewers.add(end);
+    return end;
+  }
+
+  /** The task in this container ended: its sessions and its viewers end too (the container may outlive it, e.g. a task group's). */
   destroyUnder(parent: string): void {
     for (const session of this.running.values()) if (session.parent === parent) session.process.destroy();
+    for (const end of [...(this.viewers.get(parent) ?? [])]) end();
   }
 
   private finish(session: Session, status: number): void {

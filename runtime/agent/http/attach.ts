@@ -89,7 +89,13 @@ export async function sessionCall(
         return stream.onClose(() => nested.launcherGone(session, stream));
       }
       case 'ATTACH_CONTAINER_OUTPUT': {
-        const session = nested.find(call.attach_container_output.container_id);
+        const id = call.attach_container_output.container_id;
+        if (!id.parent) {
+          let stream!: ProcessIOStream;
+          const stop = nested.attachTaskOutput(id, () => (stream = new ProcessIOStream(res, recordio, heartbeatMs)));
+          return stream.onClose(stop);
+        }
+        const session = nested.find(id);
         const stream = new ProcessIOStream(res, recordio, heartbeatMs);
         session.sinks.add(stream);
         return stream.onClose(() => session.detach(stream));
