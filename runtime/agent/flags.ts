@@ -1,4 +1,5 @@
 // The agent's flags (Mesos' names) and the options they become.
+import { AUTHENTICATION_FLAGS } from '../common/authentication';
 import type { FlagSpecs } from '../common/flags';
 import type { Attribute, Resource } from '../common/protocol/v1';
 import type { LeaderSource } from '../zk/leader';
@@ -16,6 +17,7 @@ export const AGENT_FLAGS = {
   executor_registration_timeout: { type: 'duration', default: '1mins', help: "Time a framework's executor gets to subscribe before its tasks fail" },
   executor_reregistration_timeout: { type: 'duration', default: '2secs', help: 'Time for executors to re-subscribe after an agent restart' },
   http_heartbeat_interval: { type: 'duration', default: '30secs', help: 'Interval of the heartbeats on streaming responses (nested container sessions)' },
+  ...AUTHENTICATION_FLAGS,
   quiet: { type: 'bool', help: 'Log warnings and errors only' },
 } satisfies FlagSpecs;
 
