@@ -8,6 +8,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
   status: { summary: 'Show the cluster: leader, agents, frameworks, tasks', load: () => import('./status') },
   logs: { summary: "Print a cluster member's output (master-1, agent-2, marathon, ...)", load: () => import('./logs') },
   execute: { summary: 'Run one task, like mesos-execute', load: () => import('./execute') },
+  'task exec': { summary: 'Run a command next to a running task, in its sandbox (-i: stdin, -t: a TTY)', load: () => import('./task-exec') },
+  'task attach': { summary: "Follow a running task's output", load: async () => ({ run: (await import('./task-exec')).attach }) },
   master: { summary: 'Run a master daemon', load: () => import('./master') },
   agent: { summary: 'Run an agent daemon', load: () => import('./agent') },
   marathon: { summary: 'Run the Marathon-compatible app framework (REST API on --http_port)', load: () => import('./marathon') },
@@ -21,7 +23,8 @@ function usage(): string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  // Two-word commands (task exec) before one-word ones.
+  const [name, ...rest] = COMMANDS[`${argv[0]} ${argv[1]}`] ? [`${argv[0]} ${argv[1]}`, ...argv.slice(2)] : argv;
   if (!name || name === '--help' || name === 'help') { process.stdout.write(usage()); return name ? 0 : 1; }
   if (name === '--version' || name === 'version') { process.stdout.write(`mesolite ${MESOLITE_VERSION}\n`); return 0; }
   const command = COMMANDS[name];

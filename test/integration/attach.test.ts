@@ -2,14 +2,19 @@
 // LAUNCH_NESTED_CONTAINER_SESSION, ATTACH_CONTAINER_INPUT/OUTPUT, WAIT_/KILL_CONTAINER) on real
 // processes: raw HTTP first, then the CLI (`mesolite task exec`), interactive under a real PTY.
 import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { after, before, test } from 'node:test';
+import * as pty from 'node-pty';
 import { request } from '../../runtime/common/http';
 import { containerIdRecord, heartbeatRecord, resizeRecord, stdinRecord } from '../../runtime/common/protocol/attach';
 import type { ContainerID } from '../../runtime/common/protocol/v1';
 import { isAlive } from '../../runtime/common/process';
 import { encodeRecord, RecordIODecoder } from '../../runtime/common/recordio';
-import { commandTask, TestCluster, TestScheduler, waitUntil } from '../helpers/cluster';
+import { BUNDLE, commandTask, freePort, startDaemon, stopDaemon, TestCluster, TestScheduler, waitUntil } from '../helpers/cluster';
 
 let cluster: TestCluster;
 let scheduler: TestScheduler;
@@ -246,4 +251,185 @@ test('refusals name what is wrong and the agent keeps serving', async () => {
   s.drop();
   await s.ended;
   await agentAlive();
+});
+
+// ---- the CLI
+
+interface Ran { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
+
+/** `mesolite task exec|attach ...` against this cluster; `input` is piped to its stdin (then EOF). */
+function cli(args: string[], input?: string, onStdout?: (text: string) => void): Promise<Ran> & { child: ChildProcess } {
+  const child = spawn(process.execPath, [BUNDLE, 'task', ...args.slice(0, 1), `--master=${cluster.masterAddress}`, ...args.slice(1)], { stdio: 'pipe' });
+  let stdout = '', stderr = '';
+  child.stdout.on('data', (c) => { stdout += c; onStdout?.(stdout); });
+  child.stderr.on('data', (c) => (stderr += c));
+  if (input !== undefined) child.stdin.end(input);
+  const done = new Promise<Ran>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return Object.assign(done, { child });
+}
+
+test('task exec: output, stderr and the exit code of the command (3), 128+n when signal n ended it', async () => {
+  const three = await cli(['exec', 'sleeper', '--', 'sh', '-c', 'echo "out $MESOS_TASK_ID"; echo err >&2; exit 3']);
+  assert.deepEqual([three.code, three.stdout, three.stderr], [3, 'out sleeper\n', 'err\n']);
+  const ok = await cli(['exec', 'sleeper', '--', 'true']);
+  assert.equal(ok.code, 0, ok.stderr);
+  const killed = await cli(['exec', 'slee', '--', 'sh', '-c', 'kill -TERM $$']);
+  assert.equal(killed.code, 128 + 15, killed.stderr);
+});
+
+test('task exec -i pipes stdin through and honours its end', async () => {
+  const sorted = await cli(['exec', '-i', 'sleeper', '--', 'sort', '-r'], 'a\nc\nb\n');
+  assert.deepEqual([sorted.code, sorted.stdout], [0, 'c\nb\na\n']);
+  // Without -i, stdin is at its end at once.
+  const none = await cli(['exec', 'sleeper', '--', 'wc', '-c']);
+  assert.deepEqual([none.code, none.stdout.trim()], [0, '0']);
+});
+
+test('task exec names the tasks a prefix matches when it matches several, and says when none does', async () => {
+  await runTask('multi-a');
+  await runTask('multi-b');
+  const several = await cli(['exec', 'multi-', '--', 'true']);
+  assert.equal(several.code, 1);
+  assert.match(several.stderr, /Multiple tasks match 'multi-':\n {2}multi-a \(TASK_RUNNING\)\n {2}multi-b \(TASK_RUNNING\)/);
+  const exact = await cli(['exec', 'multi-a', '--', 'sh', '-c', 'echo $MESOS_TASK_ID']);
+  assert.equal(exact.stdout, 'multi-a\n');
+  const none = await cli(['exec', 'nothing-like-it', '--', 'true']);
+  assert.equal(none.code, 1);
+  assert.match(none.stderr, /No task matches 'nothing-like-it'/);
+});
+
+test('task attach follows a task\'s output until the task ends', async () => {
+  await runTask('ticker');
+  // The task itself sleeps: lines appended to its sandbox's files stand for what it prints.
+  const files = await cluster.executorDirectory(0, scheduler.frameworkId!, 'ticker');
+  let seen = false;
+  const attached = cli(['attach', 'ticker'], undefined, (out) => { seen ||= out.includes('tick'); });
+  // Only what comes after it attached is shown: tick until it shows.
+  for (let n = 1; !seen; n++) {
+    fs.appendFileSync(path.join(files, 'stdout'), `tick ${n}\n`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  fs.appendFileSync(path.join(files, 'stderr'), 'tock\n');
+  await waitUntil('stderr followed', async () => undefined, 300).catch(() => undefined);
+  await scheduler.kill('ticker', (await cluster.state()).slaves[0].id);
+  const ran = await attached;
+  assert.equal(ran.code, 0, ran.stderr);
+  assert.match(ran.stdout, /^(tick \d+\n)+$/);
+  assert.match(ran.stderr, /^tock\n/, 'then what the task printed as it was killed');
+});
+
+/** `mesolite task exec -it` in a real terminal (node-pty), typed at like a person would. */
+function terminal(args: string[], size = { cols: 101, rows: 33 }) {
+  const term = pty.spawn(process.execPath, [BUNDLE, 'task', 'exec', '-it', `--master=${cluster.masterAddress}`, ...args], { ...size, cwd: process.cwd(), env: { ...process.env, TERM: 'xterm' } as Record<string, string> });
+  let screen = '';
+  term.onData((d) => (screen += d));
+  const exited = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
+  /** Waits for `pattern` in what came after `from` (default: since the last expect). */
+  let mark = 0;
+  const expect = async (pattern: RegExp, what: string) => {
+    await waitUntil(what, () => pattern.test(screen.slice(mark)) || undefined, 10_000).catch((e) => { throw new Error(`${e.message}; the terminal shows: ${JSON.stringify(screen.slice(mark).slice(-600))}`); });
+    mark = screen.length;
+  };
+  return { term, exited, expect, screen: () => screen };
+}
+
+test('task exec -it: a shell with job control in a real terminal; resizes, Ctrl+C of sleep, vi and top, and the exit code', async () => {
+  const { term, exited, expect, screen } = terminal(['sleeper', '--', '/bin/bash', '--norc', '-i']);
+  await expect(/[$#] $/, 'the prompt');
+  term.write('stty size; echo "in $PWD"\r');
+  await expect(/33 101/, 'the terminal\'s size');
+  assert.ok(screen().includes(`in ${sandbox}`));
+  term.resize(120, 40);
+  await new Promise((r) => setTimeout(r, 200));
+  term.write('stty size\r');
+  await expect(/40 120/, 'the new size');
+  term.write('sleep 100\r');
+  await new Promise((r) => setTimeout(r, 300));
+  term.write('\x03');
+  term.write('echo "after $((6*7))"\r');
+  await expect(/after 42/, 'the prompt back after Ctrl+C');
+  term.write('sleep 100 &\r');
+  await expect(/\[1\] \d+/, 'a background job');
+  term.write('jobs; kill %1\r');
+  await expect(/\[1\]\+\s+(Running|Terminated)/, 'job control');
+  term.write('vi /tmp/attach-test-$$\r');
+  await expect(/\x1b\[\?1049h[\s\S]*~/, 'vi on the alternate screen');
+  term.write('\x1b:q!\r');
+  await expect(/\x1b\[\?1049l/, 'vi gone');
+  term.write('top\r');
+  await expect(/load average/, 'top');
+  term.write('q');
+  term.write('exit 7\r');
+  assert.equal(await exited, 7);
+  assert.doesNotMatch(screen(), /no job control/);
+});
+
+test('task exec -it: Ctrl-P Ctrl-Q detaches; the command goes with the connection', async () => {
+  const { term, exited, expect, screen } = terminal(['sleeper', '--', 'sh', '-c', 'echo "pid $$"; exec sleep 1000']);
+  await expect(/pid \d+/, 'the command');
+  const pid = Number(/pid (\d+)/.exec(screen())![1]);
+  term.write('\x10');
+  await new Promise((r) => setTimeout(r, 100));
+  term.write('\x11');
+  assert.equal(await exited, 0);
+  assert.match(screen(), /Detached from sleeper/);
+  await waitUntil('the command gone', () => !isAlive(pid) || undefined, 5000);
+});
+
+test('with --authenticate_http_readwrite, attach and the operator API refuse calls without valid credentials (401, Basic realm="mesos"); the CLI sends them', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesolite-auth-'));
+  const file = path.join(dir, 'credentials.json');
+  fs.writeFileSync(file, JSON.stringify({ credentials: [{ principal: 'ops', secret: 's3cret' }] }));
+  const auth = ['--authenticate_http_readwrite', `--http_credentials=${file}`];
+  const secured = await TestCluster.start({ agents: 1, masterFlags: auth, agentFlags: auth });
+  const basic = (secret: string) => ({ Authorization: `Basic ${Buffer.from(`ops:${secret}`).toString('base64')}` });
+  const s = new TestScheduler(secured.masterAddress);
+  try {
+    await s.subscribe(); // the scheduler API is not in these realms (Mesos: --authenticate_http_frameworks)
+    const [offer] = await s.offers();
+    await s.launch(offer, [commandTask(offer, 'guarded', 'sleep 1000')]);
+    const parent = (await s.status('guarded', 'TASK_RUNNING')).container_status!.container_id!;
+    const agent = `${secured.agents[0].url}/api/v1`;
+    const call = { type: 'LAUNCH_NESTED_CONTAINER_SESSION', launch_nested_container_session: { container_id: { parent, value: 'x' }, command: { value: 'echo hi' } } };
+    for (const headers of [{}, basic('wrong')]) {
+      const refused = await request('POST', agent, call, headers);
+      assert.equal(refused.status, 401);
+      assert.equal(refused.headers['www-authenticate'], 'Basic realm="mesos"');
+      assert.equal((await request('POST', `${secured.masterUrl}/api/v1`, { type: 'GET_STATE' }, headers)).status, 401);
+      assert.equal((await request('POST', agent, { type: 'GET_HEALTH' }, headers)).status, 401);
+    }
+    const allowed = await request('POST', agent, { type: 'GET_HEALTH' }, basic('s3cret'));
+    assert.equal(allowed.status, 200);
+    assert.equal((await request('GET', `${secured.agents[0].url}/state`)).status, 200, 'read-only endpoints stay open without --authenticate_http_readonly');
+
+    // An agent that also authenticates its read-only endpoints; /health stays open, as in Mesos.
+    const port = await freePort();
+    const readonly = startDaemon(['agent', `--master=${secured.masterAddress}`, `--port=${port}`, `--work_dir=${path.join(dir, 'agent')}`, '--resources=cpus:1;mem:64', '--authenticate_http_readonly', ...auth]);
+    try {
+      const url = `http://127.0.0.1:${port}`;
+      await waitUntil('the read-only agent', async () => (await request('GET', `${url}/health`)).status === 200 || undefined);
+      assert.equal((await request('GET', `${url}/state`)).status, 401);
+      assert.equal((await request('GET', `${url}/files/browse?path=/`)).status, 401);
+      assert.equal((await request('GET', `${url}/state`, undefined, basic('s3cret'))).status, 200);
+    } finally {
+      await stopDaemon(readonly);
+    }
+
+    const exec = (args: string[], env: Record<string, string> = {}) => new Promise<Ran>((resolve) => {
+      const child = spawn(process.execPath, [BUNDLE, 'task', 'exec', `--master=${secured.masterAddress}`, ...args], { env: { ...process.env, ...env } });
+      let stdout = '', stderr = '';
+      child.stdout.on('data', (c) => (stdout += c));
+      child.stderr.on('data', (c) => (stderr += c));
+      child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    });
+    const without = await exec(['guarded', '--', 'echo', 'hi']);
+    assert.equal(without.code, 1);
+    assert.match(without.stderr, /401/);
+    const withCredentials = await exec(['--principal=ops', 'guarded', '--', 'echo', 'hi'], { MESOS_SECRET: 's3cret' });
+    assert.deepEqual([withCredentials.code, withCredentials.stdout], [0, 'hi\n'], withCredentials.stderr);
+  } finally {
+    await s.teardown().catch(() => undefined);
+    await secured.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
