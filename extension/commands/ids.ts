@@ -16,6 +16,9 @@ export const COMMANDS = {
   revealSandbox: 'mesolite.revealSandbox',
   showContainerLogs: 'mesolite.showContainerLogs',
   debugOffers: 'mesolite.debugOffers',
+  attachTerminal: 'mesolite.attachTerminal',
+  runCommandInTask: 'mesolite.runCommandInTask',
+  setCredentials: 'mesolite.setCredentials',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
