@@ -73,10 +73,10 @@ export function killGroup(pid: number, signal: NodeJS.Signals): void {
 export const SESSION_MARK = 'MESOLITE_SESSION';
 
 /**
- * The processes a session leader left: those still in its session, their descendants, and (given its
- * mark, the value of SESSION_MARK in its environment) those that inherited the mark but moved away
- * (setsid, daemonized). Read from /proc; a process that cleared its environment and daemonized is out
- * of reach, as it is of Mesos' posix launcher.
+ * The live processes a session leader left: those still in its session, their descendants, and (given
+ * its mark, the value of SESSION_MARK in its environment) orphans that inherited the mark but moved
+ * away (setsid, daemonized). Read from /proc; a process that cleared its environment and daemonized is
+ * out of reach, as it is of Mesos' posix launcher.
  */
 export function sessionProcesses(leader: number, mark?: string): number[] {
   if (!fs.existsSync('/proc')) return [leader];
@@ -93,9 +93,12 @@ export function sessionProcesses(leader: number, mark?: string): number[] {
       continue; // gone since the listing
     }
     // After "pid (comm) ": state ppid pgrp session ...; comm may hold spaces and parentheses.
-    const [, ppid, , session] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const [state, ppid, , session] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (state === 'Z') continue; // dead already, waiting for its parent
     parents.set(pid, Number(ppid));
-    if (Number(session) === leader || pid === leader || (marked && hasMark(name, marked))) found.add(pid);
+    // Only an orphan (adopted by init, or by this process as a subreaper) can have moved away: only its environment is read.
+    const orphan = Number(ppid) === 1 || Number(ppid) === process.pid;
+    if (Number(session) === leader || pid === leader || (marked && orphan && hasMark(name, marked))) found.add(pid);
   }
   for (let grew = true; grew;) {
     grew = false;
