@@ -14,6 +14,10 @@ export interface TaskTerminalOptions {
   /** Keep the terminal until a key is pressed once the command ended (Run Command in Task). */
   keepOpen?: boolean;
   log: vscode.LogOutputChannel;
+  /** Asked when the command was killed: the task's state if the task ended (then that is what ended it). */
+  taskEnded(): Promise<string | undefined>;
+  /** Told when the task's end closes this terminal. */
+  onTaskEnded(state: string): void;
 }
 
 const DIM = '\x1b[2m', RED = '\x1b[31m', RESET = '\x1b[0m';
@@ -54,7 +58,7 @@ export class TaskTerminal implements vscode.Pseudoterminal {
       if (this.closed) return session.close();
       this.session = session;
       log.info(`Terminal of ${this.taskId}: session ${session.containerId.value} on ${target.agentUrl}`);
-      session.exited.then((status) => this.finish(`${this.taskId}: ${describeExit(status)}`, status.code), (e: Error) => this.finish(e.message, 1, true));
+      session.exited.then((status) => this.exited(status), (e: Error) => this.finish(e.message, 1, true));
     }, (e: Error) => this.finish(`Cannot attach to ${this.taskId}: ${e.message}`, 1, true));
   }
 
@@ -74,8 +78,17 @@ export class TaskTerminal implements vscode.Pseudoterminal {
     this.session?.close();
   }
 
+  /** A command killed by the agent may have gone with its task: then that is what the terminal says. */
+  private async exited(status: ExitStatus): Promise<void> {
+    const state = status.signal ? await this.options.taskEnded() : undefined;
+    if (state) this.taskEnded(state);
+    else this.finish(`${this.taskId}: ${describeExit(status)}`, status.code);
+  }
+
   /** Its task ended: says so and closes. */
   taskEnded(state: string): void {
+    if (this.ended) return;
+    this.options.onTaskEnded(state);
     this.finish(`${this.taskId} is ${state}: its terminal closes`, 0, true);
   }
 
