@@ -168,3 +168,14 @@ export async function palette(page: import('playwright-core').Page, text: string
 export async function pick(page: import('playwright-core').Page, text: string): Promise<void> {
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: text }).first().click();
 }
+
+/** Opens a workspace file (quick open) and clicks its "Deploy to local cluster" CodeLens. */
+export async function deployThroughCodeLens(page: import('playwright-core').Page, file: string, timeoutMs = 30_000): Promise<void> {
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').fill(file);
+  await page.locator('.quick-input-widget .monaco-list-row', { hasText: file }).first().waitFor();
+  await page.keyboard.press('Enter');
+  const lens = page.locator('.codelens-decoration a', { hasText: 'Deploy to local cluster' });
+  await lens.waitFor({ timeout: timeoutMs });
+  await lens.click();
+}

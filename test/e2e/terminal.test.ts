@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { getJson } from '../../runtime/common/http';
-import { freePort, palette, withWorkbench } from './harness';
+import { deployThroughCodeLens, freePort, palette, withWorkbench } from './harness';
 
 test('UI: Attach Terminal on a running task, type pwd, see its sandbox, exit closes the terminal; a killed task closes its terminals', { timeout: 300_000 }, async () => {
   const masterPort = await freePort();
@@ -24,13 +24,7 @@ test('UI: Attach Terminal on a running task, type pwd, see its sandbox, exit clo
     const container = page.locator('[id="workbench.view.extension.mesolite"]');
     await container.locator('.monaco-list-row', { hasText: 'agent ' }).first().waitFor({ timeout: 120_000 }).catch(() => undefined);
 
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill('hello.app.json');
-    await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'hello.app.json' }).first().waitFor();
-    await page.keyboard.press('Enter');
-    const lens = page.locator('.codelens-decoration a', { hasText: 'Deploy to local cluster' });
-    await lens.waitFor({ timeout: 60_000 });
-    await lens.click();
+    await deployThroughCodeLens(page, 'hello.app.json', 60_000);
     const row = container.locator('.monaco-list-row', { hasText: 'TASK_RUNNING' }).first();
     await row.waitFor({ timeout: 120_000 });
     const taskId = /hello\.[0-9a-f-]{36}/.exec(await row.innerText())![0];

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { freePort, palette, pick, withWorkbench, type Workbench } from './harness';
+import { deployThroughCodeLens, freePort, palette, pick, withWorkbench, type Workbench } from './harness';
 
 const AGENTS = 2;
 // The local images the test runner provisions (these machines cannot pull), through the settings.
@@ -50,13 +50,7 @@ for (const mode of ['process', 'docker'] as const) {
       if (mode === 'docker') assert.equal(await container.locator('.monaco-list-row', { hasText: 'zookeeper ' }).count(), 1, 'ZooKeeper in the Cluster view');
       await shot('1-cluster');
 
-      await page.keyboard.press('Control+P');
-      await page.locator('.quick-input-widget input').fill('hello.app.json');
-      await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'hello.app.json' }).first().waitFor();
-      await page.keyboard.press('Enter');
-      const lens = page.locator('.codelens-decoration a', { hasText: 'Deploy to local cluster' });
-      await lens.waitFor({ timeout: 30_000 });
-      await lens.click();
+      await deployThroughCodeLens(page, 'hello.app.json');
       await container.locator('.monaco-list-row', { hasText: 'TASK_RUNNING' }).first().waitFor({ timeout: 120_000 });
       await shot('2-running');
 
