@@ -2,6 +2,7 @@
 // a running task (its sandbox, environment and user) through its agent's nested-container session API,
 // and a task's own output followed. The task is matched by exact id, else by unique prefix. exec exits
 // with the command's exit code (128+n when signal n ended it); Ctrl-P Ctrl-Q detaches.
+import { spawnSync } from 'node:child_process';
 import { attachOutput, ExecSession, findTask, taskTarget, type TaskTarget } from '../client/attach';
 import { OperatorClient } from '../client/operator';
 import type { Credentials } from '../common/authentication';
@@ -51,29 +52,42 @@ async function dockerLeader(name: string): Promise<string | undefined> {
 }
 
 /**
- * Forwards this terminal's input (raw when `raw`) until it ends or Ctrl-P Ctrl-Q; returns what restores
- * the terminal. A Ctrl-P at a chunk's end waits for the next one to tell.
+ * This terminal as cfmakeraw leaves it for a remote PTY, as Docker's and Mesos' clients do: raw input
+ * when keys go there, and no output processing, which the remote terminal did (Node's raw mode keeps
+ * \n -> \r\n on, and full-screen programs would be drawn wrong). Returns what restores it.
  */
-function forwardInput(raw: boolean, write: (data: Buffer) => void, onEnd: () => void, onDetach: () => void): () => void {
+function remoteTerminal(rawInput: boolean): () => void {
+  const stty = (setting: string) => spawnSync('stty', [setting], { stdio: ['inherit', 'ignore', 'ignore'] });
+  if (rawInput) process.stdin.setRawMode(true);
+  stty('-opost');
+  return () => {
+    if (rawInput) process.stdin.setRawMode(false);
+    stty('opost');
+  };
+}
+
+/**
+ * Forwards this terminal's input until it ends or, when `detachable` (raw input), Ctrl-P Ctrl-Q; a Ctrl-P
+ * at a chunk's end waits for the next one to tell. Returns what stops it.
+ */
+function forwardInput(detachable: boolean, write: (data: Buffer) => void, onEnd: () => void, onDetach: () => void): () => void {
   const stdin = process.stdin;
-  if (raw) stdin.setRawMode(true);
   let held = Buffer.alloc(0);
   const onData = (chunk: Buffer) => {
     const data = Buffer.concat([held, chunk]);
     held = Buffer.alloc(0);
-    const at = raw ? data.indexOf(DETACH) : -1;
+    const at = detachable ? data.indexOf(DETACH) : -1;
     if (at >= 0) {
       if (at > 0) write(data.subarray(0, at));
       return onDetach();
     }
-    if (raw && data.at(-1) === DETACH[0]) held = data.subarray(data.length - 1);
+    if (detachable && data.at(-1) === DETACH[0]) held = data.subarray(data.length - 1);
     const ready = held.length ? data.subarray(0, data.length - 1) : data;
     if (ready.length) write(ready);
   };
   stdin.on('data', onData).once('end', onEnd);
   return () => {
     stdin.off('data', onData).off('end', onEnd);
-    if (raw) stdin.setRawMode(false);
     stdin.pause();
   };
 }
@@ -85,28 +99,29 @@ export async function run(argv: string[]): Promise<number> {
   if (flags.tty && !process.stdin.isTTY) throw new FlagError("Must be running in a tty to pass the '--tty' flag");
   const target = await locate(flags, task, credentials);
   const out = process.stdout;
-  const session = await ExecSession.start({
-    agentUrl: target.agentUrl, container: target.container, command, interactive: flags.interactive, credentials,
-    onOutput: (stream, data) => (stream === 'STDOUT' ? out : process.stderr).write(data),
-    ...(flags.tty ? { tty: { rows: out.rows || 24, columns: out.columns || 80 }, environment: { TERM: process.env.TERM || 'xterm' } } : {}),
-  });
-  const resize = () => session.resize({ rows: out.rows, columns: out.columns });
-  if (flags.tty) out.on('resize', resize);
+  // Before the session starts: its first output may come at once.
+  const restoreTerminal = flags.tty ? remoteTerminal(flags.interactive) : () => undefined;
+  let session: ExecSession | undefined;
+  let stopInput: () => void = () => undefined;
   let detached = false;
-  const restore = flags.interactive
-    ? forwardInput(flags.tty && process.stdin.isTTY, (d) => session.write(d), () => session.endInput(), () => { detached = true; session.close(); })
-    : () => undefined;
+  const resize = () => session?.resize({ rows: out.rows, columns: out.columns });
   try {
-    const { code } = await session.exited;
-    return code;
+    session = await ExecSession.start({
+      agentUrl: target.agentUrl, container: target.container, command, interactive: flags.interactive, credentials,
+      onOutput: (stream, data) => (stream === 'STDOUT' ? out : process.stderr).write(data),
+      ...(flags.tty ? { tty: { rows: out.rows || 24, columns: out.columns || 80 }, environment: { TERM: process.env.TERM || 'xterm' } } : {}),
+    });
+    const started = session;
+    if (flags.tty) out.on('resize', resize);
+    if (flags.interactive) stopInput = forwardInput(flags.tty, (d) => started.write(d), () => started.endInput(), () => { detached = true; started.close(); });
+    return (await session.exited).code;
   } catch (e) {
-    if (detached) {
-      process.stderr.write(`\r\nDetached from ${target.task.task_id.value}: the command ended with its connection, as a session lives as long as it does\r\n`);
-      return 0;
-    }
-    throw e;
+    if (!detached) throw e;
+    process.stderr.write(`\r\nDetached from ${target.task.task_id.value}: the command ended with its connection, as a session lives as long as it does\r\n`);
+    return 0;
   } finally {
-    restore();
+    stopInput();
+    restoreTerminal();
     out.off('resize', resize);
   }
 }
@@ -118,10 +133,12 @@ export async function attach(argv: string[]): Promise<number> {
   const target = await locate(flags, task, credentials);
   const stream = await attachOutput(target, (kind, data) => (kind === 'STDOUT' ? process.stdout : process.stderr).write(data), credentials);
   const interrupt = Buffer.from([0x03]);
-  const restore = process.stdin.isTTY
-    ? forwardInput(true, (d) => { if (d.includes(interrupt)) stream.close(); }, () => undefined, () => stream.close())
-    : () => undefined;
+  // Raw, to see Ctrl-C and Ctrl-P Ctrl-Q; the task's output is plain text and keeps \n -> \r\n.
+  const raw = process.stdin.isTTY;
+  if (raw) process.stdin.setRawMode(true);
+  const stopInput = raw ? forwardInput(true, (d) => { if (d.includes(interrupt)) stream.close(); }, () => undefined, () => stream.close()) : () => undefined;
   await stream.ended;
-  restore();
+  stopInput();
+  if (raw) process.stdin.setRawMode(false);
   return 0;
 }

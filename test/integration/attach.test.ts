@@ -362,6 +362,7 @@ test('task exec -it: a shell with job control in a real terminal; resizes, Ctrl+
   term.write('exit 7\r');
   assert.equal(await exited, 7);
   assert.doesNotMatch(screen(), /no job control/);
+  assert.doesNotMatch(screen(), /\r\r\n/, 'lines are ended by the remote terminal only');
 });
 
 test('task exec -it: Ctrl-P Ctrl-Q detaches; the command goes with the connection', async () => {
