@@ -231,9 +231,11 @@ const requestDeadlines = new WeakMap<http.IncomingMessage, NodeJS.Timeout>();
 function limitRequestTime(req: http.IncomingMessage, res: http.ServerResponse): void {
   const deadline = setTimeout(() => {
     if (req.complete) return;
-    if (res.headersSent) return void req.socket.destroy();
-    res.writeHead(408, { Connection: 'close', 'Content-Length': 0 }).end();
-    setTimeout(() => req.socket.destroy(), LINGER_MS).unref();
+    // As Node does: the answer, then the connection goes. The request is destroyed, not only its socket:
+    // once answered it is no longer the server's to abort, and what its handler holds would stay held.
+    if (res.headersSent) return void req.destroy();
+    res.writeHead(408, { Connection: 'close', 'Content-Length': 0 }).end(() => req.destroy());
+    setTimeout(() => req.destroy(), LINGER_MS).unref();
   }, SERVER_LIMITS.requestTimeoutMs);
   deadline.unref();
   requestDeadlines.set(req, deadline);
