@@ -180,6 +180,21 @@ test('a command that writes up to its end loses nothing of it, with and without 
   }
 });
 
+test('ATTACH_CONTAINER_OUTPUT: another viewer of a session sees its output from then on; its leaving does not end the session', async () => {
+  const s = await launch('read line; echo "got $line"; read line; echo "then $line"');
+  const viewer = (await launch('', { call: { type: 'ATTACH_CONTAINER_OUTPUT', attach_container_output: { container_id: s.id } } }));
+  assert.equal(viewer.status, 200);
+  const stdin = input(s.id);
+  stdin.send(stdinRecord(Buffer.from('one\n')));
+  await waitUntil('the viewer sees it', () => viewer.out() === 'got one\n' || undefined, 5000);
+  viewer.drop();
+  await viewer.ended;
+  stdin.send(stdinRecord(Buffer.from('two\n')));
+  await s.ended;
+  assert.equal(s.out(), 'got one\nthen two\n');
+  assert.equal((await wait(s.id)).exit, 0);
+});
+
 test('a second input stream gets 409 while the first is attached', async () => {
   const s = await launch('cat');
   const first = input(s.id);
