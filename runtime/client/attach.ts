@@ -35,7 +35,7 @@ export interface ExecOptions {
 /** How the command ended: its raw wait status, and the exit code a shell would show (128+n for signal n). */
 export interface ExitStatus { status: number; code: number; signal?: number }
 
-export function exitStatus(status: number): ExitStatus {
+function exitStatus(status: number): ExitStatus {
   const signal = status & 0x7f;
   return signal && signal !== 0x7f ? { status, code: 128 + signal, signal } : { status, code: (status >> 8) & 0xff };
 }
@@ -54,14 +54,13 @@ export class ExecSession {
   private output?: http.ClientRequest;
   private heartbeat?: NodeJS.Timeout;
   private closed = false;
+  private settle!: { resolve: (s: ExitStatus) => void; reject: (e: Error) => void };
 
   private constructor(private readonly options: ExecOptions) {
     this.containerId = { parent: options.container, value: randomUUID() };
     this.exited = new Promise((resolve, reject) => { this.settle = { resolve, reject }; });
     this.exited.catch(() => undefined); // a caller that never looks at it must not crash the process
   }
-
-  private settle!: { resolve: (s: ExitStatus) => void; reject: (e: Error) => void };
 
   /** Launches the command and attaches its input; resolves once both connections are up. */
   static async start(options: ExecOptions): Promise<ExecSession> {
@@ -105,7 +104,7 @@ export class ExecSession {
             res.destroy(e as Error);
           }
         });
-        res.on('end', () => void this.wait());
+        res.on('end', () => void this.wait()); // wait() settles `exited` either way: it never rejects
         res.on('error', (e) => this.fail(e));
         res.on('close', () => { if (!res.complete) this.fail(new Error('The session\'s output stream broke off')); });
         resolve();
@@ -221,7 +220,7 @@ function readAll(res: http.IncomingMessage): Promise<string> {
 }
 
 /** The task's container, from its statuses (they all carry it once it is known), as Mesos' CLI finds it. */
-export function taskContainer(task: Task): ContainerID | undefined {
+function taskContainer(task: Task): ContainerID | undefined {
   return task.statuses.find((s) => s.container_status?.container_id)?.container_status!.container_id;
 }
 

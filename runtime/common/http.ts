@@ -158,26 +158,20 @@ export const SERVER_LIMITS = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_00
 
 const requestDeadlines = new WeakMap<http.IncomingMessage, NodeJS.Timeout>();
 
-/**
- * Node's requestTimeout, per request: a request whose body has not ended within requestTimeoutMs gets
- * 408 (or, once answering, a closed connection). Node's own option is server-wide and cannot spare one.
- */
+/** Node's requestTimeout, but per request (Node's is server-wide and cannot spare one): 408 for a body not ended in time. */
 function limitRequestTime(req: http.IncomingMessage, res: http.ServerResponse): void {
   const deadline = setTimeout(() => {
     if (req.complete) return;
-    if (res.headersSent) return void req.socket.destroy();
-    res.writeHead(408, { Connection: 'close', 'Content-Length': 0 }).end();
-    setTimeout(() => req.socket.destroy(), LINGER_MS).unref();
-  }, SERVER_LIMITS.requestTimeoutMs);
-  deadline.unref();
+    // The request itself is destroyed: once answered, Node no longer aborts it, and its handler would hold what it read.
+    if (res.headersSent) return void req.destroy();
+    res.writeHead(408, { Connection: 'close', 'Content-Length': 0 }).end(() => req.destroy());
+    setTimeout(() => req.destroy(), LINGER_MS).unref();
+  }, SERVER_LIMITS.requestTimeoutMs).unref();
   requestDeadlines.set(req, deadline);
   res.once('close', () => clearTimeout(deadline));
 }
 
-/**
- * Lets a request's body stream for as long as its handler reads it (ATTACH_CONTAINER_INPUT): the
- * handler bounds it instead. Call it only for an authenticated caller, once the stream is wanted.
- */
+/** Lets a request's body stream as long as its handler reads it; only for an authenticated caller whose stream is wanted. */
 export function streamBody(req: http.IncomingMessage): void {
   clearTimeout(requestDeadlines.get(req));
 }

@@ -1,7 +1,7 @@
 // Attach Terminal as a user clicks it, in real VS Code (code-server in Chromium): a process cluster, the
 // sample app RUNNING, Attach Terminal from the Tasks view's context menu, `pwd` typed into the terminal
-// shows the task's sandbox and `exit` closes it; two terminals from the inline action, both closed with
-// a message when the task is killed. Screenshots go to test-results/terminal-*.png.
+// shows the task's sandbox and `exit` closes it; Run Command in Task… keeps its output until a key;
+// two terminals from the inline action, both closed with a message when the task is killed. Screenshots go to test-results/terminal-*.png.
 import * as assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { getJson } from '../../runtime/common/http';
@@ -58,6 +58,17 @@ test('UI: Attach Terminal on a running task, type pwd, see its sandbox, exit clo
     await terminal.waitFor({ state: 'detached', timeout: 30_000 });
     await shot('2-closed');
 
+    // One command: its output stays until a key is pressed.
+    await palette(page, 'Mesolite: Run Command in Task…');
+    await page.locator('.quick-input-widget .monaco-list-row', { hasText: taskId }).first().click();
+    await page.locator('.quick-input-widget input').fill('echo "ran-$((2+3))"; exit 4');
+    await page.keyboard.press('Enter');
+    await terminal.locator('div', { hasText: 'press any key to close' }).first().waitFor({ timeout: 30_000 });
+    assert.match(await terminal.innerText(), /ran-5[\s\S]*exited with code 4/);
+    await shot('3-run-command');
+    await page.keyboard.press('Space');
+    await terminal.waitFor({ state: 'detached', timeout: 30_000 });
+
     // Two terminals at once from the inline action; killing the task closes both, saying so.
     const inline = row.locator('.action-label[aria-label="Attach Terminal"]');
     for (let n = 1; n <= 2; n++) {
@@ -66,13 +77,13 @@ test('UI: Attach Terminal on a running task, type pwd, see its sandbox, exit clo
       await page.locator('.terminal-wrapper .xterm-rows div', { hasText: /[$#]/ }).first().waitFor({ timeout: 30_000 });
     }
     await page.locator('.terminal-tabs-entry', { hasText: taskId }).nth(1).waitFor({ timeout: 30_000 });
-    await shot('3-two-terminals');
+    await shot('4-two-terminals');
     await row.click({ button: 'right' });
     await page.locator('.context-view .action-label', { hasText: 'Kill Task' }).hover();
     await page.keyboard.press('Enter');
     await page.locator('.notification-list-item-message', { hasText: `${taskId} is TASK_KILLED: its terminals were closed` }).waitFor({ timeout: 60_000 });
     await page.locator('.terminal-wrapper .xterm-rows').first().waitFor({ state: 'detached', timeout: 10_000 });
-    await shot('4-task-ended');
+    await shot('5-task-ended');
     await palette(page, 'Mesolite: Stop Local Cluster');
   });
 });

@@ -92,10 +92,6 @@ export class NestedContainers {
 
   constructor(private readonly containerizer: Containerizer, private readonly resolve: ResolveTarget, private readonly log: Logger) {}
 
-  get size(): number {
-    return this.running.size;
-  }
-
   /**
    * Starts a session whose output goes to `sink` and which ends with it; undefined when the container id
    * is taken (Mesos answers 202 then).
