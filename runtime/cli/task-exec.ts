@@ -8,6 +8,7 @@ import { OperatorClient } from '../client/operator';
 import type { Credentials } from '../common/authentication';
 import { FlagError, parseFlags, type FlagSpecs } from '../common/flags';
 import { readRecord } from './cluster-files';
+import { CliError } from './errors';
 import { wantsHelp } from './daemon';
 
 const FLAGS = {
@@ -40,7 +41,13 @@ async function locate(flags: ReturnType<typeof parse>['flags'], pattern: string,
   const operator = new OperatorClient(master, credentials);
   try {
     const state = await operator.getState();
-    return taskTarget(findTask(state, pattern), state.get_agents.agents);
+    let task;
+    try {
+      task = findTask(state, pattern);
+    } catch (e) {
+      throw new CliError((e as Error).message); // its lines (the tasks that match) are the answer, whole
+    }
+    return taskTarget(task, state.get_agents.agents);
   } finally {
     operator.close();
   }
