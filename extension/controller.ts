@@ -2,10 +2,13 @@
 // when-clauses (mesolite.connected, mesolite.startedLocally).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { Credentials } from '../runtime/common/authentication';
 import { ClusterSession, type ClusterTarget } from './session';
 
 export class Controller implements vscode.Disposable {
   session?: ClusterSession;
+  /** For clusters that authenticate HTTP (credentials.ts): sessions connect with them. */
+  credentials?: Credentials;
   private readonly sessionChanged = new vscode.EventEmitter<ClusterSession | undefined>();
   /** Fires when a session starts or ends; views re-subscribe to its onDidChange. */
   readonly onDidChangeSession = this.sessionChanged.event;
@@ -19,7 +22,7 @@ export class Controller implements vscode.Disposable {
 
   connect(target: ClusterTarget): ClusterSession {
     this.session?.dispose();
-    this.session = new ClusterSession(target, this.log);
+    this.session = new ClusterSession({ credentials: this.credentials, ...target }, this.log);
     void vscode.commands.executeCommand('setContext', 'mesolite.connected', true);
     void vscode.commands.executeCommand('setContext', 'mesolite.startedLocally', target.started !== undefined);
     this.sessionChanged.fire(this.session);

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import { Controller } from './controller';
 import * as actions from './commands/actions';
+import * as attachTerminal from './commands/attach-terminal';
 import * as connect from './commands/connect';
 import * as debugOffers from './debug/vscode';
 import * as deploy from './commands/deploy';
@@ -15,14 +16,18 @@ import * as keepRunning from './commands/keep-running';
 import { APP_JSON, DeployCodeLens } from './deploy/codelens';
 import * as refresh from './commands/refresh';
 import * as revealSandbox from './commands/reveal-sandbox';
+import * as runCommandInTask from './commands/run-command-in-task';
+import * as setCredentials from './commands/set-credentials';
 import * as start from './commands/start';
 import * as stop from './commands/stop';
+import { CredentialStore } from './credentials';
 import { SANDBOX_SCHEME, SandboxDocuments } from './sandbox/sandbox';
 import type { Change } from './session';
 import { AppsView } from './views/apps';
 import { ClusterView } from './views/cluster';
 import { FrameworksView, OffersView } from './views/frameworks';
 import { StatusItem } from './views/status';
+import { TaskTerminals } from './terminal/terminals';
 import { TasksView } from './views/tasks';
 
 let controller: Controller | undefined;
@@ -38,6 +43,10 @@ export function activate(context: vscode.ExtensionContext) {
   const diagnostics = vscode.languages.createDiagnosticCollection('mesolite');
   const lens = new DeployCodeLens(c);
   const status = new StatusItem(c);
+  const credentials = new CredentialStore(context.secrets);
+  const terminals = new TaskTerminals(c);
+  // Ready long before anyone connects; a failure to read them leaves connections without credentials.
+  void credentials.get().then((found) => { c.credentials ??= found; }, (e: Error) => log.warn(`Cannot read the credentials: ${e.message}`));
   // Each re-renders when a part it draws changed; all of them when the session starts or ends.
   const render = (changes?: ReadonlySet<Change>) => {
     for (const r of [cluster, apps, frameworks, offers, tasks, lens, status]) if (!changes || r.parts.some((p) => changes.has(p))) r.refresh();
@@ -70,8 +79,12 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.workspace.registerTextDocumentContentProvider(SANDBOX_SCHEME, new SandboxDocuments()),
     revealSandbox.register(c),
     debugOffers.register(c),
+    terminals,
+    attachTerminal.register(c, terminals),
+    runCommandInTask.register(c, terminals),
+    setCredentials.register(c, credentials),
   );
-  return { controller: c, views: { cluster, apps, frameworks, offers, tasks }, lens };
+  return { controller: c, views: { cluster, apps, frameworks, offers, tasks }, lens, terminals };
 }
 
 /** A cluster this extension started is stopped with the window unless the user chose to keep it. */

@@ -3,6 +3,7 @@
 // (apps-feed.ts). A read happens only when an event asks for one (debounced) or the user refreshes; views
 // listen to onDidChange and re-render only for the parts they draw. No polling loops.
 import * as vscode from 'vscode';
+import type { Credentials } from '../runtime/common/authentication';
 import { OperatorClient, type GetState, type OperatorEvent, type OperatorSubscription } from '../runtime/client/operator';
 import { MarathonClient } from '../runtime/client/marathon';
 import { AppsFeed } from './apps-feed';
@@ -17,6 +18,8 @@ export interface ClusterTarget {
   keepOnClose?: boolean;
   /** Set when this extension started the cluster. */
   started?: StartedCluster;
+  /** Sent to masters and agents that authenticate HTTP. */
+  credentials?: Credentials;
 }
 
 /** What changed: a part of the master's state, the leader, or a part of the app framework's apps. */
@@ -43,7 +46,7 @@ export class ClusterSession implements vscode.Disposable {
   private ended = false;
 
   constructor(readonly target: ClusterTarget, private readonly log: vscode.LogOutputChannel, private readonly debounceMs = 100) {
-    this.operator = new OperatorClient(target.master);
+    this.operator = new OperatorClient(target.master, target.credentials);
     this.marathon = target.marathon ? new MarathonClient(target.marathon) : undefined;
     this.subscription = this.operator.subscribe({ allocationCycles: true });
     // SUBSCRIBED, the stream's first event, carries the whole state: no read on (re)connection.

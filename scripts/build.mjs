@@ -6,10 +6,12 @@
 // webviews are bundled for the browser. The extension needs ZooKeeper (node-zookeeper-client and its
 // dependencies, 220 KB) only for a zk:// master: runtime/client imports it lazily, from dist/mesolite-zk.js.
 // The offer-cycle debug adapter also runs alone over stdio, for other DAP clients: dist/mesolite-debug.js.
+// node-pty (the agent's TTY sessions) is native: it stays out of the bundle, and its runtime files go to
+// dist/node_modules/node-pty, where the bundle finds them in the extension, the Docker image and here.
 //
 // Each bundle records its own sources (dist/.inputs/<name>.json, from esbuild's metafile) so that
 // `npm start` rebundles only when one of them is newer than the bundle (see staleBundles).
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: 'linked', logLevel: 'warning', metafile: true };
@@ -41,11 +43,21 @@ const bylineWithoutDeprecatedBuffer = {
   },
 };
 
+/** node-pty's JavaScript (no tests or maps), the binary built here (Linux) and the prebuilt ones for macOS (agents are posix only). */
+function copyNodePty() {
+  const pty = 'node_modules/node-pty';
+  rmSync('dist/node_modules', { recursive: true, force: true });
+  for (const part of ['package.json', 'LICENSE', 'lib', 'build/Release/pty.node', 'prebuilds/darwin-arm64', 'prebuilds/darwin-x64']) {
+    if (existsSync(`${pty}/${part}`)) cpSync(`${pty}/${part}`, `dist/${pty}/${part}`, { recursive: true, filter: (src) => !/\.(test\.js|map)$/.test(src) });
+  }
+  if (!existsSync(`dist/${pty}/build/Release/pty.node`)) console.warn('node-pty has no binary for this machine: agents here refuse TTY sessions');
+}
+
 /** Each bundle: esbuild's options, and what is copied beside it (also counted among its sources). */
 const BUNDLES = {
   cli: {
-    options: { ...node, entryPoints: ['runtime/cli/main.ts'], outfile: 'dist/mesolite.js', banner: { js: '#!/usr/bin/env node' }, plugins: [dockerLauncherApart] },
-    after: () => chmodSync('dist/mesolite.js', 0o755),
+    options: { ...node, entryPoints: ['runtime/cli/main.ts'], outfile: 'dist/mesolite.js', banner: { js: '#!/usr/bin/env node' }, external: ['node-pty'], plugins: [dockerLauncherApart] },
+    after: () => { chmodSync('dist/mesolite.js', 0o755); copyNodePty(); },
   },
   docker: {
     // ssh2's optional native add-ons (only for ssh:// Docker hosts) fall back to JavaScript when absent.

@@ -17,6 +17,9 @@ export const COMMANDS = {
   showContainerLogs: 'mesolite.showContainerLogs',
   debugOffers: 'mesolite.debugOffers',
   keepRunningAfterClose: 'mesolite.keepRunningAfterClose',
+  attachTerminal: 'mesolite.attachTerminal',
+  runCommandInTask: 'mesolite.runCommandInTask',
+  setCredentials: 'mesolite.setCredentials',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -14,9 +14,16 @@ export async function pickApp(c: Controller, arg?: unknown): Promise<string | un
   return vscode.window.showQuickPick(apps.map((a) => a.id), { placeHolder: 'App' });
 }
 
-export async function pickTask(c: Controller, arg?: unknown): Promise<Task | undefined> {
+export async function pickTask(c: Controller, arg?: unknown, among: (task: Task) => boolean = () => true): Promise<Task | undefined> {
   if (arg instanceof TaskItem) return arg.task;
-  const tasks = c.requireSession().state?.get_tasks.tasks ?? [];
+  const tasks = (c.requireSession().state?.get_tasks.tasks ?? []).filter(among);
   const picked = await vscode.window.showQuickPick(sortTasks(tasks).map((t) => ({ label: taskLabel(t), description: `${t.state} · ${t.task_id.value}`, task: t })), { placeHolder: 'Task' });
   return picked?.task;
+}
+
+/** A task to run something next to: the tree item's, or one picked among the running ones. */
+export async function pickRunningTask(c: Controller, arg?: unknown): Promise<Task | undefined> {
+  const task = await pickTask(c, arg, (t) => t.state === 'TASK_RUNNING');
+  if (task && task.state !== 'TASK_RUNNING') throw new Error(`${task.task_id.value} is ${task.state}: only a running task can be attached to`);
+  return task;
 }

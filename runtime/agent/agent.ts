@@ -14,6 +14,8 @@ import type {
 } from '../common/protocol/v1';
 import { isTerminalState } from '../common/protocol/v1';
 import { canonicalUUID } from '../common/validate';
+import { NestedContainers } from './attach/sessions';
+import { findTarget } from './attach/target';
 import { Checkpointer } from './checkpoint';
 import { executorEnvironment, waitStatus, type AgentIdentity, type Containerizer } from './containerizer/containerizer';
 import { PosixContainerizer } from './containerizer/posix';
@@ -39,6 +41,8 @@ export class Agent {
   readonly completedFrameworks: Framework[] = [];
   readonly statusUpdates: StatusUpdateManager;
   readonly hosts: ExecutorHosts;
+  /** Sessions next to tasks (the attach API). */
+  readonly nested: NestedContainers;
   private readonly containerizer: Containerizer;
   private readonly checkpoint: Checkpointer;
   private readonly master: MasterLink;
@@ -53,6 +57,7 @@ export class Agent {
     this.statusUpdates = new StatusUpdateManager((u) => this.forwardUpdate(u), (fw, task) => this.frameworks.get(fw)?.findTask(task)?.task.state);
     this.hosts = new ExecutorHosts(options.workDir, () => this.identity(), (frameworkId) => this.frameworks.has(frameworkId), log);
     this.containerizer = new PosixContainerizer(options.workDir, this.hosts, log);
+    this.nested = new NestedContainers(this.containerizer, (id) => findTarget(this.frameworks.values(), this.identity(), id), log);
     this.master = new MasterLink(this, this.checkpoint, (event) => this.handle(event), log);
     this.draining = new Draining(this, log);
   }
@@ -68,7 +73,7 @@ export class Agent {
     };
   }
 
-  private identity(): AgentIdentity {
+  identity(): AgentIdentity {
     return { agentId: this.agentId!, endpoint: `${this.options.ip}:${this.options.port}`, pid: this.pid, shutdownGracePeriod: this.options.executorShutdownGraceText };
   }
 
@@ -353,6 +358,8 @@ export class Agent {
   private relay(executor: Executor, task: Task | undefined, status: TaskStatus): void {
     const drained = this.draining.rewrite(executor.frameworkId, status);
     if (task) applyStatus(task, drained);
+    // Sessions join a running task: once none is left in the container, they end (its executor may linger).
+    if (isTerminalState(drained.state) && ![...executor.tasks.values()].some((t) => t.state === 'TASK_RUNNING')) this.nested.destroyUnder(executor.run.containerId);
     this.statusUpdates.update(
       { framework_id: { value: executor.frameworkId }, executor_id: executor.info.executor_id, agent_id: { value: this.agentId! }, status: drained, timestamp: drained.timestamp!, uuid: drained.uuid! },
       (record) => this.checkpoint.update(executor.run, status.task_id.value, record),

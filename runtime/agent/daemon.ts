@@ -1,10 +1,12 @@
 // Wires an agent process together: flags -> Agent, HTTP endpoints, master connection.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import { HttpAuthenticator, type Realm } from '../common/authentication';
 import { FlagError, parseFlags } from '../common/flags';
 import { listen, Router, type Listening } from '../common/http';
 import { createLogger } from '../common/log';
 import { parseResources } from '../common/resources';
+import { EXECUTOR_HOST_API_PATH } from '../common/protocol/internal';
 import type { Attribute, Resource } from '../common/protocol/v1';
 import { LeaderSource } from '../zk/leader';
 import { Agent } from './agent';
@@ -38,6 +40,15 @@ export function parseAttributes(text: string | undefined): Attribute[] {
   });
 }
 
+/**
+ * As Mesos' agent: the operator API (the attach calls included) is read-write, state, metrics and files
+ * read-only; the executor APIs and /health are not authenticated by these flags.
+ */
+function realmOf(_method: string, path: string): Realm {
+  if (path === '/api/v1') return 'readwrite';
+  return path === '/health' || path === '/api/v1/executor' || path === EXECUTOR_HOST_API_PATH ? undefined : 'readonly';
+}
+
 function leaderSource(master: string): LeaderSource {
   try {
     return new LeaderSource(master);
@@ -59,13 +70,15 @@ export async function startAgent(argv: string[]): Promise<{ agent: Agent; listen
   } catch (e) {
     throw new FlagError(`Flag --resources: ${(e as Error).message}`);
   }
+  const authenticator = HttpAuthenticator.fromFlags(flags);
   const router = new Router(log);
-  const listening = await listen(router, flags.ip!, flags.port!);
+  const listening = await listen(authenticator ? new Router(log).fallback(authenticator.guard(realmOf, router.handle)) : router, flags.ip!, flags.port!);
   const agent = new Agent({
     master: leaderSource(flags.master), ip: flags.ip!, port: listening.port, hostname: flags.hostname ?? flags.ip!, workDir: flags.work_dir,
     resources, attributes: parseAttributes(flags.attributes), recover: flags.recover as 'reconnect' | 'cleanup',
     executorShutdownGraceMs: flags.executor_shutdown_grace_period!, executorShutdownGraceText: raw.executor_shutdown_grace_period,
-    executorReregistrationTimeoutMs: flags.executor_reregistration_timeout!, executorRegistrationTimeoutMs: flags.executor_registration_timeout!, flags: { ...raw, port: String(listening.port) },
+    executorReregistrationTimeoutMs: flags.executor_reregistration_timeout!, executorRegistrationTimeoutMs: flags.executor_registration_timeout!,
+    httpHeartbeatIntervalMs: flags.http_heartbeat_interval!, flags: { ...raw, port: String(listening.port) },
   }, log);
   mountExecutorApi(router, agent);
   mountAgentState(router, agent);

@@ -1,4 +1,5 @@
 // The agent's flags (Mesos' names) and the options they become.
+import { AUTHENTICATION_FLAGS } from '../common/authentication';
 import type { FlagSpecs } from '../common/flags';
 import type { Attribute, Resource } from '../common/protocol/v1';
 import type { LeaderSource } from '../zk/leader';
@@ -15,6 +16,8 @@ export const AGENT_FLAGS = {
   executor_shutdown_grace_period: { type: 'duration', default: '5secs', help: 'Time an executor gets to shut down before it is killed' },
   executor_registration_timeout: { type: 'duration', default: '1mins', help: "Time a framework's executor gets to subscribe before its tasks fail" },
   executor_reregistration_timeout: { type: 'duration', default: '2secs', help: 'Time for executors to re-subscribe after an agent restart' },
+  http_heartbeat_interval: { type: 'duration', default: '30secs', help: 'Interval of the heartbeats on streaming responses (nested container sessions)' },
+  ...AUTHENTICATION_FLAGS,
   quiet: { type: 'bool', help: 'Log warnings and errors only' },
 } satisfies FlagSpecs;
 
@@ -32,5 +35,6 @@ export interface AgentOptions {
   executorShutdownGraceText: string;
   executorReregistrationTimeoutMs: number;
   executorRegistrationTimeoutMs: number;
+  httpHeartbeatIntervalMs: number;
   flags: Record<string, string>;
 }

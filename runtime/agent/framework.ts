@@ -1,6 +1,6 @@
 // The agent's view of a framework and its executors (Mesos' slave.hpp Framework and Executor): which
 // executors run for it here, the tasks each holds, and the bounded history the state endpoints show.
-import type { ExecutorEvent, ExecutorInfo, FrameworkInfo, Task, TaskInfo, TaskState, TaskStatus, TaskStatusReason } from '../common/protocol/v1';
+import type { CommandInfo, ExecutorEvent, ExecutorInfo, FrameworkInfo, Task, TaskInfo, TaskState, TaskStatus, TaskStatusReason } from '../common/protocol/v1';
 import { isTerminalState } from '../common/protocol/v1';
 import type { ExecutorSubscription } from './executor-subscription';
 import type { ExecutorRun } from './sandbox';
@@ -21,6 +21,8 @@ export class Executor {
   /** LAUNCH / LAUNCH_GROUP events waiting for the executor to subscribe. */
   readonly queued: ExecutorEvent[] = [];
   readonly tasks = new Map<string, Task>();
+  /** Each task's command (its environment is a session's), which Task does not carry. */
+  readonly commands = new Map<string, CommandInfo>();
   readonly completedTasks: Task[] = [];
   shuttingDown = false;
   /** Its registration, re-registration or shutdown deadline. */
@@ -44,12 +46,14 @@ export class Executor {
       ...(task.kill_policy ? { kill_policy: task.kill_policy } : {}),
     };
     this.tasks.set(task.task_id.value, added);
+    if (task.command) this.commands.set(task.task_id.value, task.command);
     return added;
   }
 
   /** A terminal task whose updates are all acknowledged moves to the completed ones. */
   completeTask(task: Task): void {
     this.tasks.delete(task.task_id.value);
+    this.commands.delete(task.task_id.value);
     this.completedTasks.push(task);
     if (this.completedTasks.length > MAX_COMPLETED_TASKS) this.completedTasks.shift();
   }

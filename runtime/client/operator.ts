@@ -1,6 +1,7 @@
 // Typed client of the master's v1 operator API (POST /api/v1), following the leading master (a fixed
 // HOST:PORT or zk://...). subscribe() keeps a SUBSCRIBE stream open across leader failovers.
 import { EventEmitter } from 'node:events';
+import { authorization, type Credentials } from '../common/authentication';
 import { HttpError, openStream, postJson, type OpenStream } from '../common/http';
 import type { AgentInfo, FrameworkInfo, Offer, Resource, Task } from '../common/protocol/v1';
 import { masterBaseUrl } from '../common/zk-url';
@@ -53,15 +54,19 @@ export class OperatorClient {
   /** Calls made, by type: what the extension's idle cost is counted in (test/bench/extension-idle.ts). */
   readonly calls: Record<string, number> = {};
 
+  /** Authorization for masters that authenticate HTTP (--authenticate_http_readwrite). */
+  private readonly headers: Record<string, string>;
+
   /** master: HOST:PORT, http://HOST:PORT or zk://host:port,.../mesos */
-  constructor(master: string) {
+  constructor(master: string, credentials?: Credentials) {
     this.leader = leaderOf(master);
+    this.headers = credentials ? { Authorization: authorization(credentials) } : {};
   }
 
   async call<T>(type: string, field: string, extra: Record<string, unknown> = {}): Promise<T> {
     this.calls[type] = (this.calls[type] ?? 0) + 1;
     const url = await this.leader.next();
-    const res = await postJson(`${url}/api/v1`, { type, ...extra });
+    const res = await postJson(`${url}/api/v1`, { type, ...extra }, this.headers);
     if (res.status !== 200) throw new HttpError(res.status, `${type}: ${res.status} ${res.body}`);
     return (JSON.parse(res.body) as Record<string, T>)[field];
   }
@@ -73,7 +78,7 @@ export class OperatorClient {
 
   /** Opens SUBSCRIBE (with Mesolite's allocation cycle events when asked) and reopens it on the new leader. */
   subscribe(options: { allocationCycles?: boolean; retryMs?: number } = {}): OperatorSubscription {
-    return new OperatorSubscription(this.leader, options.allocationCycles ?? false, options.retryMs ?? 500);
+    return new OperatorSubscription(this.leader, options.allocationCycles ?? false, options.retryMs ?? 500, this.headers);
   }
 
   close(): void {
@@ -89,7 +94,7 @@ export class OperatorSubscription extends EventEmitter<{
   private stream?: OpenStream;
   private closed = false;
 
-  constructor(private readonly leader: Leader, private readonly cycles: boolean, private readonly retryMs: number) {
+  constructor(private readonly leader: Leader, private readonly cycles: boolean, private readonly retryMs: number, private readonly headers: Record<string, string>) {
     super();
     void this.run();
   }
@@ -100,7 +105,7 @@ export class OperatorSubscription extends EventEmitter<{
       if (this.closed) return;
       try {
         this.stream = await openStream(`${url}/api/v1${this.cycles ? '?allocation_cycles=true' : ''}`, { type: 'SUBSCRIBE' },
-          (event) => this.emit('event', event as OperatorEvent), {}, () => this.emit('connected', url));
+          (event) => this.emit('event', event as OperatorEvent), this.headers, () => this.emit('connected', url));
         if (this.closed) this.stream.close();
         await this.stream.ended;
         if (!this.closed) this.emit('disconnected', `stream from ${url} ended`);

@@ -4,7 +4,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { encodeRecord, RecordIODecoder } from './recordio';
 import { parseJson } from './json';
-import { HttpError, type Router } from './router';
+import { HttpError, LINGER_MS, type Router } from './router';
 
 export { HttpError, plainTextError, Router, sendErrorAnswer, type ErrorAnswer, type Handler } from './router';
 
@@ -152,16 +152,40 @@ export interface Listening {
  * What one client may hold of a daemon: headers must arrive within 10 s and a whole request (headers
  * and body) within 30 s, whatever trickles in (slowloris); long-lived streams are responses, so they
  * are not cut by this, and their heartbeats find dead peers. Connections beyond the cap are refused.
+ * The one long-lived request body (the agent's ATTACH_CONTAINER_INPUT) is let through by streamBody().
  */
 export const SERVER_LIMITS = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnections: 4096 };
+
+const requestDeadlines = new WeakMap<http.IncomingMessage, NodeJS.Timeout>();
+
+/** Node's requestTimeout, but per request (Node's is server-wide and cannot spare one): 408 for a body not ended in time. */
+function limitRequestTime(req: http.IncomingMessage, res: http.ServerResponse): void {
+  const deadline = setTimeout(() => {
+    if (req.complete) return;
+    // The request itself is destroyed: once answered, Node no longer aborts it, and its handler would hold what it read.
+    if (res.headersSent) return void req.destroy();
+    res.writeHead(408, { Connection: 'close', 'Content-Length': 0 }).end(() => req.destroy());
+    setTimeout(() => req.destroy(), LINGER_MS).unref();
+  }, SERVER_LIMITS.requestTimeoutMs).unref();
+  requestDeadlines.set(req, deadline);
+  res.once('close', () => clearTimeout(deadline));
+}
+
+/** Lets a request's body stream as long as its handler reads it; only for an authenticated caller whose stream is wanted. */
+export function streamBody(req: http.IncomingMessage): void {
+  clearTimeout(requestDeadlines.get(req));
+}
 
 export function listen(router: Router, host: string, port: number): Promise<Listening> {
   const server = http.createServer({
     keepAliveTimeout: 65_000,
     headersTimeout: SERVER_LIMITS.headersTimeoutMs,
-    requestTimeout: SERVER_LIMITS.requestTimeoutMs,
+    requestTimeout: 0, // limitRequestTime() instead
     connectionsCheckingInterval: 1_000,
-  }, router.handle);
+  }, (req, res) => {
+    limitRequestTime(req, res);
+    router.handle(req, res);
+  });
   server.maxConnections = SERVER_LIMITS.maxConnections;
   return new Promise((resolve, reject) => {
     server.once('error', reject);

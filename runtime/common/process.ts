@@ -68,3 +68,67 @@ export function killGroup(pid: number, signal: NodeJS.Signals): void {
     // already gone
   }
 }
+
+/** Set in a session's environment: what it started is found by it even after leaving the session. */
+export const SESSION_MARK = 'MESOLITE_SESSION';
+
+/**
+ * The live processes a session leader left: those still in its session, their descendants, and (given
+ * its mark, the value of SESSION_MARK in its environment) orphans that inherited the mark but moved
+ * away (setsid, daemonized). Read from /proc; a process that cleared its environment and daemonized is
+ * out of reach, as it is of Mesos' posix launcher.
+ */
+export function sessionProcesses(leader: number, mark?: string): number[] {
+  if (!fs.existsSync('/proc')) return [leader];
+  const parents = new Map<number, number>();
+  const found = new Set<number>();
+  const marked = mark === undefined ? undefined : [Buffer.from(`${SESSION_MARK}=${mark}\0`), Buffer.from(`\0${SESSION_MARK}=${mark}\0`)] as const;
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const pid = Number(name);
+    let stat: string;
+    try {
+      stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue; // gone since the listing
+    }
+    // After "pid (comm) ": state ppid pgrp session ...; comm may hold spaces and parentheses.
+    const [state, ppid, , session] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (state === 'Z') continue; // dead already, waiting for its parent
+    parents.set(pid, Number(ppid));
+    // Only an orphan (adopted by init, or by this process as a subreaper) can have moved away: only its environment is read.
+    const orphan = Number(ppid) === 1 || Number(ppid) === process.pid;
+    if (Number(session) === leader || pid === leader || (marked && orphan && hasMark(name, marked))) found.add(pid);
+  }
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const [pid, ppid] of parents) if (!found.has(pid) && found.has(ppid)) { found.add(pid); grew = true; }
+  }
+  return [...found];
+}
+
+/** Whether the environment starts with the mark's first form or holds its second. */
+function hasMark(pid: string, [first, within]: readonly [Buffer, Buffer]): boolean {
+  try {
+    const environ = fs.readFileSync(`/proc/${pid}/environ`);
+    return environ.indexOf(first) === 0 || environ.includes(within);
+  } catch {
+    return false; // gone, or another user's
+  }
+}
+
+/** SIGKILLs a session and everything it started; scans again for what forked meanwhile. */
+export function killSession(leader: number, mark?: string): void {
+  if (!fs.existsSync('/proc')) return killGroup(leader, 'SIGKILL');
+  for (let pass = 0; pass < 3; pass++) {
+    const pids = sessionProcesses(leader, mark);
+    if (pids.length === 0) return;
+    for (const pid of pids) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+}

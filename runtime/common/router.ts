@@ -140,7 +140,7 @@ function decodeSegment(text: string): string {
   }
 }
 
-const LINGER_MS = 2_000;
+export const LINGER_MS = 2_000;
 
 /**
  * Ends a response. One that refuses a body the client is still sending (413, 503: `Connection: close`)

@@ -1,8 +1,10 @@
 // Wires a master process together: flags -> allocator, registry, Master, HTTP endpoints; with --zk,
 // leader election in ZooKeeper decides when this process acts as the master (leadership.ts).
+import { HttpAuthenticator, type Realm } from '../common/authentication';
 import { FlagError, parseFlags } from '../common/flags';
 import { listen, Router, type Listening } from '../common/http';
 import { newUUID } from '../common/ids';
+import { AGENT_API_PATH } from '../common/protocol/internal';
 import { createLogger, type Logger } from '../common/log';
 import { HierarchicalAllocator } from './allocator/hierarchical';
 import { DRFSorter } from './allocator/sorter/drf';
@@ -35,6 +37,18 @@ export function parseWeights(text: string | undefined): Record<string, number> {
   return weights;
 }
 
+const UNAUTHENTICATED = new Set(['/health', '/master/health', '/redirect', '/master/redirect', '/version']);
+
+/**
+ * As Mesos' master: what changes state (the operator API, POSTs to v0 endpoints) is read-write, the rest
+ * read-only; the scheduler API (Mesos' --authenticate_http_frameworks), the agents' link (Mesos'
+ * --authenticate_agents), health and redirect are not authenticated by these flags.
+ */
+function realmOf(method: string, path: string): Realm {
+  if (UNAUTHENTICATED.has(path) || path === '/api/v1/scheduler' || path === AGENT_API_PATH) return undefined;
+  return path === '/api/v1' || (method !== 'GET' && method !== 'HEAD') ? 'readwrite' : 'readonly';
+}
+
 export interface RunningMaster {
   listening: Listening;
   stop(): Promise<void>;
@@ -61,9 +75,10 @@ export async function startMaster(argv: string[]): Promise<RunningMaster> {
   if (flags.zk && !(flags.quorum && flags.quorum > 0)) throw new FlagError('Flag --quorum is required with --zk (more than half of the masters, e.g. 2 of 3)');
 
   const ip = flags.ip!;
+  const authenticator = HttpAuthenticator.fromFlags(flags);
   const top = new Router(log);
   // Listen first, so --port=0 works and MasterInfo carries the real port.
-  const listening = await listen(top, ip, flags.port!);
+  const listening = await listen(authenticator ? new Router(log).fallback(authenticator.guard(realmOf, top.handle)) : top, ip, flags.port!);
   const options: Omit<MasterOptions, 'id'> = {
     ip, port: listening.port, hostname: flags.hostname ?? defaultHostname(ip), allocationIntervalMs: flags.allocation_interval!,
     offerTimeoutMs: flags.offer_timeout, agentPingTimeoutMs: flags.agent_ping_timeout!, maxAgentPingTimeouts: flags.max_agent_ping_timeouts!,

@@ -1,4 +1,5 @@
 // The master's flags (Mesos' names and defaults) and the options a Master runs with, parsed from them.
+import { AUTHENTICATION_FLAGS } from '../common/authentication';
 import type { FlagSpecs } from '../common/flags';
 import type { Rate } from './rate-limiter';
 
@@ -54,5 +55,6 @@ export const MASTER_FLAGS = {
   framework_sorter: { type: 'string', default: 'drf', help: 'How frameworks within a role are ordered: drf or random' },
   filter_gpu_resources: { type: 'bool', default: 'true', help: 'Offer agents with GPUs only to frameworks with the GPU_RESOURCES capability' },
   cluster: { type: 'string', help: 'Human readable name of the cluster' },
+  ...AUTHENTICATION_FLAGS,
   quiet: { type: 'bool', help: 'Log warnings and errors only' },
 } satisfies FlagSpecs;

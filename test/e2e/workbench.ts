@@ -34,14 +34,14 @@ export async function pick(page: Page, text: string): Promise<void> {
 }
 
 /** Opens hello.app.json (the fixture, copied into the workspace) and clicks "Deploy to local cluster" above it. */
-export async function deployThroughCodeLens(page: Page, workspace: string): Promise<void> {
+export async function deployThroughCodeLens(page: Page, workspace: string, timeoutMs = 30_000): Promise<void> {
   fs.copyFileSync(path.resolve(__dirname, '../fixtures/hello.app.json'), path.join(workspace, 'hello.app.json'));
   await page.keyboard.press('Control+P');
   await page.locator('.quick-input-widget input').fill('hello.app.json');
   await page.locator('.quick-input-widget .monaco-list-row', { hasText: 'hello.app.json' }).first().waitFor();
   await page.keyboard.press('Enter');
   const lens = page.locator('.codelens-decoration a', { hasText: 'Deploy to local cluster' });
-  await lens.waitFor({ timeout: 30_000 });
+  await lens.waitFor({ timeout: timeoutMs });
   await lens.click();
 }
 

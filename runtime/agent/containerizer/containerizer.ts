@@ -2,6 +2,7 @@
 // executor's container, waits for it to end, kills it, and destroys what is left; how the executor runs
 // (a process here, an executor host's logical executor, later a Docker container) is the containerizer's.
 import * as os from 'node:os';
+import type { WindowSize } from '../../common/protocol/attach';
 import type { ExecutorInfo } from '../../common/protocol/v1';
 import type { RunCheckpoint } from '../checkpoint';
 import type { ExecutorKind } from '../framework';
@@ -42,6 +43,46 @@ export interface Containerizer {
   destroy(containerId: string, unfinishedTaskIds: readonly string[]): Map<string, number>;
   /** The pid of the process the executor runs in (TaskStatus.container_status.executor_pid). */
   executorPid(containerId: string): number | undefined;
+  /**
+   * Starts a nested container in a running one, as its user (a session next to its task; Refusal when
+   * that cannot be). It is destroyed with its parent.
+   */
+  launchNested(parentId: string, config: NestedConfig): NestedProcess;
+}
+
+/** A nested container's command, as the agent's attach API asks for it. */
+export interface NestedConfig {
+  argv: string[];
+  env: Record<string, string>;
+  cwd: string;
+  /** A pseudo-terminal of this size; pipes otherwise (stdout and stderr apart). */
+  tty?: WindowSize;
+  /** CommandInfo.user: the parent's user is the only one a nested container may run as here. */
+  user?: string;
+}
+
+export type OutputStream = 'STDOUT' | 'STDERR';
+
+/** A nested container's lead process, running. */
+export interface NestedProcess {
+  readonly pid: number;
+  readonly tty: boolean;
+  /** Output in order as it comes (with a TTY all of it is STDOUT). */
+  onOutput(listener: (stream: OutputStream, data: Buffer) => void): void;
+  /** Input; false once it queues more than the command reads: wait for onWritable() before writing more. */
+  write(data: Buffer): boolean;
+  onWritable(listener: () => void): void;
+  /** EOF on stdin; a TTY reads EOT from write() instead, as Mesos' I/O switchboard expects. */
+  closeStdin(): void;
+  resize(size: WindowSize): void;
+  /** Stops reading its output until resume(): a slow reader slows the command instead of filling memory. */
+  pause(): void;
+  resume(): void;
+  signal(signal: number): void;
+  /** Kills it and everything it started, now; `exited` follows. */
+  destroy(): void;
+  /** Its wait status, once it ended and its output was handed on; what it left running is killed by then. */
+  readonly exited: Promise<number>;
 }
 
 export interface AgentIdentity {

@@ -5,12 +5,22 @@
 import * as path from 'node:path';
 import type { Logger } from '../../common/log';
 import { commandArgv, commandEnvironment, killGroup, launchDetached } from '../../common/process';
+import { Refusal } from '../../common/refusal';
 import { readTaskLog } from '../../common/task-log';
+import { spawnNested } from '../attach/process';
+import { nestedCredentials } from '../attach/user';
 import type { ExecutorHosts } from '../executor-hosts';
 import { hostTaskLog, type ExecutorRun } from '../sandbox';
-import { inheritedEnvironment, waitStatus, type ContainerConfig, type ContainerLaunch, type Containerizer, type RecoveredContainer } from './containerizer';
+import {
+  inheritedEnvironment, waitStatus, type ContainerConfig, type ContainerLaunch, type Containerizer, type NestedConfig, type NestedProcess, type RecoveredContainer,
+} from './containerizer';
 
-interface PosixContainer extends ContainerLaunch { run: ExecutorRun; exited: Promise<number> }
+interface PosixContainer extends ContainerLaunch {
+  run: ExecutorRun;
+  exited: Promise<number>;
+  /** Its nested containers (sessions): processes on this machine beside the executor's. */
+  nested: Set<NestedProcess>;
+}
 
 /** The end of an executor process the agent has no handle on (one a previous run of the agent started). */
 const unseen = (): Promise<number> => new Promise(() => undefined);
@@ -26,7 +36,7 @@ export class PosixContainerizer implements Containerizer {
     for (const { run, launcher, pid } of containers) {
       if (mode === 'cleanup' && pid) killGroup(pid, 'SIGKILL');
       const exited = launcher === 'host' && mode === 'reconnect' ? this.hosts.adopt(run.frameworkId, run.executorId) : unseen();
-      this.containers.set(run.containerId, { run, launcher, pid, exited });
+      this.containers.set(run.containerId, { run, launcher, pid, exited, nested: new Set() });
     }
   }
 
@@ -35,7 +45,7 @@ export class PosixContainerizer implements Containerizer {
       const exited = this.hosts.launch(run.frameworkId, {
         executor_info: executorInfo, directory, container_id: run.containerId, task_log: hostTaskLog(this.workDir, run.frameworkId), environment,
       });
-      this.containers.set(run.containerId, { run, launcher: 'host', exited });
+      this.containers.set(run.containerId, { run, launcher: 'host', exited, nested: new Set() });
       return { launcher: 'host' };
     }
     const child = launchDetached({
@@ -53,7 +63,7 @@ export class PosixContainerizer implements Containerizer {
         resolve(waitStatus(127, null));
       });
     });
-    this.containers.set(run.containerId, { run, launcher: 'process', pid: child.pid, exited });
+    this.containers.set(run.containerId, { run, launcher: 'process', pid: child.pid, exited, nested: new Set() });
     if (child.pid) this.log.info(`Launched executor ${run.executorId} of framework ${run.frameworkId} as pid ${child.pid} in ${directory}`);
     return { launcher: 'process', pid: child.pid };
   }
@@ -73,6 +83,7 @@ export class PosixContainerizer implements Containerizer {
   destroy(containerId: string, unfinishedTaskIds: readonly string[]): Map<string, number> {
     const container = this.containers.get(containerId);
     this.containers.delete(containerId);
+    for (const nested of container?.nested ?? []) nested.destroy();
     const exits = new Map<string, number>();
     // A framework's executor runs its tasks itself; only the host's tasks leave a log behind.
     if (container?.launcher !== 'host') return exits;
@@ -91,5 +102,15 @@ export class PosixContainerizer implements Containerizer {
   executorPid(containerId: string): number | undefined {
     const container = this.containers.get(containerId);
     return container?.launcher === 'host' ? this.hosts.pid(container.run.frameworkId) : container?.pid;
+  }
+
+  launchNested(parentId: string, config: NestedConfig): NestedProcess {
+    const container = this.containers.get(parentId);
+    if (!container) throw new Refusal('not_found', `Parent container ${parentId} does not exist`);
+    // The task's user is its executor's: an executor host runs its framework's tasks as itself.
+    const nested = spawnNested(config, nestedCredentials(this.executorPid(parentId), config.user));
+    container.nested.add(nested);
+    void nested.exited.then(() => container.nested.delete(nested)); // exited never rejects
+    return nested;
   }
 }

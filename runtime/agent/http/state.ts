@@ -1,13 +1,16 @@
 // The agent's state views: v0 /state and the v1 operator API calls an agent answers.
 import * as os from 'node:os';
 import { HttpError, readJson, sendEmpty, sendJson, type Router } from '../../common/http';
+import { SESSION_CALLS } from '../../common/protocol/attach';
 import * as res from '../../common/resources';
 import type { Task } from '../../common/protocol/v1';
 import * as v from '../../common/validate';
 import type { Agent } from '../agent';
 import type { Executor, Framework } from '../framework';
+import { attachInput, isStreamingRequest, sessionCall } from './attach';
 
 const VERSION = '1.11.0';
+const STATE_CALLS = ['GET_HEALTH', 'GET_VERSION', 'GET_FLAGS', 'GET_METRICS', 'GET_STATE', 'GET_AGENT', 'GET_FRAMEWORKS', 'GET_EXECUTORS', 'GET_TASKS'] as const;
 
 function taskV0(task: Task) {
   return {
@@ -84,13 +87,15 @@ export function mountAgentState(router: Router, agent: Agent): void {
   router.on('GET', '/flags', (_req, r) => sendJson(r, 200, { flags: agent.options.flags }));
   router.on('GET', '/metrics/snapshot', (_req, r) => sendJson(r, 200, agentMetrics(agent)));
   router.on('POST', '/api/v1', async (req, r) => {
+    if (isStreamingRequest(req)) return attachInput(req, r, agent.nested);
     const body = await readJson(req);
     let type: string;
     try {
-      type = v.oneOf(body.type, ['GET_HEALTH', 'GET_VERSION', 'GET_FLAGS', 'GET_METRICS', 'GET_STATE', 'GET_AGENT', 'GET_FRAMEWORKS', 'GET_EXECUTORS', 'GET_TASKS'] as const, 'type');
+      type = v.oneOf(body.type, [...STATE_CALLS, ...SESSION_CALLS, 'ATTACH_CONTAINER_INPUT'] as const, 'type');
     } catch (e) {
       throw new HttpError(400, `Failed to validate agent::Call: ${(e as Error).message}`);
     }
+    if (!(STATE_CALLS as readonly string[]).includes(type)) return sessionCall(req, r, body, agent.nested, agent.options.httpHeartbeatIntervalMs);
     const reply = (payload: Record<string, unknown>) => sendJson(r, 200, { type, ...payload });
     switch (type) {
       case 'GET_HEALTH': return reply({ get_health: { healthy: true } });

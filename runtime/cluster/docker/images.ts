@@ -107,20 +107,29 @@ export async function ensureRuntimeImage(nodeImage: string, onProgress: (step: s
   const client = await getContainerRuntimeClient();
   const { bundle, dockerfile } = runtimeSources();
   if (!fs.existsSync(bundle)) throw new Error(`${bundle} is missing: run npm run build first`);
-  const hash = createHash('sha256')
-    .update(fs.readFileSync(dockerfile)).update(fs.readFileSync(bundle))
-    .update(nodeImage).update((await imageId(client, nodeImage)) ?? '')
-    .digest('hex').slice(0, 16);
-  const image = `${RUNTIME_REPOSITORY}:${hash}`;
+  const modules = path.join(path.dirname(bundle), 'node_modules');
+  const hash = createHash('sha256').update(fs.readFileSync(dockerfile)).update(fs.readFileSync(bundle));
+  for (const file of filesUnder(modules)) hash.update(file).update(fs.readFileSync(path.join(modules, file)));
+  const tag = hash.update(nodeImage).update((await imageId(client, nodeImage)) ?? '').digest('hex').slice(0, 16);
+  const image = `${RUNTIME_REPOSITORY}:${tag}`;
   if (await imageId(client, image)) return image;
   onProgress(`Building the runtime image ${image} on ${nodeImage}`);
   const context = fs.mkdtempSync(path.join(os.tmpdir(), 'mesolite-image-'));
   try {
     fs.copyFileSync(dockerfile, path.join(context, 'Dockerfile'));
     fs.copyFileSync(bundle, path.join(context, 'mesolite.js'));
+    fs.mkdirSync(path.join(context, 'node_modules'));
+    if (fs.existsSync(modules)) fs.cpSync(modules, path.join(context, 'node_modules'), { recursive: true });
     await GenericContainer.fromDockerfile(context).withBuildArgs({ NODE_IMAGE: nodeImage }).build(image, { deleteOnExit: false });
   } finally {
     fs.rmSync(context, { recursive: true, force: true });
   }
   return image;
+}
+
+/** Files below a directory (relative paths, sorted), none if it does not exist. */
+function filesUnder(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return (fs.readdirSync(dir, { recursive: true, withFileTypes: true }) as fs.Dirent[])
+    .filter((e) => e.isFile()).map((e) => path.relative(dir, path.join(e.parentPath ?? e.path, e.name))).sort();
 }

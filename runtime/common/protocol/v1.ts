@@ -7,7 +7,8 @@ export type AgentID = Value;
 export type OfferID = Value;
 export type TaskID = Value;
 export type ExecutorID = Value;
-export type ContainerID = Value;
+/** A nested container names its parent (LAUNCH_NESTED_CONTAINER_SESSION's containers are a task's children). */
+export interface ContainerID { value: string; parent?: ContainerID }
 
 export interface Scalar { value: number }
 export interface Range { begin: number; end: number }

@@ -5,7 +5,7 @@ import { HttpError, readJsonValue, sendEmpty, sendJson, type Router } from '../.
 import * as v from '../../common/validate';
 import { parseMachines, parseSchedule } from '../maintenance';
 import type { Master } from '../master';
-import { asHttpError } from './refusals';
+import { asHttpError } from '../../common/refusal-status';
 
 export const MAINTENANCE_CALLS = [
   'GET_MAINTENANCE_SCHEDULE', 'UPDATE_MAINTENANCE_SCHEDULE', 'GET_MAINTENANCE_STATUS', 'START_MAINTENANCE', 'STOP_MAINTENANCE',

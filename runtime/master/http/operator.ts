@@ -10,7 +10,7 @@ import { ALLOCATION_CALLS, allocationCall, type AllocationCall } from './allocat
 import { CONTROL_CALL, openControl } from './control';
 import { DRAINING_CALLS, drainingCall, type DrainingCall } from './draining';
 import { MAINTENANCE_CALLS, maintenanceCall, mountMaintenanceEndpoints, type MaintenanceCall } from './maintenance';
-import { asHttpError } from './refusals';
+import { asHttpError } from '../../common/refusal-status';
 import { OperatorSubscribers } from './events';
 import { agentV0, frameworkV0, getAgents, getExecutors, getFrameworks, getState, getTasks, masterState } from './state';
 

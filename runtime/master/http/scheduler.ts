@@ -7,7 +7,7 @@ import { Refusal } from '../../common/refusal';
 import * as v from '../../common/validate';
 import type { Master } from '../master';
 import type { FrameworkRecord } from '../state';
-import { asHttpError } from './refusals';
+import { asHttpError } from '../../common/refusal-status';
 
 const CALL_TYPES: readonly SchedulerCallType[] = [
   'SUBSCRIBE', 'TEARDOWN', 'ACCEPT', 'DECLINE', 'ACCEPT_INVERSE_OFFERS', 'DECLINE_INVERSE_OFFERS', 'REVIVE', 'KILL',
