@@ -10,7 +10,7 @@ import type { StartedCluster } from './local';
 export async function startProcess(cliBundle: string, s: Settings, workDir: string, report: (step: string) => void, signal: AbortSignal): Promise<StartedCluster> {
   const masters = mastersFor(s, 'process');
   const info = await startProcessCluster({
-    name: s.clusterName, workDir, agents: s.agents, masters, masterPort: s.masterPort, firstAgentPort: s.masterPort + masters,
+    name: s.clusterName, workDir, agents: s.agents, masters, masterPort: s.masterPort,
     agentResources: s.agentResources, marathonPort: s.marathonPort, signal, onProgress: report,
     // In desktop VS Code execPath is Electron: run it as plain Node.
     cli: { command: process.execPath, args: [cliBundle], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } },

@@ -16,7 +16,7 @@ const FLAGS = {
   masters: { type: 'int', help: 'Number of masters; more than one starts a local ZooKeeper and elects a leader (default: 1, with --docker 3)' },
   zk_port: { type: 'int', default: '2181', help: 'Port of the local ZooKeeper (with --masters > 1)' },
   name: { type: 'string', default: 'local', help: 'Name of the cluster' },
-  port: { type: 'int', default: '5050', help: "First master's port; the other masters, then the agents, take the ports after it" },
+  port: { type: 'int', default: '5050', help: "First master's port; the other masters take the ports after it, the agents the free ports after those" },
   agent_resources: { type: 'string', default: 'cpus:4;mem:4096;disk:10000', help: 'Resources of each agent (a disjoint ports range is added)' },
   marathon: { type: 'bool', default: 'true', help: 'Start the Marathon-compatible app framework (--no-marathon to leave it out)' },
   marathon_port: { type: 'int', default: '8080', help: 'Port of the app framework\'s REST API' },
@@ -45,7 +45,7 @@ export async function run(argv: string[]): Promise<number | void> {
   try {
     info = await startProcessCluster({
       name, workDir, agents: flags.agents, masters: flags.masters, zkPort: flags.zk_port!,
-      masterPort: flags.port!, firstAgentPort: flags.port! + flags.masters,
+      masterPort: flags.port!,
       agentResources: flags.agent_resources!, marathonPort: flags.marathon ? flags.marathon_port! : undefined, onProgress: (step) => process.stdout.write(`${step}...\n`),
     });
   } catch (e) {

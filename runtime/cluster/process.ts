@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { getJson } from '../common/http';
 import { isAlive, killGroup, selfInvocation } from '../common/process';
-import { checkPorts, type PortUse } from './ports';
+import { checkPorts, portFree, type PortUse } from './ports';
 
 export interface ProcessClusterOptions {
   name: string;
@@ -17,7 +17,6 @@ export interface ProcessClusterOptions {
   /** More than one: a local ZooKeeper (Debian's zkServer.sh) and masters with --zk and --quorum. */
   masters?: number;
   zkPort?: number;
-  firstAgentPort: number;
   agentResources: string;
   /** Port of the Marathon-compatible app framework's REST API; undefined: no app framework. */
   marathonPort?: number;
@@ -141,15 +140,25 @@ export async function leaderUrl(masters: string[]): Promise<string | undefined> 
   return undefined;
 }
 
-/** The ports a start would listen on, by member: checked before anything starts. */
-export function portsOf(options: ProcessClusterOptions): PortUse[] {
+/** The ports the user chose (flags), by member: checked before anything starts. */
+function portsOf(options: ProcessClusterOptions): PortUse[] {
   const count = Math.max(1, options.masters ?? 1);
   return [
     ...(count > 1 ? [{ port: options.zkPort ?? 2181, member: 'ZooKeeper' }] : []),
     ...Array.from({ length: count }, (_, i) => ({ port: options.masterPort + i, member: `master-${i + 1}` })),
-    ...Array.from({ length: options.agents }, (_, i) => ({ port: options.firstAgentPort + i, member: `agent-${i + 1}` })),
     ...(options.marathonPort !== undefined ? [{ port: options.marathonPort, member: 'the app framework' }] : []),
   ];
+}
+
+/** Agents take the first free ports after the masters': no flag names them, so a taken one is passed over, not refused. */
+async function agentPorts(options: ProcessClusterOptions): Promise<number[]> {
+  const chosen = new Set(portsOf(options).map((u) => u.port));
+  const ports: number[] = [];
+  for (let port = options.masterPort + Math.max(1, options.masters ?? 1); ports.length < options.agents; port++) {
+    if (port > 65535) throw new Error(`no free port above ${options.masterPort} for ${options.agents} agent(s); choose another --port`);
+    if (!chosen.has(port) && (await portFree(port))) ports.push(port);
+  }
+  return ports;
 }
 
 /**
@@ -163,6 +172,7 @@ export async function startProcessCluster(options: ProcessClusterOptions): Promi
     options.onProgress?.(step);
   };
   await checkPorts(portsOf(options));
+  const agentPortList = await agentPorts(options);
   fs.mkdirSync(options.workDir, { recursive: true });
   const logs = path.join(options.workDir, 'logs');
   fs.mkdirSync(logs, { recursive: true });
@@ -207,7 +217,7 @@ export async function startProcessCluster(options: ProcessClusterOptions): Promi
     const marathon = options.marathonPort !== undefined;
     progress(`Starting ${options.agents} agent(s)${marathon ? ' and the app framework' : ''}`);
     for (let i = 0; i < options.agents; i++) {
-      const port = options.firstAgentPort + i;
+      const port = agentPortList[i];
       const ports = `[${AGENT_PORTS_BASE + i * AGENT_PORTS_SPAN}-${AGENT_PORTS_BASE + (i + 1) * AGENT_PORTS_SPAN - 1}]`;
       info.pids.agents.push(start(`agent-${i + 1}`, [
         'agent', `--master=${info.masterFlag}`, '--ip=127.0.0.1', `--port=${port}`, `--work_dir=${path.join(options.workDir, `agent-${i + 1}`)}`,

@@ -45,6 +45,22 @@ test('a port where another HTTP server answers is refused within seconds, naming
   }
 });
 
+test('agents pass over a taken port after the masters\' instead of failing the start', async () => {
+  const port = await freePort();
+  const blocker = net.createServer((s) => s.destroy());
+  await listen(blocker, port + 1);
+  try {
+    const up = home.run(['up', '--detach', `--port=${port}`, '--agents=1', '--no-marathon', '--name=skip']);
+    assert.equal(up.status, 0, up.stderr);
+    const state = await getJson<{ slaves: Array<{ port: number }> }>(`http://127.0.0.1:${port}/master/state`);
+    assert.equal(state.slaves.length, 1);
+    assert.ok(state.slaves[0].port > port + 1, `agent on port ${state.slaves[0].port}, after the taken ${port + 1}`);
+    assert.equal(home.run(['down', '--name=skip']).status, 0);
+  } finally {
+    blocker.close();
+  }
+});
+
 test('a daemon that exits while the cluster starts fails up with its own error, and nothing is left', async () => {
   const port = await freePort();
   const up = home.run(['up', '--detach', `--port=${port}`, '--no-marathon', '--agent_resources=cpus:lots', '--name=bad-agent']);

@@ -8,7 +8,8 @@
 // translates its events.
 import { EventEmitter } from 'node:events';
 import * as os from 'node:os';
-import { AllocationClient } from '../../../runtime/client/allocation';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { AllocationClient, type CycleTrace } from '../../../runtime/client/allocation';
 import { AllocationController } from '../../../runtime/client/control';
 import { OperatorClient, type OperatorSubscription } from '../../../runtime/client/operator';
 import { HttpError } from '../../../runtime/common/http';
@@ -177,9 +178,25 @@ export class OfferDebugger extends EventEmitter<{ stopped: [Stop]; continued: []
     this.run({ kind: 'continue' });
   }
 
+  /** Stops on the newest cycle the master ran, including one still on its way through the stream. */
   pause(): void {
-    this.cursor = this.story.lastSeq;
-    this.stopAt({ reason: 'pause' });
+    this.halt();
+    void this.pauseMaster().then(() => {
+      this.cursor = this.story.lastSeq;
+      this.stopAt({ reason: 'pause' });
+    }, (e) => this.failed(e));
+  }
+
+  /**
+   * Pauses the master, then keeps the newest cycle's trace (the pump may not have read it yet) and
+   * waits for its marker (the master may have run it just before the pause took effect).
+   */
+  private async pauseMaster(): Promise<void> {
+    if (!this.resumed || this.lost) return;
+    this.resumed = false;
+    await this.allocation!.pause();
+    const newest = (await this.allocation!.cycles({ limit: 1 })).cycles.at(-1);
+    if (newest) await this.adopt(newest);
   }
 
   /** The previous recorded cycle, read-only. */
@@ -273,14 +290,17 @@ export class OfferDebugger extends EventEmitter<{ stopped: [Stop]; continued: []
   /** One cycle on the master; its trace is kept before the stream's marker is processed. */
   private async step(): Promise<number> {
     const trace = await this.allocation!.step();
-    this.story.addTrace(trace);
-    // The stream names the cycle too; should it lag, the marker is added from the answer.
-    setTimeout(() => {
-      if (!this.story.markerOf(trace.cycle) && this.story.lastCycle < trace.cycle) {
-        this.appended(this.story.appendCycle(trace.cycle, trace.started_at, trace.trigger, offeredTo(trace)));
-      }
-    }, 2000).unref();
+    void this.adopt(trace);
     return trace.cycle;
+  }
+
+  /** Keeps a cycle's trace; the stream names the cycle too, but should it lag, the marker is added from the trace. */
+  private async adopt(trace: CycleTrace): Promise<void> {
+    this.story.addTrace(trace);
+    for (const deadline = Date.now() + 2000; !this.story.markerOf(trace.cycle) && Date.now() < deadline;) await sleep(10);
+    if (!this.story.markerOf(trace.cycle) && this.story.lastCycle < trace.cycle) {
+      this.appended(this.story.appendCycle(trace.cycle, trace.started_at, trace.trigger, offeredTo(trace)));
+    }
   }
 
   private appended(e: StoryEvent): void {
