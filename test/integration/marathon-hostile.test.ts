@@ -187,7 +187,7 @@ describe('hostile app definitions', () => {
     const versions = (await limited.api('GET', '/v2/apps/versioned/versions')).body.versions as string[];
     assert.equal(versions.length, 3);
     assert.equal((await limited.app('/versioned')).version, versions[0], 'newest first, the current one kept');
-    assert.equal(Number((await limited.api('GET', '/v2/info')).body.marathon_config.zk_max_versions), 3);
+    assert.equal(Number((await limited.api('GET', '/v2/info')).body.zookeeper_config.zk_max_versions), 3, 'Marathon reports --zk_max_versions in zookeeper_config');
     await limited.stop();
   });
 
