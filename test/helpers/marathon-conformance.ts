@@ -22,6 +22,7 @@ const ROUTES: Array<[string, RegExp, Schema]> = [
   ['DELETE', new RegExp(`^${APP}/tasks/?$`), anyOf(types.TaskList, types.DeploymentResult)],
   ['DELETE', new RegExp(`^${APP}/tasks/[^/]+$`), anyOf(types.TaskSingle, types.DeploymentResult)],
   ['POST', new RegExp(`^${APP}/restart$`), types.DeploymentResult],
+  ['GET', /^\/v2\/apps\/(.+\/)?\*$/, types.AppsInGroup],
   ['GET', new RegExp(`^${APP}$`), types.AppSingle],
   ['PUT', new RegExp(`^${APP}$`), types.DeploymentResult],
   ['PATCH', new RegExp(`^${APP}$`), types.DeploymentResult],

@@ -108,6 +108,8 @@ export const AppInfo = object({ id: pathId }, {
 });
 export const AppList = object({ apps: array(AppInfo) });
 export const AppSingle = object({ app: AppInfo });
+/** GET /v2/apps/<group>/* (AppsResource's ListApps form). */
+export const AppsInGroup = object({ '*': array(AppInfo) });
 export const VersionList = object({ versions: array(datetime) });
 export const TaskList = object({ tasks: array(Task) });
 export const TaskSingle = object({ task: Task });

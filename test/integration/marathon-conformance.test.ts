@@ -57,6 +57,12 @@ describe('types', () => {
     assert.equal(listed.length, 5);
     assert.ok(listed.every((t: any) => t.healthCheckResults.length === 1));
     assert.equal((await marathon.api('GET', '/v2/tasks?status[]=staging')).body.tasks.filter((t: any) => t.appId.startsWith('/kinds/')).length, 0);
+    // Marathon's group forms of an app path.
+    const inGroup = (await marathon.api('GET', '/v2/apps/kinds/*')).body['*'];
+    assert.deepEqual(inGroup.map((a: any) => a.id), Object.keys(checks).sort());
+    assert.ok(inGroup.every((a: any) => a.tasks.length === 1));
+    assert.equal((await marathon.api('GET', '/v2/apps/kinds/*/tasks')).body.tasks.length, 5);
+    assert.equal((await marathon.api('GET', '/v2/apps/nothing/*')).status, 404);
     const group = (await marathon.api('GET', '/v2/groups/kinds?embed=group.apps&embed=group.apps.tasks')).body;
     assert.equal(group.groups, undefined, 'only what embed names');
     assert.ok(group.apps.every((a: any) => a.tasks.length === 1 && 'deployments' in a && !('tasksRunning' in a)));

@@ -47,6 +47,13 @@ export class MarathonService {
     return app;
   }
 
+  /** The apps in a group and its subgroups (`/`: every app); a group no app is in does not exist. */
+  appsInGroup(groupId: string): AppDefinition[] {
+    const apps = Object.values(this.state.apps).filter((a) => groupId === '/' || a.id.startsWith(`${groupId}/`));
+    if (apps.length === 0 && groupId !== '/') throw new Refusal('not_found', `Group '${groupId}' does not exist`);
+    return apps.sort((a, b) => a.id.localeCompare(b.id));
+  }
+
   /**
    * Starts a deployment taking each app in `changes` to its new definition (null: removed).
    * Apps already being deployed are locked (AppLockedError) unless `force` cancels those deployments.

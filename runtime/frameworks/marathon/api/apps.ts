@@ -5,7 +5,7 @@ import { sendJson, type Router } from '../../../common/http';
 import { Refusal } from '../../../common/refusal';
 import { absoluteId, newVersion, normalizeApp, restartedApp, updatedApp, type AppDefinition } from '../app';
 import { AppValidationError, validateApp } from '../validation';
-import { body, flag, sendDeployment, type ApiContext } from './http';
+import { body, flag, groupOf, sendDeployment, type ApiContext } from './http';
 import { appDefinitionJson, appJson, resolveEmbed, type AppEmbed } from './views';
 
 export function mountApps(router: Router, ctx: ApiContext): void {
@@ -14,10 +14,12 @@ export function mountApps(router: Router, ctx: ApiContext): void {
     .on('GET', '/v2/apps', (_q, res, url) => listApps(ctx, res, url))
     .on('POST', '/v2/apps', (req, res, url) => createApp(ctx, req, res, url))
     .on('GET', '/v2/apps/{id*}', (_q, res, url, { id }) => {
-      const app = service.app(absoluteId(id));
       // Marathon embeds these whatever the request says (deprecated, kept for compatibility).
       const embed = resolveEmbed(url.searchParams.getAll('embed'), ['counts', 'tasks', 'lastTaskFailure', 'deployments']);
-      sendJson(res, 200, { app: appJson(service, app, embed) });
+      // `/v2/apps/<group>/*`: every app of the group, under the key `*`.
+      const group = groupOf(id);
+      if (group !== undefined) return sendJson(res, 200, { '*': service.appsInGroup(group).map((a) => appJson(service, a, embed)) });
+      sendJson(res, 200, { app: appJson(service, service.app(absoluteId(id)), embed) });
     })
     .on(['PUT', 'PATCH'], '/v2/apps/{id*}', (req, res, url, { id }) => putApp(ctx, req, res, url, absoluteId(id)))
     .on('DELETE', '/v2/apps/{id*}', async (_q, res, url, { id }) => {

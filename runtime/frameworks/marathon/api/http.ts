@@ -7,6 +7,7 @@ import { HttpError, readBody, sendErrorAnswer, sendJson, type ErrorAnswer } from
 import { JsonError, parseJson } from '../../../common/json';
 import type { Logger } from '../../../common/log';
 import { Refusal, type RefusalKind } from '../../../common/refusal';
+import { absoluteId } from '../app';
 import { AppLockedError, type DeploymentRef, type MarathonService } from '../service';
 import { AppValidationError, type ViolationDetail } from '../validation';
 
@@ -53,6 +54,11 @@ export async function body(req: http.IncomingMessage): Promise<Record<string, un
 export function flag(url: URL, name: string, byDefault = false): boolean {
   const value = url.searchParams.get(name);
   return value === null || value.trim() === '' ? byDefault : value.toLowerCase() === 'true';
+}
+
+/** The group of an app path `<group>/*` (Marathon's ListApps and GroupTasks forms); undefined for an app id. */
+export function groupOf(id: string): string | undefined {
+  return id === '*' || id.endsWith('/*') ? absoluteId(id.slice(0, -1)) : undefined;
 }
 
 export function sendDeployment(res: http.ServerResponse, status: number, ref: DeploymentRef, headers: Record<string, string> = {}): void {

@@ -6,7 +6,7 @@ import { Refusal } from '../../../common/refusal';
 import { absoluteId, newVersion } from '../app';
 import type { Instance } from '../state';
 import { AppValidationError } from '../validation';
-import { body, flag, sendDeployment, type ApiContext } from './http';
+import { body, flag, groupOf, sendDeployment, type ApiContext } from './http';
 import { taskJson } from './views';
 
 export function mountTasks(router: Router, ctx: ApiContext): void {
@@ -15,7 +15,8 @@ export function mountTasks(router: Router, ctx: ApiContext): void {
     .on('GET', '/v2/tasks', (_q, res, url) => {
       // `status` and `status[]`, as Marathon reads both.
       const status = [...url.searchParams.getAll('status'), ...url.searchParams.getAll('status[]')].map((s) => `TASK_${s.toUpperCase()}`);
-      const instances = service.instances.all().filter((i) => status.length === 0 || status.includes(i.state));
+      // Only tasks of apps that exist, as Marathon lists them (a removed app's last tasks are not).
+      const instances = service.instances.all().filter((i) => service.state.apps[i.appId] && (status.length === 0 || status.includes(i.state)));
       sendJson(res, 200, { tasks: instances.map((i) => taskJson(i, service.state.apps[i.appId], service.scheduler.role)) });
     })
     .on('POST', '/v2/tasks/delete', async (req, res, url) => {
@@ -25,8 +26,9 @@ export function mountTasks(router: Router, ctx: ApiContext): void {
       await kill(ctx, res, url, victims, () => sendJson(res, 200, { tasks: victims.map((i) => taskJson(i, service.state.apps[i.appId], service.scheduler.role)) }));
     })
     .on('GET', '/v2/apps/{id*}/tasks', (_q, res, _u, { id }) => {
-      const app = service.app(absoluteId(id));
-      sendJson(res, 200, { tasks: service.instances.of(app.id).map((i) => taskJson(i, app, service.scheduler.role)) });
+      const group = groupOf(id);
+      const apps = group !== undefined ? service.appsInGroup(group) : [service.app(absoluteId(id))];
+      sendJson(res, 200, { tasks: apps.flatMap((app) => service.instances.of(app.id).map((i) => taskJson(i, app, service.scheduler.role))) });
     })
     .on('DELETE', '/v2/apps/{id*}/tasks', (_q, res, url, { id }) => killAppTasks(ctx, res, url, absoluteId(id)))
     .on('DELETE', '/v2/apps/{id*}/tasks/{taskId}', (_q, res, url, { id, taskId }) => killAppTasks(ctx, res, url, absoluteId(id), taskId));
