@@ -27,6 +27,9 @@ function forgetPartialPacketsOnReconnect(client: Zk.Client): void {
   };
 }
 
+/** How long a request may go unanswered (and a connection attempt hang) before it is given up. */
+export const readTimeoutMs = (sessionTimeoutMs: number): number => Math.max((sessionTimeoutMs * 2) / 3, MIN_READ_TIMEOUT_MS);
+
 export class ZkSession extends EventEmitter<{ connected: []; disconnected: []; expired: [] }> {
   private client: Zk.Client;
   private closed = false;
@@ -38,7 +41,7 @@ export class ZkSession extends EventEmitter<{ connected: []; disconnected: []; e
 
   constructor(readonly servers: string, readonly sessionTimeoutMs: number) {
     super();
-    this.readTimeoutMs = Math.max((sessionTimeoutMs * 2) / 3, MIN_READ_TIMEOUT_MS);
+    this.readTimeoutMs = readTimeoutMs(sessionTimeoutMs);
     this.client = this.connect();
     this.watchdog = setInterval(() => this.probe(), sessionTimeoutMs / 3);
     this.watchdog.unref();

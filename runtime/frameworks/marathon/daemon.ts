@@ -12,11 +12,11 @@ import type { MasterInfo } from '../../common/protocol/v1';
 import { parseZkUrl } from '../../common/zk-url';
 import { masterUrl } from '../../zk/detector';
 import { LeaderElection } from '../../zk/election';
-import { ZkSession } from '../../zk/session';
+import { readTimeoutMs, ZkSession } from '../../zk/session';
 import { apiRouter, ping, serveFollower } from './api';
-import { marathonErrors } from './api/http';
-import { MarathonScheduler } from './scheduler';
-import { MarathonService } from './service';
+import { marathonErrors, type MarathonConfigSections } from './api/http';
+import { MarathonScheduler, TICK_MS } from './scheduler';
+import { MarathonService, SERVICE_PORTS } from './service';
 import { StateStore } from './store';
 
 export const MARATHON_FLAGS = {
@@ -43,7 +43,7 @@ export interface RunningMarathon {
 }
 
 export async function startMarathon(argv: string[]): Promise<RunningMarathon> {
-  const { values: flags, raw } = parseFlags(MARATHON_FLAGS, argv, process.env, 'MARATHON_');
+  const { values: flags } = parseFlags(MARATHON_FLAGS, argv, process.env, 'MARATHON_');
   if (!flags.master) throw new FlagError("Flag '--master' is required (HOST:PORT or zk://host:port/mesos)");
   if (flags.zk_max_versions! < 1) throw new FlagError("Flag '--zk_max_versions' must be at least 1 (the current version is one)");
   const log = createLogger('marathon', flags.quiet);
@@ -55,9 +55,27 @@ export async function startMarathon(argv: string[]): Promise<RunningMarathon> {
   /** HOST:PORT of the leader, this instance included. */
   let leader: string | undefined;
   const self = () => `${hostname}:${listening.port}`;
+  // /v2/info's sections: Marathon's keys for what this daemon has, with their JSON types.
+  const config: MarathonConfigSections = {
+    marathon: {
+      checkpoint: true, decline_offer_duration: flags.decline_offer_duration!, executor: '//cmd', failover_timeout: flags.failover_timeout!,
+      features: [], framework_name: flags.framework_name!, ha: flags.zk !== undefined, hostname,
+      local_port_max: SERVICE_PORTS.end, local_port_min: SERVICE_PORTS.begin, master: redacted(flags.master!), mesos_role: flags.mesos_role!,
+      reconciliation_interval: flags.reconciliation_interval!,
+      // Unreachable instances are looked at (and expunged) on every tick.
+      task_lost_expunge_initial_delay: TICK_MS, task_lost_expunge_interval: TICK_MS,
+    },
+    zookeeper: {
+      // Standalone, without ZooKeeper: no URL.
+      zk: flags.zk ? redacted(flags.zk) : '', zk_max_versions: flags.zk_max_versions!, zk_session_timeout: flags.zk_session_timeout!,
+      zk_connection_timeout: Math.round(readTimeoutMs(flags.zk_session_timeout!)), zk_timeout: Math.round(readTimeoutMs(flags.zk_session_timeout!)),
+    },
+    // No HTTPS: port 0.
+    http: { http_port: 0, https_port: 0 },
+  };
   const info = () => ({
-    leader, elected: api !== undefined, zk: flags.zk,
-    config: { ...raw, master: flags.master, hostname, http_port: listening.port, framework_name: flags.framework_name, mesos_role: flags.mesos_role },
+    leader, elected: api !== undefined,
+    config: { ...config, marathon: { ...config.marathon, webui_url: flags.webui_url ?? `http://${self()}` }, http: { ...config.http, http_port: listening.port } },
   });
 
   /** Without --zk this instance leads once its state is read: requests that come meanwhile wait for it. */
@@ -115,6 +133,9 @@ export async function startMarathon(argv: string[]): Promise<RunningMarathon> {
     },
   };
 }
+
+/** A URL as /v2/info shows it: without credentials (`zk://user:secret@host` is `zk://host`). */
+const redacted = (url: string): string => url.replace(/^([a-z]+:\/\/)[^@/]*@/, '$1');
 
 interface Leading {
   lead(store: StateStore, stepDown: (why: string) => void): void;

@@ -27,7 +27,8 @@ export interface MarathonOptions {
   webuiUrl?: string;
 }
 
-const TICK_MS = 1000;
+/** How often instances are looked after: kills retried, checks run, unreachable ones expunged. */
+export const TICK_MS = 1000;
 const KILL_RETRY_MS = 10_000;
 /** Task states are written at most this often: after a crash, reconciliation tells the rest. */
 const STATUS_SAVE_MS = 1000;
@@ -89,6 +90,11 @@ export class MarathonScheduler {
 
   get state() {
     return this.store.state;
+  }
+
+  /** The role the framework subscribes with: every task's resources are allocated to it. */
+  get role(): string {
+    return this.options.role;
   }
 
   get frameworkId(): string | undefined {

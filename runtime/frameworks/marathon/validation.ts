@@ -114,6 +114,8 @@ export function groupDefinition(body: Record<string, unknown>, parent: string): 
     const { id = '', apps: groupApps = [], groups = [] } = group as Record<string, unknown>;
     if (typeof id !== 'string' || (id !== '' && !ID_PATTERN.test(id))) fail(`${at}/id`, `expected a path of lowercase names, got ${shown(id)}`);
     const groupId = typeof id === 'string' ? absoluteId(id, parentId) : parentId;
+    // Its apps' ids are longer still; and the id comes back in the Location header, which clients bound.
+    if (groupId.length - 1 > MAX_ID_LENGTH) fail(`${at}/id`, `the group id is ${groupId.length - 1} characters long (without its leading slash), expected ${MAX_ID_LENGTH} or fewer, as for app ids`);
     if (!Array.isArray(groupApps)) fail(`${at}/apps`, `expected array, got ${shown(groupApps)}`);
     else {
       groupApps.forEach((raw, i) => {
