@@ -1,0 +1,12 @@
+import { ConfigError } from '../dns/config';
+import { DNS_FLAGS, startDns } from '../dns/daemon';
+import { exitOnSignals, wantsHelp } from './daemon';
+import { CliError } from './errors';
+
+export async function run(argv: string[]): Promise<number | void> {
+  if (wantsHelp(argv, 'dns', DNS_FLAGS)) return 0;
+  const running = await startDns(argv).catch((e: unknown) => {
+    throw e instanceof ConfigError ? new CliError(`Bad configuration: ${e.message}`) : e;
+  });
+  exitOnSignals(() => running.stop());
+}
