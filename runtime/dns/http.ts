@@ -6,6 +6,7 @@ import { HttpError, Router, sendJson } from '../common/http';
 import type { Logger } from '../common/log';
 import { MESOLITE_VERSION } from '../master/version';
 import { publicConfig } from './config';
+import type { RecordMap } from './records';
 import type { Resolver } from './resolver';
 
 
@@ -38,7 +39,7 @@ export function dnsApi(resolver: Resolver, log: Logger): Router {
       sendJson(res, 200, records.length > 0 ? records : [{ service: '', host: '', ip: '', port: '' }]);
     });
   if (resolver.config.EnumerationOn) {
-    const set = (m: Map<string, Set<string>>) => Object.fromEntries([...m].map(([name, values]) => [name, [...values]]));
+    const set = (m: RecordMap) => Object.fromEntries(m.entries());
     router
       .on('GET', '/v1/enumerate', (_req, res) => sendJson(res, 200, resolver.records.enumeration))
       .on('GET', '/v1/axfr', (_req, res) => {

@@ -31,19 +31,25 @@ export type RecordKind = 'A' | 'AAAA' | 'SRV';
 export interface EnumerableRecord { name: string; host: string; rtype: RecordKind }
 export interface Enumeration { frameworks: Array<{ tasks: Array<{ name: string; id: string; records: EnumerableRecord[] }>; name: string }> }
 
-/** Sets of values by name, in insertion order, without duplicates. */
-class RecordMap extends Map<string, Set<string>> {
+/** Values by name, in insertion order, without duplicates (a name has few: an array beats a Set). */
+export class RecordMap {
+  private readonly byName = new Map<string, string[]>();
   add(name: string, value: string): boolean {
     if (!value) return false;
-    const set = this.get(name);
-    if (set?.has(value)) return false;
-    if (set) set.add(value);
-    else this.set(name, new Set([value]));
+    const list = this.byName.get(name);
+    if (!list) {
+      this.byName.set(name, [value]);
+      return true;
+    }
+    if (list.includes(value)) return false;
+    list.push(value);
     return true;
   }
-  first(name: string): string | undefined {
-    return this.get(name)?.values().next().value;
-  }
+  get(name: string): readonly string[] | undefined { return this.byName.get(name); }
+  has(name: string): boolean { return this.byName.has(name); }
+  first(name: string): string | undefined { return this.byName.get(name)?.[0]; }
+  get size(): number { return this.byName.size; }
+  entries(): IterableIterator<[string, string[]]> { return this.byName.entries(); }
 }
 
 export interface RecordSet {

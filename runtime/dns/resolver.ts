@@ -117,7 +117,7 @@ export class Resolver {
       flags: (query.flags! & 0x7900) | dnsPacket.AUTHORITATIVE_ANSWER | (this.config.RecurseOn ? dnsPacket.RECURSION_AVAILABLE : 0) | rcode,
       questions: query.questions, answers, authorities, additionals,
     };
-    return dnsPacket.encode(truncate(reply, maxSize(query, transport), this.config.SetTruncateBit));
+    return encodeWithin(reply, maxSize(query, transport), this.config.SetTruncateBit);
   }
 }
 
@@ -135,9 +135,26 @@ function maxSize(query: dnsPacket.DecodedPacket, transport: Transport): number {
   return Math.max(UDP_MIN, Math.min(opt?.udpPayloadSize ?? UDP_MIN, TCP_MAX));
 }
 
+/** Where replies are encoded (one at a time: answering is synchronous), then copied out at their size. */
+const scratch = Buffer.alloc(TCP_MAX + 512);
+
+/** The reply encoded; one too big for `max` is truncated first (see truncate). */
+function encodeWithin(reply: Packet, max: number, setTruncateBit: boolean): Buffer {
+  // Most replies fit: encode once into the scratch buffer rather than measuring first. One bigger than
+  // the buffer fails on a write past its end (every record ends with a checked write).
+  try {
+    dnsPacket.encode(reply, scratch);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    return dnsPacket.encode(truncate(reply, max, setTruncateBit));
+  }
+  const size = dnsPacket.encode.bytes;
+  if (size > max) return dnsPacket.encode(truncate(reply, max, setTruncateBit));
+  return Buffer.from(scratch.subarray(0, size));
+}
+
 /** Drops the additionals, then answers from the end, until the reply fits; TC tells the client to ask over TCP. */
 function truncate(reply: Packet, max: number, setTruncateBit: boolean): Packet {
-  if (dnsPacket.encodingLength(reply) <= max) return reply;
   const flags = reply.flags! | (setTruncateBit ? dnsPacket.TRUNCATED_RESPONSE : 0);
   const out: Packet = { ...reply, flags, additionals: [] };
   const answers = reply.answers!;
