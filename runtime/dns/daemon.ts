@@ -44,6 +44,7 @@ export const DNS_FLAGS = {
   quiet: { type: 'bool', help: 'Log warnings and errors only' },
 } satisfies FlagSpecs;
 
+const EVENT_BATCH_MS = 20;
 const LISTS = new Set(['masters', 'resolvers', 'IPSources']);
 /** Operator events after which the records may differ. */
 const CHANGES = new Set(['TASK_ADDED', 'TASK_UPDATED', 'AGENT_ADDED', 'AGENT_REMOVED', 'FRAMEWORK_ADDED', 'FRAMEWORK_UPDATED', 'FRAMEWORK_REMOVED']);
@@ -105,7 +106,7 @@ export async function startDns(argv: string[]): Promise<RunningDns> {
     const client = new OperatorClient(target, credentials);
     const subscription = client.subscribe({ retryMs: 1000 });
     subscription.on('connected', (url) => { log.info(`Following the operator stream of ${url}`); void reload(); });
-    subscription.on('event', (e) => { if (CHANGES.has(e.type)) void reload(); });
+    subscription.on('event', (e) => { if (CHANGES.has(e.type)) soon(); });
     stream = { target, client, subscription };
   };
   if (config.Zk) follow(config.Zk);
@@ -155,6 +156,10 @@ export async function startDns(argv: string[]): Promise<RunningDns> {
     })().finally(() => { running = undefined; });
     return running;
   };
+  // Events come in bursts (a deployment's tasks, each through STAGING, STARTING, RUNNING): one reload
+  // a few milliseconds after the first serves the burst, since each reload reads the whole state.
+  let pending: NodeJS.Timeout | undefined;
+  const soon = () => { pending ??= setTimeout(() => { pending = undefined; void reload(); }, EVENT_BATCH_MS); };
   const timer = setInterval(guarded(log, 'reload', () => void reload()), config.RefreshSeconds * 1000);
 
   let dns: DnsListening | undefined;
@@ -175,6 +180,7 @@ export async function startDns(argv: string[]): Promise<RunningDns> {
     dns, http, resolver, reload,
     async stop() {
       clearInterval(timer);
+      clearTimeout(pending);
       stream?.subscription.close();
       stream?.client.close();
       await Promise.all([dns?.close(), http?.close()]);

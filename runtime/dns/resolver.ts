@@ -10,6 +10,8 @@ import type { Transport } from './forwarder';
 
 const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5 } as const;
 const UDP_MIN = 512;
+/** Queries forwarded at once; beyond, SERVFAIL at once (a flood of outside names must not open sockets without end). */
+const MAX_FORWARDING = 256;
 const TCP_MAX = 65535;
 
 /** Sends a query elsewhere; resolves with the answer, or rejects when no resolver gave one. */
@@ -31,6 +33,7 @@ export class Resolver {
   /** Set once records were generated: until then names in the domain get SERVFAIL (try again), not NXDOMAIN. */
   ready = false;
   private readonly zones: Array<[string, string[]]>;
+  private forwarding = 0;
 
   constructor(readonly config: DnsConfig, private readonly forward: Forward) {
     // The longest zone first: a query goes to the most specific zone that holds it.
@@ -64,10 +67,14 @@ export class Resolver {
     const zone = this.zones.find(([z]) => name.endsWith(z) || `.${name}` === z);
     const resolvers = this.config.ExternalOn ? zone?.[1] ?? this.config.Resolvers : [];
     if (resolvers.length === 0) return headerReply(query, RCODE.REFUSED);
+    if (this.forwarding >= MAX_FORWARDING) return headerReply(query, RCODE.SERVFAIL);
+    this.forwarding++;
     try {
       return await this.forward(query, resolvers, transport);
     } catch {
       return headerReply(query, RCODE.SERVFAIL);
+    } finally {
+      this.forwarding--;
     }
   }
 
