@@ -162,16 +162,11 @@ function encodeWithin(reply: Packet, max: number, setTruncateBit: boolean): Buff
 
 /** Drops the additionals, then answers from the end, until the reply fits; TC tells the client to ask over TCP. */
 function truncate(reply: Packet, max: number, setTruncateBit: boolean): Packet {
-  const flags = reply.flags! | (setTruncateBit ? dnsPacket.TRUNCATED_RESPONSE : 0);
-  const out: Packet = { ...reply, flags, additionals: [] };
+  const out: Packet = { ...reply, flags: reply.flags! | (setTruncateBit ? dnsPacket.TRUNCATED_RESPONSE : 0), additionals: [] };
   const answers = reply.answers!;
-  let lo = 0;
-  let hi = answers.length;
-  // The most answers that fit: encodingLength grows with their number.
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (dnsPacket.encodingLength({ ...out, answers: answers.slice(0, mid) }) <= max) lo = mid;
-    else hi = mid - 1;
-  }
-  return { ...out, answers: answers.slice(0, lo) };
+  // A header alone is 12 bytes: what a packet of one answer has beyond that is the answer's size.
+  let size = dnsPacket.encodingLength({ ...out, answers: [] });
+  let fit = 0;
+  while (fit < answers.length && (size += dnsPacket.encodingLength({ answers: [answers[fit]] }) - 12) <= max) fit++;
+  return { ...out, answers: answers.slice(0, fit) };
 }
