@@ -24,6 +24,7 @@ export const DNS_FLAGS = {
   config: { type: 'string', help: 'Mesos-DNS configuration file (JSON, Mesos-DNS\'s fields); flags override its fields' },
   zk: { type: 'string', help: 'ZooKeeper URL of the masters: zk://host:port/mesos' },
   masters: { type: 'string', help: 'Masters HOST:PORT,HOST:PORT (without zk, or as its fallback)' },
+  zkDetectionTimeout: { type: 'int', help: 'Seconds ZooKeeper may name no leading master before the server exits (default 30; 0: never)' },
   refreshSeconds: { type: 'int', help: 'Seconds between regenerations of the records (default 60); task and agent events regenerate them at once' },
   stateTimeoutSeconds: { type: 'int', help: 'Seconds to wait for /master/state (default 300)' },
   ttl: { type: 'int', help: 'TTL of the records (default 60)' },
@@ -90,7 +91,8 @@ export interface RunningDns {
   stop(): Promise<void>;
 }
 
-export async function startDns(argv: string[]): Promise<RunningDns> {
+/** `onFatal`: what ends the server, as in Mesos-DNS: ZooKeeper naming no leader for ZkDetectionTimeout seconds. */
+export async function startDns(argv: string[], onFatal: (error: Error) => void): Promise<RunningDns> {
   const { config, quiet } = loadConfig(argv);
   const log = createLogger('dns', quiet);
   const resolver = new Resolver(config, forwarder(config.Timeout));
@@ -110,6 +112,7 @@ export async function startDns(argv: string[]): Promise<RunningDns> {
     stream = { target, client, subscription };
   };
   if (config.Zk) follow(config.Zk);
+  const watchdog = config.Zk && config.ZkDetectionTimeout > 0 ? detectionWatchdog(stream!.client, config.ZkDetectionTimeout, onFatal) : undefined;
 
   const loadState = async (): Promise<{ state: MasterStateV0; leader?: string }> => {
     const zkLeader = stream && config.Zk ? await within(stream.client.leader.next(), config.Masters.length > 0 ? 1000 : config.StateTimeoutSeconds * 1000) : undefined;
@@ -180,6 +183,7 @@ export async function startDns(argv: string[]): Promise<RunningDns> {
     dns, http, resolver, reload,
     async stop() {
       clearInterval(timer);
+      clearInterval(watchdog);
       clearTimeout(pending);
       stream?.subscription.close();
       stream?.client.close();
@@ -192,6 +196,27 @@ async function fetchState(master: string, headers: Record<string, string>, timeo
   const res = await request('GET', `http://${master}/master/state`, undefined, headers, timeoutSeconds * 1000);
   if (res.status !== 200) throw new Error(`GET http://${master}/master/state: ${res.status}`);
   return JSON.parse(res.body) as MasterStateV0;
+}
+
+/**
+ * Mesos-DNS's zkDetectionTimeout: ZooKeeper must name a leading master within `seconds` of the start
+ * and of losing one; otherwise the server ends (its records could only grow staler).
+ */
+function detectionWatchdog(client: OperatorClient, seconds: number, onFatal: (error: Error) => void): NodeJS.Timeout {
+  let lastSeen = Date.now();
+  // One question to the detector at a time: it answers at once while a leader is known.
+  let asking = false;
+  const timer = setInterval(() => {
+    if (!asking) {
+      asking = true;
+      void client.leader.next().then(() => { lastSeen = Date.now(); asking = false; });
+    }
+    if (Date.now() - lastSeen > seconds * 1000) {
+      clearInterval(timer);
+      onFatal(new Error(`master detection timed out after ${seconds}s (zkDetectionTimeout): ZooKeeper names no leading master`));
+    }
+  }, 250);
+  return timer;
 }
 
 /** `promise`'s value, or undefined after `ms`. */

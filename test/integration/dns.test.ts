@@ -14,7 +14,7 @@ import { getJson } from '../../runtime/common/http';
 import type { Offer, TaskInfo } from '../../runtime/common/protocol/v1';
 import { agentIdTail, hashString } from '../../runtime/dns/labels';
 import { assertOneLineError, CliHome } from '../helpers/cli';
-import { clusterFixture, onFileEnd, onFileStart, stopDaemon, subscribedScheduler, waitUntil } from '../helpers/cluster';
+import { clusterFixture, freePort, onFileEnd, onFileStart, stopDaemon, subscribedScheduler, waitUntil } from '../helpers/cluster';
 import { dataOf, dig, startMesosDns, type MesosDns } from '../helpers/dns';
 
 const cluster = clusterFixture({ agents: 2 });
@@ -185,6 +185,18 @@ test('a bounded fuzz of malformed packets over UDP and TCP leaves the server ans
   assert.deepEqual(dataOf(dig(dns.port, 'leader.mesos').answer, 'A'), ['127.0.0.1']);
   assert.deepEqual(dataOf(dig(dns.port, 'leader.mesos', 'A', ['+tcp']).answer, 'A'), ['127.0.0.1']);
   assert.deepEqual(await getJson(`${dns.http}/v1/hosts/leader.mesos`), [{ host: 'leader.mesos.', ip: '127.0.0.1' }]);
+});
+
+test('with zk, a server whose ZooKeeper names no leader within zkDetectionTimeout exits, as Mesos-DNS does', async () => {
+  const home = new CliHome();
+  try {
+    const nobody = `zk://127.0.0.1:${await freePort()}/mesos`;
+    const r = home.run(['dns', `--zk=${nobody}`, '--zkDetectionTimeout=1', `--port=${await freePort()}`, `--httpport=${await freePort()}`, '--quiet'], 20_000);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /master detection timed out after 1s \(zkDetectionTimeout\)/);
+  } finally {
+    home.cleanup();
+  }
 });
 
 test('a bad configuration is refused naming the field', () => {
