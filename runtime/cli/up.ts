@@ -20,7 +20,7 @@ const FLAGS = {
   agent_resources: { type: 'string', default: 'cpus:4;mem:4096;disk:10000', help: 'Resources of each agent (a disjoint ports range is added)' },
   marathon: { type: 'bool', default: 'true', help: 'Start the Marathon-compatible app framework (--no-marathon to leave it out)' },
   marathon_port: { type: 'int', default: '8080', help: 'Port of the app framework\'s REST API' },
-  dns: { type: 'bool', default: 'true', help: 'Start the Mesos-DNS-compatible server on a free 127.0.0.1 port (process mode; --no-dns to leave it out)' },
+  dns: { type: 'bool', default: 'true', help: 'Start the Mesos-DNS-compatible server: on a free 127.0.0.1 port, or with --docker as the tasks\' resolver (--no-dns to leave it out)' },
   detach: { type: 'bool', help: 'Return once the cluster is ready; stop it with mesolite down' },
   fresh: { type: 'bool', help: 'Start from an empty state: forget the registry, agents and apps kept from earlier runs (process mode)' },
   docker: { type: 'bool', help: 'Run the cluster in Docker containers: ZooKeeper, masters, agents, app framework (images: see README)' },
@@ -37,7 +37,7 @@ export async function run(argv: string[]): Promise<number | void> {
   await refuseTakenName(name);
   if (flags.docker) {
     const { upDocker } = await import('./up-docker');
-    return upDocker({ name, masters: flags.masters, agents: flags.agents, agentResources: flags.agent_resources!, marathon: flags.marathon!, detach: flags.detach! });
+    return upDocker({ name, masters: flags.masters, agents: flags.agents, agentResources: flags.agent_resources!, marathon: flags.marathon!, dns: flags.dns!, detach: flags.detach! });
   }
   const workDir = clusterDir(name);
   if (flags.fresh) fs.rmSync(workDir, { recursive: true, force: true });

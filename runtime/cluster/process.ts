@@ -227,8 +227,9 @@ export async function startProcessCluster(options: ProcessClusterOptions): Promi
     }
     if (options.dns ?? true) {
       const ports = await freeDnsPorts();
-      const leaderFrom = zk ? `--zk=${zk}` : `--masters=127.0.0.1:${options.masterPort}`;
-      info.pids.dns = start('dns', ['dns', leaderFrom, `--port=${ports.dns}`, `--httpport=${ports.http}`]);
+      // A local cluster's DNS keeps serving what it knows while ZooKeeper is away (no zkDetectionTimeout).
+      const leaderFrom = zk ? [`--zk=${zk}`, '--zkDetectionTimeout=0'] : [`--masters=127.0.0.1:${options.masterPort}`];
+      info.pids.dns = start('dns', ['dns', ...leaderFrom, `--port=${ports.dns}`, `--httpport=${ports.http}`]);
       info.dns = { address: `127.0.0.1:${ports.dns}`, http: `http://127.0.0.1:${ports.http}` };
     }
     await Promise.all([

@@ -26,9 +26,9 @@ export interface Dig {
   output: string;
 }
 
-/** `dig @127.0.0.1 -p PORT name type [options]`, its answer parsed. */
-export function dig(port: number, name: string, type = 'A', options: string[] = []): Dig {
-  const r = spawnSync('dig', [`@127.0.0.1`, '-p', String(port), name, type, '+tries=1', '+time=3', ...options], { encoding: 'utf8', timeout: 15_000 });
+/** `dig @SERVER -p PORT name type [options]`, its answer parsed. */
+export function dig(port: number, name: string, type = 'A', options: string[] = [], server = '127.0.0.1'): Dig {
+  const r = spawnSync('dig', [`@${server}`, '-p', String(port), name, type, '+tries=1', '+time=3', ...options], { encoding: 'utf8', timeout: 15_000 });
   if (r.error) throw r.error;
   const output = r.stdout;
   const header = /status: (\w+)/.exec(output);
