@@ -85,9 +85,6 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv = process.env)
 export interface RunningDns {
   dns?: DnsListening;
   http?: Listening;
-  resolver: Resolver;
-  /** Regenerates the records now (coalescing calls made meanwhile). */
-  reload(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -101,8 +98,9 @@ export async function startDns(argv: string[], onFatal: (error: Error) => void):
 
   // The operator stream: of the ZooKeeper leader, or of the master the last reload found leading.
   let stream: { target: string; client: OperatorClient; subscription: OperatorSubscription } | undefined;
+  let stopped = false;
   const follow = (target: string) => {
-    if (stream?.target === target) return;
+    if (stopped || stream?.target === target) return;
     stream?.subscription.close();
     stream?.client.close();
     const client = new OperatorClient(target, credentials);
@@ -112,11 +110,15 @@ export async function startDns(argv: string[], onFatal: (error: Error) => void):
     stream = { target, client, subscription };
   };
   if (config.Zk) follow(config.Zk);
-  const watchdog = config.Zk && config.ZkDetectionTimeout > 0 ? detectionWatchdog(stream!.client, config.ZkDetectionTimeout, onFatal) : undefined;
+  // ZooKeeper's leader, asked once at a time however many wait for it (while none leads, each
+  // question would otherwise stay pending).
+  let asked: Promise<string> | undefined;
+  const zkLeader = () => (asked ??= stream!.client.leader.next().finally(() => { asked = undefined; }));
+  const watchdog = config.Zk && config.ZkDetectionTimeout > 0 ? detectionWatchdog(zkLeader, config.ZkDetectionTimeout, onFatal) : undefined;
 
   const loadState = async (): Promise<{ state: MasterStateV0; leader?: string }> => {
-    const zkLeader = stream && config.Zk ? await within(stream.client.leader.next(), config.Masters.length > 0 ? 1000 : config.StateTimeoutSeconds * 1000) : undefined;
-    const candidates = [...(zkLeader ? [zkLeader.replace(/^https?:\/\//, '')] : []), ...config.Masters];
+    const known = config.Zk ? await within(zkLeader(), config.Masters.length > 0 ? 1000 : config.StateTimeoutSeconds * 1000) : undefined;
+    const candidates = [...(known ? [known.replace(/^https?:\/\//, '')] : []), ...config.Masters];
     if (candidates.length === 0) throw new Error('no leading master is known yet');
     let last: unknown;
     for (const master of candidates) {
@@ -171,25 +173,22 @@ export async function startDns(argv: string[], onFatal: (error: Error) => void):
     if (config.DnsOn) dns = await serveDns(resolver, config.Listener, config.Port, log);
     if (config.HttpOn) http = await listen(dnsApi(resolver, log), config.HTTPListener, config.HttpPort);
   } catch (e) {
-    clearInterval(timer);
-    await dns?.close();
-    stream?.subscription.close();
-    stream?.client.close();
+    await stop();
     throw e;
   }
   log.info(`Mesos-DNS for domain ${config.Domain}: ${dns ? `DNS on ${config.Listener}:${dns.port} (udp, tcp)` : 'DNS off'}, ${http ? `HTTP on ${config.HTTPListener}:${http.port}` : 'HTTP off'}`);
   void reload();
-  return {
-    dns, http, resolver, reload,
-    async stop() {
-      clearInterval(timer);
-      clearInterval(watchdog);
-      clearTimeout(pending);
-      stream?.subscription.close();
-      stream?.client.close();
-      await Promise.all([dns?.close(), http?.close()]);
-    },
-  };
+  return { dns, http, stop };
+
+  async function stop(): Promise<void> {
+    stopped = true;
+    clearInterval(timer);
+    clearInterval(watchdog);
+    clearTimeout(pending);
+    stream?.subscription.close();
+    stream?.client.close();
+    await Promise.all([dns?.close(), http?.close()]);
+  }
 }
 
 async function fetchState(master: string, headers: Record<string, string>, timeoutSeconds: number): Promise<MasterStateV0> {
@@ -202,15 +201,11 @@ async function fetchState(master: string, headers: Record<string, string>, timeo
  * Mesos-DNS's zkDetectionTimeout: ZooKeeper must name a leading master within `seconds` of the start
  * and of losing one; otherwise the server ends (its records could only grow staler).
  */
-function detectionWatchdog(client: OperatorClient, seconds: number, onFatal: (error: Error) => void): NodeJS.Timeout {
+function detectionWatchdog(leader: () => Promise<string>, seconds: number, onFatal: (error: Error) => void): NodeJS.Timeout {
   let lastSeen = Date.now();
-  // One question to the detector at a time: it answers at once while a leader is known.
-  let asking = false;
   const timer = setInterval(() => {
-    if (!asking) {
-      asking = true;
-      void client.leader.next().then(() => { lastSeen = Date.now(); asking = false; });
-    }
+    // Answered at once while a leader is known.
+    void leader().then(() => { lastSeen = Date.now(); });
     if (Date.now() - lastSeen > seconds * 1000) {
       clearInterval(timer);
       onFatal(new Error(`master detection timed out after ${seconds}s (zkDetectionTimeout): ZooKeeper names no leading master`));
