@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { Credentials } from '../runtime/common/authentication';
 import { OperatorClient, type GetState, type OperatorEvent, type OperatorSubscription } from '../runtime/client/operator';
+import { DnsClient } from '../runtime/client/dns';
 import { MarathonClient } from '../runtime/client/marathon';
 import { AppsFeed } from './apps-feed';
 import type { AppPart, AppsState } from './apps-state';
@@ -14,6 +15,8 @@ import type { StartedCluster } from './local/local';
 export interface ClusterTarget {
   master: string;
   marathon?: string;
+  /** The HTTP API of the cluster's Mesos-DNS-compatible server, when there is one. */
+  dns?: string;
   /** A started cluster is stopped when the window closes unless the user chose to keep it. */
   keepOnClose?: boolean;
   /** Set when this extension started the cluster. */
@@ -28,6 +31,7 @@ export type Change = Part | 'leader' | AppPart;
 export class ClusterSession implements vscode.Disposable {
   readonly operator: OperatorClient;
   readonly marathon?: MarathonClient;
+  readonly dns?: DnsClient;
   leader?: string;
   private cluster?: ClusterState;
   private readonly changed = new vscode.EventEmitter<ReadonlySet<Change>>();
@@ -48,6 +52,7 @@ export class ClusterSession implements vscode.Disposable {
   constructor(readonly target: ClusterTarget, private readonly log: vscode.LogOutputChannel, private readonly debounceMs = 100) {
     this.operator = new OperatorClient(target.master, target.credentials);
     this.marathon = target.marathon ? new MarathonClient(target.marathon) : undefined;
+    this.dns = target.dns ? new DnsClient(target.dns) : undefined;
     this.subscription = this.operator.subscribe({ allocationCycles: true });
     // SUBSCRIBED, the stream's first event, carries the whole state: no read on (re)connection.
     this.subscription.on('connected', (url) => { this.leader = url; log.info(`Subscribed to the operator API of ${url}`); this.fire(['leader']); });

@@ -11,6 +11,7 @@ export interface DockerUpOptions {
   agents: number;
   agentResources: string;
   marathon: boolean;
+  dns: boolean;
   detach: boolean;
 }
 
@@ -20,7 +21,7 @@ export async function upDocker(options: DockerUpOptions): Promise<number> {
   try {
     cluster = await new MesoliteCluster()
       .withName(options.name).withMasters(options.masters).withAgents(options.agents)
-      .withAgentResources(options.agentResources).withMarathon(options.marathon)
+      .withAgentResources(options.agentResources).withMarathon(options.marathon).withDns(options.dns)
       .withProgress((step) => process.stdout.write(`${step}...\n`))
       .start();
   } catch (e) {
@@ -35,6 +36,7 @@ export async function upDocker(options: DockerUpOptions): Promise<number> {
     `Docker cluster '${info.name}' is up (network ${info.network}, ${info.subnet}).`,
     ...members,
     `  zookeeper URL   ${info.zookeeper}`,
+    ...(info.dns ? [`  DNS             ${info.dns.address} (udp, tcp; the tasks' resolver)   (dig @${info.dns.address.split(':')[0]} leader.mesos)`] : []),
     `  logs            ${selfCommand()} logs master-1${named} --follow`,
     ...tryLines(info.name, info.zookeeper, info.marathon),
     '',

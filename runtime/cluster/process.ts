@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { getJson } from '../common/http';
 import { isAlive, killGroup, selfInvocation } from '../common/process';
-import { checkPorts, portFree, type PortUse } from './ports';
+import { checkPorts, freeDnsPorts, portFree, type PortUse } from './ports';
 
 export interface ProcessClusterOptions {
   name: string;
@@ -20,6 +20,8 @@ export interface ProcessClusterOptions {
   agentResources: string;
   /** Port of the Marathon-compatible app framework's REST API; undefined: no app framework. */
   marathonPort?: number;
+  /** Start the Mesos-DNS-compatible server (`mesolite dns`) on free 127.0.0.1 ports (default: true). */
+  dns?: boolean;
   /** Extra flags for every daemon (e.g. --allocation_interval=100ms for tests). */
   masterFlags?: string[];
   onProgress?: (step: string) => void;
@@ -39,7 +41,9 @@ export interface ProcessClusterInfo {
   agents: string[];
   /** The app framework's REST API, when started. */
   marathon?: string;
-  pids: { masters: number[]; agents: number[]; zookeeper?: number; marathon?: number };
+  /** The DNS server (UDP and TCP at HOST:PORT) and its HTTP API, when started. */
+  dns?: { address: string; http: string };
+  pids: { masters: number[]; agents: number[]; zookeeper?: number; marathon?: number; dns?: number };
 }
 
 /**
@@ -231,7 +235,19 @@ export async function startProcessCluster(options: ProcessClusterOptions): Promi
       info.pids.marathon = start('marathon', ['marathon', `--master=${info.masterFlag}`, `--http_port=${options.marathonPort}`, ...state]);
       info.marathon = `http://127.0.0.1:${options.marathonPort}`;
     }
+    if (options.dns ?? true) {
+      const ports = await freeDnsPorts();
+      // A local cluster's DNS keeps serving what it knows while ZooKeeper is away (no zkDetectionTimeout).
+      const leaderFrom = zk ? [`--zk=${zk}`, '--zkDetectionTimeout=0'] : [`--masters=127.0.0.1:${options.masterPort}`];
+      info.pids.dns = start('dns', ['dns', ...leaderFrom, `--port=${ports.dns}`, `--httpport=${ports.http}`]);
+      info.dns = { address: `127.0.0.1:${ports.dns}`, http: `http://127.0.0.1:${ports.http}` };
+    }
     await Promise.all([
+      info.dns && waitFor('the DNS server', 30_000, async () => {
+        mustLive([info.pids.dns!]);
+        await mustBeOurs(info.dns!.http, `${info.dns!.http}/v1/config`, (c: { Zk?: string; Masters?: string[] }) => (zk ? c.Zk === zk : c.Masters?.[0] === info.masterFlag));
+        return true;
+      }),
       waitFor('every agent to register', 30_000, async () => {
         mustLive([...info.pids.masters, ...info.pids.agents]);
         const state = await getJson<{ activated_slaves: number }>(`${info.master}/master/state`);
@@ -301,12 +317,12 @@ function isTaskHelper(pid: number): boolean {
 }
 
 /**
- * Stops the app framework, agents, masters and ZooKeeper, then executor hosts (which kill their tasks
+ * Stops the DNS server, the app framework, agents, masters and ZooKeeper, then executor hosts (which kill their tasks
  * by their kill policies) and the tasks, then anything left. Hosts are not waited for once their tasks
  * are gone: with the agent gone they have nobody to report to, and would only retry for seconds.
  */
 export async function stopProcessCluster(info: { workDir: string; pids: Partial<ProcessClusterInfo['pids']> }): Promise<void> {
-  const daemons = [...(info.pids.marathon ? [info.pids.marathon] : []), ...(info.pids.agents ?? []), ...(info.pids.masters ?? []), ...(info.pids.zookeeper ? [info.pids.zookeeper] : [])];
+  const daemons = [...(info.pids.dns ? [info.pids.dns] : []), ...(info.pids.marathon ? [info.pids.marathon] : []), ...(info.pids.agents ?? []), ...(info.pids.masters ?? []), ...(info.pids.zookeeper ? [info.pids.zookeeper] : [])];
   for (const pid of daemons) if (isRunning(pid)) signal(pid, 'SIGTERM');
   await waitGone(daemons, 5000);
   if (!fs.existsSync(info.workDir)) return;

@@ -12,6 +12,7 @@ import { findLeader, StartedMesoliteCluster, type DockerClusterInfo } from './st
 export const MASTER_PORT = 5050;
 export const AGENT_PORT = 5051;
 export const MARATHON_PORT = 8080;
+export const DNS_HTTP_PORT = 8123;
 const DEFAULT_AGENT_RESOURCES = 'cpus:2;mem:2048;disk:8192;ports:[31000-32000]';
 
 export class ClusterExistsError extends Error {}
@@ -22,6 +23,7 @@ export class MesoliteCluster {
   private agents = 3;
   private agentResources = DEFAULT_AGENT_RESOURCES;
   private marathon = false;
+  private dns = true;
   private zookeepers: 1 | 3 = 1;
   private images: ImageChoice = imagesFromEnvironment();
   private masterFlags: string[] = [];
@@ -47,6 +49,8 @@ export class MesoliteCluster {
     return this;
   }
   withMarathon(enabled = true): this { this.marathon = enabled; return this; }
+  /** The Mesos-DNS-compatible server (on by default): the agents' containers resolve through it, so tasks find apps by name. */
+  withDns(enabled = true): this { this.dns = enabled; return this; }
   withZooKeeperEnsemble(size: 1 | 3): this {
     if (size !== 1 && size !== 3) throw new Error('A ZooKeeper ensemble has 1 or 3 servers');
     this.zookeepers = size;
@@ -85,12 +89,14 @@ export class MesoliteCluster {
       const zk = specs.filter((s) => s.role === 'zookeeper');
       const masters = specs.filter((s) => s.role === 'master');
       const clients = specs.filter((s) => s.role === 'agent' || s.role === 'marathon');
+      const dns = specs.find((s) => s.role === 'dns');
       const info: DockerClusterInfo = {
         name, network: network.name, subnet: network.subnet,
         zookeeper: zkUrl(zk, '/mesos'),
         masters: masters.map((s) => s.url!),
         agents: clients.filter((s) => s.role === 'agent').map((s) => s.url!),
         marathon: clients.find((s) => s.role === 'marathon')?.url,
+        ...(dns ? { dns: { address: `${dns.ip}:53`, http: dns.url! } } : {}),
         leader: '',
         members: specs.map((s) => ({ name: s.name, role: s.role, ip: s.ip, port: s.port, url: s.url })),
       };
@@ -99,7 +105,8 @@ export class MesoliteCluster {
       const until = <T>(what: string, probe: () => Promise<T | undefined>) => waitFor(name, what, deadline, probe, signal);
       // Masters retry ZooKeeper until it serves: starting them with it overlaps their start-ups.
       progress(`Starting ZooKeeper${this.zookeepers > 1 ? ` (an ensemble of ${this.zookeepers})` : ''} and ${this.masters} master(s)`);
-      await Promise.all([...zk, ...masters].map((s) => startMember(s, network, this.onLog)));
+      // The DNS server follows the leader through ZooKeeper: it starts with them too.
+      await Promise.all([...zk, ...masters, ...(dns ? [dns] : [])].map((s) => startMember(s, network, this.onLog)));
       progress('Waiting for ZooKeeper to serve');
       await until('ZooKeeper to serve', async () => ((await Promise.all(zk.map((s) => zkServing(s.ip)))).every(Boolean) ? true : undefined));
       progress('Waiting for a leading master');
@@ -113,6 +120,10 @@ export class MesoliteCluster {
         const state = await probeJson<{ activated_slaves: number }>(`${info.leader}/master/state`);
         return state.activated_slaves >= this.agents ? true : undefined;
       });
+      if (info.dns) {
+        progress('Waiting for the DNS server');
+        await until('the DNS server', async () => ((await request('GET', `${info.dns!.http}/v1/version`, undefined, {}, 2000)).status === 200 ? true : undefined));
+      }
       if (info.marathon) {
         progress('Waiting for the app framework');
         await until('the app framework to subscribe and serve', async () => {
@@ -149,12 +160,15 @@ export class MesoliteCluster {
           '--work_dir=/var/lib/mesolite/master', `--cluster=${cluster}`, ...this.masterFlags],
       };
     });
+    // The DNS server's address comes last (the others keep theirs); it is known before anything starts.
+    const dnsIp = this.dns ? address(this.zookeepers + this.masters + this.agents + (this.marathon ? 1 : 0) + 1) : undefined;
     const agents: MemberSpec[] = Array.from({ length: this.agents }, (_, i) => {
       const ip = address(++n);
       return {
         cluster, name: `agent-${i + 1}`, role: 'agent', image: runtime, ip, port: AGENT_PORT, url: `http://${ip}:${AGENT_PORT}`,
         command: ['agent', `--master=${mesosZk}`, `--ip=${ip}`, `--port=${AGENT_PORT}`, '--work_dir=/var/lib/mesolite/agent',
           `--resources=${this.agentResources}`, `--attributes=agent:agent-${i + 1}`, ...this.agentFlags],
+        ...(dnsIp ? { dns: [dnsIp] } : {}),
       };
     });
     const marathon: MemberSpec[] = [];
@@ -165,7 +179,13 @@ export class MesoliteCluster {
         command: ['marathon', `--master=${mesosZk}`, `--zk=${zkUrl(zk, '/marathon')}`, `--http_address=${ip}`, `--http_port=${MARATHON_PORT}`, `--hostname=${ip}`],
       });
     }
-    return [...zk, ...masters, ...agents, ...marathon];
+    const dns: MemberSpec[] = dnsIp ? [{
+      cluster, name: 'dns', role: 'dns', image: runtime, ip: dnsIp, port: DNS_HTTP_PORT, url: `http://${dnsIp}:${DNS_HTTP_PORT}`,
+      // Names outside the Mesos domain go to Docker's embedded resolver in its own container (127.0.0.11).
+      // A local cluster's resolver keeps serving what it knows while ZooKeeper is away (no zkDetectionTimeout).
+      command: ['dns', `--zk=${mesosZk}`, `--listener=${dnsIp}`, `--HTTPListener=${dnsIp}`, '--port=53', `--httpport=${DNS_HTTP_PORT}`, '--resolvers=127.0.0.11', '--zkDetectionTimeout=0'],
+    }] : [];
+    return [...zk, ...masters, ...agents, ...marathon, ...dns];
   }
 }
 

@@ -18,6 +18,8 @@ export interface MemberSpec {
   environment?: Record<string, string>;
   /** The HTTP endpoint the member serves (not for ZooKeeper). */
   url?: string;
+  /** Name servers for the container (Docker's --dns): its embedded resolver forwards to them what is not a container's name. */
+  dns?: string[];
 }
 
 // Readiness is judged at the cluster level (leader elected, agents registered, ...), through the
@@ -37,6 +39,7 @@ export async function startMember(spec: MemberSpec, network: ClusterNetwork, onL
         for (const binding of bindings) binding.HostIp = '127.0.0.1';
       }
       this.createOpts.NetworkingConfig = { EndpointsConfig: { [network.name]: { IPAMConfig: { IPv4Address: spec.ip } } } };
+      if (spec.dns) this.hostConfig.Dns = spec.dns;
     }
   }
   let container: GenericContainer = new MemberContainer(spec.image)
