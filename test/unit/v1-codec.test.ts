@@ -140,3 +140,13 @@ test('every enum value Mesolite names is one of the definitions', () => {
   within(SESSION_CALLS, 'mesos.v1.agent.Call.Type');
   within([...DRAINING_CALLS, ...MAINTENANCE_CALLS, ...ALLOCATION_CALLS.filter((c) => !c.startsWith('MESOLITE_'))], 'mesos.v1.master.Call.Type');
 });
+
+test('the strict reader refuses what strict clients refuse: unknown values and fields, wrong types, missing required fields', () => {
+  const agent = { agent_info: { hostname: 'h' }, active: true, version: '1.11.0', capabilities: [{ type: 'TASK_KILLING_STATE' }] };
+  assert.deepEqual(strictJsonProblems('mesos.v1.master.Response', { type: 'GET_AGENTS', get_agents: { agents: [agent] } }),
+    ['get_agents.agents[0].capabilities[0].type: "TASK_KILLING_STATE" is no Type value']);
+  assert.deepEqual(strictJsonProblems('mesos.v1.scheduler.Event', { type: 'HEARTBEAT', healthy: true, subscribed: { framework_id: { value: 1 } } }), [
+    "healthy: Event has no field 'healthy'", 'subscribed.framework_id.value: 1 is not a string',
+  ]);
+  assert.deepEqual(strictProtobuf('mesos.v1.executor.Call', Uint8Array.from([])).problems, ["not a mesos.v1.executor.Call: missing required 'executor_id'"]);
+});
