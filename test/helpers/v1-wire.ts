@@ -1,8 +1,8 @@
-// A raw Mesos v1 client speaking JSON or protobuf, as third-party clients do, that reads every answer
+// A raw Mesos v1 client speaking JSON or protobuf (RecordIO streams both ways too), as third-party clients do, that reads every answer
 // and every event strictly (v1-strict.ts) and keeps what a strict client would refuse in `problems`.
 import * as http from 'node:http';
 import { encode, type MessageName } from '../../runtime/common/protocol/codec';
-import { RecordIODecoder } from '../../runtime/common/recordio';
+import { frameRecord, RecordIODecoder } from '../../runtime/common/recordio';
 import type { Wire } from '../../runtime/common/media';
 import { strictJsonProblems, strictProtobuf } from './v1-strict';
 import { waitUntil } from './cluster';
@@ -70,6 +70,18 @@ export class WireClient {
         });
         res.on('error', reject);
       }).on('error', reject);
+    });
+  }
+
+  /** POSTs a RecordIO stream of calls (ATTACH_CONTAINER_INPUT), each in this client's wire type; resolves with the answer's status. */
+  input(url: string, name: MessageName, calls: Json[]): Promise<number> {
+    const body = Buffer.concat(calls.map((c) => frameRecord(this.payload(name, c))));
+    return new Promise((resolve, reject) => {
+      const req = http.request(url, {
+        method: 'POST', agent: false, headers: { 'Content-Type': 'application/recordio', 'Message-Content-Type': MEDIA[this.wire], 'Content-Length': body.length },
+      }, (res) => res.resume().on('end', () => resolve(res.statusCode ?? 0)));
+      req.on('error', reject);
+      req.end(body);
     });
   }
 

@@ -7,7 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import type { Wire } from '../../runtime/common/media';
 import type { Offer } from '../../runtime/common/protocol/v1';
-import { clusterFixture, commandTask } from '../helpers/cluster';
+import { openStream, postJson } from '../../runtime/common/http';
+import { clusterFixture, commandTask, waitUntil } from '../helpers/cluster';
+import { strictJsonProblems } from '../helpers/v1-strict';
 import { WireClient } from '../helpers/v1-wire';
 
 type Json = Record<string, unknown>;
@@ -59,7 +61,7 @@ for (const wire of ['json', 'protobuf'] as Wire[]) {
     const command = commandTask(offer, `cmd-${wire}`, 'sleep 1000', 'cpus:0.1;mem:16');
     const custom = { ...commandTask(offer, `own-${wire}`, '', 'cpus:0.1;mem:16'), command: undefined, executor: { executor_id: executorId, command: { value: 'sleep 1000' }, resources: commandTask(offer, 'x', '', 'cpus:0.1;mem:16').resources } };
     await schedule({ type: 'ACCEPT', accept: { offer_ids: [offer.id], operations: [{ type: 'LAUNCH', launch: { task_infos: [command, custom] } }], filters: { refuse_seconds: 1 } } });
-    await framework.next('UPDATE', isUpdate(command.task_id.value, 'TASK_RUNNING'));
+    const running = await framework.next('UPDATE', isUpdate(command.task_id.value, 'TASK_RUNNING'));
 
     const executorCall = { framework_id: frameworkId, executor_id: executorId };
     const executor = await client.stream(`${cluster.agents[0].url}/api/v1/executor`, 'mesos.v1.executor.Call', { ...executorCall, type: 'SUBSCRIBE', subscribe: {} }, 'mesos.v1.executor.Event');
@@ -106,6 +108,23 @@ for (const wire of ['json', 'protobuf'] as Wire[]) {
       assert.equal(answer.status, 200, `${type}: ${answer.text}`);
     }
 
+    // A nested container session in the command task's container: its output, its input, its end.
+    const parent = (status(running) as { container_status?: { container_id: Json } }).container_status!.container_id;
+    const session = { parent, value: `session-${wire}` };
+    const output = await client.stream(agentApi, 'mesos.v1.agent.Call', {
+      type: 'LAUNCH_NESTED_CONTAINER_SESSION', launch_nested_container_session: { container_id: session, command: { value: 'cat' } },
+    }, 'mesos.v1.agent.ProcessIO');
+    const stdin = (data: string) => ({ type: 'PROCESS_IO', process_io: { type: 'DATA', data: { type: 'STDIN', data: Buffer.from(data).toString('base64') } } });
+    const inputStatus = await client.input(agentApi, 'mesos.v1.agent.Call', [
+      { type: 'CONTAINER_ID', container_id: session }, stdin(`echo ${wire}\n`), stdin(''),
+    ].map((input) => ({ type: 'ATTACH_CONTAINER_INPUT', attach_container_input: input })));
+    assert.equal(inputStatus, 200);
+    const echoed = await output.next('DATA', (e) => Buffer.from((e.data as { data: string }).data, 'base64').toString() === `echo ${wire}\n`);
+    assert.equal((echoed.data as { type: string }).type, 'STDOUT');
+    const waited = await client.call(agentApi, 'mesos.v1.agent.Call', { type: 'WAIT_NESTED_CONTAINER', wait_nested_container: { container_id: session } }, 'mesos.v1.agent.Response');
+    assert.deepEqual(waited.message, { type: 'WAIT_NESTED_CONTAINER', wait_nested_container: { exit_status: 0 } });
+    output.close();
+
     // KILL: the command task goes KILLING then KILLED; the executor's task is killed by the executor (this test).
     await schedule({ type: 'KILL', kill: { task_id: command.task_id, agent_id: offer.agent_id } });
     await framework.next('UPDATE', isUpdate(command.task_id.value, 'TASK_KILLED'));
@@ -124,3 +143,44 @@ for (const wire of ['json', 'protobuf'] as Wire[]) {
     assert.deepEqual(client.problems, []);
   });
 }
+
+test('JSON as Mesos reads it: null fields, unknown fields, enum values Mesos does not know and numbers in strings are accepted', async () => {
+  const events: Json[] = [];
+  const stream = await openStream(`${cluster.masterUrl}/api/v1/scheduler`, {
+    type: 'SUBSCRIBE', mesos_2_field: { x: 1 }, subscribe: {
+      framework_info: { user: 'root', name: 'as-mesos-reads', capabilities: null, labels: null, failover_timeout: '60', checkpoint: 'true', future_field: [1] },
+      suppressed_roles: null,
+    },
+  }, (e) => events.push(e));
+  try {
+    const subscribed = await waitUntil('SUBSCRIBED', () => events.find((e) => e.type === 'SUBSCRIBED'));
+    const frameworkId = (subscribed.subscribed as { framework_id: Json }).framework_id;
+    const headers = { 'Mesos-Stream-Id': String(stream.headers['mesos-stream-id']) };
+    const call = (body: Json) => postJson(`${cluster.masterUrl}/api/v1/scheduler`, { framework_id: frameworkId, ...body }, headers);
+    const reconcile = await call({ type: 'RECONCILE', reconcile: { tasks: null } });
+    assert.equal(reconcile.status, 202, reconcile.body);
+    const offer = await waitUntil('an offer', () => events.find((e) => e.type === 'OFFERS'));
+    const offerId = (offer.offers as { offers: Array<{ id: Json }> }).offers[0].id;
+    const decline = await call({ type: 'DECLINE', decline: { offer_ids: [offerId], filters: { refuse_seconds: '0.5' } } });
+    assert.equal(decline.status, 202, decline.body);
+    const update = await call({ type: 'UPDATE_FRAMEWORK', update_framework: { framework_info: { user: 'root', name: 'as-mesos-reads', id: frameworkId, checkpoint: true, failover_timeout: 60, capabilities: [{ type: 'A_FUTURE_CAPABILITY' }, { type: 'PARTITION_AWARE' }] } } });
+    assert.equal(update.status, 200, update.body);
+    const frameworks = await postJson(`${cluster.masterUrl}/api/v1`, { type: 'GET_FRAMEWORKS' });
+    const info = (JSON.parse(frameworks.body) as { get_frameworks: { frameworks: Array<{ framework_info: Json }> } }).get_frameworks.frameworks
+      .map((f) => f.framework_info).find((f) => (f.id as Json).value === frameworkId.value)!;
+    assert.equal(info.failover_timeout, 60);
+    assert.equal(info.checkpoint, true);
+    assert.equal(info.future_field, undefined);
+    assert.deepEqual(info.capabilities, [{ type: 'UNKNOWN' }, { type: 'PARTITION_AWARE' }]);
+    assert.deepEqual(strictJsonProblems('mesos.v1.master.Response', JSON.parse(frameworks.body)), []);
+    // An executor's SUBSCRIBE with nulls passes validation: what refuses it is that no such executor runs.
+    const executor = await postJson(`${cluster.agents[0].url}/api/v1/executor`, {
+      type: 'SUBSCRIBE', framework_id: frameworkId, executor_id: { value: 'nobody' }, subscribe: { unacknowledged_tasks: null, unacknowledged_updates: null },
+    });
+    assert.equal(executor.status, 400);
+    assert.match(executor.body, /cannot be found/);
+    assert.equal((await call({ type: 'TEARDOWN' })).status, 202);
+  } finally {
+    stream.close();
+  }
+});
