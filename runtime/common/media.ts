@@ -4,7 +4,7 @@
 // in the type Message-Accept allows. protocol/codec.ts turns either into the same plain messages.
 import type * as http from 'node:http';
 import { readBody } from './http';
-import { parseJson } from './json';
+import { checkLimits, parseJson } from './json';
 import { decode, encode, fromJson, type MessageName } from './protocol/codec';
 import { frameRecord, type StreamFormat } from './recordio';
 import { HttpError } from './router';
@@ -43,9 +43,11 @@ export function contentWire(req: http.IncomingMessage): Wire {
 export function readMessage(name: MessageName, wire: Wire, body: Uint8Array): Record<string, unknown> {
   if (wire === 'protobuf') {
     try {
-      return decode(name, body);
+      const message = decode(name, body);
+      checkLimits(message);
+      return message;
     } catch (e) {
-      throw new HttpError(400, `Failed to parse body into ${name.split('.').slice(-2).join('::')} protobuf: ${(e as Error).message}`);
+      throw new HttpError(400, `Failed to parse body into ${name.split('.').pop()} protobuf: ${(e as Error).message}`);
     }
   }
   let parsed: unknown;

@@ -7,9 +7,11 @@ import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import type { Wire } from '../../runtime/common/media';
 import type { Offer } from '../../runtime/common/protocol/v1';
-import { openStream, postJson } from '../../runtime/common/http';
+import * as http from 'node:http';
+import { openStream, postJson, request } from '../../runtime/common/http';
+import { RecordIODecoder } from '../../runtime/common/recordio';
 import { clusterFixture, commandTask, waitUntil } from '../helpers/cluster';
-import { strictJsonProblems } from '../helpers/v1-strict';
+import { strictJsonProblems, strictProtobuf } from '../helpers/v1-strict';
 import { WireClient } from '../helpers/v1-wire';
 
 type Json = Record<string, unknown>;
@@ -183,4 +185,44 @@ test('JSON as Mesos reads it: null fields, unknown fields, enum values Mesos doe
   } finally {
     stream.close();
   }
+});
+
+test('media types as Mesos negotiates them: 415 and 406 only for types it refuses, 400 for bodies that are no message', async () => {
+  const api = `${cluster.masterUrl}/api/v1`;
+  const refused = await request('POST', api, '{"type":"GET_HEALTH"}', { 'Content-Type': 'text/plain' });
+  assert.equal(refused.status, 415);
+  assert.match(refused.body, /application\/json or application\/x-protobuf/);
+  const unacceptable = await request('POST', api, '{"type":"GET_HEALTH"}', { 'Content-Type': 'application/json', Accept: 'text/html' });
+  assert.equal(unacceptable.status, 406);
+  const garbage = await request('POST', api, '\u0008\u00ff\u00ff', { 'Content-Type': 'application/x-protobuf' });
+  assert.equal(garbage.status, 400);
+  assert.match(garbage.body, /Failed to parse body into Call protobuf/);
+  // Nesting a JSON body may not have is refused in protobuf too.
+  let deep: Json = { value: 'c' };
+  for (let i = 0; i < 80; i++) deep = { value: `c${i}`, parent: deep };
+  const nested = await new WireClient('protobuf').call(`${cluster.agents[0].url}/api/v1`, 'mesos.v1.agent.Call', { type: 'WAIT_NESTED_CONTAINER', wait_nested_container: { container_id: deep } });
+  assert.equal(nested.status, 400);
+  assert.match(nested.text, /nests deeper than/);
+  // A JSON call answered in protobuf: the stream's records are protobuf.
+  const client = new WireClient('protobuf');
+  const events: Json[] = [];
+  const subscribe = await new Promise<{ type: string | undefined; first: Json | undefined }>((resolve, reject) => {
+    const req = http.request(`${api}/scheduler`, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/x-protobuf' } }, (res) => {
+      const decoder = new RecordIODecoder();
+      res.on('data', (chunk: Buffer) => {
+        for (const record of decoder.decode(chunk)) {
+          const read = strictProtobuf('mesos.v1.scheduler.Event', record);
+          client.problems.push(...read.problems);
+          events.push(read.message!);
+        }
+        if (events.length) { req.destroy(); resolve({ type: res.headers['content-type'], first: events[0] }); }
+      });
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify({ type: 'SUBSCRIBE', subscribe: { framework_info: { user: 'root', name: 'mixed' } } }));
+  });
+  assert.equal(subscribe.type, 'application/x-protobuf');
+  assert.equal(subscribe.first?.type, 'SUBSCRIBED');
+  assert.deepEqual(client.problems, []);
+  assert.equal((await request('POST', api, '{"type":"GET_HEALTH"}', { 'Content-Type': 'application/json' })).status, 200);
 });
