@@ -30,7 +30,7 @@ export function accepts(req: http.IncomingMessage, type: string, header = 'accep
 }
 
 /** The wire type of a request's body (400 without a Content-Type, 415 for one Mesos does not read). */
-export function contentWire(req: http.IncomingMessage): Wire {
+function contentWire(req: http.IncomingMessage): Wire {
   const declared = req.headers['content-type'];
   if (declared === undefined) throw new HttpError(400, "Expecting 'Content-Type' to be present");
   const type = mediaType(declared);
@@ -75,28 +75,27 @@ export async function readCall(req: http.IncomingMessage, name: MessageName): Pr
 }
 
 /** How a response's messages are written: its Content-Type and each message's bytes. */
-export interface Writer {
+interface Writer {
   readonly contentType: string;
-  readonly wire: Wire;
   write(message: unknown): Buffer;
 }
 
 const writers = new Map<string, Writer>();
 
-export function writer(name: MessageName, wire: Wire): Writer {
+function writer(name: MessageName, wire: Wire): Writer {
   const key = `${name} ${wire}`;
   let w = writers.get(key);
   if (!w) {
     w = wire === 'json'
-      ? { contentType: JSON_TYPE, wire, write: (message) => Buffer.from(JSON.stringify(message)) }
-      : { contentType: PROTOBUF, wire, write: (message) => Buffer.from(encode(name, message)) };
+      ? { contentType: JSON_TYPE, write: (message) => Buffer.from(JSON.stringify(message)) }
+      : { contentType: PROTOBUF, write: (message) => Buffer.from(encode(name, message)) };
     writers.set(key, w);
   }
   return w;
 }
 
 /** The wire type of a plain answer: JSON when accepted, else protobuf, else 406. */
-export function acceptWire(req: http.IncomingMessage): Wire {
+function acceptWire(req: http.IncomingMessage): Wire {
   if (accepts(req, JSON_TYPE)) return 'json';
   if (accepts(req, PROTOBUF)) return 'protobuf';
   throw new HttpError(406, `Expecting 'Accept' to allow '${PROTOBUF}' or '${JSON_TYPE}'`);
