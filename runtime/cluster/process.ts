@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { getJson } from '../common/http';
 import { isAlive, killGroup, selfInvocation } from '../common/process';
+import { removeTaskContainersUnder } from './docker/lookup';
 import { checkPorts, portFree, type PortUse } from './ports';
 
 export interface ProcessClusterOptions {
@@ -316,4 +317,6 @@ export async function stopProcessCluster(info: { workDir: string; pids: Partial<
   const left = processesUnder(info.workDir);
   for (const pid of left) signal(pid, 'SIGKILL');
   await waitGone(left, 2000);
+  // Docker tasks' containers (stopped by their executors by now) go with the cluster.
+  await removeTaskContainersUnder(info.workDir);
 }

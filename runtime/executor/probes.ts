@@ -19,11 +19,15 @@ export interface ProbeContext {
   env: Record<string, string>;
   /** How COMMAND checks start (the executor host's task launcher; in-process by default). */
   launch?: (options: LaunchOptions) => Promise<Launched>;
+  /** Runs COMMAND checks elsewhere (in a task's Docker container), answering the exit code. */
+  exec?: (command: CommandInfo, env: Record<string, string>, signal: AbortSignal) => Promise<number>;
 }
 
 const MAX_REDIRECTS = 10;
 
 export function commandProbe(command: CommandInfo, context: ProbeContext): Probe {
+  const { exec } = context;
+  if (exec) return async (signal) => ({ type: 'COMMAND', command: { exit_code: await exec(command, { ...context.env, ...commandEnvironment(command) }, signal) } });
   const launch = context.launch ?? directLaunch;
   return async (signal) => {
     const child = await launch({
