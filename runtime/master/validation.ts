@@ -41,7 +41,9 @@ export function validateTaskInfo(task: TaskInfo, inGroup: boolean): string | und
   const command = task.command;
   if (command) {
     if (command.shell !== false && typeof command.value !== 'string') return `Task ${task.task_id.value}: 'command.value' is required for a shell command`;
-    if (command.shell === false && typeof command.value !== 'string') return `Task ${task.task_id.value}: 'command.value' must name the program when 'command.shell' is false`;
+    // A Docker container without a command value runs its image's entrypoint (with the arguments).
+    const docker = (task.container as { type?: string } | undefined)?.type === 'DOCKER';
+    if (command.shell === false && typeof command.value !== 'string' && !docker) return `Task ${task.task_id.value}: 'command.value' must name the program when 'command.shell' is false`;
   }
   const healthCheckError = task.health_check !== undefined ? validateHealthCheck(task.health_check) : undefined;
   if (healthCheckError) return `Task ${task.task_id.value} uses invalid health check: ${healthCheckError}`;

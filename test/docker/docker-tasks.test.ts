@@ -6,24 +6,18 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
-import Dockerode from 'dockerode';
 import { DOCKER_TASK_LABELS } from '../../runtime/common/docker-labels';
 import { getJson, request } from '../../runtime/common/http';
 import type { Offer, TaskInfo } from '../../runtime/common/protocol/v1';
 import { BUNDLE, clusterFixture, commandTask, onFileEnd, subscribedScheduler, waitUntil } from '../helpers/cluster';
-
-const IMAGE = process.env.MESOLITE_NODE_IMAGE ?? 'mesolite/node-base:bookworm-local';
-const docker = new Dockerode({ socketPath: '/var/run/docker.sock' });
+import { engine as docker, noTaskContainerLeft, TASK_IMAGE as IMAGE, taskContainersOf } from '../helpers/docker';
 
 const cluster = clusterFixture({ agents: 1, agentFlags: ['--containerizers=docker,mesos', '--docker_remove_delay=0secs'] });
 
-/** The containers the cluster's agent started, in any state. */
-const containersOfCluster = () => docker.listContainers({ all: true, filters: { label: [DOCKER_TASK_LABELS.workDir] } })
-  .then((all) => all.filter((c) => c.Labels[DOCKER_TASK_LABELS.workDir].startsWith(`${cluster.workDir}/`)));
-const noContainerLeft = () => waitUntil('every container of the cluster removed', async () => (await containersOfCluster()).length === 0 || undefined, 30_000);
+const noContainerLeft = () => noTaskContainerLeft(cluster);
 onFileEnd(async () => {
   await cluster.stop();
-  assert.deepEqual(await containersOfCluster(), [], 'stopping the cluster removed its containers');
+  assert.deepEqual(await taskContainersOf(cluster), [], 'stopping the cluster removed its containers');
 });
 
 function dockerTask(offer: Offer, id: string, command: string, docker: Record<string, unknown> = {}, resources = 'cpus:0.1;mem:64'): TaskInfo {
