@@ -2,10 +2,9 @@
 //  1. ACCEPT -> TASK_RUNNING latency p50/p99 over 200 tasks launched one at a time;
 //  2. the time to get 1,000 tasks RUNNING across 2 agents, and the memory they cost.
 // Targets (2-core machine): p50 <= 50 ms; 1,000 tasks <= 10 s. Figures only, no assertions.
-import * as fs from 'node:fs';
 import type { Offer } from '../../runtime/common/protocol/v1';
-import { processesUnder } from '../../runtime/cluster/process';
 import { commandTask, TestCluster, TestScheduler } from '../helpers/cluster';
+import { memoryUnder } from '../helpers/memory';
 
 const LATENCY_TASKS = Number(process.env.LATENCY_TASKS ?? 200);
 const BULK_TASKS = Number(process.env.BULK_TASKS ?? 1000);
@@ -13,27 +12,6 @@ const BULK_TASKS = Number(process.env.BULK_TASKS ?? 1000);
 const task = (offer: Offer, id: string) => commandTask(offer, id, 'sleep 1000', 'cpus:0.01;mem:4');
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-
-/**
- * Memory of every process whose working directory lies under dir (executor hosts and tasks): RSS counts
- * shared pages once per process, PSS shares them out, so the PSS sum is what the machine really pays.
- */
-function memoryUnder(dir: string): { processes: number; rssMb: number; pssMb: number } {
-  let processes = 0;
-  let rss = 0;
-  let pss = 0;
-  for (const pid of processesUnder(dir)) {
-    try {
-      const rollup = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-      processes++;
-      rss += Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
-      pss += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return { processes, rssMb: rss / 1024, pssMb: pss / 1024 };
-}
 
 async function main(): Promise<void> {
   const cluster = await TestCluster.start({ agents: 2, agentResources: (i) => `cpus:64;mem:65536;disk:10000;ports:[${31000 + i * 1000}-${31999 + i * 1000}]` });
