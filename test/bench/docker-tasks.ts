@@ -11,13 +11,12 @@ import * as fs from 'node:fs';
 import type { Offer, TaskInfo } from '../../runtime/common/protocol/v1';
 import { commandTask, TestCluster, TestScheduler } from '../helpers/cluster';
 import { engine, TASK_IMAGE, taskContainersOf } from '../helpers/docker';
-import { memoryOf, memoryUnder } from '../helpers/memory';
+import { acceptToRunning, memoryOf, memoryUnder, percentile } from '../helpers/bench';
 
 const LATENCY_TASKS = Number(process.env.LATENCY_TASKS ?? 20);
 const BULK_TASKS = Number(process.env.BULK_TASKS ?? 50);
 const BASELINE_LABEL = `mesolite.bench=docker-run-${process.pid}`;
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const p50 = (values: number[]) => percentile([...values].sort((a, b) => a - b), 50);
 
 const dockerTask = (offer: Offer, id: string): TaskInfo => ({
@@ -80,26 +79,11 @@ async function main(): Promise<void> {
   });
   try {
     // 2. Latency, one Docker task at a time (the first also starts the framework's executor host).
-    const s = new TestScheduler(cluster.masterAddress, { name: 'bench-docker-latency' });
-    const latencies: number[] = [];
-    const available: Offer[] = [];
-    s.on('offers', (offers) => available.push(...offers));
-    await s.subscribe();
-    for (let i = 0; i < LATENCY_TASKS; i++) {
-      while (available.length === 0) await new Promise((r) => setTimeout(r, 1));
-      const offer = available.shift()!;
-      const id = `lat-${i}`;
-      const mark = s.events.length;
-      const started = performance.now();
-      await s.accept([offer.id.value], [{ type: 'LAUNCH', launch: { task_infos: [dockerTask(offer, id)] } }], { refuse_seconds: 0 });
-      await s.next('UPDATE', (e) => e.update.status.task_id.value === id && e.update.status.state === 'TASK_RUNNING', 60_000, mark);
-      latencies.push(performance.now() - started);
-    }
-    await s.teardown();
+    const latencies = await acceptToRunning(cluster.masterAddress, LATENCY_TASKS, dockerTask, 60_000);
     const run = p50(baseline);
     const task = p50(latencies);
     console.log(`docker run -d of ${TASK_IMAGE} alone over ${LATENCY_TASKS} runs: p50 ${run.toFixed(0)} ms (engine API create + start alone: p50 ${p50(api).toFixed(0)} ms)`);
-    console.log(`ACCEPT -> TASK_RUNNING of a Docker task over ${LATENCY_TASKS} tasks: p50 ${task.toFixed(0)} ms = ${(task / run).toFixed(2)}x docker run (target <= 1.3x); p99 ${percentile([...latencies].sort((a, b) => a - b), 99).toFixed(0)} ms`);
+    console.log(`ACCEPT -> TASK_RUNNING of a Docker task over ${LATENCY_TASKS} tasks: p50 ${task.toFixed(0)} ms = ${(task / run).toFixed(2)}x docker run (target <= 1.3x); p99 ${percentile(latencies, 99).toFixed(0)} ms`);
     await waitForNoContainers(cluster);
 
     // 3. Bulk: BULK_TASKS Docker tasks in one ACCEPT.
