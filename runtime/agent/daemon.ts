@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import { HttpAuthenticator, type Realm } from '../common/authentication';
 import { FlagError, parseFlags, type FlagValues } from '../common/flags';
 import { listen, Router, type Listening } from '../common/http';
+import { CLUSTER_LABEL, DOCKER_CLUSTER_ENV, DOCKER_HOST_WORK_DIR_ENV, DOCKER_NETWORK_ENV } from '../common/docker-labels';
 import { createLogger } from '../common/log';
 import { parseResources } from '../common/resources';
 import { EXECUTOR_HOST_API_PATH } from '../common/protocol/internal';
@@ -67,10 +68,15 @@ async function dockerOptions(flags: FlagValues<typeof AGENT_FLAGS>): Promise<Doc
   const unknown = containerizers.filter((c) => c !== 'mesos' && c !== 'docker');
   if (unknown.length || containerizers.length === 0) throw new FlagError(`Flag --containerizers: unknown containerizer '${unknown[0] ?? ''}' (mesos, docker)`);
   if (!containerizers.includes('docker')) return undefined;
-  await checkDockerEngine(flags.docker_socket!);
+  const cluster = process.env[DOCKER_CLUSTER_ENV];
+  const network = process.env[DOCKER_NETWORK_ENV];
+  const hostIp = await checkDockerEngine(flags.docker_socket!, network);
   return {
     socket: flags.docker_socket!, stopTimeoutMs: flags.docker_stop_timeout!, removeDelayMs: flags.docker_remove_delay!, killOrphans: flags.docker_kill_orphans,
-    sandboxDirectory: flags.sandbox_directory!, labels: {}, ...(flags.docker_config ? { auths: registryAuths(flags.docker_config) } : {}),
+    sandboxDirectory: flags.sandbox_directory!, labels: cluster ? { [CLUSTER_LABEL]: cluster } : {},
+    ...(network && hostIp ? { bridge: { network, hostIp } } : {}),
+    ...(process.env[DOCKER_HOST_WORK_DIR_ENV] ? { hostWorkDir: process.env[DOCKER_HOST_WORK_DIR_ENV] } : {}),
+    ...(flags.docker_config ? { auths: registryAuths(flags.docker_config) } : {}),
   };
 }
 

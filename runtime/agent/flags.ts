@@ -58,4 +58,8 @@ export interface DockerOptions {
   auths?: Record<string, { auth?: string; username?: string; password?: string }>;
   /** Labels every task container gets beside its ids (Docker mode: the cluster's). */
   labels: Record<string, string>;
+  /** Docker mode: the cluster's network, which BRIDGE containers join, and the host's address on it (where their ports are published). */
+  bridge?: { network: string; hostIp: string };
+  /** Docker mode: the agent's --work_dir as the engine's host sees it (mounted into the agent's container). */
+  hostWorkDir?: string;
 }

@@ -3,6 +3,18 @@
 // and a Docker cluster's teardown find them without the agent.
 export const TASK_CONTAINER_PREFIX = 'mesos-';
 
+/** The label every container and network of a Docker cluster carries, with the cluster's name (its task containers too). */
+export const CLUSTER_LABEL = 'mesolite.cluster';
+
+/**
+ * Set by a Docker cluster on its agents' containers: the cluster's name (its label on task containers),
+ * its network (BRIDGE tasks join it, so that members and the host reach them), and where the agent's
+ * --work_dir is on the host (the engine mounts sandboxes from the host's file system).
+ */
+export const DOCKER_CLUSTER_ENV = 'MESOLITE_DOCKER_CLUSTER';
+export const DOCKER_NETWORK_ENV = 'MESOLITE_DOCKER_NETWORK';
+export const DOCKER_HOST_WORK_DIR_ENV = 'MESOLITE_DOCKER_HOST_WORK_DIR';
+
 export const DOCKER_TASK_LABELS = {
   agentId: 'mesolite.agent_id',
   frameworkId: 'mesolite.framework_id',

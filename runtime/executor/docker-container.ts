@@ -59,6 +59,8 @@ export class DockerTaskContainer implements TaskRunner {
       await container.start();
     } catch (e) {
       this.exited = true;
+      // A container created but not started holds nothing worth keeping.
+      await this.container?.remove({ force: true }).catch(() => undefined);
       onExit(128, `Failed to launch container: ${engineMessage(e)}`);
       return;
     }

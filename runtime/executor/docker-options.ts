@@ -22,11 +22,11 @@ export function dockerCreateOptions(
   const cpus = scalar('cpus');
   const mem = scalar('mem');
   const host: HostConfig = {
-    Binds: [`${sandbox}:${settings.sandbox_directory}`, ...(info.volumes ?? []).map((v) => {
+    Binds: [`${settings.sandbox_host_path ?? sandbox}:${settings.sandbox_directory}`, ...(info.volumes ?? []).map((v) => {
       const source = !v.host_path ? undefined : path.isAbsolute(v.host_path) ? v.host_path : path.join(sandbox, v.host_path);
       return `${source ?? v.container_path}:${v.container_path}:${v.mode === 'RO' ? 'ro' : 'rw'}`;
     })],
-    NetworkMode: network === 'USER' ? info.network_infos?.[0]?.name ?? 'bridge' : network.toLowerCase(),
+    NetworkMode: network === 'USER' ? info.network_infos?.[0]?.name ?? 'bridge' : network === 'BRIDGE' ? settings.bridge_network ?? 'bridge' : network.toLowerCase(),
     Privileged: docker.privileged === true,
     ...(cpus !== undefined ? { CpuShares: Math.max(Math.round(cpus * CPU_SHARES_PER_CPU), MIN_CPU_SHARES) } : {}),
     ...(mem !== undefined ? { Memory: Math.max(Math.round(mem * 1024 * 1024), MIN_MEMORY_BYTES) } : {}),

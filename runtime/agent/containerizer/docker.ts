@@ -5,6 +5,7 @@
 // module owns the containers' lifecycle on the agent's side: their names and labels, their removal once
 // their executor is gone (after --docker_remove_delay), and, on recovery, the orphans: containers
 // labelled with this agent that its checkpoint does not know, killed when --docker_kill_orphans.
+import * as path from 'node:path';
 import { DOCKER_TASK_LABELS, taskContainerName } from '../../common/docker-labels';
 import { guarded, type Logger } from '../../common/log';
 import type { DockerExecutorSettings } from '../../common/protocol/internal';
@@ -19,14 +20,24 @@ const engine = () => import('../../common/docker-client');
 /** Whether an executor (or the command task it runs) asks for a Docker container. */
 export const isDockerContainer = (info: ExecutorInfo): boolean => (info.container as ContainerInfo | undefined)?.type === 'DOCKER';
 
-/** Before the agent starts: fails, naming the socket, when no engine answers there. */
-export async function checkDockerEngine(socket: string): Promise<void> {
+/**
+ * Before the agent starts: fails, naming the socket, when no engine answers there. With a cluster network
+ * (Docker mode), returns the host's address on it (its gateway), where BRIDGE containers publish their ports.
+ */
+export async function checkDockerEngine(socket: string, network?: string): Promise<string | undefined> {
   const { dockerClient, engineMessage } = await engine();
   try {
     await dockerClient(socket).ping();
   } catch (e) {
     throw new Error(`Failed to create a containerizer: Could not create DockerContainerizer: no Docker engine answers at ${socket} (${engineMessage(e)})`);
   }
+  if (!network) return undefined;
+  const inspected = await dockerClient(socket).getNetwork(network).inspect().catch((e: unknown) => {
+    throw new Error(`Could not create DockerContainerizer: the cluster network ${network} cannot be inspected (${engineMessage(e)})`);
+  }) as { IPAM?: { Config?: Array<{ Gateway?: string }> } };
+  const gateway = inspected.IPAM?.Config?.[0]?.Gateway;
+  if (!gateway) throw new Error(`Could not create DockerContainerizer: the cluster network ${network} has no IPv4 gateway`);
+  return gateway;
 }
 
 export class DockerContainerizer implements Containerizer {
@@ -61,7 +72,9 @@ export class DockerContainerizer implements Containerizer {
     const { run } = config;
     const docker: DockerExecutorSettings = {
       socket: this.options.socket, container_name: taskContainerName(run.containerId), sandbox_directory: this.options.sandboxDirectory,
-      stop_timeout_ms: this.options.stopTimeoutMs, host_ip: this.agent.ip,
+      stop_timeout_ms: this.options.stopTimeoutMs, host_ip: this.options.bridge?.hostIp ?? this.agent.ip,
+      ...(this.options.bridge ? { bridge_network: this.options.bridge.network } : {}),
+      ...(this.options.hostWorkDir ? { sandbox_host_path: path.join(this.options.hostWorkDir, path.relative(this.agent.workDir, config.directory)) } : {}),
       labels: {
         ...this.options.labels, [DOCKER_TASK_LABELS.agentId]: run.agentId, [DOCKER_TASK_LABELS.frameworkId]: run.frameworkId,
         [DOCKER_TASK_LABELS.executorId]: run.executorId, [DOCKER_TASK_LABELS.containerId]: run.containerId, [DOCKER_TASK_LABELS.workDir]: this.agent.workDir,

@@ -4,10 +4,9 @@
 // containers of a process cluster's agents.
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import { DOCKER_TASK_LABELS } from '../../common/docker-labels';
+import { CLUSTER_LABEL, DOCKER_TASK_LABELS } from '../../common/docker-labels';
 
-/** The label every container and network of a cluster carries, with the cluster's name. */
-export const CLUSTER_LABEL = 'mesolite.cluster';
+export { CLUSTER_LABEL };
 
 /** The engine as DOCKER_HOST names it (unix:// or tcp://), else the default socket. */
 function engineAddress(): { socketPath: string } | { host: string; port: number } | undefined {

@@ -85,8 +85,12 @@ export interface DockerExecutorSettings {
   stop_timeout_ms: number;
   /** Labels naming the agent, framework, executor and container (and the cluster in Docker mode). */
   labels: Record<string, string>;
-  /** The address host ports are published on (the agent's --ip). */
+  /** The address host ports are published on (the agent's --ip; in a Docker cluster the host's on its network). */
   host_ip: string;
+  /** The network BRIDGE containers join (Docker's default bridge unless the agent runs in a Docker cluster). */
+  bridge_network?: string;
+  /** The sandbox's path on the engine's host, when the agent sees it elsewhere (an agent in a container). */
+  sandbox_host_path?: string;
   /** Registry credentials from --docker_config (a docker config.json's `auths`). */
   auths?: Record<string, { auth?: string; username?: string; password?: string }>;
 }
