@@ -23,6 +23,8 @@ export class DockerTaskContainer implements TaskRunner {
   private exited = false;
   private container?: Dockerode.Container;
   private pendingGraceMs?: number;
+  /** Its address on a bridge or user network, once it runs (checks connect there, as in its network namespace). */
+  private address?: string;
 
   constructor(
     readonly task: TaskInfo,
@@ -65,7 +67,9 @@ export class DockerTaskContainer implements TaskRunner {
       return;
     }
     const inspected = await container.inspect().catch(() => undefined);
-    onStarted(containerStatus(inspected, info, this.settings.host_ip));
+    const status = containerStatus(inspected, info, this.settings.host_ip);
+    if (info.docker?.network === 'BRIDGE' || info.docker?.network === 'USER') this.address = status.network_infos?.[0]?.ip_addresses?.[0]?.ip_address;
+    onStarted(status);
     if (this.pendingGraceMs !== undefined) this.stop(this.pendingGraceMs);
     // wait() answers once the container has stopped; an engine gone away answers nothing we can use.
     container.wait().then(
@@ -82,7 +86,10 @@ export class DockerTaskContainer implements TaskRunner {
   }
 
   probeContext(): ProbeContext {
-    return { cwd: this.settings.sandbox_directory, env: this.environment, exec: (command, env, signal) => this.exec(command, env, signal) };
+    return {
+      cwd: this.settings.sandbox_directory, env: this.environment, exec: (command, env, signal) => this.exec(command, env, signal),
+      ...(this.address ? { address: this.address } : {}),
+    };
   }
 
   /** COMMAND checks run in the container (docker exec), as Mesos' docker executor runs them. */

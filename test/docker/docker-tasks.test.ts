@@ -84,6 +84,19 @@ test('a non-zero exit is TASK_FAILED with the exit code', async (t) => {
   await noContainerLeft();
 });
 
+test('a COMMAND health check runs inside the container: healthy, then killed once it fails', async (t) => {
+  const s = await subscribedScheduler(t, cluster);
+  const [offer] = await s.offers();
+  // Healthy while the file the task made in its own file system exists (the check sees the container's, not the host's).
+  const task = dockerTask(offer, 'checked', 'touch /tmp/healthy; sleep 3; rm /tmp/healthy; sleep 1000');
+  task.health_check = { type: 'COMMAND', command: { value: 'test -f /tmp/healthy && test "$MESOS_SANDBOX" = /mnt/mesos/sandbox' }, delay_seconds: 0, interval_seconds: 0.5, grace_period_seconds: 0, consecutive_failures: 2 };
+  await s.launch(offer, [task]);
+  await s.next('UPDATE', (e) => e.update.status.task_id.value === 'checked' && e.update.status.healthy === true, 60_000);
+  const killed = await s.status('checked', 'TASK_KILLED', 60_000);
+  assert.equal(killed.healthy, false, 'killed for failing its health check');
+  await noContainerLeft();
+});
+
 test('a kill gives the container its grace period: TASK_KILLING, the trap runs, TASK_KILLED', async (t) => {
   const s = await subscribedScheduler(t, cluster, { capabilities: [{ type: 'TASK_KILLING_STATE' }] });
   const [offer] = await s.offers();

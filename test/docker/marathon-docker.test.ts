@@ -27,10 +27,13 @@ test('a Docker app on a bridge: each instance answers on its host port; scaled 1
     id: 'web', cmd: server('8080'), cpus: 0.1, mem: 64, instances: 1,
     container: { type: 'DOCKER', docker: { image: TASK_IMAGE }, portMappings: [{ containerPort: 8080, hostPort: 0, name: 'http' }] },
     networks: [{ mode: 'container/bridge' }],
+    // Mesos checks in the container's network: on the container port, at the container's address.
+    healthChecks: [{ protocol: 'MESOS_HTTP', portIndex: 0, path: '/', gracePeriodSeconds: 30, intervalSeconds: 1, timeoutSeconds: 1 }],
   });
   assert.equal(created.status, 201, created.text);
   await marathon.deploymentDone(String(created.headers['marathon-deployment-id']), 90_000);
   const [task] = await marathon.running('/web', 1, 60_000);
+  await waitUntil('the task healthy', async () => (await marathon.api('GET', '/v2/apps/web/tasks')).body.tasks[0]?.healthy === true || undefined, 60_000);
   const reply = await answer(task.ports[0]);
   assert.deepEqual(reply, { PORT0: String(task.ports[0]), PORT_HTTP: String(task.ports[0]), id: task.id });
   const [container] = await running();

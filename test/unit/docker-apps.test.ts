@@ -2,6 +2,8 @@
 // an offer, the TaskInfo it becomes (ContainerInfo, port mappings, PORT variables), and the Docker
 // create options an agent's docker executor builds from such a TaskInfo.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { parseResources } from '../../runtime/common/resources';
 import type { ContainerInfo, TaskInfo } from '../../runtime/common/protocol/v1';
@@ -36,6 +38,10 @@ describe('validation', () => {
     assert.deepEqual(appViolations({ id: 'a', container: { type: 'DOCKER', docker: { image: 'x' } }, networks: [{ mode: 'container', name: 'dev' }] }), []);
   });
 
+  test('the Docker sample app validates', () => {
+    assert.deepEqual(appViolations(JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../samples/web-docker.app.json'), 'utf8'))), []);
+  });
+
   test('invalid networking fails at Marathon\'s paths', () => {
     const paths = (body: Record<string, unknown>) => appViolations({ id: 'a', ...body }).map((d) => d.path);
     assert.deepEqual(paths({ cmd: 'true', networks: [{ mode: 'container/bridge' }] }), ['/networks']);
@@ -61,6 +67,11 @@ describe('TaskInfo of a Docker app', () => {
     const vars = env(task);
     assert.deepEqual([vars.PORT0, vars.PORT1, vars.PORT2, vars.PORT_HTTP, vars.PORT_ADMIN, vars.PORTS], ['31000', '31001', '31005', '31000', '31001', '31000,31001,31005']);
     assert.deepEqual(task.command, { shell: true, value: 'serve', environment: task.command!.environment, uris: [] });
+  });
+
+  test('a Mesos health check of a bridged app checks the container port (Mesos checks in the container\'s network)', () => {
+    const task = launched({ cmd: 'serve', ...bridge([{ containerPort: 8080, hostPort: 0 }]), healthChecks: [{ protocol: 'MESOS_HTTP', portIndex: 0, path: '/health' }] });
+    assert.deepEqual([task.health_check?.type, task.health_check?.http?.port, task.health_check?.http?.path], ['HTTP', 8080, '/health']);
   });
 
   test('the legacy docker.network/docker.portMappings form, parameters, privileged, forcePullImage and volumes carry over', () => {

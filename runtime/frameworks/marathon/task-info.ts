@@ -28,7 +28,7 @@ export function taskInfo(app: AppDefinition, i: Instance, resources: Resource[])
       visibility: 'FRAMEWORK', name,
       ports: { ports: ports.map((p) => ({ number: p.hostPort ?? p.containerPort ?? 0, protocol: p.protocol, ...(p.name ? { name: p.name } : {}) })) },
     },
-    ...(mesosCheck ? { health_check: mesosHealthCheck(mesosCheck, i) } : {}),
+    ...(mesosCheck ? { health_check: mesosHealthCheck(mesosCheck, i, ports, networkOf(app).mode !== 'host') } : {}),
     ...(app.container ? { container: mesosContainer(app, ports) } : {}),
     ...(app.taskKillGracePeriodSeconds !== undefined ? { kill_policy: { grace_period: nanoseconds(app.taskKillGracePeriodSeconds) } } : {}),
   };
@@ -94,9 +94,13 @@ function mesosContainer(app: AppDefinition, ports: TaskPort[]): ContainerInfo | 
   };
 }
 
-/** An app's Mesos-level check (MESOS_HTTP, MESOS_HTTPS, MESOS_TCP, COMMAND) as Mesos' HealthCheck. */
-function mesosHealthCheck(h: AppDefinition['healthChecks'][number], i: Instance): HealthCheck {
-  const port = h.port ?? i.ports[h.portIndex ?? 0];
+/**
+ * An app's Mesos-level check (MESOS_HTTP, MESOS_HTTPS, MESOS_TCP, COMMAND) as Mesos' HealthCheck. With
+ * container networking Mesos checks in the container's network: the port is the mapping's container port.
+ */
+function mesosHealthCheck(h: AppDefinition['healthChecks'][number], i: Instance, ports: TaskPort[], inContainer: boolean): HealthCheck {
+  const mapped = ports[h.portIndex ?? 0];
+  const port = h.port ?? (inContainer ? mapped?.containerPort ?? mapped?.hostPort ?? 0 : i.ports[h.portIndex ?? 0]);
   const timing = {
     delay_seconds: h.delaySeconds ?? 15, interval_seconds: h.intervalSeconds, timeout_seconds: h.timeoutSeconds,
     consecutive_failures: h.maxConsecutiveFailures, grace_period_seconds: h.gracePeriodSeconds,
