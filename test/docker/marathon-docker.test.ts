@@ -1,13 +1,15 @@
 // Marathon's Docker apps on process-mode agents with the docker containerizer: the app JSON as Marathon
 // takes it (networks and container.portMappings, or the legacy docker.network/docker.portMappings),
-// served on the host ports the offers gave, scaled 1 → 3 → 0 with every container gone at the end.
+// served on the host ports the offers gave, scaled 1 → 3 → 0 with every container gone at the end; and
+// `mesolite up` (process mode) on a machine with an engine, whose `down` removes its task containers.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DOCKER_TASK_LABELS } from '../../runtime/common/docker-labels';
 import { request } from '../../runtime/common/http';
-import { clusterFixture, waitUntil } from '../helpers/cluster';
+import { CliHome } from '../helpers/cli';
+import { clusterFixture, freePort, waitUntil } from '../helpers/cluster';
 import { engine, noTaskContainerLeft, TASK_IMAGE, taskContainersOf } from '../helpers/docker';
-import { marathonFixture } from '../helpers/marathon';
+import { api, marathonFixture } from '../helpers/marathon';
 
 const cluster = clusterFixture({ agents: 1, agentFlags: ['--containerizers=docker,mesos', '--docker_remove_delay=0secs'] });
 const marathon = marathonFixture(cluster);
@@ -74,4 +76,20 @@ test('invalid Docker app JSON is a 422 at the field\'s path; the daemon keeps se
   assert.equal(invalid.status, 422, invalid.text);
   assert.deepEqual(invalid.body.details.map((d: { path: string }) => d.path), ['/networks(0)/name']);
   assert.equal((await marathon.api('GET', '/ping')).status, 200);
+});
+
+test('mesolite up (process mode) with an engine here: its agents run a Docker app; down removes the containers', async (t) => {
+  const home = new CliHome();
+  t.after(() => home.cleanup());
+  const marathonPort = await freePort();
+  const up = home.run(['up', '--detach', `--port=${await freePort()}`, `--marathon_port=${marathonPort}`, '--agents=1', '--name=docker-tasks']);
+  assert.equal(up.status, 0, up.stderr);
+  const url = `http://127.0.0.1:${marathonPort}`;
+  const created = await api(url, 'POST', '/v2/apps', { id: 'box', cmd: 'sleep 1000', cpus: 0.1, mem: 32, container: { type: 'DOCKER', docker: { image: TASK_IMAGE } } });
+  assert.equal(created.status, 201, created.text);
+  const task = await waitUntil('the task running', async () => ((await api(url, 'GET', '/v2/apps/box/tasks')).body.tasks as Array<{ id: string; state: string }>).find((x) => x.state === 'TASK_RUNNING'), 60_000);
+  const ofTask = () => engine.listContainers({ all: true, filters: { label: [`${DOCKER_TASK_LABELS.taskId}=${task.id}`] } });
+  assert.equal((await ofTask()).length, 1);
+  assert.equal(home.run(['down', '--name=docker-tasks']).status, 0);
+  assert.deepEqual(await ofTask(), [], 'down removed the task container');
 });

@@ -38,6 +38,11 @@ export async function removeTaskContainersUnder(workDir: string, timeoutMs = 10_
   return under.length;
 }
 
+/** Whether a Docker engine answers here (a process cluster's agents then run Docker tasks too). */
+export async function engineAnswers(timeoutMs = 1000): Promise<boolean> {
+  return (await engineRequest('GET', '/_ping', timeoutMs))?.status === 200;
+}
+
 interface Listed { Id: string; Labels: Record<string, string> }
 
 function listContainers(label: string, timeoutMs: number): Promise<Listed[] | undefined> {
