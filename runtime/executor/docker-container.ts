@@ -9,7 +9,7 @@ import type { Dockerode } from '../common/docker-client';
 import type { DockerExecutorSettings } from '../common/protocol/internal';
 import type { CommandInfo, ContainerInfo, ContainerStatus, TaskInfo } from '../common/protocol/v1';
 import { commandEnvironment } from '../common/process';
-import { dockerCreateOptions } from './docker-options';
+import { dockerCreateOptions, registryAuth } from './docker-options';
 import type { ProbeContext } from './probes';
 import type { TaskRunner } from './task-process';
 
@@ -149,15 +149,4 @@ function containerStatus(inspected: Dockerode.ContainerInspectInfo | undefined, 
     ...(inspected?.State?.Pid ? { executor_pid: inspected.State.Pid } : {}),
     ...(ip ? { network_infos: [{ ip_addresses: [{ protocol: 'IPv4', ip_address: ip }] }] } : {}),
   };
-}
-
-/** The credentials --docker_config holds for the image's registry (Docker Hub's for images without one). */
-function registryAuth(image: string, auths: DockerExecutorSettings['auths']): object | undefined {
-  if (!auths) return undefined;
-  const first = image.split('/')[0];
-  const registry = image.includes('/') && /[.:]|^localhost$/.test(first) ? first : 'https://index.docker.io/v1/';
-  const entry = auths[registry] ?? auths[registry.replace(/^https:\/\//, '')];
-  if (!entry) return undefined;
-  const [username, password] = entry.auth ? Buffer.from(entry.auth, 'base64').toString().split(/:(.*)/s) : [entry.username, entry.password];
-  return { username, password, serveraddress: registry };
 }

@@ -1,7 +1,8 @@
 // What `docker run` Mesos' docker containerizer builds from a TaskInfo, as the engine API's create
 // options: the command (a shell command overrides the entrypoint with /bin/sh -c; otherwise value and
 // arguments follow the image's entrypoint), the environment, the sandbox volume, cpu shares and memory,
-// the network and port mappings, volumes, privileged, and DockerInfo.parameters (`--key=value`).
+// the network and port mappings, volumes, privileged, and DockerInfo.parameters (`--key=value`); and
+// the registry credentials a pull of the image takes from --docker_config.
 import * as path from 'node:path';
 import type { ContainerCreateOptions, HostConfig } from 'dockerode';
 import { DOCKER_TASK_LABELS } from '../common/docker-labels';
@@ -118,4 +119,16 @@ function bytes(text: string): number {
   if (!match) throw new Error(`'${text}' is not a size (e.g. 64m)`);
   const unit = { b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(match[2] ?? 'b').toLowerCase() as 'b'];
   return Math.round(Number(match[1]) * unit);
+}
+
+/** The credentials --docker_config holds for the image's registry (Docker Hub's for images without one). */
+export function registryAuth(image: string, auths: DockerExecutorSettings['auths']): object | undefined {
+  if (!auths) return undefined;
+  const first = image.split('/')[0];
+  const registry = image.includes('/') && /[.:]|^localhost$/.test(first) ? first : 'https://index.docker.io/v1/';
+  const bare = registry.replace(/^https:\/\//, '');
+  const entry = auths[registry] ?? auths[bare] ?? auths[`https://${bare}`];
+  if (!entry) return undefined;
+  const [username, password] = entry.auth ? Buffer.from(entry.auth, 'base64').toString().split(/:(.*)/s) : [entry.username, entry.password];
+  return { username, password, serveraddress: registry };
 }

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { parseResources } from '../../runtime/common/resources';
 import type { ContainerInfo, TaskInfo } from '../../runtime/common/protocol/v1';
-import { dockerCreateOptions } from '../../runtime/executor/docker-options';
+import { dockerCreateOptions, registryAuth } from '../../runtime/executor/docker-options';
 import { normalizeApp } from '../../runtime/frameworks/marathon/app';
 import { matchOffer, type Match } from '../../runtime/frameworks/marathon/offers';
 import type { Instance } from '../../runtime/frameworks/marathon/state';
@@ -129,5 +129,13 @@ describe('Docker create options (the docker executor)', () => {
     assert.throws(() => dockerCreateOptions(task, task.container as ContainerInfo, settings, '/s', {}), /Docker parameter 'no-such-option' is not supported/);
     const info: ContainerInfo = { type: 'DOCKER', docker: { image: 'x', network: 'BRIDGE', port_mappings: [{ host_port: 40000, container_port: 80 }] } };
     assert.throws(() => dockerCreateOptions(task, info, settings, '/s', {}), /host port 40000 is not one of the task's port resources/);
+  });
+
+  test('--docker_config credentials: by the image\'s registry, Docker Hub\'s for images without one', () => {
+    const auths = { 'https://index.docker.io/v1/': { auth: Buffer.from('hub:s3:cret').toString('base64') }, 'registry.example.com:5000': { username: 'me', password: 'pw' } };
+    assert.deepEqual(registryAuth('nginx:1.25', auths), { username: 'hub', password: 's3:cret', serveraddress: 'https://index.docker.io/v1/' });
+    assert.deepEqual(registryAuth('registry.example.com:5000/team/web:1', auths), { username: 'me', password: 'pw', serveraddress: 'registry.example.com:5000' });
+    assert.equal(registryAuth('other.example.com/x', auths), undefined);
+    assert.equal(registryAuth('nginx', undefined), undefined);
   });
 });
