@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
+import * as pty from 'node-pty';
 import { DOCKER_TASK_LABELS } from '../../runtime/common/docker-labels';
 import { getJson, request } from '../../runtime/common/http';
 import type { Offer, TaskInfo } from '../../runtime/common/protocol/v1';
@@ -127,6 +128,31 @@ test('an agent restarted with --recover=reconnect keeps the container; its statu
   assert.equal((await docker.getContainer(name).inspect()).State.Running, true);
   await s.kill('survivor');
   await s.status('survivor', 'TASK_KILLED', 30_000);
+  await noContainerLeft();
+});
+
+test('task exec runs in the task\'s container: its file system, the sandbox as cwd, exit codes, a TTY of the asked size', async (t) => {
+  const s = await subscribedScheduler(t, cluster);
+  const [offer] = await s.offers();
+  await s.launch(offer, [dockerTask(offer, 'shell', 'echo inside > /tmp/mark; sleep 1000')]);
+  await s.status('shell', 'TASK_RUNNING', 60_000);
+  const exec = (...args: string[]) => spawnSync(process.execPath, [BUNDLE, 'task', 'exec', `--master=${cluster.masterAddress}`, ...args], { encoding: 'utf8', timeout: 60_000 });
+  const r = await waitUntil('the mark written', () => {
+    const run = exec('shell', '--', 'sh', '-c', 'cat /tmp/mark; echo "$PWD $MESOS_TASK_ID"; echo oops >&2; exit 3');
+    return run.stdout.startsWith('inside') ? run : undefined;
+  });
+  assert.equal(r.status, 3, r.stderr);
+  assert.equal(r.stdout, 'inside\n/mnt/mesos/sandbox shell\n');
+  assert.equal(r.stderr, 'oops\n');
+  // The engine here speaks API 1.41, before exec's ConsoleSize: the size comes right after the start.
+  const term = pty.spawn(process.execPath, [BUNDLE, 'task', 'exec', '-it', `--master=${cluster.masterAddress}`, 'shell', '--', 'sh', '-c', 'sleep 1; stty size; exit 5'], { cols: 101, rows: 33 });
+  let screen = '';
+  term.onData((d) => (screen += d));
+  const code = await new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
+  assert.equal(code, 5, screen);
+  assert.match(screen, /33 101\r\n/);
+  await s.kill('shell');
+  await s.status('shell', 'TASK_KILLED', 30_000);
   await noContainerLeft();
 });
 

@@ -13,6 +13,7 @@ import type { ContainerInfo, ExecutorInfo } from '../../common/protocol/v1';
 import { Refusal } from '../../common/refusal';
 import type { DockerOptions } from '../flags';
 import type { ContainerConfig, ContainerLaunch, Containerizer, NestedConfig, NestedProcess, RecoveredContainer } from './containerizer';
+import { DockerExecProcess } from './docker-exec';
 import type { PosixContainerizer } from './posix';
 
 const engine = () => import('../../common/docker-client');
@@ -108,9 +109,10 @@ export class DockerContainerizer implements Containerizer {
     return this.posix.executorPid(containerId);
   }
 
+  /** A session in a Docker task runs in its container (docker exec), in the mounted sandbox. */
   launchNested(parentId: string, config: NestedConfig): NestedProcess {
-    if (this.containers.has(parentId)) throw new Refusal('invalid', `Container ${parentId} runs in Docker: nested containers in it are not supported`);
-    return this.posix.launchNested(parentId, config);
+    if (!this.containers.has(parentId)) return this.posix.launchNested(parentId, config);
+    return new DockerExecProcess(this.options.socket, taskContainerName(parentId), config, this.options.sandboxDirectory);
   }
 
   private async remove(name: string): Promise<void> {
