@@ -35,12 +35,15 @@ test('a Docker app on a bridge: each instance answers on its host port; scaled 1
   assert.equal(created.status, 201, created.text);
   await marathon.deploymentDone(String(created.headers['marathon-deployment-id']), 90_000);
   const [task] = await marathon.running('/web', 1, 60_000);
-  await waitUntil('the task healthy', async () => (await marathon.api('GET', '/v2/apps/web/tasks')).body.tasks[0]?.healthy === true || undefined, 60_000);
+  await waitUntil('the task healthy', async () => (await marathon.api('GET', '/v2/apps/web/tasks')).body.tasks[0]?.healthCheckResults?.[0]?.alive === true || undefined, 60_000);
   const reply = await answer(task.ports[0]);
   assert.deepEqual(reply, { PORT0: String(task.ports[0]), PORT_HTTP: String(task.ports[0]), id: task.id });
   const [container] = await running();
   assert.equal(container.Labels[DOCKER_TASK_LABELS.taskId], task.id);
   assert.equal(container.Image, TASK_IMAGE);
+  const ip = Object.values(container.NetworkSettings?.Networks ?? {})[0]?.IPAddress;
+  assert.ok(ip, 'the container has an address on the bridge');
+  assert.deepEqual((await marathon.api('GET', '/v2/apps/web/tasks')).body.tasks[0].ipAddresses, [{ ipAddress: ip, protocol: 'IPv4' }], "the task's own address, as its status reports it");
 
   const scaledUp = await marathon.api('PUT', '/v2/apps/web', { instances: 3 });
   assert.equal(scaledUp.status, 200, scaledUp.text);

@@ -6,7 +6,7 @@ import type { Offer, TaskStatus } from '../../common/protocol/v1';
 import { newUUID } from '../../common/ids';
 import { taskIdPrefix, type AppDefinition } from './app';
 import type { EventBus } from './events';
-import { isHealthy, isTerminal, recordHealth, type Instance, type MarathonState } from './state';
+import { ipAddressesOf, isHealthy, isTerminal, recordHealth, type Instance, type MarathonState } from './state';
 
 export class InstanceTracker {
   private readonly byApp = new Map<string, Map<string, Instance>>();
@@ -66,7 +66,7 @@ export class InstanceTracker {
     }
     this.bus.publish('status_update_event', {
       slaveId: i.agentId, taskId, taskStatus: status.state, message: status.message ?? '', appId: i.appId, host: i.host,
-      ipAddresses: i.ipAddresses ?? [{ ipAddress: i.ip, protocol: 'IPv4' }], ports: i.ports, version: i.version,
+      ipAddresses: ipAddressesOf(i), ports: i.ports, version: i.version,
     });
     if (previous !== status.state) {
       this.bus.publish('instance_changed_event', {

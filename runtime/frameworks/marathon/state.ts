@@ -103,6 +103,9 @@ export function isActive(i: Instance, app: AppDefinition, now = Date.now()): boo
 export const isTerminal = (state: TaskState): boolean => isTerminalState(state) || state === 'TASK_UNKNOWN';
 
 /** Healthy as Marathon counts it: running, and passing every health check the app has. */
+/** The task's addresses as Marathon shows them: what its statuses reported, else the agent's IP. */
+export const ipAddressesOf = (i: Instance): NonNullable<Instance['ipAddresses']> => i.ipAddresses ?? [{ ipAddress: i.ip, protocol: 'IPv4' }];
+
 export function isHealthy(app: AppDefinition, i: Instance): boolean {
   if (i.state !== 'TASK_RUNNING') return false;
   if (app.healthChecks.length === 0) return true;

@@ -3,7 +3,7 @@
 // query values that choose what an AppInfo carries.
 import type { AppDefinition } from '../app';
 import type { MarathonService } from '../service';
-import type { HealthCheckResult, Instance } from '../state';
+import { ipAddressesOf, type HealthCheckResult, type Instance } from '../state';
 
 /** The fields of Marathon's App type: what a stored definition (which also keeps lastTaskFailure) shows. */
 const APP_FIELDS = [
@@ -59,7 +59,7 @@ export function taskJson(i: Instance, app: AppDefinition | undefined, role: stri
   return {
     id: i.taskId, appId: i.appId, host: i.host, ports: i.ports, servicePorts: app?.portDefinitions.map((p) => p.port) ?? [],
     slaveId: i.agentId, state: i.state, stagedAt: i.stagedAt, ...(i.startedAt ? { startedAt: i.startedAt } : {}), version: i.version,
-    ipAddresses: [{ ipAddress: i.ip, protocol: 'IPv4' }], localVolumes: [], healthCheckResults: healthResults(i), role,
+    ipAddresses: ipAddressesOf(i), localVolumes: [], healthCheckResults: healthResults(i), role,
   };
 }
 
