@@ -138,8 +138,9 @@ export class ExecSession {
       return;
     }
     const input = http.request(`${this.options.agentUrl}/api/v1`, { method: 'POST', agent: false, headers: this.headers(INPUT_HEADERS) }, (res) => {
-      // Answered when the session ended; a refusal before that (another client took the input meanwhile) ends this one.
-      if (res.statusCode !== 200) void readAll(res).then((text) => { this.fail(new HttpError(res.statusCode ?? 0, `ATTACH_CONTAINER_INPUT: ${text}`)); this.close(); });
+      // Answered when the session ended; a refusal before that (another client took the input meanwhile) ends
+      // this one. 404: the session ended between the probe and this request; its output and wait status tell how.
+      if (res.statusCode !== 200 && res.statusCode !== 404) void readAll(res).then((text) => { this.fail(new HttpError(res.statusCode ?? 0, `ATTACH_CONTAINER_INPUT: ${text}`)); this.close(); });
       else res.resume();
     });
     input.on('socket', (socket) => socket.setNoDelay(true));
