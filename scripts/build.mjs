@@ -80,6 +80,12 @@ const BUNDLES = {
     options: { entryPoints: ['webviews/logs/main.ts'], outfile: 'dist/webviews/logs.js', bundle: true, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'warning', metafile: true },
     copies: [['node_modules/@xterm/xterm/css/xterm.css', 'dist/webviews/logs.css']],
   },
+  // The daemons' web UIs (served by runtime/common/webui.ts) and the extension's dashboard panel.
+  webui: {
+    output: 'dist/webui/dashboard.js',
+    options: { entryPoints: ['webviews/dashboard/main.ts', 'webviews/apps/main.ts'], entryNames: '[dir]', outdir: 'dist/webui', bundle: true, minify: true, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'warning', metafile: true },
+    copies: [['node_modules/@xterm/xterm/css/xterm.css', 'dist/webui/logs.css'], ['webviews/shared/webui.css', 'dist/webui/webui.css']],
+  },
 };
 
 // Changes every bundle can depend on besides its own sources: the build itself and installed packages
@@ -111,7 +117,7 @@ const mtime = (file) => {
 /** The bundles among `names` that are missing or older than one of their sources. */
 export function staleBundles(names) {
   return names.filter((name) => {
-    const built = existsSync(inputsFile(name)) ? mtime(BUNDLES[name].options.outfile) : -Infinity;
+    const built = existsSync(inputsFile(name)) ? mtime(BUNDLES[name].options.outfile ?? BUNDLES[name].output) : -Infinity;
     if (built === -Infinity || built === Infinity) return true;
     const sources = [...JSON.parse(readFileSync(inputsFile(name), 'utf8')), ...SHARED_INPUTS.filter(existsSync)];
     return sources.some((f) => mtime(f) > built);

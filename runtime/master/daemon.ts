@@ -3,6 +3,7 @@
 import { HttpAuthenticator, type Realm } from '../common/authentication';
 import { FlagError, parseFlags } from '../common/flags';
 import { listen, Router, type Listening } from '../common/http';
+import { mountWebUi } from '../common/webui';
 import { newUUID } from '../common/ids';
 import { AGENT_API_PATH } from '../common/protocol/internal';
 import { createLogger, type Logger } from '../common/log';
@@ -76,7 +77,7 @@ export async function startMaster(argv: string[]): Promise<RunningMaster> {
 
   const ip = flags.ip!;
   const authenticator = HttpAuthenticator.fromFlags(flags);
-  const top = new Router(log);
+  const top = mountWebUi(new Router(log), 'dashboard');
   // Listen first, so --port=0 works and MasterInfo carries the real port.
   const listening = await listen(authenticator ? new Router(log).fallback(authenticator.guard(realmOf, top.handle)) : top, ip, flags.port!);
   const options: Omit<MasterOptions, 'id'> = {

@@ -1,0 +1,109 @@
+// The master's web UI in Debian's Chromium against a real process cluster: every page shows the
+// cluster's real data (agents, a framework with a running task, a role's weight, an offer held by the
+// framework, a maintenance window), the sandbox viewer follows a task's output, and the page stays live
+// from the operator stream. Screenshots in test-results/.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { postJson } from '../../runtime/common/http';
+import { commandTask, subscribedScheduler, TestCluster } from '../helpers/cluster';
+import { launchChromium, screenshot } from '../helpers/chromium';
+
+let browser: Browser;
+before(async () => { browser = await launchChromium(); });
+after(async () => { await browser?.close(); });
+
+async function openPage(url: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(url);
+  (page as Page & { errors: string[] }).errors = errors;
+  return page;
+}
+
+const text = (page: Page, selector = 'main') => page.locator(selector).innerText();
+
+async function until(page: Page, what: string, probe: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}; the page shows:\n${await text(page, 'body')}`);
+    await page.waitForTimeout(100);
+  }
+}
+
+test('every page of the master UI shows the cluster, live from the operator stream', async (t) => {
+  const cluster = await TestCluster.start({ agents: 2 }, t);
+  const scheduler = await subscribedScheduler(t, cluster, { name: 'webui-framework', roles: ['web'], capabilities: [{ type: 'MULTI_ROLE' }] });
+  const [offer] = await scheduler.offers();
+  await scheduler.launch(offer, [commandTask(offer, 'ticker', 'i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.3; done')]);
+  await scheduler.status('ticker', 'TASK_RUNNING');
+  const window = { machine_ids: [{ hostname: 'rack-7.example', ip: '10.0.0.7' }], unavailability: { start: { nanoseconds: Date.now() * 1e6 + 3_600e9 } } };
+  assert.equal((await postJson(`${cluster.masterUrl}/api/v1`, { type: 'UPDATE_MAINTENANCE_SCHEDULE', update_maintenance_schedule: { schedule: { windows: [window] } } })).status, 200);
+
+  assert.equal((await postJson(`${cluster.masterUrl}/api/v1`, { type: 'UPDATE_WEIGHTS', update_weights: { weight_infos: [{ role: 'web', weight: 2 }] } })).status, 200);
+
+  const page = await openPage(`${cluster.masterUrl}/`);
+  await until(page, 'the live stream', async () => (await text(page, '#status')) === 'Live');
+  await until(page, 'the running task', async () => (await page.locator('[data-state="TASK_RUNNING"]').innerText()) === '1');
+  assert.match(await text(page), /ticker/);
+  await screenshot(page, 'webui-dashboard');
+
+  await page.goto(`${cluster.masterUrl}/#/frameworks`);
+  await until(page, 'the framework', async () => /webui-framework/.test(await text(page)));
+  await screenshot(page, 'webui-frameworks');
+  await page.getByRole('link', { name: scheduler.frameworkId! }).first().click();
+  await until(page, 'the framework page', async () => /Framework webui-framework[\s\S]*MULTI_ROLE[\s\S]*ticker/.test(await text(page)));
+  await screenshot(page, 'webui-framework');
+
+  await page.goto(`${cluster.masterUrl}/#/agents`);
+  await until(page, 'both agents', async () => (await page.locator('#table-agents tbody tr').count()) === 2);
+  await screenshot(page, 'webui-agents');
+  await page.goto(`${cluster.masterUrl}/#/agents/${offer.agent_id.value}`);
+  await until(page, 'the agent page', async () => /Agent [\s\S]*Total[\s\S]*Allocated[\s\S]*webui-framework[\s\S]*ticker/.test(await text(page)));
+  await screenshot(page, 'webui-agent');
+
+  await page.goto(`${cluster.masterUrl}/#/roles`);
+  await until(page, 'the role with its weight', async () => (await text(page, '#table-roles')).split('\n').some((row) => /^web\t2\t1/.test(row)));
+  await screenshot(page, 'webui-roles');
+
+  await page.goto(`${cluster.masterUrl}/#/offers`);
+  await until(page, 'an offer', async () => /Offers \([1-9]/.test(await text(page)) && /webui-framework/.test(await text(page, '#table-offers')));
+  await screenshot(page, 'webui-offers');
+
+  await page.goto(`${cluster.masterUrl}/#/maintenance`);
+  await until(page, 'the maintenance window', async () => /rack-7\.example \(10\.0\.0\.7\)/.test(await text(page)));
+  await screenshot(page, 'webui-maintenance');
+
+  await page.goto(`${cluster.masterUrl}/#/allocation`);
+  await until(page, 'the allocation cycles and share plot', async () => (await page.locator('#table-cycles tbody tr').count()) > 0
+    && (await page.locator('polyline[data-series="web"]').count()) === 1);
+  await screenshot(page, 'webui-allocation');
+  await page.goto(`${cluster.masterUrl}/#/why/${scheduler.frameworkId}`);
+  await until(page, 'the explanation', async () => /Why is webui-framework waiting\?/.test(await text(page)) && (await page.locator('.verdict').count()) === 1);
+  await screenshot(page, 'webui-why');
+
+  // The sandbox: listing, then the task's stdout followed live in the xterm.js viewer.
+  await page.goto(`${cluster.masterUrl}/#/frameworks/${scheduler.frameworkId}`);
+  await until(page, 'the sandbox link', async () => (await page.getByRole('link', { name: 'Sandbox' }).count()) > 0);
+  await page.getByRole('link', { name: 'Sandbox' }).first().click();
+  await until(page, 'the sandbox listing', async () => /stdout[\s\S]*Download/.test(await text(page)));
+  assert.match(await text(page), /-rw/);
+  await page.getByRole('link', { name: 'stdout', exact: true }).click();
+  const ticks = async () => Math.max(0, ...[...(await text(page, '.xterm-rows')).matchAll(/tick (\d+)/g)].map((m) => Number(m[1])));
+  await until(page, 'the file in the viewer', async () => (await ticks()) > 0);
+  const first = await ticks();
+  await until(page, 'new output followed', async () => (await ticks()) >= first + 3);
+  await screenshot(page, 'webui-sandbox');
+  const download = await page.request.get(`${cluster.masterUrl}${await page.getByRole('link', { name: 'Download' }).last().getAttribute('href')}`);
+  assert.equal(download.status(), 200);
+  assert.match(await download.text(), /^tick 1\n/);
+
+  // Live: a task ending shows without reloading the page.
+  await page.goto(`${cluster.masterUrl}/#/`);
+  await scheduler.kill('ticker', offer.agent_id.value);
+  await until(page, 'the killed task', async () => (await page.locator('[data-state="TASK_KILLED"]').innerText()) === '1');
+  assert.deepEqual((page as Page & { errors: string[] }).errors, []);
+});
