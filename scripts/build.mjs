@@ -53,6 +53,25 @@ function copyNodePty() {
   if (!existsSync(`dist/${pty}/build/Release/pty.node`)) console.warn('node-pty has no binary for this machine: agents here refuse TTY sessions');
 }
 
+/**
+ * `virtual:app-schema-validator`: the app framework's app.schema.json (the API's and the editor's) compiled
+ * by Ajv at build time into plain code, so the browser form validates with it under a CSP without eval.
+ */
+const appSchemaValidator = {
+  name: 'app-schema-validator',
+  setup(b) {
+    const schemaPath = fileURLToPath(new URL('../runtime/frameworks/marathon/app.schema.json', import.meta.url));
+    b.onResolve({ filter: /^virtual:app-schema-validator$/ }, () => ({ path: schemaPath, namespace: 'app-schema' }));
+    b.onLoad({ filter: /.*/, namespace: 'app-schema' }, async () => {
+      const { default: Ajv } = await import('ajv');
+      const { default: standaloneCode } = await import('ajv/dist/standalone/index.js');
+      const ajv = new Ajv({ allErrors: true, strict: false, code: { source: true, esm: true } });
+      const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
+      return { contents: standaloneCode(ajv, validate), loader: 'js', resolveDir: fileURLToPath(new URL('..', import.meta.url)), watchFiles: [schemaPath] };
+    });
+  },
+};
+
 /** Each bundle: esbuild's options, and what is copied beside it (also counted among its sources). */
 const BUNDLES = {
   cli: {
@@ -83,7 +102,7 @@ const BUNDLES = {
   // The daemons' web UIs (served by runtime/common/webui.ts) and the extension's dashboard panel.
   webui: {
     output: 'dist/webui/dashboard.js',
-    options: { entryPoints: ['webviews/dashboard/main.ts', 'webviews/apps/main.ts'], entryNames: '[dir]', outdir: 'dist/webui', bundle: true, minify: true, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'warning', metafile: true },
+    options: { entryPoints: ['webviews/dashboard/main.ts', 'webviews/apps/main.ts'], entryNames: '[dir]', outdir: 'dist/webui', bundle: true, minify: true, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'warning', metafile: true, plugins: [appSchemaValidator] },
     copies: [['node_modules/@xterm/xterm/css/xterm.css', 'dist/webui/logs.css'], ['webviews/shared/webui.css', 'dist/webui/webui.css']],
   },
 };
@@ -101,7 +120,8 @@ export async function bundle(names = Object.keys(BUNDLES)) {
     const { metafile } = await build(options);
     for (const [from, to] of copies) copyFileSync(from, to);
     after?.();
-    const sources = Object.keys(metafile.inputs).filter((f) => !f.startsWith('node_modules/'));
+    // Inputs of a plugin's namespace are named `<namespace>:<path>`.
+    const sources = Object.keys(metafile.inputs).filter((f) => !f.startsWith('node_modules/')).map((f) => f.replace(/^[\w-]+:/, ''));
     writeFileSync(inputsFile(name), JSON.stringify([...sources, ...copies.map(([from]) => from)]));
   }));
 }
