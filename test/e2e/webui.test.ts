@@ -1,13 +1,17 @@
 // The master's web UI in Debian's Chromium against a real process cluster: every page shows the
 // cluster's real data (agents, a framework with a running task, a role's weight, an offer held by the
 // framework, a maintenance window), the sandbox viewer follows a task's output, and the page stays live
-// from the operator stream; the app framework's UI creates an app from its form, shows it scaled to 2
+// from the operator stream, also across a leader's death; the app framework's UI creates an app from its form, shows it scaled to 2
 // and destroys it. Screenshots in test-results/.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { postJson } from '../../runtime/common/http';
-import { commandTask, subscribedScheduler, TestCluster } from '../helpers/cluster';
+import { getJson, postJson } from '../../runtime/common/http';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { commandTask, freePort, startDaemon, stopDaemon, subscribedScheduler, TestCluster, waitUntil, type Daemon } from '../helpers/cluster';
+import { ZooKeeperServer } from '../helpers/zookeeper';
 import { launchChromium, screenshot } from '../helpers/chromium';
 import { MarathonDaemon } from '../helpers/marathon';
 
@@ -154,5 +158,44 @@ test('the app framework UI creates an app from its form, shows its instances sca
   await page.click('#action-destroy');
   await until(page, 'the app gone from the list', async () => (await text(page, '#table-apps')).includes('None'), 30_000);
   assert.equal((await marathon.api('GET', '/v2/apps/web/hello')).status, 404);
+  assert.deepEqual((page as Page & { errors: string[] }).errors, []);
+});
+
+test('a follower sends the browser to the leader, and the dashboard stays live when that leader dies', async (t) => {
+  const zk = await ZooKeeperServer.start();
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mesolite-webui-ha-'));
+  const daemons: Daemon[] = [];
+  t.after(async () => {
+    for (const d of daemons.reverse()) await stopDaemon(d);
+    await zk.stop();
+    fs.rmSync(workDir, { recursive: true, force: true });
+  });
+  const ports = [await freePort(), await freePort(), await freePort()];
+  const masters = new Map(ports.map((port) => [port, startDaemon(['master', '--ip=127.0.0.1', `--port=${port}`, `--zk=${zk.url()}`, '--quorum=2', '--zk_session_timeout=2secs', '--allocation_interval=100ms'])]));
+  daemons.push(...masters.values());
+  daemons.push(startDaemon(['agent', `--master=${zk.url()}`, '--ip=127.0.0.1', `--port=${await freePort()}`, `--work_dir=${path.join(workDir, 'agent')}`, '--resources=cpus:2;mem:1024;ports:[34000-34099]']));
+  const leaderPort = async (except?: number) => waitUntil('a leading master', async () => {
+    for (const port of ports.filter((p) => p !== except)) {
+      const s = await getJson<{ pid: string; leader: string; activated_slaves: number }>(`http://127.0.0.1:${port}/master/state`).catch(() => undefined);
+      if (s?.leader && s.leader === s.pid && s.activated_slaves === 1) return port;
+    }
+    return undefined;
+  }, 30_000);
+  const leader = await leaderPort();
+  const follower = ports.find((p) => p !== leader)!;
+
+  const page = await openPage(`http://127.0.0.1:${follower}/#/agents`);
+  await until(page, 'the leader\'s live page', async () => new URL(page.url()).port === String(leader) && (await text(page, '#status')) === 'Live');
+  await until(page, 'the agent', async () => (await page.locator('#table-agents tbody tr').count()) === 1);
+
+  await stopDaemon(masters.get(leader), 'SIGKILL');
+  const next = await leaderPort(leader);
+  await until(page, 'the new leader\'s live page', async () => new URL(page.url()).port === String(next) && (await text(page, '#status')).startsWith('Live'), 40_000);
+  // Live from the new leader's stream: a framework that subscribes now shows up without a reload.
+  await page.goto(`http://127.0.0.1:${next}/#/frameworks`);
+  await until(page, 'live again', async () => (await text(page, '#status')) === 'Live');
+  await subscribedScheduler(t, `127.0.0.1:${next}`, { name: 'after-failover' }, 'teardown-may-fail');
+  await until(page, 'the new framework', async () => /after-failover/.test(await text(page)));
+  await screenshot(page, 'webui-failover');
   assert.deepEqual((page as Page & { errors: string[] }).errors, []);
 });

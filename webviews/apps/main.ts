@@ -4,6 +4,7 @@
 // change (debounced), never on a timer.
 import { facts, h, link, replace, table, type Child } from '../shared/dom';
 import { megabytes, time } from '../shared/format';
+import { renderLoop } from '../shared/render-loop';
 import { browserTransport as api } from '../shared/transport';
 import { appForm, type AppJson } from './form';
 
@@ -184,16 +185,9 @@ function page(): Child {
   return listPage(() => true, 'Applications');
 }
 
-let frame = 0;
-let pressed = false;
-function schedule(): void {
-  if (!frame && !pressed) frame = requestAnimationFrame(render);
-}
-window.addEventListener('mousedown', () => { pressed = true; }, true);
-window.addEventListener('mouseup', () => { pressed = false; setTimeout(schedule); }, true);
+const schedule = renderLoop(render);
 
 function render(): void {
-  frame = 0;
   const nav = h('nav', {}, h('strong', {}, 'Mesolite apps'), link('#/', 'Applications'), link('#/groups', 'Groups'), link('#/deployments', `Deployments (${data.deployments.length})`),
     h('span', { class: 'status', id: 'status' }, status));
   replace(root, h('div', {}, nav, h('main', {}, notice ? h('p', { class: 'error', id: 'notice' }, notice) : null, page())));

@@ -2,6 +2,7 @@
 // from the operator API's SUBSCRIBE stream. A follower sends the browser to the leader; when the stream
 // ends (failover), the page finds the leader again and resubscribes.
 import { h, link, replace } from '../shared/dom';
+import { renderLoop } from '../shared/render-loop';
 import { browserTransport, webviewTransport, type Transport } from '../shared/transport';
 import { allocation, why } from './allocation';
 import { ClusterModel } from './model';
@@ -53,27 +54,34 @@ async function load(): Promise<void> {
   });
 }
 
-// A render between a button's press and release would replace what was pressed and lose the click.
-let pressed = false;
-let frame = 0;
-function schedule(): void {
-  if (!frame && !pressed) frame = requestAnimationFrame(render);
-}
-window.addEventListener('mousedown', () => { pressed = true; }, true);
-window.addEventListener('mouseup', () => { pressed = false; setTimeout(schedule); }, true);
+const schedule = renderLoop(render);
 
 function render(): void {
-  frame = 0;
   const nav = h('nav', {}, h('strong', {}, 'Mesolite'), NAV.map(([href, title]) => link(href, title)), h('span', { class: 'status', id: 'status' }, status));
   replace(root, h('div', {}, nav, h('main', { 'data-page': page.title }, page.render(ctx))));
 }
+
+/**
+ * The masters this page came through (`?masters=` carries them across redirects): when the master
+ * serving the page dies with the leadership, the browser goes to one of them, which sends it on to the
+ * new leader. The page cannot ask other masters itself: its CSP keeps it on its own origin.
+ */
+const query = new URLSearchParams(location.search);
+const knownMasters = [...new Set([...(query.get('masters') ?? '').split(',').filter(Boolean), location.origin])];
+/** The master the page left because it died: until ZooKeeper notices, the others still name it leader. */
+const gone = query.get('gone');
+const goTo = (origin: string, left?: string) => {
+  location.href = `${origin}/?masters=${encodeURIComponent(knownMasters.join(','))}${left ? `&gone=${encodeURIComponent(left)}` : ''}${location.hash}`;
+};
 
 /** The leading master's details, or a redirect of the whole page when this master does not lead. */
 async function findLeader(): Promise<boolean> {
   const state = await transport.json('GET', '/master/state');
   if (!inWebview && state.leader && state.leader !== state.pid && state.leader_info) {
     const leader = state.leader_info;
-    location.href = `${location.protocol}//${leader.address?.hostname ?? leader.hostname}:${leader.port}/${location.hash}`;
+    const origin = `${location.protocol}//${leader.address?.hostname ?? leader.hostname}:${leader.port}`;
+    if (origin === gone) throw new Error('the leader is gone: waiting for the next election');
+    goTo(origin);
     return false;
   }
   if (!state.leader) throw new Error('no leading master yet');
@@ -97,9 +105,11 @@ function onEvent(event: any): void {
 }
 
 async function connect(): Promise<void> {
+  let unreachable = 0;
   for (let attempt = 0; ; attempt++) {
     try {
       if (!(await findLeader())) return;
+      unreachable = 0;
       model.cycles = [];
       await cycles();
       status = 'Live';
@@ -109,6 +119,9 @@ async function connect(): Promise<void> {
       attempt = -1;
     } catch (e) {
       status = `Reconnecting (${(e as Error).message})…`;
+      // fetch's TypeError: nothing answers at this origin (the master is gone).
+      const other = knownMasters.find((m) => m !== location.origin);
+      if (e instanceof TypeError && ++unreachable >= 3 && other && !inWebview) return goTo(other, location.origin);
     }
     schedule();
     await new Promise((r) => setTimeout(r, 500 * 2 ** Math.max(0, Math.min(attempt, 3))));
