@@ -3,9 +3,9 @@
 // task's DNS names when the cluster has a DNS server.
 import * as vscode from 'vscode';
 import { formatAge } from '../../runtime/common/duration';
-import type { Task } from '../../runtime/common/protocol/v1';
+import type { ContainerInfo, Task } from '../../runtime/common/protocol/v1';
 import type { ClusterSession } from '../session';
-import { agentAddress, groupTasks, taskLabel, type TaskGroup } from './labels';
+import { agentAddress, groupTasks, taskImage, taskLabel, type TaskGroup } from './labels';
 import { TreeView } from './view';
 
 const ICON: Record<string, string> = { TASK_RUNNING: 'pass-filled', TASK_STAGING: 'loading~spin', TASK_STARTING: 'loading~spin', TASK_FINISHED: 'check', TASK_FAILED: 'error', TASK_KILLED: 'circle-slash', TASK_LOST: 'warning' };
@@ -19,8 +19,10 @@ export class TaskItem extends vscode.TreeItem {
     // Age since the first status update (status timestamps are seconds, as in Mesos).
     const since = task.statuses[0]?.timestamp;
     const age = since === undefined ? '' : ` · ${formatAge(Date.now() - since * 1000)}`;
-    this.description = `${task.state}${health} · ${agentName}${age}`;
-    this.tooltip = `${task.name}: ${task.state}${health}\nid: ${task.task_id.value}\nframework: ${framework}\nagent: ${agentName} (${task.agent_id.value})`;
+    const image = taskImage(task);
+    this.description = `${task.state}${health}${image ? ` · ${image}` : ''} · ${agentName}${age}`;
+    const fullImage = (task.container as ContainerInfo | undefined)?.docker?.image;
+    this.tooltip = `${task.name}: ${task.state}${health}\nid: ${task.task_id.value}\nframework: ${framework}\nagent: ${agentName} (${task.agent_id.value})${fullImage ? `\nimage: ${fullImage}` : ''}`;
     this.iconPath = new vscode.ThemeIcon(ICON[task.state] ?? 'circle-outline');
     this.contextValue = 'task';
   }

@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { getJson } from '../common/http';
 import { isAlive, killGroup, selfInvocation } from '../common/process';
+import { engineAnswers, removeTaskContainersUnder } from './docker/lookup';
 import { checkPorts, freeDnsPorts, portFree, type PortUse } from './ports';
 
 export interface ProcessClusterOptions {
@@ -220,12 +221,14 @@ export async function startProcessCluster(options: ProcessClusterOptions): Promi
     // Agents and the app framework need only a leading master: they start together.
     const marathon = options.marathonPort !== undefined;
     progress(`Starting ${options.agents} agent(s)${marathon ? ' and the app framework' : ''}`);
+    // With an engine on this machine, agents run Docker-image tasks too (as the guides configure them).
+    const containerizers = (await engineAnswers()) ? ['--containerizers=docker,mesos'] : [];
     for (let i = 0; i < options.agents; i++) {
       const port = agentPortList[i];
       const ports = `[${AGENT_PORTS_BASE + i * AGENT_PORTS_SPAN}-${AGENT_PORTS_BASE + (i + 1) * AGENT_PORTS_SPAN - 1}]`;
       info.pids.agents.push(start(`agent-${i + 1}`, [
         'agent', `--master=${info.masterFlag}`, '--ip=127.0.0.1', `--port=${port}`, `--work_dir=${path.join(options.workDir, `agent-${i + 1}`)}`,
-        `--resources=${options.agentResources};ports:${ports}`, `--attributes=agent:agent-${i + 1}`,
+        `--resources=${options.agentResources};ports:${ports}`, `--attributes=agent:agent-${i + 1}`, ...containerizers,
       ]));
       info.agents.push(`http://127.0.0.1:${port}`);
     }
@@ -332,4 +335,6 @@ export async function stopProcessCluster(info: { workDir: string; pids: Partial<
   const left = processesUnder(info.workDir);
   for (const pid of left) signal(pid, 'SIGKILL');
   await waitGone(left, 2000);
+  // Docker tasks' containers (stopped by their executors by now) go with the cluster.
+  await removeTaskContainersUnder(info.workDir);
 }

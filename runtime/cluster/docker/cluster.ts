@@ -2,11 +2,12 @@
 // framework, each in its own container on the cluster's own network. Shared by `mesolite up --docker`,
 // the extension and the Docker tests.
 import * as net from 'node:net';
+import { DOCKER_CLUSTER_ENV, DOCKER_HOST_WORK_DIR_ENV, DOCKER_NETWORK_ENV } from '../../common/docker-labels';
 import { request } from '../../common/http';
 import { clusterContainers, demux, docker, removeCluster, ZOOKEEPER_PORT } from './engine';
 import { ensureRuntimeImage, imagesFromEnvironment, resolveImages, type ImageChoice } from './images';
 import { startMember, type MemberSpec } from './members';
-import { createClusterNetwork } from './network';
+import { agentHostWorkDir, createClusterNetwork, localEngineSocket, type ClusterNetwork } from './network';
 import { findLeader, StartedMesoliteCluster, type DockerClusterInfo } from './started';
 
 export const MASTER_PORT = 5050;
@@ -14,6 +15,7 @@ export const AGENT_PORT = 5051;
 export const MARATHON_PORT = 8080;
 export const DNS_HTTP_PORT = 8123;
 const DEFAULT_AGENT_RESOURCES = 'cpus:2;mem:2048;disk:8192;ports:[31000-32000]';
+const AGENT_WORK_DIR = '/var/lib/mesolite/agent';
 
 export class ClusterExistsError extends Error {}
 
@@ -85,7 +87,7 @@ export class MesoliteCluster {
     const labels = { 'mesolite.cluster': name };
     try {
       const network = await createClusterNetwork(engine, `mesolite-${name}`, labels);
-      const specs = this.plan(network.address.bind(network), runtime, images.zookeeper);
+      const specs = this.plan(network, runtime, images.zookeeper);
       const zk = specs.filter((s) => s.role === 'zookeeper');
       const masters = specs.filter((s) => s.role === 'master');
       const clients = specs.filter((s) => s.role === 'agent' || s.role === 'marathon');
@@ -141,8 +143,10 @@ export class MesoliteCluster {
     }
   }
 
-  private plan(address: (n: number) => string, runtime: string, zookeeperImage: string): MemberSpec[] {
+  private plan(network: ClusterNetwork, runtime: string, zookeeperImage: string): MemberSpec[] {
     const cluster = this.name;
+    const address = network.address.bind(network);
+    const engineSocket = localEngineSocket();
     let n = 0;
     const zk: MemberSpec[] = Array.from({ length: this.zookeepers }, (_, i) => ({
       cluster, name: `zookeeper-${i + 1}`, role: 'zookeeper', image: zookeeperImage, ip: address(++n), port: ZOOKEEPER_PORT,
@@ -164,12 +168,21 @@ export class MesoliteCluster {
     const dnsIp = this.dns ? address(this.zookeepers + this.masters + this.agents + (this.marathon ? 1 : 0) + 1) : undefined;
     const agents: MemberSpec[] = Array.from({ length: this.agents }, (_, i) => {
       const ip = address(++n);
-      return {
+      const spec: MemberSpec = {
         cluster, name: `agent-${i + 1}`, role: 'agent', image: runtime, ip, port: AGENT_PORT, url: `http://${ip}:${AGENT_PORT}`,
-        command: ['agent', `--master=${mesosZk}`, `--ip=${ip}`, `--port=${AGENT_PORT}`, '--work_dir=/var/lib/mesolite/agent',
+        command: ['agent', `--master=${mesosZk}`, `--ip=${ip}`, `--port=${AGENT_PORT}`, `--work_dir=${AGENT_WORK_DIR}`,
           `--resources=${this.agentResources}`, `--attributes=agent:agent-${i + 1}`, ...this.agentFlags],
         ...(dnsIp ? { dns: [dnsIp] } : {}),
       };
+      // As Mesos agents in containers run Docker tasks: the engine's socket, and the work_dir on the host
+      // (the engine mounts sandboxes from there); its task containers join the cluster's network.
+      if (engineSocket) {
+        const hostWorkDir = agentHostWorkDir(cluster, network.id, spec.name);
+        spec.command!.push('--containerizers=docker,mesos');
+        spec.binds = [{ source: engineSocket, target: '/var/run/docker.sock' }, { source: hostWorkDir, target: AGENT_WORK_DIR }];
+        spec.environment = { [DOCKER_CLUSTER_ENV]: cluster, [DOCKER_NETWORK_ENV]: network.name, [DOCKER_HOST_WORK_DIR_ENV]: hostWorkDir };
+      }
+      return spec;
     });
     const marathon: MemberSpec[] = [];
     if (this.marathon) {

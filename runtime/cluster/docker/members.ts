@@ -20,6 +20,8 @@ export interface MemberSpec {
   url?: string;
   /** Name servers for the container (Docker's --dns): its embedded resolver forwards to them what is not a container's name. */
   dns?: string[];
+  /** Host paths mounted into it (an agent's: the engine's socket and its work_dir). */
+  binds?: Array<{ source: string; target: string }>;
 }
 
 // Readiness is judged at the cluster level (leader elected, agents registered, ...), through the
@@ -51,6 +53,7 @@ export async function startMember(spec: MemberSpec, network: ClusterNetwork, onL
     .withEnvironment(spec.environment ?? {})
     .withWaitStrategy(started);
   if (spec.command) container = container.withCommand(spec.command);
+  if (spec.binds) container = container.withBindMounts(spec.binds.map((b) => ({ ...b, mode: 'rw' as const })));
   if (onLog) {
     container = container.withLogConsumer((stream) => {
       let rest = '';

@@ -53,6 +53,8 @@ export class InstanceTracker {
     const previous = i.state;
     i.state = status.state;
     if (status.agent_id) i.agentId = status.agent_id.value;
+    const addresses = status.container_status?.network_infos?.flatMap((n) => n.ip_addresses ?? []).filter((a) => a.ip_address);
+    if (addresses?.length) i.ipAddresses = addresses.map((a) => ({ ipAddress: a.ip_address!, protocol: a.protocol ?? 'IPv4' }));
     if (status.state === 'TASK_RUNNING' && !i.startedAt) i.startedAt = new Date().toISOString();
     if (status.state === 'TASK_UNREACHABLE') i.unreachableSince ??= new Date().toISOString();
     else delete i.unreachableSince;
@@ -64,7 +66,7 @@ export class InstanceTracker {
     }
     this.bus.publish('status_update_event', {
       slaveId: i.agentId, taskId, taskStatus: status.state, message: status.message ?? '', appId: i.appId, host: i.host,
-      ipAddresses: [{ ipAddress: i.ip, protocol: 'IPv4' }], ports: i.ports, version: i.version,
+      ipAddresses: i.ipAddresses ?? [{ ipAddress: i.ip, protocol: 'IPv4' }], ports: i.ports, version: i.version,
     });
     if (previous !== status.state) {
       this.bus.publish('instance_changed_event', {

@@ -44,6 +44,8 @@ export interface Instance {
   host: string;
   /** The agent's IP (from the offer's URL): what health checks connect to, whatever the hostname resolves to. */
   ip: string;
+  /** The task's addresses as its statuses report them (a Docker container's own on a bridge), once known. */
+  ipAddresses?: Array<{ ipAddress: string; protocol: 'IPv4' | 'IPv6' }>;
   attributes: Attribute[];
   ports: number[];
   state: TaskState;
