@@ -89,15 +89,19 @@ async function forwardToAgent(req: http.IncomingMessage, res: http.ServerRespons
 
 /** Mounts `app`'s page and its assets on `router`: the master's at `/`, the app framework's at `/ui/`. */
 export function mountWebUi(router: Router, app: WebUiApp): Router {
-  const base = app === 'dashboard' ? '/webui/' : '/ui/';
+  // Relative asset paths: the page also works behind a proxy that serves the daemon under a prefix.
+  const base = app === 'dashboard' ? 'webui/' : '';
   const serveAsset: Parameters<Router['on']>[2] = (_req, res, _url, { file }) => send(res, TYPES[path.extname(file)], asset(file), true);
   if (app === 'dashboard') {
     router.on('GET', '/', (_req, res) => send(res, TYPES['.html'], page(app, base), false));
     router.on('GET', '/webui/{file}', serveAsset);
     router.on('GET', '/webui/agents/{agent}/{rest*}', forwardToAgent);
   } else {
-    router.on('GET', '/', (_req, res) => { res.writeHead(302, { Location: '/ui/', 'Content-Length': 0 }); res.end(); });
-    router.on('GET', '/ui', (_req, res) => send(res, TYPES['.html'], page(app, base), false));
+    router.on('GET', '/', (_req, res) => { res.writeHead(302, { Location: 'ui/', 'Content-Length': 0 }); res.end(); });
+    router.on('GET', '/ui', (req, res) => {
+      if (!new URL(req.url ?? '/', 'http://x').pathname.endsWith('/')) { res.writeHead(302, { Location: 'ui/', 'Content-Length': 0 }); return void res.end(); }
+      send(res, TYPES['.html'], page(app, base), false);
+    });
     router.on('GET', '/ui/{file}', serveAsset);
   }
   return router;

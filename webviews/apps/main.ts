@@ -5,8 +5,12 @@
 import { facts, h, link, replace, table, type Child } from '../shared/dom';
 import { megabytes, time } from '../shared/format';
 import { renderLoop } from '../shared/render-loop';
-import { browserTransport as api } from '../shared/transport';
+import { browserTransport } from '../shared/transport';
 import { appForm, type AppJson } from './form';
+
+/** The app framework's root as the browser sees it (this page is at <root>ui/). */
+const base = location.pathname.replace(/ui\/?$/, '');
+const api = browserTransport(base);
 
 interface Snapshot { apps: AppJson[]; deployments: any[]; queue: any[] }
 let data: Snapshot = { apps: [], deployments: [], queue: [] };
@@ -151,7 +155,7 @@ function deploymentsPage(): Child {
 /** Sends a definition; Marathon's 422 details come back to the form. */
 function submitter(method: 'POST' | 'PUT', id?: string) {
   return async (app: AppJson) => {
-    const r = await fetch(method === 'POST' ? '/v2/apps' : `/v2/apps${id}`, { method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(app) });
+    const r = await fetch(`${base}${method === 'POST' ? 'v2/apps' : `v2/apps${id}`}`, { method, headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(app) });
     const body = await r.json().catch(() => ({}));
     if (r.ok) { location.hash = `#/apps${app.id.startsWith('/') ? app.id : `/${app.id}`}`; return undefined; }
     return body.details ?? [{ path: '/', errors: [body.message ?? `${r.status}`] }];
@@ -194,7 +198,7 @@ function render(): void {
 }
 
 function listen(): void {
-  const events = new EventSource('/v2/events');
+  const events = new EventSource(`${base}v2/events`);
   events.onopen = () => { status = 'Live'; refreshSoon(); };
   events.onmessage = () => refreshSoon();
   // Marathon's events are named by their type; any of them may change what the pages show.

@@ -10,7 +10,7 @@ import { agent, agents, dashboard, framework, frameworks, maintenance, offers, r
 import { sandbox, stopFollowing } from './sandbox';
 
 const inWebview = typeof (globalThis as any).acquireVsCodeApi === 'function';
-const transport: Transport = inWebview ? webviewTransport() : browserTransport;
+const transport: Transport = inWebview ? webviewTransport() : browserTransport(location.pathname.replace(/[^/]*$/, ''));
 
 const ROUTES: Array<[RegExp, Page]> = [
   [/^\/?$/, dashboard], [/^\/frameworks$/, frameworks], [/^\/frameworks\/([^/]+)$/, framework],
@@ -71,7 +71,7 @@ const knownMasters = [...new Set([...(query.get('masters') ?? '').split(',').fil
 /** The master the page left because it died: until ZooKeeper notices, the others still name it leader. */
 const gone = query.get('gone');
 const goTo = (origin: string, left?: string) => {
-  location.href = `${origin}/?masters=${encodeURIComponent(knownMasters.join(','))}${left ? `&gone=${encodeURIComponent(left)}` : ''}${location.hash}`;
+  location.href = `${origin}${location.pathname.replace(/[^/]*$/, '')}?masters=${encodeURIComponent(knownMasters.join(','))}${left ? `&gone=${encodeURIComponent(left)}` : ''}${location.hash}`;
 };
 
 /** The leading master's details, or a redirect of the whole page when this master does not lead. */
@@ -129,5 +129,16 @@ async function connect(): Promise<void> {
 }
 
 window.addEventListener('hashchange', route);
+// VS Code's webview takes clicks on `#…` links for in-page scrolling: the page's own links are routes.
+if (inWebview) {
+  window.addEventListener('click', (e) => {
+    const a = (e.target as Element | null)?.closest?.('a');
+    const href = a?.getAttribute('href');
+    if (!href?.startsWith('#/')) return;
+    e.preventDefault();
+    e.stopImmediatePropagation();
+    location.hash = href;
+  }, true);
+}
 route();
 void connect();

@@ -11,15 +11,19 @@ export interface Transport {
   href(path: string): string;
 }
 
-export const browserTransport: Transport = {
+/**
+ * In a browser: `base` is where the daemon's root is as the browser sees it (`/`, or `/proxy/5050/`
+ * behind code-server's port forwarding), so pages call `base + path` and work behind such a proxy.
+ */
+export const browserTransport = (base: string): Transport => ({
   async json(method, path, body) {
-    const r = await fetch(path, { method, headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const r = await fetch(base + path.slice(1), { method, headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = await r.text();
     if (!r.ok) throw new Error(`${r.status}: ${text}`);
     return text ? JSON.parse(text) : undefined;
   },
   async stream(path, body, onRecord, signal) {
-    const r = await fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(body), signal });
+    const r = await fetch(base + path.slice(1), { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: JSON.stringify(body), signal });
     if (!r.ok || !r.body) throw new Error(`${r.status}: ${await r.text()}`);
     const reader = r.body.getReader();
     const records = new RecordIOReader(onRecord);
@@ -29,8 +33,8 @@ export const browserTransport: Transport = {
       records.push(value);
     }
   },
-  href: (path) => path,
-};
+  href: (path) => base + path.slice(1),
+});
 
 /** RecordIO (`<length>\n<record>`), lengths in bytes. */
 export class RecordIOReader {
