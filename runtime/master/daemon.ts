@@ -15,6 +15,7 @@ import { MASTER_FLAGS, type MasterOptions } from './flags';
 import { mountAgentApi } from './http/agents';
 import { mountOperatorApi } from './http/operator';
 import { mountRoles } from './http/roles';
+import { mountStateSummary } from './http/state-summary';
 import { mountSchedulerApi } from './http/scheduler';
 import { startLeadership, type MasterFactory } from './leadership';
 import { defaultHostname, Master } from './master';
@@ -102,6 +103,7 @@ export async function startMaster(argv: string[]): Promise<RunningMaster> {
     mountOperatorApi(router, master);
     mountAgentApi(router, master);
     mountRoles(router, master);
+    mountStateSummary(router, master);
     mountProcessAliases(router, '/master');
     return { master, router };
   };

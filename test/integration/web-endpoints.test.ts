@@ -28,7 +28,7 @@ test('JSONP on every JSON GET of master and agent, with Mesos\' full paths; bad 
   const a = cluster.agents[0].url;
 
   for (const path of ['/master/state', '/state', '/master/state.json', '/metrics/snapshot', '/master/metrics/snapshot', '/master/frameworks', '/master/slaves',
-    '/master/tasks', '/master/flags', '/master/roles', '/roles', '/master/maintenance/schedule', '/maintenance/schedule', '/master/maintenance/status', '/master/weights', '/version']) {
+    '/master/tasks', '/master/flags', '/master/roles', '/roles', '/master/maintenance/schedule', '/maintenance/schedule', '/master/maintenance/status', '/master/weights', '/version', '/master/state-summary', '/state-summary']) {
     await jsonp(`${m}${path}`);
   }
   const roles = await jsonp(`${m}/master/roles`, 'angular.callbacks._1');
@@ -36,6 +36,12 @@ test('JSONP on every JSON GET of master and agent, with Mesos\' full paths; bad 
   assert.deepEqual(web.frameworks, [scheduler.frameworkId]);
   assert.equal(web.allocated.cpus, 0.5);
   assert.deepEqual(web.quota, { role: 'web', guarantee: {}, limit: {}, consumed: web.allocated });
+  const summary = await jsonp(`${m}/master/state-summary`);
+  assert.equal(summary.slaves[0].TASK_RUNNING, 1);
+  assert.equal(summary.slaves[0].TASK_FINISHED, 1);
+  assert.deepEqual(summary.slaves[0].framework_ids, [scheduler.frameworkId]);
+  assert.equal(summary.frameworks[0].name, 'jsonp-fw');
+  assert.deepEqual(summary.frameworks[0].slave_ids, [offer.agent_id.value]);
   assert.equal((await fetch(`${m}/master/health`)).status, 200);
   assert.equal((await fetch(`${m}/master/redirect`, { redirect: 'manual' })).status, 307);
 
