@@ -111,10 +111,11 @@ const BUNDLES = {
     options: { entryPoints: ['webviews/logs/main.ts'], outfile: 'dist/webviews/logs.js', bundle: true, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'warning', metafile: true },
     copies: [['node_modules/@xterm/xterm/css/xterm.css', 'dist/webviews/logs.css']],
   },
-  // The daemons' web UIs (served by runtime/common/webui.ts) and the extension's dashboard panel.
+  // The daemons' web UIs (served by runtime/common/webui.ts) and the extension's dashboard panel: ES
+  // modules, so that xterm.js (the sandbox viewer's) is a chunk loaded only when a file is viewed.
   webui: {
     output: 'dist/webui/dashboard.js',
-    options: { entryPoints: ['webviews/dashboard/main.ts', 'webviews/apps/main.ts'], entryNames: '[dir]', outdir: 'dist/webui', bundle: true, minify: true, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'warning', metafile: true, plugins: [appSchemaValidator] },
+    options: { entryPoints: ['webviews/dashboard/main.ts', 'webviews/apps/main.ts'], entryNames: '[dir]', chunkNames: 'chunk-[hash]', outdir: 'dist/webui', bundle: true, minify: true, platform: 'browser', format: 'esm', splitting: true, target: 'es2022', logLevel: 'warning', metafile: true, plugins: [appSchemaValidator] },
     copies: [['node_modules/@xterm/xterm/css/xterm.css', 'dist/webui/logs.css'], ['webviews/shared/webui.css', 'dist/webui/webui.css']],
   },
 };
@@ -129,6 +130,8 @@ export async function bundle(names = Object.keys(BUNDLES)) {
   mkdirSync('dist/.inputs', { recursive: true });
   await Promise.all(names.map(async (name) => {
     const { options, copies = [], after } = BUNDLES[name];
+    // A bundle split into chunks names them by hash: old chunks would pile up beside the new ones.
+    if (options.outdir) rmSync(options.outdir, { recursive: true, force: true });
     const { metafile } = await build(options);
     for (const [from, to] of copies) copyFileSync(from, to);
     after?.();

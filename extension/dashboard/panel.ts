@@ -18,9 +18,9 @@ export function openDashboardPanel(extensionUri: vscode.Uri, session: ClusterSes
   const web = panel.webview;
   const asset = (name: string) => web.asWebviewUri(vscode.Uri.joinPath(root, name));
   web.html = `<!DOCTYPE html><html><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${web.cspSource} 'unsafe-inline'; script-src 'nonce-${nonce}'; font-src ${web.cspSource}; img-src ${web.cspSource} data:;">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${web.cspSource} 'unsafe-inline'; script-src 'nonce-${nonce}' ${web.cspSource}; font-src ${web.cspSource}; img-src ${web.cspSource} data:;">
 <link rel="stylesheet" href="${asset('webui.css')}"><link rel="stylesheet" href="${asset('logs.css')}">
-</head><body><div id="app">Loading…</div><script nonce="${nonce}" src="${asset('dashboard.js')}"></script></body></html>`;
+</head><body><div id="app">Loading…</div><script type="module" nonce="${nonce}" src="${asset('dashboard.js')}"></script></body></html>`;
 
   const credentials = session.target.credentials;
   const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json', ...(credentials ? { Authorization: authorization(credentials) } : {}) };

@@ -43,7 +43,7 @@ function page(app: WebUiApp, base: string): Buffer {
   if (!body) {
     body = Buffer.from(`<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">`
       + `<title>${TITLES[app]}</title><link rel="icon" href="data:,"><link rel="stylesheet" href="${base}webui.css"><link rel="stylesheet" href="${base}logs.css"></head>`
-      + `<body><div id="app">Loading…</div><script src="${base}${app}.js"></script></body></html>`);
+      + `<body><div id="app">Loading…</div><script type="module" src="${base}${app}.js"></script></body></html>`);
     cache.set(key, body);
   }
   return body;

@@ -3,17 +3,17 @@
 // The agent is reached through the master (/webui/agents/<id>/…), which only forwards to agents it knows.
 import { h, link, table, type Child } from '../shared/dom';
 import { bytes, time } from '../shared/format';
-import { createLogView, type LogView } from '../shared/log-view';
+import type { LogView } from '../shared/log-view';
 import type { Page } from './pages';
 
 interface FileInfo { path: string; size: number; mtime: number; mode: string; uid: string; gid: string }
 
 /** The one file being followed; stopped when the page changes. */
-let following: { path: string; view: LogView; timer?: ReturnType<typeof setTimeout>; element: HTMLElement } | undefined;
+let following: { path: string; view?: LogView; timer?: ReturnType<typeof setTimeout>; element: HTMLElement } | undefined;
 
 export function stopFollowing(): void {
   if (following?.timer) clearTimeout(following.timer);
-  following?.view.dispose();
+  following?.view?.dispose();
   following = undefined;
 }
 
@@ -67,12 +67,15 @@ function viewer(transport: Parameters<NonNullable<Page['load']>>[0], agent: stri
   stopFollowing();
   const screen = h('div', { class: 'log-view' });
   const element = h('div', { class: 'file-viewer' }, h('h3', {}, file.split('/').pop() ?? file), screen);
-  const view = createLogView(screen);
-  const current = { path: file, view, element } as NonNullable<typeof following>;
+  const current = { path: file, element } as NonNullable<typeof following>;
   following = current;
   let offset = 0;
   const read = async () => {
     try {
+      // xterm.js is a chunk of its own: loaded when a file is first viewed, not with the dashboard.
+      current.view ??= (await import('../shared/log-view')).createLogView(screen);
+      const view = current.view;
+      if (following !== current) return view.dispose(); // the page changed while it loaded
       for (;;) {
         const chunk = await transport.json('GET', `${base(agent)}/files/read?path=${encodeURIComponent(file)}&offset=${offset}`);
         if (following !== current) return;
@@ -81,7 +84,7 @@ function viewer(transport: Parameters<NonNullable<Page['load']>>[0], agent: stri
         offset = chunk.offset + new TextEncoder().encode(chunk.data).length;
       }
     } catch (e) {
-      view.write(`\x1b[31m${(e as Error).message}\x1b[0m\r\n`);
+      current.view?.write(`\x1b[31m${(e as Error).message}\x1b[0m\r\n`);
     }
     // /files/read answers at once: following a file is asking again for what comes after `offset`.
     if (following === current) current.timer = setTimeout(read, 500);
