@@ -8,6 +8,7 @@ import * as debugOffers from './debug/vscode';
 import * as deploy from './commands/deploy';
 import * as showTaskLogs from './commands/show-task-logs';
 import * as showContainerLogs from './commands/show-container-logs';
+import * as openDashboard from './commands/open-dashboard';
 import * as scale from './commands/scale';
 import * as restart from './commands/restart';
 import * as deleteApp from './commands/delete';
@@ -73,6 +74,7 @@ export function activate(context: vscode.ExtensionContext) {
     deploy.register(c, diagnostics),
     showTaskLogs.register(c, context.extensionUri),
     showContainerLogs.register(c, context.extensionUri),
+    openDashboard.register(c, context.extensionUri),
     scale.register(c),
     restart.register(c),
     deleteApp.register(c),

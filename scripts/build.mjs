@@ -62,6 +62,25 @@ function copyNodePty() {
   if (!existsSync(`dist/${pty}/build/Release/pty.node`)) console.warn('node-pty has no binary for this machine: agents here refuse TTY sessions');
 }
 
+/**
+ * `virtual:app-schema-validator`: the app framework's app.schema.json (the API's and the editor's) compiled
+ * by Ajv at build time into plain code, so the browser form validates with it under a CSP without eval.
+ */
+const appSchemaValidator = {
+  name: 'app-schema-validator',
+  setup(b) {
+    const schemaPath = fileURLToPath(new URL('../runtime/frameworks/marathon/app.schema.json', import.meta.url));
+    b.onResolve({ filter: /^virtual:app-schema-validator$/ }, () => ({ path: schemaPath, namespace: 'app-schema' }));
+    b.onLoad({ filter: /.*/, namespace: 'app-schema' }, async () => {
+      const { default: Ajv } = await import('ajv');
+      const { default: standaloneCode } = await import('ajv/dist/standalone/index.js');
+      const ajv = new Ajv({ allErrors: true, strict: false, code: { source: true, esm: true } });
+      const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
+      return { contents: standaloneCode(ajv, validate), loader: 'js', resolveDir: fileURLToPath(new URL('..', import.meta.url)), watchFiles: [schemaPath] };
+    });
+  },
+};
+
 /** Each bundle: esbuild's options, and what is copied beside it (also counted among its sources). */
 const BUNDLES = {
   cli: {
@@ -92,6 +111,13 @@ const BUNDLES = {
     options: { entryPoints: ['webviews/logs/main.ts'], outfile: 'dist/webviews/logs.js', bundle: true, platform: 'browser', format: 'iife', target: 'es2022', logLevel: 'warning', metafile: true },
     copies: [['node_modules/@xterm/xterm/css/xterm.css', 'dist/webviews/logs.css']],
   },
+  // The daemons' web UIs (served by runtime/common/webui.ts) and the extension's dashboard panel: ES
+  // modules, so that xterm.js (the sandbox viewer's) is a chunk loaded only when a file is viewed.
+  webui: {
+    output: 'dist/webui/dashboard.js',
+    options: { entryPoints: ['webviews/dashboard/main.ts', 'webviews/apps/main.ts'], entryNames: '[dir]', chunkNames: 'chunk-[hash]', outdir: 'dist/webui', bundle: true, minify: true, platform: 'browser', format: 'esm', splitting: true, target: 'es2022', logLevel: 'warning', metafile: true, plugins: [appSchemaValidator] },
+    copies: [['node_modules/@xterm/xterm/css/xterm.css', 'dist/webui/logs.css'], ['webviews/shared/webui.css', 'dist/webui/webui.css']],
+  },
 };
 
 // Changes every bundle can depend on besides its own sources: the build itself and installed packages
@@ -104,10 +130,13 @@ export async function bundle(names = Object.keys(BUNDLES)) {
   mkdirSync('dist/.inputs', { recursive: true });
   await Promise.all(names.map(async (name) => {
     const { options, copies = [], after } = BUNDLES[name];
+    // A bundle split into chunks names them by hash: old chunks would pile up beside the new ones.
+    if (options.outdir) rmSync(options.outdir, { recursive: true, force: true });
     const { metafile } = await build(options);
     for (const [from, to] of copies) copyFileSync(from, to);
     after?.();
-    const sources = Object.keys(metafile.inputs).filter((f) => !f.startsWith('node_modules/'));
+    // Inputs of a plugin's namespace are named `<namespace>:<path>`.
+    const sources = Object.keys(metafile.inputs).filter((f) => !f.startsWith('node_modules/')).map((f) => f.replace(/^[\w-]+:/, ''));
     writeFileSync(inputsFile(name), JSON.stringify([...sources, ...copies.map(([from]) => from)]));
   }));
 }
@@ -123,7 +152,7 @@ const mtime = (file) => {
 /** The bundles among `names` that are missing or older than one of their sources. */
 export function staleBundles(names) {
   return names.filter((name) => {
-    const built = existsSync(inputsFile(name)) ? mtime(BUNDLES[name].options.outfile) : -Infinity;
+    const built = existsSync(inputsFile(name)) ? mtime(BUNDLES[name].options.outfile ?? BUNDLES[name].output) : -Infinity;
     if (built === -Infinity || built === Infinity) return true;
     const sources = [...JSON.parse(readFileSync(inputsFile(name), 'utf8')), ...SHARED_INPUTS.filter(existsSync)];
     return sources.some((f) => mtime(f) > built);

@@ -21,6 +21,8 @@ export const COMMANDS = {
   attachTerminal: 'mesolite.attachTerminal',
   runCommandInTask: 'mesolite.runCommandInTask',
   setCredentials: 'mesolite.setCredentials',
+  openDashboard: 'mesolite.openDashboard',
+  openInBrowser: 'mesolite.openInBrowser',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

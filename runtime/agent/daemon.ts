@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import { HttpAuthenticator, type Realm } from '../common/authentication';
 import { FlagError, parseFlags, type FlagValues } from '../common/flags';
 import { listen, Router, type Listening } from '../common/http';
+import { answerJsonp, mountProcessAliases } from '../common/web-clients';
 import { CLUSTER_LABEL, DOCKER_CLUSTER_ENV, DOCKER_HOST_WORK_DIR_ENV, DOCKER_NETWORK_ENV } from '../common/docker-labels';
 import { createLogger } from '../common/log';
 import { parseResources } from '../common/resources';
@@ -16,6 +17,7 @@ import { mountFiles } from './files';
 import { AGENT_FLAGS, type DockerOptions } from './flags';
 import { mountExecutorApi } from './http/executor';
 import { mountAgentState } from './http/state';
+import { mountMonitor } from './http/monitor';
 import { sandboxRoot } from './sandbox';
 
 /** Mesos-like detection: all cores, memory less 1 GB (or half when small), disk less 5 GB (or half). */
@@ -105,7 +107,7 @@ export async function startAgent(argv: string[]): Promise<{ agent: Agent; listen
   }
   const docker = await dockerOptions(flags);
   const authenticator = HttpAuthenticator.fromFlags(flags);
-  const router = new Router(log);
+  const router = new Router(log).before(answerJsonp);
   const listening = await listen(authenticator ? new Router(log).fallback(authenticator.guard(realmOf, router.handle)) : router, flags.ip!, flags.port!);
   const agent = new Agent({
     master: leaderSource(flags.master), ip: flags.ip!, port: listening.port, hostname: flags.hostname ?? flags.ip!, workDir: flags.work_dir,
@@ -117,6 +119,8 @@ export async function startAgent(argv: string[]): Promise<{ agent: Agent; listen
   mountExecutorApi(router, agent);
   mountAgentState(router, agent);
   mountFiles(router, () => sandboxRoot(flags.work_dir!));
+  mountMonitor(router, agent);
+  mountProcessAliases(router, '/slave(1)');
   agent.start();
   log.info(`Agent listening on http://${flags.ip}:${listening.port}, work_dir ${flags.work_dir}`);
   return { agent, listening };

@@ -64,6 +64,8 @@ export class Router {
   private readonly patterns: Pattern[] = [];
   private fallbackHandler?: Handler;
   private readonly answerError: ErrorAnswer;
+  /** Run on every request before routing (see before()). */
+  private beforeRoute?: (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => void;
 
   constructor(private readonly log: Logger, answerError?: ErrorAnswer) {
     this.answerError = answerError ?? plainTextError(log);
@@ -87,6 +89,17 @@ export class Router {
     return this;
   }
 
+  /** Runs `hook` on every request before it is routed (e.g. web-clients.ts's JSONP wrapping); it may throw an HttpError. */
+  before(hook: (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => void): this {
+    this.beforeRoute = hook;
+    return this;
+  }
+
+  /** The exact (placeholder-free) routes: path -> method -> handler. */
+  exactRoutes(): ReadonlyMap<string, ReadonlyMap<string, Handler>> {
+    return this.routes;
+  }
+
   /** Answers every path no route matches (e.g. delegating to the leading master's router). */
   fallback(handler: Handler): this {
     this.fallbackHandler = handler;
@@ -101,6 +114,7 @@ export class Router {
       res.destroy();
     };
     try {
+      this.beforeRoute?.(req, res, url);
       const [handler, params] = this.route(req.method ?? 'GET', url.pathname);
       const result = handler(req, res, url, params);
       if (result instanceof Promise) result.catch(fail);

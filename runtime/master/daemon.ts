@@ -3,6 +3,8 @@
 import { HttpAuthenticator, type Realm } from '../common/authentication';
 import { FlagError, parseFlags } from '../common/flags';
 import { listen, Router, type Listening } from '../common/http';
+import { answerJsonp, mountProcessAliases } from '../common/web-clients';
+import { mountWebUi } from '../common/webui';
 import { newUUID } from '../common/ids';
 import { AGENT_API_PATH } from '../common/protocol/internal';
 import { createLogger, type Logger } from '../common/log';
@@ -12,6 +14,8 @@ import { RandomSorter } from './allocator/sorter/random';
 import { MASTER_FLAGS, type MasterOptions } from './flags';
 import { mountAgentApi } from './http/agents';
 import { mountOperatorApi } from './http/operator';
+import { mountRoles } from './http/roles';
+import { mountStateSummary } from './http/state-summary';
 import { mountSchedulerApi } from './http/scheduler';
 import { startLeadership, type MasterFactory } from './leadership';
 import { defaultHostname, Master } from './master';
@@ -76,7 +80,7 @@ export async function startMaster(argv: string[]): Promise<RunningMaster> {
 
   const ip = flags.ip!;
   const authenticator = HttpAuthenticator.fromFlags(flags);
-  const top = new Router(log);
+  const top = mountWebUi(new Router(log), 'dashboard').before(answerJsonp);
   // Listen first, so --port=0 works and MasterInfo carries the real port.
   const listening = await listen(authenticator ? new Router(log).fallback(authenticator.guard(realmOf, top.handle)) : top, ip, flags.port!);
   const options: Omit<MasterOptions, 'id'> = {
@@ -98,6 +102,9 @@ export async function startMaster(argv: string[]): Promise<RunningMaster> {
     mountSchedulerApi(router, master);
     mountOperatorApi(router, master);
     mountAgentApi(router, master);
+    mountRoles(router, master);
+    mountStateSummary(router, master);
+    mountProcessAliases(router, '/master');
     return { master, router };
   };
 

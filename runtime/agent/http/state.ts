@@ -1,5 +1,5 @@
 // The agent's state views: v0 /state and the v1 operator API calls an agent answers.
-import * as os from 'node:os';
+import { buildInfo } from '../../common/build-info';
 import { HttpError, sendEmpty, sendJson, type Router } from '../../common/http';
 import { answerFor, readCall } from '../../common/media';
 import { SESSION_CALLS } from '../../common/protocol/attach';
@@ -44,9 +44,20 @@ function frameworkV0(fw: Framework) {
   };
 }
 
+/** v0 resources per reservation role, as Mesos' reserved_resources maps. */
+function byRole(list: ReturnType<Agent['usedResources']>): Record<string, Record<string, number | string>> {
+  const roles = [...new Set(list.map(res.reservationRole))].filter((r) => r !== '*');
+  return Object.fromEntries(roles.map((role) => [role, res.toV0(list.filter((r) => res.reservationRole(r) === role))]));
+}
+
 export function agentState(agent: Agent) {
+  const total = agent.options.resources;
+  const used = agent.usedResources();
+  const unreserved = (list: typeof total) => res.toV0(list.filter((r) => res.reservationRole(r) === '*'));
   return {
-    version: VERSION, start_time: agent.startTime, id: agent.agentId ?? '', pid: agent.pid, hostname: agent.options.hostname,
+    version: VERSION, ...buildInfo(), start_time: agent.startTime,
+    reserved_resources: byRole(total), reserved_resources_allocated: byRole(used),
+    unreserved_resources: unreserved(total), unreserved_resources_allocated: unreserved(used), id: agent.agentId ?? '', pid: agent.pid, hostname: agent.options.hostname,
     resources: res.toV0(agent.options.resources), attributes: Object.fromEntries((agent.options.attributes).map((a) => [a.name, a.text?.value ?? a.scalar?.value])),
     master_hostname: agent.masterInfo?.hostname ?? '', flags: agent.options.flags,
     frameworks: [...agent.frameworks.values()].map(frameworkV0), completed_frameworks: agent.completedFrameworks.map(frameworkV0),
@@ -74,6 +85,9 @@ export function agentMetrics(agent: Agent): Record<string, number> {
     'slave/frameworks_active': agent.frameworks.size, 'slave/executors_running': agent.allExecutors().length,
     'slave/tasks_staging': count('TASK_STAGING'), 'slave/tasks_starting': count('TASK_STARTING'), 'slave/tasks_running': count('TASK_RUNNING'), 'slave/tasks_killing': count('TASK_KILLING'),
   };
+  // Ended tasks the agent still keeps (Mesos counts them since its start).
+  const ended = agent.allExecutors().flatMap((e) => e.completedTasks).concat([...agent.frameworks.values(), ...agent.completedFrameworks].flatMap((f) => f.completedExecutors.flatMap((e) => e.completedTasks)));
+  for (const state of ['finished', 'failed', 'killed', 'lost']) out[`slave/tasks_${state}`] = ended.filter((t) => t.state === `TASK_${state.toUpperCase()}`).length;
   for (const name of ['cpus', 'mem', 'disk', 'gpus']) {
     out[`slave/${name}_total`] = res.scalar(agent.options.resources, name);
     out[`slave/${name}_used`] = res.scalar(used, name);
@@ -105,7 +119,7 @@ export function mountAgentState(router: Router, agent: Agent): void {
     const reply = (payload: Record<string, unknown>) => answer(r, 200, { type, ...payload });
     switch (type) {
       case 'GET_HEALTH': return reply({ get_health: { healthy: true } });
-      case 'GET_VERSION': return reply({ get_version: { version_info: { version: VERSION, build_user: os.userInfo().username } } });
+      case 'GET_VERSION': return reply({ get_version: { version_info: { version: VERSION, ...buildInfo() } } });
       case 'GET_FLAGS': return reply({ get_flags: { flags: Object.entries(agent.options.flags).map(([name, value]) => ({ name, value })) } });
       case 'GET_METRICS': return reply({ get_metrics: { metrics: Object.entries(agentMetrics(agent)).map(([name, value]) => ({ name, value })) } });
       case 'GET_AGENT': return reply({ get_agent: { agent_info: agent.info } });

@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { FlagError, parseFlags, type FlagSpecs } from '../../common/flags';
 import { listen, Router, type Listening } from '../../common/http';
+import { mountWebUi } from '../../common/webui';
 import { newUUID } from '../../common/ids';
 import { createLogger, type Logger } from '../../common/log';
 import type { MasterInfo } from '../../common/protocol/v1';
@@ -80,7 +81,7 @@ export async function startMarathon(argv: string[]): Promise<RunningMarathon> {
 
   /** Without --zk this instance leads once its state is read: requests that come meanwhile wait for it. */
   let standaloneStart: Promise<void> | undefined;
-  const router = new Router(log, marathonErrors(log)).on('GET', '/ping', ping).fallback(async (req, res) => {
+  const router = mountWebUi(new Router(log, marathonErrors(log)), 'apps').on('GET', '/ping', ping).fallback(async (req, res) => {
     if (!api) await standaloneStart;
     if (api) return api.handle(req, res);
     // A leader that is not (yet) serving is this instance: 503, not a proxy loop to ourselves.

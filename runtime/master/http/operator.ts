@@ -1,5 +1,5 @@
 // POST /api/v1: the Mesos v1 Operator HTTP API (master side), plus the v0 endpoints people and tools use.
-import * as os from 'node:os';
+import { buildInfo } from '../../common/build-info';
 import { EventStream, HttpError, sendEmpty, sendJson, type Router } from '../../common/http';
 import { answerFor, readCall, streamFormat, type Answer } from '../../common/media';
 import type { OperatorCallType } from '../../common/protocol/v1';
@@ -20,7 +20,7 @@ const CALL_TYPES: readonly OperatorCallType[] = [
   'GET_FRAMEWORKS', 'GET_EXECUTORS', 'GET_TASKS', 'GET_MASTER', 'SUBSCRIBE',
 ];
 
-const versionInfo = () => ({ version: MASTER_VERSION, build_date: '', build_time: 0, build_user: os.userInfo().username });
+const versionInfo = () => ({ version: MASTER_VERSION, ...buildInfo() });
 
 export function mountOperatorApi(router: Router, master: Master): void {
   const subscribers = new OperatorSubscribers(master);

@@ -1,6 +1,7 @@
 // The master's state as JSON: the v1 views (GET_STATE and its parts, the operator stream's events) and
 // the v0 views (/master/state and friends) in the field names Mesos' web UI and tools read.
 import * as res from '../../common/resources';
+import { buildInfo } from '../../common/build-info';
 import type { Resource, Task } from '../../common/protocol/v1';
 import { isTerminalState } from '../../common/protocol/v1';
 import type { Master } from '../master';
@@ -174,9 +175,7 @@ export function masterState(master: Master): Record<string, unknown> {
     version: master.info.version,
     mesolite_version: MESOLITE_VERSION,
     git_sha: '',
-    build_date: '',
-    build_time: 0,
-    build_user: '',
+    ...buildInfo(),
     start_time: master.startTime,
     elected_time: master.startTime,
     id: master.id,
