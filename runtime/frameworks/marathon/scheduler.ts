@@ -12,8 +12,8 @@ import { EventBus } from './events';
 import { HealthMonitor } from './health';
 import { InstanceTracker } from './instances';
 import { LaunchQueue } from './launch-queue';
-import { isActive, type Instance } from './state';
-import type { StateStore } from './store';
+import type { StateStore } from '../store';
+import { isActive, type Instance, type MarathonState } from './state';
 import { nanoseconds, taskInfo } from './task-info';
 
 export interface MarathonOptions {
@@ -49,7 +49,7 @@ export class MarathonScheduler {
   /** Tasks whose ACCEPT is in flight: reconciliation leaves them out, as the master, not knowing them yet, would answer TASK_GONE. */
   private readonly launching = new Set<string>();
 
-  constructor(readonly store: StateStore, private readonly options: MarathonOptions, private readonly log: Logger) {
+  constructor(readonly store: StateStore<MarathonState>, private readonly options: MarathonOptions, private readonly log: Logger) {
     const framework: FrameworkInfo = {
       user: os.userInfo().username,
       name: options.frameworkName,
