@@ -3,7 +3,8 @@
 // election loop of runtime/zk, the same scheme as the masters), only the leader reads the state
 // (`<path>/state`) and is the framework, and the others proxy every API call to it (follower.ts).
 import * as http from 'node:http';
-import type { Router } from '../common/http';
+import type { FlagSpecs } from '../common/flags';
+import { listen, Router, type ErrorAnswer, type Handler, type Listening } from '../common/http';
 import { newUUID } from '../common/ids';
 import type { Logger } from '../common/log';
 import type { MasterInfo } from '../common/protocol/v1';
@@ -13,6 +14,17 @@ import { LeaderElection } from '../zk/election';
 import { ZkSession } from '../zk/session';
 import { proxyToLeader, type FollowerHeaders } from './follower';
 import { StateStore, type StateShape } from './store';
+
+/** The flags both framework daemons take, with Marathon's and Chronos' (shared) names. */
+export const FRAMEWORK_FLAGS = {
+  master: { type: 'string', help: 'Mesos master: HOST:PORT or zk://host:port/mesos (required)' },
+  http_address: { type: 'string', default: '127.0.0.1', help: 'Address the REST API listens on' },
+  hostname: { type: 'string', help: 'Host name other instances and clients reach this one by (default: --http_address)' },
+  mesos_role: { type: 'string', default: '*', help: 'Mesos role the framework registers with' },
+  failover_timeout: { type: 'int', default: '604800', help: 'Seconds Mesos waits for this framework to fail over before killing its tasks' },
+  webui_url: { type: 'string', help: 'URL Mesos shows for this framework' },
+  quiet: { type: 'bool', help: 'Log warnings and errors only' },
+} satisfies FlagSpecs;
 
 /** What leading started: the API it serves, and how it ends. */
 export interface Tenure {
@@ -42,7 +54,8 @@ export class Leadership<S extends object> {
   private standaloneStart?: Promise<void>;
   private resignation: (why: string) => Promise<void> = async () => undefined;
   private stopElection: () => void = () => undefined;
-  private port = 0;
+  /** The API's port, once started. */
+  port = 0;
 
   /** Made before the API listens (its router serves through it), started once it does. */
   constructor(private readonly options: LeadershipOptions<S>) {}
@@ -61,7 +74,8 @@ export class Leadership<S extends object> {
     return this.tenure !== undefined;
   }
 
-  private get self(): string {
+  /** HOST:PORT of this instance, once started. */
+  get self(): string {
     return `${this.options.hostname}:${this.port}`;
   }
 
@@ -131,4 +145,23 @@ export class Leadership<S extends object> {
       session.close();
     };
   }
+}
+
+export interface RunningFramework {
+  listening: Listening;
+  stop(): Promise<void>;
+}
+
+/** Serves a framework daemon's API: `/ping` on every instance, the rest by the leader (or proxied to it); then starts leading or contending. */
+export async function serveFramework<S extends object>(leadership: Leadership<S>, address: string, port: number, log: Logger, errors: ErrorAnswer, ping: Handler): Promise<RunningFramework> {
+  const router = new Router(log, errors).on('GET', '/ping', ping).fallback(leadership.serve);
+  const listening = await listen(router, address, port);
+  await leadership.start(listening.port);
+  return {
+    listening,
+    async stop() {
+      leadership.stop();
+      await listening.close();
+    },
+  };
 }

@@ -33,21 +33,15 @@ function stateDir(): string {
   return dir;
 }
 
-export class MarathonDaemon {
+/** A framework daemon (`mesolite marathon`, `mesolite chronos`) on a free port, restartable with its state. */
+export class FrameworkDaemon {
   daemon?: Daemon;
   port = 0;
   private args: string[] = [];
 
-  /** Made unstarted: see start and marathonFixture. */
-  constructor(readonly workDir = stateDir()) {}
+  constructor(readonly command: string, readonly workDir = stateDir()) {}
 
-  static async start(master: string, extra: string[] = []): Promise<MarathonDaemon> {
-    const m = new MarathonDaemon();
-    await m.boot(master, extra);
-    return m;
-  }
-
-  /** Starts a daemon made with `new MarathonDaemon()`, as start and marathonFixture do. */
+  /** Starts a daemon made unstarted, as start and the fixtures do. */
   async boot(master: string, extra: string[] = []): Promise<void> {
     this.args = [`--master=${master}`, '--decline_offer_duration=2000', ...extra];
     this.port = await freePort();
@@ -60,8 +54,8 @@ export class MarathonDaemon {
 
   async restart(): Promise<void> {
     const zk = this.args.some((a) => a.startsWith('--zk='));
-    this.daemon = startDaemon(['marathon', `--http_port=${this.port}`, ...(zk ? [] : [`--work_dir=${this.workDir}`]), ...this.args]);
-    await waitUntil('marathon to answer', async () => (await api(this.url, 'GET', '/ping')).status === 200);
+    this.daemon = startDaemon([this.command, `--http_port=${this.port}`, ...(zk ? [] : [`--work_dir=${this.workDir}`]), ...this.args]);
+    await waitUntil(`${this.command} to answer`, async () => (await api(this.url, 'GET', '/ping')).status === 200);
   }
 
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
@@ -70,6 +64,23 @@ export class MarathonDaemon {
 
   api<T = any>(method: string, route: string, body?: unknown, headers?: Record<string, string>) {
     return api<T>(this.url, method, route, body, headers);
+  }
+
+  logs(): string {
+    return (this.daemon?.log ?? []).join('');
+  }
+}
+
+export class MarathonDaemon extends FrameworkDaemon {
+  /** Made unstarted: see start and marathonFixture. */
+  constructor(workDir?: string) {
+    super('marathon', workDir);
+  }
+
+  static async start(master: string, extra: string[] = []): Promise<MarathonDaemon> {
+    const m = new MarathonDaemon();
+    await m.boot(master, extra);
+    return m;
   }
 
   async app(id: string): Promise<any> {
@@ -91,10 +102,6 @@ export class MarathonDaemon {
       const running = tasks.filter((t) => t.state === 'TASK_RUNNING');
       return running.length === count && tasks.length === count ? running : undefined;
     }, timeoutMs);
-  }
-
-  logs(): string {
-    return (this.daemon?.log ?? []).join('');
   }
 }
 

@@ -4,9 +4,8 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FlagError, parseFlags, type FlagSpecs } from '../../common/flags';
-import { listen, Router, type Listening } from '../../common/http';
 import { createLogger } from '../../common/log';
-import { Leadership } from '../leadership';
+import { FRAMEWORK_FLAGS, Leadership, serveFramework, type RunningFramework } from '../leadership';
 import { apiRouter, ping } from './api';
 import { marathonErrors } from './api/http';
 import { MarathonScheduler } from './scheduler';
@@ -14,29 +13,18 @@ import { MarathonService } from './service';
 import { MARATHON_STATE, type MarathonState } from './state';
 
 export const MARATHON_FLAGS = {
-  master: { type: 'string', help: 'Mesos master: HOST:PORT or zk://host:port/mesos (required)' },
+  ...FRAMEWORK_FLAGS,
   zk: { type: 'string', help: 'ZooKeeper URL for state and leader election among instances, e.g. zk://host:2181/marathon' },
   zk_session_timeout: { type: 'int', default: '10000', help: 'ZooKeeper session timeout in milliseconds' },
-  http_address: { type: 'string', default: '127.0.0.1', help: 'Address the REST API listens on' },
   http_port: { type: 'int', default: '8080', help: 'Port of the REST API' },
-  hostname: { type: 'string', help: 'Host name other instances and clients reach this one by (default: --http_address)' },
   framework_name: { type: 'string', default: 'marathon', help: 'Framework name registered with Mesos' },
-  mesos_role: { type: 'string', default: '*', help: 'Mesos role the framework registers with' },
-  failover_timeout: { type: 'int', default: '604800', help: 'Seconds Mesos waits for this framework to fail over before killing its tasks' },
   decline_offer_duration: { type: 'int', default: '120000', help: 'Milliseconds an unused offer is declined for' },
   reconciliation_interval: { type: 'int', default: '600000', help: 'Milliseconds between reconciliations of every task with Mesos' },
   work_dir: { type: 'string', help: 'Where state is kept without --zk (default ~/.mesolite/marathon)' },
   zk_max_versions: { type: 'int', default: '50', help: 'Versions kept per app (GET /v2/apps/{id}/versions); as in Marathon, it applies with or without --zk' },
-  webui_url: { type: 'string', help: 'URL Mesos shows for this framework' },
-  quiet: { type: 'bool', help: 'Log warnings and errors only' },
 } satisfies FlagSpecs;
 
-export interface RunningMarathon {
-  listening: Listening;
-  stop(): Promise<void>;
-}
-
-export async function startMarathon(argv: string[]): Promise<RunningMarathon> {
+export async function startMarathon(argv: string[]): Promise<RunningFramework> {
   const { values: flags, raw } = parseFlags(MARATHON_FLAGS, argv, process.env, 'MARATHON_');
   if (!flags.master) throw new FlagError("Flag '--master' is required (HOST:PORT or zk://host:port/mesos)");
   if (flags.zk_max_versions! < 1) throw new FlagError("Flag '--zk_max_versions' must be at least 1 (the current version is one)");
@@ -45,7 +33,7 @@ export async function startMarathon(argv: string[]): Promise<RunningMarathon> {
 
   const info = () => ({
     leader: leadership.leader, elected: leadership.elected, zk: flags.zk,
-    config: { ...raw, master: flags.master, hostname, http_port: listening.port, framework_name: flags.framework_name, mesos_role: flags.mesos_role },
+    config: { ...raw, master: flags.master, hostname, http_port: leadership.port, framework_name: flags.framework_name, mesos_role: flags.mesos_role },
   });
   const leadership: Leadership<MarathonState> = new Leadership({
     log, zk: flags.zk, zkSessionTimeoutMs: flags.zk_session_timeout!, shape: MARATHON_STATE,
@@ -56,7 +44,7 @@ export async function startMarathon(argv: string[]): Promise<RunningMarathon> {
         master: flags.master!, frameworkName: flags.framework_name!, role: flags.mesos_role!,
         failoverTimeoutSeconds: flags.failover_timeout!, declineOfferSeconds: flags.decline_offer_duration! / 1000,
         reconciliationIntervalMs: flags.reconciliation_interval!,
-        webuiUrl: flags.webui_url ?? `http://${hostname}:${listening.port}`,
+        webuiUrl: flags.webui_url ?? `http://${leadership.self}`,
       }, log);
       running.start().catch((e: Error) => stepDown(`subscribing failed: ${e.message}`));
       return {
@@ -65,15 +53,5 @@ export async function startMarathon(argv: string[]): Promise<RunningMarathon> {
       };
     },
   });
-  const router = new Router(log, marathonErrors(log)).on('GET', '/ping', ping).fallback(leadership.serve);
-  const listening = await listen(router, flags.http_address!, flags.http_port!);
-  await leadership.start(listening.port);
-
-  return {
-    listening,
-    async stop() {
-      leadership.stop();
-      await listening.close();
-    },
-  };
+  return serveFramework(leadership, flags.http_address!, flags.http_port!, log, marathonErrors(log), ping);
 }
