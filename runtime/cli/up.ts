@@ -20,6 +20,8 @@ const FLAGS = {
   agent_resources: { type: 'string', default: 'cpus:4;mem:4096;disk:10000', help: 'Resources of each agent (a disjoint ports range is added)' },
   marathon: { type: 'bool', default: 'true', help: 'Start the Marathon-compatible app framework (--no-marathon to leave it out)' },
   marathon_port: { type: 'int', default: '8080', help: 'Port of the app framework\'s REST API' },
+  chronos: { type: 'bool', default: 'true', help: 'Start the Chronos-compatible job framework (process mode; --no-chronos to leave it out)' },
+  chronos_port: { type: 'int', default: '4400', help: 'Port of the job framework\'s REST API' },
   detach: { type: 'bool', help: 'Return once the cluster is ready; stop it with mesolite down' },
   fresh: { type: 'bool', help: 'Start from an empty state: forget the registry, agents and apps kept from earlier runs (process mode)' },
   docker: { type: 'bool', help: 'Run the cluster in Docker containers: ZooKeeper, masters, agents, app framework (images: see README)' },
@@ -46,7 +48,8 @@ export async function run(argv: string[]): Promise<number | void> {
     info = await startProcessCluster({
       name, workDir, agents: flags.agents, masters: flags.masters, zkPort: flags.zk_port!,
       masterPort: flags.port!,
-      agentResources: flags.agent_resources!, marathonPort: flags.marathon ? flags.marathon_port! : undefined, onProgress: (step) => process.stdout.write(`${step}...\n`),
+      agentResources: flags.agent_resources!, marathonPort: flags.marathon ? flags.marathon_port! : undefined,
+      chronosPort: flags.chronos ? flags.chronos_port! : undefined, onProgress: (step) => process.stdout.write(`${step}...\n`),
     });
   } catch (e) {
     if (e instanceof PortsInUseError) throw new CliError(`Cluster '${name}' not started: ${portsAdvice(e)}`);
@@ -61,6 +64,7 @@ export async function run(argv: string[]): Promise<number | void> {
       : [`  master          ${info.master}   (state: ${info.master}/master/state)`]),
     ...info.agents.map((a, i) => `  agent-${i + 1}         ${a}`),
     ...(info.marathon ? [`  marathon        ${info.marathon}   (apps: ${info.marathon}/v2/apps)`] : []),
+    ...(info.chronos ? [`  chronos         ${info.chronos}   (jobs: ${info.chronos}/v1/scheduler/jobs)`] : []),
     `  scheduler API   POST ${info.master}/api/v1/scheduler`,
     `  operator API    POST ${info.master}/api/v1`,
     `  state           ${workDir}   (${kept ? 'kept from the last run' : 'new'}; up --fresh starts empty)`,
@@ -87,7 +91,7 @@ async function refuseTakenName(name: string): Promise<void> {
 
 /** The taken ports, their holders, and the flags that move them. */
 function portsAdvice(e: PortsInUseError): string {
-  const flags = new Set(e.taken.map((t) => (t.member === 'ZooKeeper' ? '--zk_port=' : t.member === 'the app framework' ? '--marathon_port= (or --no-marathon)' : '--port=')));
+  const flags = new Set(e.taken.map((t) => (t.member === 'ZooKeeper' ? '--zk_port=' : t.member === 'the app framework' ? '--marathon_port= (or --no-marathon)' : t.member === 'the job framework' ? '--chronos_port= (or --no-chronos)' : '--port=')));
   return `${e.message}; choose free ports with ${[...flags].join(' and ')}`;
 }
 
