@@ -168,6 +168,10 @@ test('bad input: 400 naming the field, 404 for unknown jobs; the daemon keeps se
   await dependent({ name: 'cycle-2', command: 'true', parents: ['cycle-1'] });
   await bad('/v1/scheduler/dependency', { name: 'cycle-1', command: 'true', parents: ['cycle-2'] }, /'parents'.*cycle/);
   assert.deepEqual((await chronos.job('cycle-1')).parents, ['cycle-root'], 'the refused change left the job as it was');
+  const longArgs = await chronos.api('PUT', `/v1/scheduler/job/cycle-root?arguments=${'x'.repeat(300)}`);
+  assert.equal(longArgs.status, 400, longArgs.text);
+  assert.match(longArgs.body.message, /'arguments'/);
+  assert.equal((await chronos.summaryOf('cycle-root')).state, 'idle', 'the refused run was not queued');
   const notJson = await chronos.api('POST', '/v1/scheduler/iso8601', '{"name":');
   assert.equal(notJson.status, 400);
   for (const [method, path] of [['GET', '/v1/scheduler/job/ghost'], ['PUT', '/v1/scheduler/job/ghost'], ['DELETE', '/v1/scheduler/job/ghost'], ['DELETE', '/v1/scheduler/task/kill/ghost'], ['GET', '/v1/scheduler/job/stat/ghost']]) {

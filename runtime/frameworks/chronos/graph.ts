@@ -4,7 +4,7 @@
 // reaches the lowest count among the child's edges). Also the graph as dot and csv.
 import { Refusal } from '../../common/refusal';
 import { lastStatus } from './job';
-import { runState, type ChronosState } from './state';
+import { runStates, type ChronosState } from './state';
 
 const edge = (parent: string, child: string) => `${parent} ${child}`;
 
@@ -69,7 +69,8 @@ export function dotGraph(state: ChronosState): string {
 
 /** GET /v1/scheduler/graph/csv: `node,<job>,<last status>,<state>` lines, then `link,<parent>,<child>`. */
 export function csvGraph(state: ChronosState): string {
-  const nodes = Object.values(state.jobs).map((j) => `node,${j.name},${lastStatus(j)},${runState(state, j.name)}\n`);
+  const runState = runStates(state);
+  const nodes = Object.values(state.jobs).map((j) => `node,${j.name},${lastStatus(j)},${runState(j.name)}\n`);
   const links = edgeCounts(state).map(({ parent, child }) => `link,${parent},${child}\n`);
   return [...nodes, ...links].join('');
 }

@@ -5,8 +5,10 @@ import { Refusal } from '../../common/refusal';
 import { checkParents, childrenOf, rewireEdges } from './graph';
 import { COUNTERS, lastStatus, type Job } from './job';
 import type { ChronosScheduler } from './scheduler';
-import { runState, type ChronosState } from './state';
+import { runStates, type ChronosState } from './state';
 import { parseJob, type JobDefaults, type JobKind } from './validation';
+
+const MAX_TASK_ID_BYTES = 255;
 
 export class JobService {
   constructor(readonly scheduler: ChronosScheduler, private readonly defaults: JobDefaults) {}
@@ -27,9 +29,18 @@ export class JobService {
     const old = this.state.jobs[job.name];
     if (job.parents) checkParents(this.state, job.name, job.parents);
     if (old) for (const field of COUNTERS) (job as unknown as Record<string, unknown>)[field] = old[field];
+    const edges = { ...this.state.edges };
     this.state.jobs[job.name] = job;
     rewireEdges(this.state, job.name, job.parents ?? []);
-    await this.changed();
+    try {
+      await this.changed();
+    } catch (e) {
+      // Not stored (a StorageError, answered 503): undone, so that the store's retry does not store it later.
+      if (old) this.state.jobs[job.name] = old;
+      else delete this.state.jobs[job.name];
+      this.state.edges = edges;
+      throw e;
+    }
   }
 
   /** Deletes a job: its children take its parents (or, having none left, its schedule), its tasks are killed. */
@@ -46,7 +57,7 @@ export class JobService {
       rewireEdges(this.state, childName, child.parents ?? []);
     }
     this.scheduler.killTasksOf(name);
-    this.state.queue = this.state.queue.filter((r) => r.job !== name);
+    this.scheduler.runs.forget(name);
     rewireEdges(this.state, name, []);
     delete this.state.jobs[name];
     delete this.state.history[name];
@@ -57,7 +68,12 @@ export class JobService {
   /** PUT /v1/scheduler/job/<name>: a run now, with the job's arguments or the ones given. */
   async runNow(name: string, args?: string): Promise<void> {
     const job = this.job(name);
-    this.scheduler.runs.enqueue(job, Date.now(), 0, args?.trim() ? args : undefined);
+    const run = this.scheduler.runs.enqueue(job, Date.now(), 0, args?.trim() ? args : undefined);
+    // Task ids name sandbox directories on the agents.
+    if (Buffer.byteLength(run.taskId) > MAX_TASK_ID_BYTES) {
+      this.scheduler.runs.unqueue(run);
+      throw new Refusal('invalid', `'arguments': the task id ${run.taskId.slice(0, 60)}… would be longer than ${MAX_TASK_ID_BYTES} bytes`);
+    }
     await this.changed();
   }
 
@@ -83,9 +99,10 @@ export class JobService {
   }
 
   summary() {
+    const runState = runStates(this.state);
     return {
       jobs: this.list().map((j) => ({
-        name: j.name, status: lastStatus(j), state: runState(this.state, j.name), schedule: j.schedule ?? '', parents: j.parents ?? [], disabled: j.disabled,
+        name: j.name, status: lastStatus(j), state: runState(j.name), schedule: j.schedule ?? '', parents: j.parents ?? [], disabled: j.disabled,
       })),
     };
   }

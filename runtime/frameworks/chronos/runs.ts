@@ -8,7 +8,7 @@ import type { Logger } from '../../common/log';
 import type { TaskState } from '../../common/protocol/v1';
 import { readyChildren, resetEdges } from './graph';
 import { parseTaskId, taskId, type Job } from './job';
-import { advance, formatSchedule, isDue, millis, parseDuration, parseSchedule } from './schedule';
+import { advance, formatSchedule, isDue, millis, parseDuration, parseSchedule, type Schedule } from './schedule';
 import { HISTORY_LENGTH, type ChronosState, type QueuedRun, type RunningTask } from './state';
 
 export interface RunPolicy {
@@ -30,11 +30,19 @@ export function outcomeOf(task: RunningTask, state: TaskState): Outcome | undefi
   return undefined;
 }
 
-const epsilonMs = (job: Job) => millis(parseDuration(job.epsilon));
+/** Epsilons as milliseconds, by their text: every pass looks at every queued run's. */
+const epsilons = new Map<string, number>();
+function epsilonMs(job: Job): number {
+  let ms = epsilons.get(job.epsilon);
+  if (ms === undefined) epsilons.set(job.epsilon, (ms = millis(parseDuration(job.epsilon))));
+  return ms;
+}
 
 export class Runs {
   /** Runs queued so far: offers are revived for new ones (a REVIVE also clears the filters of declined offers). */
   queuedCount = 0;
+  /** Each scheduled job's schedule as last read, with the text it was read from: a pass reads only what changed. */
+  private readonly schedules = new Map<string, { text: string; schedule: Schedule }>();
 
   constructor(private readonly state: ChronosState, private readonly policy: RunPolicy, private readonly log: Logger) {}
 
@@ -57,13 +65,14 @@ export class Runs {
     const at = DateTime.fromMillis(now);
     for (const job of Object.values(this.state.jobs)) {
       if (!job.schedule || job.disabled) continue;
-      let s = parseSchedule(job.schedule, job.scheduleTimeZone);
+      let s = this.scheduleOf(job);
       if (isDue(s, at)) {
         const due = s.start.toMillis();
         if (now - due > epsilonMs(job)) this.skip(job.name, `its occurrence due at ${s.start.toISO()} was missed by more than ${job.epsilon}`);
         else this.enqueue(job, due);
         s = advance(s, at);
         job.schedule = formatSchedule(s);
+        this.schedules.set(job.name, { text: `${job.schedule} ${job.scheduleTimeZone}`, schedule: s });
         taken++;
       }
       if (s.recurrences !== 0) next = Math.min(next ?? Infinity, s.start.toMillis());
@@ -141,7 +150,7 @@ export class Runs {
     job.errorsSinceLastSuccess = 0;
     job.lastSuccess = new Date(now).toISOString();
     // As Chronos, a scheduled job whose repetitions are used up is disabled (once no run of it waits).
-    const usedUp = job.schedule && parseSchedule(job.schedule, job.scheduleTimeZone).recurrences === 0;
+    const usedUp = job.schedule && this.scheduleOf(job).recurrences === 0;
     if (usedUp && !this.state.queue.some((r) => r.job === job.name)) job.disabled = true;
     this.runChildren(job, now);
   }
@@ -151,6 +160,26 @@ export class Runs {
       const c = this.state.jobs[child];
       if (!c.disabled) this.enqueue(c, now);
     }
+  }
+
+  /** Takes back a run just queued (refused before it was stored). */
+  unqueue(run: QueuedRun): void {
+    this.state.queue = this.state.queue.filter((r) => r !== run);
+  }
+
+  /** A job went: its queued runs and what is known of its schedule. */
+  forget(job: string): void {
+    this.state.queue = this.state.queue.filter((r) => r.job !== job);
+    this.schedules.delete(job);
+  }
+
+  private scheduleOf(job: Job): Schedule {
+    const text = `${job.schedule} ${job.scheduleTimeZone}`;
+    const known = this.schedules.get(job.name);
+    if (known?.text === text) return known.schedule;
+    const schedule = parseSchedule(job.schedule!, job.scheduleTimeZone);
+    this.schedules.set(job.name, { text, schedule });
+    return schedule;
   }
 
   private skip(job: string, why: string): void {

@@ -57,9 +57,10 @@ export const CHRONOS_STATE: StateShape<ChronosState> = {
   summary: (s) => `${Object.keys(s.jobs).length} jobs, ${s.queue.length} queued runs, ${Object.keys(s.running).length} running tasks`,
 };
 
-/** Chronos' summary `state`: `idle`, `queued`, or `N running`. */
-export function runState(state: ChronosState, job: string): string {
-  const running = Object.values(state.running).filter((t) => t.job === job).length;
-  if (running) return `${running} running`;
-  return state.queue.some((r) => r.job === job) ? 'queued' : 'idle';
+/** Chronos' summary `state` of every job: `idle`, `queued`, or `N running` (one walk over the runs, for views of many jobs). */
+export function runStates(state: ChronosState): (job: string) => string {
+  const running = new Map<string, number>();
+  for (const t of Object.values(state.running)) running.set(t.job, (running.get(t.job) ?? 0) + 1);
+  const queued = new Set(state.queue.map((r) => r.job));
+  return (job) => (running.has(job) ? `${running.get(job)} running` : queued.has(job) ? 'queued' : 'idle');
 }

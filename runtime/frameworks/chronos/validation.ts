@@ -3,12 +3,14 @@
 // --task_epsilon). Anything wrong is a Refusal whose message names the field; api/ answers it 400.
 import { Refusal } from '../../common/refusal';
 import * as v from '../../common/validate';
-import { JOB_NAME, type ConstraintOperator, type Fetch, type Job, type JobConstraint, type JobContainer } from './job';
+import { JOB_NAME, taskId, type ConstraintOperator, type Fetch, type Job, type JobConstraint, type JobContainer } from './job';
 import { formatSchedule, isValidTimeZone, parseDuration, parseSchedule, ScheduleError, type Schedule } from './schedule';
 
 export interface JobDefaults { cpus: number; mem: number; disk: number; epsilonSeconds: number }
 
 export type JobKind = 'scheduled' | 'dependent';
+
+const MAX_NAME = 200;
 
 const invalid = (message: string) => new Refusal('invalid', message);
 
@@ -102,6 +104,8 @@ export function parseJob(body: Record<string, unknown>, kind: JobKind, defaults:
 function readJob(b: Record<string, unknown>, kind: JobKind, defaults: JobDefaults): Job {
   const name = v.string(b.name, 'name');
   if (!JOB_NAME.test(name)) throw invalid(`'name' must match ${JOB_NAME.source} (letters, digits, '_', '.', '-'), got ${JSON.stringify(name)}`);
+  // Task ids (`ct:<millis>:<attempt>:<name>:<arguments>`) name sandbox directories: at most 255 bytes.
+  if (name.length > MAX_NAME) throw invalid(`'name' must be at most ${MAX_NAME} characters, got ${name.length}`);
   const image = container(b.container);
   const command = text(b.command, 'command');
   if (!command && !image) throw invalid("'command' must not be empty (only a job with a 'container' may leave it out)");
@@ -147,6 +151,7 @@ function readJob(b: Record<string, unknown>, kind: JobKind, defaults: JobDefault
     constraints: constraints(b.constraints),
     epsilon,
   };
+  if (Buffer.byteLength(taskId(name, Date.now(), job.retries, job.arguments.join(' '))) > 255) throw invalid("'arguments': with the job's name they make task ids longer than 255 bytes (task ids name sandbox directories)");
   if (kind === 'dependent') {
     if (b.schedule !== undefined && b.schedule !== null && b.schedule !== '') throw invalid("'schedule' must not be given to a dependent job (POST it to /v1/scheduler/iso8601 instead)");
     const parents = strings(b.parents, 'parents');
