@@ -20,7 +20,7 @@ const FLAGS = {
   agent_resources: { type: 'string', default: 'cpus:4;mem:4096;disk:10000', help: 'Resources of each agent (a disjoint ports range is added)' },
   marathon: { type: 'bool', default: 'true', help: 'Start the Marathon-compatible app framework (--no-marathon to leave it out)' },
   marathon_port: { type: 'int', default: '8080', help: 'Port of the app framework\'s REST API' },
-  chronos: { type: 'bool', default: 'true', help: 'Start the Chronos-compatible job framework (process mode; --no-chronos to leave it out)' },
+  chronos: { type: 'bool', default: 'true', help: 'Start the Chronos-compatible job framework (--no-chronos to leave it out)' },
   chronos_port: { type: 'int', default: '4400', help: 'Port of the job framework\'s REST API' },
   detach: { type: 'bool', help: 'Return once the cluster is ready; stop it with mesolite down' },
   fresh: { type: 'bool', help: 'Start from an empty state: forget the registry, agents and apps kept from earlier runs (process mode)' },
@@ -38,7 +38,7 @@ export async function run(argv: string[]): Promise<number | void> {
   await refuseTakenName(name);
   if (flags.docker) {
     const { upDocker } = await import('./up-docker');
-    return upDocker({ name, masters: flags.masters, agents: flags.agents, agentResources: flags.agent_resources!, marathon: flags.marathon!, detach: flags.detach! });
+    return upDocker({ name, masters: flags.masters, agents: flags.agents, agentResources: flags.agent_resources!, marathon: flags.marathon!, chronos: flags.chronos!, detach: flags.detach! });
   }
   const workDir = clusterDir(name);
   if (flags.fresh) fs.rmSync(workDir, { recursive: true, force: true });

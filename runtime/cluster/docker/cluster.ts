@@ -1,5 +1,5 @@
 // MesoliteCluster: ZooKeeper, masters electing a leader, agents and (optionally) the Marathon-compatible
-// framework, each in its own container on the cluster's own network. Shared by `mesolite up --docker`,
+// and the Chronos-compatible frameworks, each in its own container on the cluster's own network. Shared by `mesolite up --docker`,
 // the extension and the Docker tests.
 import * as net from 'node:net';
 import { request } from '../../common/http';
@@ -12,6 +12,7 @@ import { findLeader, StartedMesoliteCluster, type DockerClusterInfo } from './st
 export const MASTER_PORT = 5050;
 export const AGENT_PORT = 5051;
 export const MARATHON_PORT = 8080;
+export const CHRONOS_PORT = 4400;
 const DEFAULT_AGENT_RESOURCES = 'cpus:2;mem:2048;disk:8192;ports:[31000-32000]';
 
 export class ClusterExistsError extends Error {}
@@ -22,6 +23,7 @@ export class MesoliteCluster {
   private agents = 3;
   private agentResources = DEFAULT_AGENT_RESOURCES;
   private marathon = false;
+  private chronos = false;
   private zookeepers: 1 | 3 = 1;
   private images: ImageChoice = imagesFromEnvironment();
   private masterFlags: string[] = [];
@@ -47,6 +49,7 @@ export class MesoliteCluster {
     return this;
   }
   withMarathon(enabled = true): this { this.marathon = enabled; return this; }
+  withChronos(enabled = true): this { this.chronos = enabled; return this; }
   withZooKeeperEnsemble(size: 1 | 3): this {
     if (size !== 1 && size !== 3) throw new Error('A ZooKeeper ensemble has 1 or 3 servers');
     this.zookeepers = size;
@@ -84,13 +87,14 @@ export class MesoliteCluster {
       const specs = this.plan(network.address.bind(network), runtime, images.zookeeper);
       const zk = specs.filter((s) => s.role === 'zookeeper');
       const masters = specs.filter((s) => s.role === 'master');
-      const clients = specs.filter((s) => s.role === 'agent' || s.role === 'marathon');
+      const clients = specs.filter((s) => s.role === 'agent' || s.role === 'marathon' || s.role === 'chronos');
       const info: DockerClusterInfo = {
         name, network: network.name, subnet: network.subnet,
         zookeeper: zkUrl(zk, '/mesos'),
         masters: masters.map((s) => s.url!),
         agents: clients.filter((s) => s.role === 'agent').map((s) => s.url!),
         marathon: clients.find((s) => s.role === 'marathon')?.url,
+        chronos: clients.find((s) => s.role === 'chronos')?.url,
         leader: '',
         members: specs.map((s) => ({ name: s.name, role: s.role, ip: s.ip, port: s.port, url: s.url })),
       };
@@ -106,7 +110,7 @@ export class MesoliteCluster {
       info.leader = (await until('a leading master', () => findLeader(masterMembers))).url!;
       // Agents start once a master leads: one registering while the leader was still being elected
       // was seen to lose its connection for good (the process launcher waits the same way).
-      progress(`Starting ${this.agents} agent(s)${info.marathon ? ' and the app framework' : ''}`);
+      progress(`Starting ${this.agents} agent(s)${info.marathon ? ' and the app framework' : ''}${info.chronos ? `${info.marathon ? ',' : ' and'} the job framework` : ''}`);
       await Promise.all(clients.map((s) => startMember(s, network, this.onLog)));
       progress(`Waiting for ${this.agents} agent(s) to register`);
       await until('every agent to register', async () => {
@@ -119,6 +123,14 @@ export class MesoliteCluster {
           const state = await probeJson<{ frameworks: Array<{ name: string; active: boolean }> }>(`${info.leader}/master/state`);
           if (!state.frameworks.some((f) => f.name === 'marathon' && f.active)) return undefined;
           return (await request('GET', `${info.marathon}/v2/info`, undefined, {}, 2000)).status === 200 ? true : undefined;
+        });
+      }
+      if (info.chronos) {
+        progress('Waiting for the job framework');
+        await until('the job framework to subscribe and serve', async () => {
+          const state = await probeJson<{ frameworks: Array<{ name: string; active: boolean }> }>(`${info.leader}/master/state`);
+          if (!state.frameworks.some((f) => f.name === 'chronos' && f.active)) return undefined;
+          return (await request('GET', `${info.chronos}/v1/scheduler/jobs`, undefined, {}, 2000)).status === 200 ? true : undefined;
         });
       }
       progress('Cluster ready');
@@ -165,7 +177,15 @@ export class MesoliteCluster {
         command: ['marathon', `--master=${mesosZk}`, `--zk=${zkUrl(zk, '/marathon')}`, `--http_address=${ip}`, `--http_port=${MARATHON_PORT}`, `--hostname=${ip}`],
       });
     }
-    return [...zk, ...masters, ...agents, ...marathon];
+    const chronos: MemberSpec[] = [];
+    if (this.chronos) {
+      const ip = address(++n);
+      chronos.push({
+        cluster, name: 'chronos', role: 'chronos', image: runtime, ip, port: CHRONOS_PORT, url: `http://${ip}:${CHRONOS_PORT}`,
+        command: ['chronos', `--master=${mesosZk}`, `--zk=${zkUrl(zk, '/chronos')}`, `--http_address=${ip}`, `--http_port=${CHRONOS_PORT}`, `--hostname=${ip}`],
+      });
+    }
+    return [...zk, ...masters, ...agents, ...marathon, ...chronos];
   }
 }
 

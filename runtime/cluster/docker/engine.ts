@@ -9,9 +9,9 @@ export const ROLE_LABEL = 'mesolite.role';
 
 export const ZOOKEEPER_PORT = 2181;
 
-export type Role = 'zookeeper' | 'master' | 'agent' | 'marathon';
+export type Role = 'zookeeper' | 'master' | 'agent' | 'marathon' | 'chronos';
 /** Teardown order: clients before what they depend on. */
-const TEARDOWN: Role[] = ['marathon', 'agent', 'master', 'zookeeper'];
+const TEARDOWN: Role[] = ['chronos', 'marathon', 'agent', 'master', 'zookeeper'];
 
 export async function loadTestcontainers(): Promise<typeof import('testcontainers')> {
   // Ryuk would remove a cluster when the process that started it exits, but `up --detach` and the

@@ -23,6 +23,8 @@ export interface DockerClusterInfo {
   masters: string[];
   agents: string[];
   marathon?: string;
+  /** The job framework's REST API, when started. */
+  chronos?: string;
   /** URL of the master that led when the cluster was ready. */
   leader: string;
   members: DockerMember[];
@@ -153,7 +155,7 @@ export async function connectToCluster(name: string): Promise<StartedMesoliteClu
   const info: DockerClusterInfo = {
     name, network, subnet: '',
     zookeeper: `zk://${zk.map((m) => `${m.ip}:${m.port}`).join(',')}/mesos`,
-    masters: urls('master'), agents: urls('agent'), marathon: urls('marathon')[0], leader: '', members,
+    masters: urls('master'), agents: urls('agent'), marathon: urls('marathon')[0], chronos: urls('chronos')[0], leader: '', members,
   };
   const cluster = new StartedMesoliteCluster(info);
   info.leader = (await cluster.leader().catch(() => undefined))?.url ?? ''; // none elected yet: empty, as Mesos' state says
