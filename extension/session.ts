@@ -1,12 +1,15 @@
 // The connected cluster: one operator SUBSCRIBE stream (reconnecting across failovers) whose events are
 // applied to the state as they come (cluster-state.ts), and Marathon's /v2/events applied to the apps
-// (apps-feed.ts). A read happens only when an event asks for one (debounced) or the user refreshes; views
+// (apps-feed.ts), and the job framework's jobs re-read when the master reports a task event (jobs-feed.ts).
+// A read happens only when an event asks for one (debounced) or the user refreshes; views
 // listen to onDidChange and re-render only for the parts they draw. No polling loops.
 import * as vscode from 'vscode';
 import type { Credentials } from '../runtime/common/authentication';
 import { OperatorClient, type GetState, type OperatorEvent, type OperatorSubscription } from '../runtime/client/operator';
+import { ChronosClient } from '../runtime/client/chronos';
 import { MarathonClient } from '../runtime/client/marathon';
 import { AppsFeed } from './apps-feed';
+import { JobsFeed, type JobStatus } from './jobs-feed';
 import type { AppPart, AppsState } from './apps-state';
 import { ALL_PARTS, ClusterState, type Applied, type Part, type Reread } from './cluster-state';
 import type { StartedCluster } from './local/local';
@@ -14,6 +17,8 @@ import type { StartedCluster } from './local/local';
 export interface ClusterTarget {
   master: string;
   marathon?: string;
+  /** The Chronos-compatible job framework's API. */
+  chronos?: string;
   /** A started cluster is stopped when the window closes unless the user chose to keep it. */
   keepOnClose?: boolean;
   /** Set when this extension started the cluster. */
@@ -22,12 +27,13 @@ export interface ClusterTarget {
   credentials?: Credentials;
 }
 
-/** What changed: a part of the master's state, the leader, or a part of the app framework's apps. */
-export type Change = Part | 'leader' | AppPart;
+/** What changed: a part of the master's state, the leader, a part of the app framework's apps, or the jobs. */
+export type Change = Part | 'leader' | AppPart | 'jobs';
 
 export class ClusterSession implements vscode.Disposable {
   readonly operator: OperatorClient;
   readonly marathon?: MarathonClient;
+  readonly chronos?: ChronosClient;
   leader?: string;
   private cluster?: ClusterState;
   private readonly changed = new vscode.EventEmitter<ReadonlySet<Change>>();
@@ -37,6 +43,7 @@ export class ClusterSession implements vscode.Disposable {
   readonly onDidEnd = this.endEmitter.event;
   private readonly subscription: OperatorSubscription;
   private readonly appsFeed?: AppsFeed;
+  private readonly jobsFeed?: JobsFeed;
   private readonly owned: Array<{ dispose(): void }> = [];
   private timer?: NodeJS.Timeout;
   /** The read asked for and not yet sent ('state' covers 'offers'). */
@@ -48,6 +55,7 @@ export class ClusterSession implements vscode.Disposable {
   constructor(readonly target: ClusterTarget, private readonly log: vscode.LogOutputChannel, private readonly debounceMs = 100) {
     this.operator = new OperatorClient(target.master, target.credentials);
     this.marathon = target.marathon ? new MarathonClient(target.marathon) : undefined;
+    this.chronos = target.chronos ? new ChronosClient(target.chronos) : undefined;
     this.subscription = this.operator.subscribe({ allocationCycles: true });
     // SUBSCRIBED, the stream's first event, carries the whole state: no read on (re)connection.
     this.subscription.on('connected', (url) => { this.leader = url; log.info(`Subscribed to the operator API of ${url}`); this.fire(['leader']); });
@@ -63,6 +71,7 @@ export class ClusterSession implements vscode.Disposable {
       this.apply(event);
     });
     this.appsFeed = this.marathon && new AppsFeed(this.marathon, (parts) => this.fire(parts), (m) => log.warn(m), debounceMs);
+    this.jobsFeed = this.chronos && new JobsFeed(this.chronos, () => this.fire(['jobs']), (m) => log.warn(m), debounceMs);
   }
 
   get isEnded(): boolean {
@@ -78,9 +87,20 @@ export class ClusterSession implements vscode.Disposable {
     return this.appsFeed?.state;
   }
 
-  /** Reads the whole state now, and the apps (Mesolite: Refresh). */
+  /** The job framework's jobs, once read. */
+  get jobs(): ReadonlyMap<string, JobStatus> | undefined {
+    return this.jobsFeed?.jobs;
+  }
+
+  /** Reads the jobs again soon (after a command changed them). */
+  refreshJobs(): void {
+    this.jobsFeed?.refresh();
+  }
+
+  /** Reads the whole state now, the apps and the jobs (Mesolite: Refresh). */
   refresh(): Promise<void> {
     this.appsFeed?.refresh();
+    this.jobsFeed?.refresh();
     this.wanted = 'state';
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -132,6 +152,8 @@ export class ClusterSession implements vscode.Disposable {
   }
 
   private fire(changes: readonly Change[]): void {
+    // A task started or ended: a job's state or counters may have changed with it.
+    if (changes.includes('tasks')) this.jobsFeed?.refresh();
     if (changes.length) this.changed.fire(new Set(changes));
   }
 
@@ -146,6 +168,7 @@ export class ClusterSession implements vscode.Disposable {
     clearTimeout(this.timer);
     this.subscription.close();
     this.appsFeed?.close();
+    this.jobsFeed?.close();
     this.operator.close();
     this.endEmitter.fire();
     this.endEmitter.dispose();

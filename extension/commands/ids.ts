@@ -20,6 +20,11 @@ export const COMMANDS = {
   attachTerminal: 'mesolite.attachTerminal',
   runCommandInTask: 'mesolite.runCommandInTask',
   setCredentials: 'mesolite.setCredentials',
+  deployJob: 'mesolite.deployJob',
+  runJob: 'mesolite.runJob',
+  disableJob: 'mesolite.disableJob',
+  enableJob: 'mesolite.enableJob',
+  deleteJob: 'mesolite.deleteJob',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];
