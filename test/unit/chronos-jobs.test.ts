@@ -1,6 +1,8 @@
 // The pure parts of the Chronos-compatible framework: ISO 8601 schedules, task ids, the dependency
-// graph's cycle check and edge counts, and job validation's defaults.
+// graph's cycle check and edge counts, job validation's defaults, and the editor's JSON Schema beside it.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { test } from 'node:test';
 import { DateTime } from 'luxon';
 import { checkParents, readyChildren, resetEdges, rewireEdges } from '../../runtime/frameworks/chronos/graph';
@@ -77,4 +79,25 @@ test('job defaults: shell, retries 2, cpus/mem/disk from the flags, epsilon from
   assert.match(job.schedule!, /^R\/\d{4}-\d\d-\d\dT/, 'an empty start is written as the time of the request');
   assert.throws(() => parseJob({ name: 'j', command: 'true', schedule: 'R//PT1H', parents: ['x'] }, 'scheduled', defaults), /'parents'/);
   assert.throws(() => parseJob({ name: 'j', command: 'true', parents: ['x'], schedule: 'R//PT1H' }, 'dependent', defaults), /'schedule'/);
+});
+
+test('the job JSON Schema (the editor\'s) takes the sample and what the framework takes, and refuses what it refuses', async () => {
+  const { default: Ajv } = await import('ajv');
+  const schema = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../runtime/frameworks/chronos/job.schema.json'), 'utf8'));
+  const valid = new Ajv({ strict: false }).compile(schema);
+  const sample = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../samples/nightly.job.json'), 'utf8')) as Record<string, unknown>;
+  parseJob(sample, 'scheduled', defaults);
+  assert.ok(valid(sample), JSON.stringify(valid.errors));
+  assert.ok(valid({ name: 'child', command: 'true', parents: ['nightly'] }));
+  for (const bad of [
+    { name: 'bad name!', command: 'true', schedule: 'R//PT1H' },
+    { name: 'x', command: 'true', schedule: 'R//PT1H', parents: ['y'] },
+    { name: 'x', command: 'true' },
+    { name: 'x', schedule: 'R//PT1H' },
+    { name: 'x', command: 'true', schedule: 'R//PT1H', constraints: [['rack', 'NEAR', 'a']] },
+    { name: 'x', command: 'true', schedule: 'R//PT1H', retries: -1 },
+  ]) {
+    assert.equal(valid(bad), false, JSON.stringify(bad));
+    assert.throws(() => parseJob(bad, bad.parents ? 'dependent' : 'scheduled', defaults), JSON.stringify(bad));
+  }
 });
