@@ -122,6 +122,26 @@ test('run now with arguments; mark successful', async () => {
   assert.equal((await chronos.job('now')).successCount, 2);
 });
 
+test('an async job\'s run ends when the job reports it: PUT /v1/scheduler/task/<id> {statusCode}', async () => {
+  await scheduled({ name: 'async', command: 'true', schedule: 'R1/2100-01-01T00:00:00Z/PT1H', async: true });
+  await runNow('async');
+  const [task] = await waitUntil('its task finished at the master', async () => {
+    const t = await masterTasksOf(cluster, 'async');
+    return t.length === 1 && t[0].state === 'TASK_FINISHED' ? t : undefined;
+  });
+  assert.equal((await chronos.summaryOf('async')).state, '1 running', 'the run goes on until the job reports');
+  assert.equal((await chronos.job('async')).successCount, 0);
+  const bad = await chronos.api('PUT', `/v1/scheduler/task/${encodeURIComponent(task.id)}`, { statusCode: 'ok' });
+  assert.equal(bad.status, 400);
+  assert.match(bad.body.message, /'statusCode'/);
+  const reported = await chronos.api('PUT', `/v1/scheduler/task/${encodeURIComponent(task.id)}`, { statusCode: 0 });
+  assert.equal(reported.status, 204, reported.text);
+  const job = await chronos.job('async');
+  assert.equal(job.successCount, 1);
+  assert.equal((await chronos.summaryOf('async')).state, 'idle');
+  assert.equal((await chronos.api('PUT', `/v1/scheduler/task/${encodeURIComponent(task.id)}`, { statusCode: 0 })).status, 404, 'reported once');
+});
+
 test('kill: the tasks of a job end KILLED, counted neither as success nor as error', async () => {
   await manual('sleeper', 'sleep 600');
   await runNow('sleeper');

@@ -86,6 +86,14 @@ export class JobService {
     return true;
   }
 
+  /** PUT /v1/scheduler/task/<taskId>: an async job's run reports how it ended (statusCode 0: success). */
+  async report(taskId: string, statusCode: number): Promise<void> {
+    const task = this.state.running[taskId];
+    if (!task) throw new Refusal('not_found', `Task '${taskId}' is not running`);
+    this.scheduler.runs.ended(task, statusCode === 0 ? 'success' : 'failure', Date.now());
+    await this.changed();
+  }
+
   /** DELETE /v1/scheduler/task/kill/<name>: kills its tasks and forgets its queued runs. */
   async killTasks(name: string): Promise<void> {
     this.job(name);

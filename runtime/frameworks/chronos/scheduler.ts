@@ -38,8 +38,12 @@ export class ChronosScheduler extends FrameworkScheduler<ChronosState> {
   killTasksOf(job: string): void {
     for (const t of Object.values(this.state.running)) {
       if (t.job !== job) continue;
-      t.killing = true;
-      this.sendKill(t.taskId, t.agentId);
+      // Ended at Mesos already: only the async job's report was awaited.
+      if (t.awaitingReport) this.runs.ended(t, 'killed', Date.now());
+      else {
+        t.killing = true;
+        this.sendKill(t.taskId, t.agentId);
+      }
     }
   }
 
@@ -58,7 +62,7 @@ export class ChronosScheduler extends FrameworkScheduler<ChronosState> {
   }
 
   protected knownTasks() {
-    return Object.values(this.state.running).map((t) => ({ taskId: t.taskId, agentId: t.agentId }));
+    return Object.values(this.state.running).filter((t) => !t.awaitingReport).map((t) => ({ taskId: t.taskId, agentId: t.agentId }));
   }
 
   protected tick(now: number): void {
@@ -84,7 +88,9 @@ export class ChronosScheduler extends FrameworkScheduler<ChronosState> {
   protected async onUpdate(status: TaskStatus): Promise<void> {
     const id = status.task_id.value;
     const task = this.state.running[id];
-    if (!task) {
+    if (task?.awaitingReport) {
+      // Its task ended already; only the job's report ends the run.
+    } else if (!task) {
       // A task of ours we no longer know (found by implicit reconciliation, or of a deleted job): Chronos kills it.
       if (parseTaskId(id) && !isTerminalState(status.state) && status.state !== 'TASK_UNKNOWN' && status.agent_id) {
         this.log.warn(`Killing unknown task ${id}`);
@@ -92,7 +98,11 @@ export class ChronosScheduler extends FrameworkScheduler<ChronosState> {
       }
     } else {
       const outcome = outcomeOf(task, status.state);
-      if (outcome) {
+      if (outcome === 'success' && this.state.jobs[task.job]?.async) {
+        // An async job says itself how its run ended.
+        task.state = status.state;
+        task.awaitingReport = true;
+      } else if (outcome) {
         this.killsSent.delete(id);
         this.runs.ended(task, outcome, Date.now());
         this.log.info(`${id} ended ${status.state} (${outcome})`);

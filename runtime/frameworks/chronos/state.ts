@@ -27,6 +27,8 @@ export interface RunningTask {
   killing?: boolean;
   /** Killed for running longer than the job's maxCompletionTime: its end counts as a failure. */
   overdue?: boolean;
+  /** An async job's task that finished: the run ends when the job reports (PUT /v1/scheduler/task/<id>). */
+  awaitingReport?: boolean;
 }
 
 /** One ended task, as GET /v1/scheduler/job/stat/<job> lists them. */

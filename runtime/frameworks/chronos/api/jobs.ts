@@ -1,5 +1,6 @@
 // /v1/scheduler: adding and replacing jobs (iso8601, dependency), listing, summary, search, one job,
-// run now, delete, mark successful, kill its tasks, its stats, and the dependency graph (dot, csv).
+// run now, delete, mark successful, kill its tasks, an async task's report, its stats, and the
+// dependency graph (dot, csv).
 import type * as http from 'node:http';
 import { HttpError, sendEmpty, sendJson, type Router } from '../../../common/http';
 import { csvGraph, dotGraph } from '../graph';
@@ -52,6 +53,12 @@ export function mountJobs(router: Router, { jobs }: ApiContext): void {
     .on('GET', `${BASE}/job/stat/{name}`, (_q, res, _u, p) => sendJson(res, 200, jobs.stat(p.name)))
     .on('DELETE', `${BASE}/task/kill/{name}`, async (_q, res, _u, p) => {
       await jobs.killTasks(p.name);
+      sendEmpty(res, 204);
+    })
+    .on('PUT', `${BASE}/task/{taskId}`, async (req, res, _u, p) => {
+      const code = (await body(req)).statusCode;
+      if (typeof code !== 'number' || !Number.isInteger(code)) throw new HttpError(400, "'statusCode' must be an integer (0: success)");
+      await jobs.report(p.taskId, code);
       sendEmpty(res, 204);
     })
     .on('GET', `${BASE}/graph/dot`, (_q, res) => sendText(res, dotGraph(jobs.state)))
