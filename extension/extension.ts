@@ -15,6 +15,7 @@ import * as killtask from './commands/kill-task';
 import * as keepRunning from './commands/keep-running';
 import { APP_JSON, DeployCodeLens, DeployJobCodeLens, JOB_JSON } from './deploy/codelens';
 import * as jobs from './commands/jobs';
+import * as jobGraph from './commands/job-graph';
 import * as refresh from './commands/refresh';
 import * as revealSandbox from './commands/reveal-sandbox';
 import * as runCommandInTask from './commands/run-command-in-task';
@@ -76,6 +77,7 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.languages.registerCodeLensProvider(APP_JSON, lens),
     vscode.languages.registerCodeLensProvider(JOB_JSON, jobLens),
     jobs.register(c),
+    jobGraph.register(c),
     deploy.register(c, diagnostics),
     showTaskLogs.register(c, context.extensionUri),
     showContainerLogs.register(c, context.extensionUri),

@@ -25,6 +25,7 @@ export const COMMANDS = {
   disableJob: 'mesolite.disableJob',
   enableJob: 'mesolite.enableJob',
   deleteJob: 'mesolite.deleteJob',
+  showJobGraph: 'mesolite.showJobGraph',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

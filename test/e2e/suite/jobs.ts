@@ -1,7 +1,7 @@
 // Inside code-server: the Jobs view and job JSON files. Start Local Cluster starts the job framework;
 // a *.job.json deployed from its CodeLens command runs and shows in the Jobs view with its status, then
 // runs again from the row's Run Now, is disabled from its row; a job the framework refuses gets a
-// diagnostic at the field its 400 names.
+// diagnostic at the field its 400 names; the Job Graph shows a dependent job under its parent.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { activateExtension, rows, until } from './util';
@@ -41,6 +41,16 @@ export async function run(): Promise<void> {
   assert.match(diagnostic.message, /^'schedule'/);
   const badDoc = await vscode.workspace.openTextDocument(bad);
   assert.match(badDoc.getText(diagnostic.range), /"schedule"/, 'at the field the 400 names');
+
+  // A dependent job, and the graph of both.
+  const child = vscode.Uri.joinPath(workspace, 'after.job.json');
+  await vscode.workspace.fs.writeFile(child, Buffer.from(JSON.stringify({ name: 'after-hello', command: 'true', parents: ['hello'], cpus: 0.1, mem: 16, disk: 1 })));
+  assert.equal(await vscode.commands.executeCommand('mesolite.deployJob', child), true);
+  await until('after-hello in the Jobs view', async () => (await rows(api.views.jobs)).find((i) => i.label === 'after-hello'));
+  const svg = await vscode.commands.executeCommand<string>('mesolite.showJobGraph');
+  assert.match(svg, />hello</);
+  assert.match(svg, />after-hello</);
+  assert.match(svg, /<title>hello → after-hello<\/title>/, 'an edge from the parent to its child');
 
   await vscode.commands.executeCommand('mesolite.stopLocalCluster');
   assert.deepEqual(await rows(api.views.jobs), [], 'no jobs once the cluster is stopped');
