@@ -43,9 +43,9 @@ function fromApp(app: MarathonApp): AppStatus {
   };
 }
 
-function fromTask(t: MarathonTask & { healthy?: boolean; healthCheckResults?: Array<{ alive: boolean }> }): AppTask {
+function fromTask(t: MarathonTask & { healthCheckResults?: Array<{ alive: boolean }> }): AppTask {
   const results = t.healthCheckResults ?? [];
-  return { id: t.id, state: t.state ?? 'TASK_STAGING', host: t.host, healthy: t.healthy ?? (results.length ? results.every((r) => r.alive) : undefined) };
+  return { id: t.id, state: t.state ?? 'TASK_STAGING', host: t.host, healthy: results.length ? results.every((r) => r.alive) : undefined };
 }
 
 export class AppsState {

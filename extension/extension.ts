@@ -12,6 +12,7 @@ import * as scale from './commands/scale';
 import * as restart from './commands/restart';
 import * as deleteApp from './commands/delete';
 import * as killtask from './commands/kill-task';
+import * as copyDnsName from './commands/copy-dns-name';
 import * as keepRunning from './commands/keep-running';
 import { APP_JSON, DeployCodeLens, DeployJobCodeLens, JOB_JSON } from './deploy/codelens';
 import * as jobs from './commands/jobs';
@@ -85,6 +86,7 @@ export function activate(context: vscode.ExtensionContext) {
     restart.register(c),
     deleteApp.register(c),
     killtask.register(c),
+    copyDnsName.register(c),
     vscode.workspace.registerTextDocumentContentProvider(SANDBOX_SCHEME, new SandboxDocuments()),
     revealSandbox.register(c),
     debugOffers.register(c),

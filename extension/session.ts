@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { Credentials } from '../runtime/common/authentication';
 import { OperatorClient, type GetState, type OperatorEvent, type OperatorSubscription } from '../runtime/client/operator';
 import { ChronosClient } from '../runtime/client/chronos';
+import { DnsClient } from '../runtime/client/dns';
 import { MarathonClient } from '../runtime/client/marathon';
 import { AppsFeed } from './apps-feed';
 import { JobsFeed, type JobStatus } from './jobs-feed';
@@ -19,6 +20,8 @@ export interface ClusterTarget {
   marathon?: string;
   /** The Chronos-compatible job framework's API. */
   chronos?: string;
+  /** The HTTP API of the cluster's Mesos-DNS-compatible server, when there is one. */
+  dns?: string;
   /** A started cluster is stopped when the window closes unless the user chose to keep it. */
   keepOnClose?: boolean;
   /** Set when this extension started the cluster. */
@@ -34,6 +37,7 @@ export class ClusterSession implements vscode.Disposable {
   readonly operator: OperatorClient;
   readonly marathon?: MarathonClient;
   readonly chronos?: ChronosClient;
+  readonly dns?: DnsClient;
   leader?: string;
   private cluster?: ClusterState;
   private readonly changed = new vscode.EventEmitter<ReadonlySet<Change>>();
@@ -56,6 +60,7 @@ export class ClusterSession implements vscode.Disposable {
     this.operator = new OperatorClient(target.master, target.credentials);
     this.marathon = target.marathon ? new MarathonClient(target.marathon) : undefined;
     this.chronos = target.chronos ? new ChronosClient(target.chronos) : undefined;
+    this.dns = target.dns ? new DnsClient(target.dns) : undefined;
     this.subscription = this.operator.subscribe({ allocationCycles: true });
     // SUBSCRIBED, the stream's first event, carries the whole state: no read on (re)connection.
     this.subscription.on('connected', (url) => { this.leader = url; log.info(`Subscribed to the operator API of ${url}`); this.fire(['leader']); });

@@ -5,6 +5,7 @@
 // The VS Code extension goes into dist/extension.js (vscode left external) and runs the CLI bundle; its
 // webviews are bundled for the browser. The extension needs ZooKeeper (node-zookeeper-client and its
 // dependencies, 220 KB) only for a zk:// master: runtime/client imports it lazily, from dist/mesolite-zk.js.
+// The agents' Docker client (dockerode, 1 MB) is apart too, in dist/mesolite-dockerode.js.
 // The offer-cycle debug adapter also runs alone over stdio, for other DAP clients: dist/mesolite-debug.js.
 // node-pty (the agent's TTY sessions) is native: it stays out of the bundle, and its runtime files go to
 // dist/node_modules/node-pty, where the bundle finds them in the extension, the Docker image and here.
@@ -20,6 +21,14 @@ const dockerLauncherApart = {
   name: 'docker-launcher-apart',
   setup(b) {
     b.onResolve({ filter: /\/cluster\/docker$/ }, () => ({ path: './mesolite-docker.js', external: true }));
+  },
+};
+
+/** The Docker engine's client (the agents' docker containerizer and executor) comes from dist/mesolite-dockerode.js, loaded lazily. */
+const dockerClientApart = {
+  name: 'docker-client-apart',
+  setup(b) {
+    b.onResolve({ filter: /\/common\/docker-client$/ }, (args) => (args.kind === 'dynamic-import' ? { path: './mesolite-dockerode.js', external: true } : undefined));
   },
 };
 
@@ -56,7 +65,7 @@ function copyNodePty() {
 /** Each bundle: esbuild's options, and what is copied beside it (also counted among its sources). */
 const BUNDLES = {
   cli: {
-    options: { ...node, entryPoints: ['runtime/cli/main.ts'], outfile: 'dist/mesolite.js', banner: { js: '#!/usr/bin/env node' }, external: ['node-pty'], plugins: [dockerLauncherApart] },
+    options: { ...node, entryPoints: ['runtime/cli/main.ts'], outfile: 'dist/mesolite.js', banner: { js: '#!/usr/bin/env node' }, external: ['node-pty'], plugins: [dockerLauncherApart, dockerClientApart] },
     after: () => { chmodSync('dist/mesolite.js', 0o755); copyNodePty(); },
   },
   docker: {
@@ -67,6 +76,9 @@ const BUNDLES = {
   // jsonc-parser's UMD build hides its modules from the bundler: take its ESM build.
   extension: {
     options: { ...node, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'], mainFields: ['module', 'main'], plugins: [dockerLauncherApart, zkApart] },
+  },
+  dockerode: {
+    options: { ...node, entryPoints: ['runtime/common/docker-client.ts'], outfile: 'dist/mesolite-dockerode.js', external: ['cpu-features', '*.node'] },
   },
   zk: {
     options: { ...node, entryPoints: ['runtime/zk/leader.ts'], outfile: 'dist/mesolite-zk.js' },

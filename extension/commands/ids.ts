@@ -12,6 +12,7 @@ export const COMMANDS = {
   restartApp: 'mesolite.restartApp',
   deleteApp: 'mesolite.deleteApp',
   killTask: 'mesolite.killTask',
+  copyDnsName: 'mesolite.copyDnsName',
   showTaskLogs: 'mesolite.showTaskLogs',
   revealSandbox: 'mesolite.revealSandbox',
   showContainerLogs: 'mesolite.showContainerLogs',

@@ -22,8 +22,8 @@ export async function pickTask(c: Controller, arg?: unknown, among: (task: Task)
 }
 
 /** A task to run something next to: the tree item's, or one picked among the running ones. */
-export async function pickRunningTask(c: Controller, arg?: unknown): Promise<Task | undefined> {
+export async function pickRunningTask(c: Controller, arg?: unknown, what = 'can be attached to'): Promise<Task | undefined> {
   const task = await pickTask(c, arg, (t) => t.state === 'TASK_RUNNING');
-  if (task && task.state !== 'TASK_RUNNING') throw new Error(`${task.task_id.value} is ${task.state}: only a running task can be attached to`);
+  if (task && task.state !== 'TASK_RUNNING') throw new Error(`${task.task_id.value} is ${task.state}: only a running task ${what}`);
   return task;
 }

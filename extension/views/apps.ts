@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { AppStatus } from '../apps-state';
 import { appDescription, naturalCompare, sortTasks } from './labels';
-import { taskItems } from './tasks';
+import { TaskItem, taskItems } from './tasks';
 import { TreeView } from './view';
 
 export class AppItem extends vscode.TreeItem {
@@ -35,5 +35,9 @@ export class AppsView extends TreeView<vscode.TreeItem> {
     }
     if (parent) return [];
     return [...apps.apps.values()].sort((a, b) => naturalCompare(a.id, b.id)).map((app) => new AppItem(app));
+  }
+
+  resolveTreeItem(item: vscode.TreeItem): Promise<vscode.TreeItem> | vscode.TreeItem {
+    return item instanceof TaskItem ? item.withDnsNames(this.c.session) : item;
   }
 }

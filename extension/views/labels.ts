@@ -2,7 +2,7 @@
 // the order rows come in. No vscode import: unit-tested in test/unit/view-labels.test.ts.
 import type { AgentV1 } from '../../runtime/client/operator';
 import { formatAge } from '../../runtime/common/duration';
-import type { Task } from '../../runtime/common/protocol/v1';
+import type { ContainerInfo, Task } from '../../runtime/common/protocol/v1';
 import type { AppStatus } from '../apps-state';
 import type { JobStatus } from '../jobs-feed';
 
@@ -20,6 +20,12 @@ export function taskLabel(task: Pick<Task, 'name' | 'task_id'>): string {
   // Marathon names a task after its app's path reversed (/shop/web: web.shop) and ids it shop_web.<uuid>.
   const words = task.name.split(/[^A-Za-z0-9]+/).filter(Boolean);
   return words.every((w) => id.includes(w)) ? id : `${task.name} ${id}`;
+}
+
+/** The Docker image a task runs, with a registry's long path cut to its last part (docker.io/library/nginx:1.25 is nginx:1.25). */
+export function taskImage(task: Pick<Task, 'container'>): string | undefined {
+  const image = (task.container as ContainerInfo | undefined)?.docker?.image;
+  return image?.split('/').at(-1);
 }
 
 export const sortTasks = <T extends Pick<Task, 'name' | 'task_id'>>(tasks: readonly T[]): T[] =>

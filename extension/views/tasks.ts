@@ -1,10 +1,11 @@
 // The Tasks view: tasks grouped by app (as the app framework says) or else by framework, each labelled
-// by its name and a short id, its state first in the description; the full id in the tooltip.
+// by its name and a short id, its state first in the description; the full id in the tooltip, and the
+// task's DNS names when the cluster has a DNS server.
 import * as vscode from 'vscode';
 import { formatAge } from '../../runtime/common/duration';
-import type { Task } from '../../runtime/common/protocol/v1';
+import type { ContainerInfo, Task } from '../../runtime/common/protocol/v1';
 import type { ClusterSession } from '../session';
-import { agentAddress, groupTasks, taskLabel, type TaskGroup } from './labels';
+import { agentAddress, groupTasks, taskImage, taskLabel, type TaskGroup } from './labels';
 import { TreeView } from './view';
 
 const ICON: Record<string, string> = { TASK_RUNNING: 'pass-filled', TASK_STAGING: 'loading~spin', TASK_STARTING: 'loading~spin', TASK_FINISHED: 'check', TASK_FAILED: 'error', TASK_KILLED: 'circle-slash', TASK_LOST: 'warning' };
@@ -18,10 +19,20 @@ export class TaskItem extends vscode.TreeItem {
     // Age since the first status update (status timestamps are seconds, as in Mesos).
     const since = task.statuses[0]?.timestamp;
     const age = since === undefined ? '' : ` · ${formatAge(Date.now() - since * 1000)}`;
-    this.description = `${task.state}${health} · ${agentName}${age}`;
-    this.tooltip = `${task.name}: ${task.state}${health}\nid: ${task.task_id.value}\nframework: ${framework}\nagent: ${agentName} (${task.agent_id.value})`;
+    const image = taskImage(task);
+    this.description = `${task.state}${health}${image ? ` · ${image}` : ''} · ${agentName}${age}`;
+    const fullImage = (task.container as ContainerInfo | undefined)?.docker?.image;
+    this.tooltip = `${task.name}: ${task.state}${health}\nid: ${task.task_id.value}\nframework: ${framework}\nagent: ${agentName} (${task.agent_id.value})${fullImage ? `\nimage: ${fullImage}` : ''}`;
     this.iconPath = new vscode.ThemeIcon(ICON[task.state] ?? 'circle-outline');
     this.contextValue = 'task';
+  }
+
+  /** The tooltip with the names the cluster's DNS server has for the task: asked when the tooltip is shown. */
+  async withDnsNames(session: ClusterSession | undefined): Promise<this> {
+    const names = await session?.dns?.namesByTask().then((all) => all.get(this.task.task_id.value), () => undefined); // no answer: the tooltip without names
+    if (names?.length) this.tooltip = `${String(this.tooltip)}
+dns: ${names.join(', ')}`;
+    return this;
   }
 }
 
@@ -56,5 +67,9 @@ export class TasksView extends TreeView<vscode.TreeItem> {
     if (parent) return [];
     const apps = session.apps;
     return groupTasks(session.state.get_tasks.tasks, (id) => frameworkName(session, id), (id) => apps?.appOf(id)?.id).map((g) => new GroupItem(g));
+  }
+
+  resolveTreeItem(item: vscode.TreeItem): Promise<vscode.TreeItem> | vscode.TreeItem {
+    return item instanceof TaskItem ? item.withDnsNames(this.c.session) : item;
   }
 }

@@ -3,6 +3,7 @@
 // the master to its executor, the executor's status updates to the master (checkpointed, retried until
 // acknowledged), and executors launched, subscribed, shut down and gone.
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { formatDuration } from '../common/duration';
 import { newStatusUUID, newUUID } from '../common/ids';
 import { guarded, type Logger } from '../common/log';
@@ -13,11 +14,13 @@ import type {
   TaskStatus, TaskStatusReason,
 } from '../common/protocol/v1';
 import { isTerminalState } from '../common/protocol/v1';
+import { Refusal } from '../common/refusal';
 import { canonicalUUID } from '../common/validate';
 import { NestedContainers } from './attach/sessions';
 import { findTarget } from './attach/target';
 import { Checkpointer } from './checkpoint';
-import { executorEnvironment, waitStatus, type AgentIdentity, type Containerizer } from './containerizer/containerizer';
+import { executorEnvironment, waitStatus, type AgentIdentity, type ContainerLaunch, type Containerizer } from './containerizer/containerizer';
+import { DockerContainerizer } from './containerizer/docker';
 import { PosixContainerizer } from './containerizer/posix';
 import { Draining } from './draining';
 import { ExecutorHosts } from './executor-hosts';
@@ -56,7 +59,8 @@ export class Agent {
     this.checkpoint = new Checkpointer(options.workDir);
     this.statusUpdates = new StatusUpdateManager((u) => this.forwardUpdate(u), (fw, task) => this.frameworks.get(fw)?.findTask(task)?.task.state);
     this.hosts = new ExecutorHosts(options.workDir, () => this.identity(), (frameworkId) => this.frameworks.has(frameworkId), log);
-    this.containerizer = new PosixContainerizer(options.workDir, this.hosts, log);
+    const posix = new PosixContainerizer(options.workDir, this.hosts, log);
+    this.containerizer = options.docker ? new DockerContainerizer(posix, options.docker, { workDir: path.resolve(options.workDir), ip: options.ip }, log) : posix;
     this.nested = new NestedContainers(this.containerizer, (id) => findTarget(this.frameworks.values(), this.identity(), id), log);
     this.master = new MasterLink(this, this.checkpoint, (event) => this.handle(event), log);
     this.draining = new Draining(this, log);
@@ -164,7 +168,17 @@ export class Agent {
     const executor = new Executor(info, kind, run, directory);
     fw.executors.set(executor.id, executor);
     const environment = executorEnvironment(this.identity(), run.frameworkId, run.executorId, directory);
-    const launched = this.containerizer.launch({ run, executorInfo: info, kind, directory, environment });
+    let launched: ContainerLaunch;
+    try {
+      launched = this.containerizer.launch({ run, executorInfo: info, kind, directory, environment });
+    } catch (e) {
+      if (!(e instanceof Refusal)) throw e;
+      // As Mesos' agent: the executor is gone at once, and the tasks given to it (added right after this) fail.
+      this.checkpoint.executor(run, info, { container_id: run.containerId, directory, launcher: 'host' });
+      const leftover: Leftover = { state: 'TASK_FAILED', reason: 'REASON_CONTAINER_LAUNCH_FAILED', message: `Failed to launch container: ${e.message}` };
+      setImmediate(guarded(this.log, `Executor ${executor.id}'s failed launch`, () => this.executorTerminated(executor, waitStatus(127, null), leftover)));
+      return executor;
+    }
     this.checkpoint.executor(run, info, { container_id: run.containerId, directory, ...launched });
     this.watch(executor);
     if (kind === 'custom') {
@@ -336,7 +350,8 @@ export class Agent {
       container_status: {
         ...status.container_status, container_id: { value: executor.run.containerId },
         ...(pid ? { executor_pid: pid } : {}),
-        network_infos: [{ ip_addresses: [{ protocol: 'IPv4', ip_address: this.options.ip }] }],
+        // A container on a network of its own reports its address (the docker executor's TASK_RUNNING).
+        network_infos: status.container_status?.network_infos ?? [{ ip_addresses: [{ protocol: 'IPv4', ip_address: this.options.ip }] }],
       },
     };
     this.relay(executor, executor.tasks.get(status.task_id.value), stamped);

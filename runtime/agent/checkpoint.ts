@@ -14,8 +14,11 @@ export type UpdateRecord = { type: 'UPDATE'; update: StatusUpdate } | { type: 'A
 export interface RunCheckpoint {
   container_id: string;
   directory: string;
-  /** 'host' for executors run by the framework's executor host, 'process' for a custom executor process. */
-  launcher: 'host' | 'process';
+  /**
+   * 'host' for executors run by the framework's executor host, 'docker' for those of them running their
+   * task in a Docker container, 'process' for a custom executor process.
+   */
+  launcher: 'host' | 'docker' | 'process';
   pid?: number;
 }
 

@@ -2,16 +2,18 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { HttpAuthenticator, type Realm } from '../common/authentication';
-import { FlagError, parseFlags } from '../common/flags';
+import { FlagError, parseFlags, type FlagValues } from '../common/flags';
 import { listen, Router, type Listening } from '../common/http';
+import { CLUSTER_LABEL, DOCKER_CLUSTER_ENV, DOCKER_HOST_WORK_DIR_ENV, DOCKER_NETWORK_ENV } from '../common/docker-labels';
 import { createLogger } from '../common/log';
 import { parseResources } from '../common/resources';
 import { EXECUTOR_HOST_API_PATH } from '../common/protocol/internal';
 import type { Attribute, Resource } from '../common/protocol/v1';
 import { LeaderSource } from '../zk/leader';
 import { Agent } from './agent';
+import { checkDockerEngine } from './containerizer/docker';
 import { mountFiles } from './files';
-import { AGENT_FLAGS } from './flags';
+import { AGENT_FLAGS, type DockerOptions } from './flags';
 import { mountExecutorApi } from './http/executor';
 import { mountAgentState } from './http/state';
 import { sandboxRoot } from './sandbox';
@@ -57,6 +59,37 @@ function leaderSource(master: string): LeaderSource {
   }
 }
 
+/**
+ * The docker containerizer's settings when --containerizers names it (its engine must answer: an agent
+ * that cannot run what it would accept does not start), else undefined.
+ */
+async function dockerOptions(flags: FlagValues<typeof AGENT_FLAGS>): Promise<DockerOptions | undefined> {
+  const containerizers = flags.containerizers!.split(',').map((c) => c.trim());
+  const unknown = containerizers.filter((c) => c !== 'mesos' && c !== 'docker');
+  if (unknown.length || containerizers.length === 0) throw new FlagError(`Flag --containerizers: unknown containerizer '${unknown[0] ?? ''}' (mesos, docker)`);
+  if (!containerizers.includes('docker')) return undefined;
+  const cluster = process.env[DOCKER_CLUSTER_ENV];
+  const network = process.env[DOCKER_NETWORK_ENV];
+  const hostIp = await checkDockerEngine(flags.docker_socket!, network);
+  return {
+    socket: flags.docker_socket!, stopTimeoutMs: flags.docker_stop_timeout!, removeDelayMs: flags.docker_remove_delay!, killOrphans: flags.docker_kill_orphans,
+    sandboxDirectory: flags.sandbox_directory!, labels: cluster ? { [CLUSTER_LABEL]: cluster } : {},
+    ...(network && hostIp ? { bridge: { network, hostIp } } : {}),
+    ...(process.env[DOCKER_HOST_WORK_DIR_ENV] ? { hostWorkDir: process.env[DOCKER_HOST_WORK_DIR_ENV] } : {}),
+    ...(flags.docker_config ? { auths: registryAuths(flags.docker_config) } : {}),
+  };
+}
+
+/** --docker_config: a docker config.json, by path or as JSON; its `auths`. */
+function registryAuths(config: string): DockerOptions['auths'] {
+  try {
+    const text = config.trim().startsWith('{') ? config : fs.readFileSync(config.replace(/^file:\/\//, ''), 'utf8');
+    return (JSON.parse(text) as { auths?: DockerOptions['auths'] }).auths ?? {};
+  } catch (e) {
+    throw new FlagError(`Flag --docker_config: ${(e as Error).message}`);
+  }
+}
+
 export async function startAgent(argv: string[]): Promise<{ agent: Agent; listening: Listening }> {
   const { values: flags, raw } = parseFlags(AGENT_FLAGS, argv);
   if (!flags.master) throw new FlagError('Flag --master is required (HOST:PORT of the master)');
@@ -70,6 +103,7 @@ export async function startAgent(argv: string[]): Promise<{ agent: Agent; listen
   } catch (e) {
     throw new FlagError(`Flag --resources: ${(e as Error).message}`);
   }
+  const docker = await dockerOptions(flags);
   const authenticator = HttpAuthenticator.fromFlags(flags);
   const router = new Router(log);
   const listening = await listen(authenticator ? new Router(log).fallback(authenticator.guard(realmOf, router.handle)) : router, flags.ip!, flags.port!);
@@ -78,7 +112,7 @@ export async function startAgent(argv: string[]): Promise<{ agent: Agent; listen
     resources, attributes: parseAttributes(flags.attributes), recover: flags.recover as 'reconnect' | 'cleanup',
     executorShutdownGraceMs: flags.executor_shutdown_grace_period!, executorShutdownGraceText: raw.executor_shutdown_grace_period,
     executorReregistrationTimeoutMs: flags.executor_reregistration_timeout!, executorRegistrationTimeoutMs: flags.executor_registration_timeout!,
-    httpHeartbeatIntervalMs: flags.http_heartbeat_interval!, flags: { ...raw, port: String(listening.port) },
+    httpHeartbeatIntervalMs: flags.http_heartbeat_interval!, flags: { ...raw, port: String(listening.port) }, ...(docker ? { docker } : {}),
   }, log);
   mountExecutorApi(router, agent);
   mountAgentState(router, agent);

@@ -43,7 +43,7 @@ export class Executor {
       ...(this.kind !== 'command' ? { executor_id: this.info.executor_id } : {}),
       state: 'TASK_STAGING', resources: task.resources ?? [], statuses: [],
       ...(task.labels ? { labels: task.labels } : {}), ...(task.discovery ? { discovery: task.discovery } : {}),
-      ...(task.kill_policy ? { kill_policy: task.kill_policy } : {}),
+      ...(task.kill_policy ? { kill_policy: task.kill_policy } : {}), ...(task.container ? { container: task.container } : {}),
     };
     this.tasks.set(task.task_id.value, added);
     if (task.command) this.commands.set(task.task_id.value, task.command);
@@ -129,6 +129,8 @@ export function commandExecutorInfo(frameworkId: string, task: TaskInfo): Execut
   return {
     executor_id: { value: task.task_id.value }, framework_id: { value: frameworkId }, name: `Command Executor (Task: ${task.task_id.value}) (Command: ${describeCommand(task)})`,
     source: task.task_id.value, command: { value: 'mesolite-command-executor' }, resources: [],
+    // As Mesos: the task's container is its command executor's (a DOCKER one makes it a docker executor).
+    ...(task.container ? { container: task.container } : {}),
   };
 }
 

@@ -64,7 +64,7 @@ export function recover(agent: RecoveringAgent): string | undefined {
       containers.push({ run, launcher: checkpointed.launcher, pid: checkpointed.pid });
     }
   }
-  agent.containerizer.recover(containers, options.recover);
+  agent.containerizer.recover(containers, options.recover, agentId);
   for (const executor of running) {
     if (options.recover === 'cleanup') {
       setImmediate(guarded(log, `Cleaning up executor ${executor.id}`, () => agent.executorTerminated(executor, waitStatus(null, 'SIGKILL'))));

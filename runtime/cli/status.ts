@@ -38,7 +38,7 @@ export async function run(argv: string[]): Promise<number> {
     throw new CliError(`The master at ${master} does not answer (${(e as Error).message}): is the cluster running?`);
   }
   if (flags.json) { process.stdout.write(`${JSON.stringify(state, null, 2)}\n`); return 0; }
-  const lines = [...(docker?.lines ?? []), `Master  ${master}  leader ${state.leader}  id ${state.id}`, '', `Agents (${state.activated_slaves} active)`];
+  const lines = [...(docker?.lines ?? []), `Master  ${master}  leader ${state.leader}  id ${state.id}`, ...(record?.dns ? [`DNS     ${record.dns.address} (udp, tcp)  HTTP ${record.dns.http}`] : []), '', `Agents (${state.activated_slaves} active)`];
   for (const a of state.slaves) {
     lines.push(`  ${a.id}  ${a.pid}  ${a.active ? 'active' : 'inactive'}  cpus ${a.used_resources.cpus}/${a.resources.cpus}  mem ${a.used_resources.mem}/${a.resources.mem}  disk ${a.used_resources.disk}/${a.resources.disk}`);
   }

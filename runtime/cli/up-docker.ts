@@ -12,6 +12,7 @@ export interface DockerUpOptions {
   agentResources: string;
   marathon: boolean;
   chronos: boolean;
+  dns: boolean;
   detach: boolean;
 }
 
@@ -21,7 +22,7 @@ export async function upDocker(options: DockerUpOptions): Promise<number> {
   try {
     cluster = await new MesoliteCluster()
       .withName(options.name).withMasters(options.masters).withAgents(options.agents)
-      .withAgentResources(options.agentResources).withMarathon(options.marathon).withChronos(options.chronos)
+      .withAgentResources(options.agentResources).withMarathon(options.marathon).withChronos(options.chronos).withDns(options.dns)
       .withProgress((step) => process.stdout.write(`${step}...\n`))
       .start();
   } catch (e) {
@@ -36,6 +37,7 @@ export async function upDocker(options: DockerUpOptions): Promise<number> {
     `Docker cluster '${info.name}' is up (network ${info.network}, ${info.subnet}).`,
     ...members,
     `  zookeeper URL   ${info.zookeeper}`,
+    ...(info.dns ? [`  DNS             ${info.dns.address} (udp, tcp; the tasks' resolver)   (dig @${info.dns.address.split(':')[0]} leader.mesos)`] : []),
     `  logs            ${selfCommand()} logs master-1${named} --follow`,
     ...tryLines(info.name, info.zookeeper, info.marathon),
     '',

@@ -22,6 +22,7 @@ const FLAGS = {
   marathon_port: { type: 'int', default: '8080', help: 'Port of the app framework\'s REST API' },
   chronos: { type: 'bool', default: 'true', help: 'Start the Chronos-compatible job framework (--no-chronos to leave it out)' },
   chronos_port: { type: 'int', default: '4400', help: 'Port of the job framework\'s REST API' },
+  dns: { type: 'bool', default: 'true', help: 'Start the Mesos-DNS-compatible server: on a free 127.0.0.1 port, or with --docker as the tasks\' resolver (--no-dns to leave it out)' },
   detach: { type: 'bool', help: 'Return once the cluster is ready; stop it with mesolite down' },
   fresh: { type: 'bool', help: 'Start from an empty state: forget the registry, agents and apps kept from earlier runs (process mode)' },
   docker: { type: 'bool', help: 'Run the cluster in Docker containers: ZooKeeper, masters, agents, app framework (images: see README)' },
@@ -38,7 +39,7 @@ export async function run(argv: string[]): Promise<number | void> {
   await refuseTakenName(name);
   if (flags.docker) {
     const { upDocker } = await import('./up-docker');
-    return upDocker({ name, masters: flags.masters, agents: flags.agents, agentResources: flags.agent_resources!, marathon: flags.marathon!, chronos: flags.chronos!, detach: flags.detach! });
+    return upDocker({ name, masters: flags.masters, agents: flags.agents, agentResources: flags.agent_resources!, marathon: flags.marathon!, chronos: flags.chronos!, dns: flags.dns!, detach: flags.detach! });
   }
   const workDir = clusterDir(name);
   if (flags.fresh) fs.rmSync(workDir, { recursive: true, force: true });
@@ -49,7 +50,7 @@ export async function run(argv: string[]): Promise<number | void> {
       name, workDir, agents: flags.agents, masters: flags.masters, zkPort: flags.zk_port!,
       masterPort: flags.port!,
       agentResources: flags.agent_resources!, marathonPort: flags.marathon ? flags.marathon_port! : undefined,
-      chronosPort: flags.chronos ? flags.chronos_port! : undefined, onProgress: (step) => process.stdout.write(`${step}...\n`),
+      chronosPort: flags.chronos ? flags.chronos_port! : undefined, dns: flags.dns, onProgress: (step) => process.stdout.write(`${step}...\n`),
     });
   } catch (e) {
     if (e instanceof PortsInUseError) throw new CliError(`Cluster '${name}' not started: ${portsAdvice(e)}`);
@@ -65,6 +66,7 @@ export async function run(argv: string[]): Promise<number | void> {
     ...info.agents.map((a, i) => `  agent-${i + 1}         ${a}`),
     ...(info.marathon ? [`  marathon        ${info.marathon}   (apps: ${info.marathon}/v2/apps)`] : []),
     ...(info.chronos ? [`  chronos         ${info.chronos}   (jobs: ${info.chronos}/v1/scheduler/jobs)`] : []),
+    ...(info.dns ? [dnsLine(info.dns)] : []),
     `  scheduler API   POST ${info.master}/api/v1/scheduler`,
     `  operator API    POST ${info.master}/api/v1`,
     `  state           ${workDir}   (${kept ? 'kept from the last run' : 'new'}; up --fresh starts empty)`,
@@ -106,4 +108,10 @@ function recordRemoved(info: ProcessClusterInfo): Promise<string> {
     };
     fs.watchFile(file, { interval: 500, persistent: false }, onChange);
   });
+}
+
+/** Where to ask the DNS server, over DNS and HTTP. */
+function dnsLine(dns: { address: string; http: string }): string {
+  const [host, port] = dns.address.split(':');
+  return `  dns             ${dns.address} (udp, tcp)   (dig @${host} -p ${port} leader.mesos; HTTP ${dns.http}/v1/enumerate)`;
 }

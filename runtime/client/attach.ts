@@ -7,10 +7,11 @@ import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import { HttpError, openStream, request } from '../common/http';
 import { containerIdRecord, heartbeatRecord, resizeRecord, stdinRecord, type ProcessIO, type WindowSize } from '../common/protocol/attach';
-import type { CommandInfo, ContainerID, Task } from '../common/protocol/v1';
+import { isTerminalState, type CommandInfo, type ContainerID, type Task } from '../common/protocol/v1';
 import { encodeRecord, RecordIODecoder } from '../common/recordio';
 import { authorization, type Credentials } from '../common/authentication';
 import type { GetState } from './operator';
+import { matchTasks } from './tasks';
 
 export interface ExecOptions {
   /** The agent's base URL, http://host:port. */
@@ -228,13 +229,12 @@ function taskContainer(task: Task): ContainerID | undefined {
 export interface TaskTarget { task: Task; agentUrl: string; container: ContainerID }
 
 /**
- * A task of the master's state by exact id, else by unique prefix (as `mesos task exec` matches them);
- * it must be running. Throws saying which tasks match when several do.
+ * A task of the master's state matched as `task log` matches them (matchTasks: exact id, unique prefix,
+ * app id); it must be running. Throws saying which tasks match when several do.
  */
 export function findTask(state: GetState, pattern: string): Task {
-  const tasks = state.get_tasks.tasks;
-  const exact = tasks.filter((t) => t.task_id.value === pattern);
-  const matches = exact.length ? exact : tasks.filter((t) => t.task_id.value.startsWith(pattern));
+  const candidates = state.get_tasks.tasks.map((task) => ({ id: task.task_id.value, active: !isTerminalState(task.state), task }));
+  const matches = matchTasks(candidates, pattern).map((m) => m.task);
   if (matches.length === 0) throw new Error(`No task matches '${pattern}'`);
   if (matches.length > 1) throw new Error(`Multiple tasks match '${pattern}':\n${matches.map((t) => `  ${t.task_id.value} (${t.state})`).join('\n')}`);
   const [task] = matches;

@@ -61,7 +61,7 @@ const agentUrl = (pid: string) => {
  * app's instances (`/web` or `web` matches Marathon's `web.<uuid>`). Running tasks are looked at
  * before finished ones, so a prefix names today's instance rather than every one before it.
  */
-export function matchTasks(tasks: TaskSummary[], query: string): TaskSummary[] {
+export function matchTasks<T extends { id: string; active: boolean }>(tasks: T[], query: string): T[] {
   const exact = tasks.filter((t) => t.id === query);
   if (exact.length > 0) return exact;
   const app = `${query.replace(/^\/+/, '').replace(/\//g, '_')}.`;

@@ -1,5 +1,6 @@
 // Ports a cluster is about to use: checked before anything starts (as kind and k3d do), and who holds
 // one that is taken, so that the error names it instead of leaving a daemon to die of EADDRINUSE.
+import * as dgram from 'node:dgram';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 
@@ -27,6 +28,35 @@ export function portFree(port: number, host = '127.0.0.1'): Promise<boolean> {
     server.once('error', () => resolve(false));
     server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
   });
+}
+
+/** A TCP port on `host` the system picks as free now. */
+function pickPort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen({ port: 0, host, exclusive: true }, () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function udpFree(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = dgram.createSocket('udp4');
+    socket.once('error', () => resolve(false));
+    socket.bind(port, host, () => socket.close(() => resolve(true)));
+  });
+}
+
+/** Free ports for a DNS server (one port free for both TCP and UDP) and its HTTP API; 53 would need root. */
+export async function freeDnsPorts(host = '127.0.0.1'): Promise<{ dns: number; http: number }> {
+  for (let attempt = 0; ; attempt++) {
+    const dns = await pickPort(host);
+    if (await udpFree(dns, host)) return { dns, http: await pickPort(host) };
+    if (attempt === 20) throw new Error('no port is free for both TCP and UDP on ' + host);
+  }
 }
 
 /** Throws PortsInUseError naming every taken port and its holder. */

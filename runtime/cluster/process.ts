@@ -7,7 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { getJson } from '../common/http';
 import { isAlive, killGroup, selfInvocation } from '../common/process';
-import { checkPorts, portFree, type PortUse } from './ports';
+import { engineAnswers, removeTaskContainersUnder } from './docker/lookup';
+import { checkPorts, freeDnsPorts, portFree, type PortUse } from './ports';
 
 export interface ProcessClusterOptions {
   name: string;
@@ -22,6 +23,8 @@ export interface ProcessClusterOptions {
   marathonPort?: number;
   /** Port of the Chronos-compatible job framework's REST API; undefined: no job framework. */
   chronosPort?: number;
+  /** Start the Mesos-DNS-compatible server (`mesolite dns`) on free 127.0.0.1 ports (default: true). */
+  dns?: boolean;
   /** Extra flags for every daemon (e.g. --allocation_interval=100ms for tests). */
   masterFlags?: string[];
   onProgress?: (step: string) => void;
@@ -43,7 +46,9 @@ export interface ProcessClusterInfo {
   marathon?: string;
   /** The job framework's REST API, when started. */
   chronos?: string;
-  pids: { masters: number[]; agents: number[]; zookeeper?: number; marathon?: number; chronos?: number };
+  /** The DNS server (UDP and TCP at HOST:PORT) and its HTTP API, when started. */
+  dns?: { address: string; http: string };
+  pids: { masters: number[]; agents: number[]; zookeeper?: number; marathon?: number; chronos?: number; dns?: number };
 }
 
 /**
@@ -221,12 +226,14 @@ export async function startProcessCluster(options: ProcessClusterOptions): Promi
     // Agents and the app framework need only a leading master: they start together.
     const marathon = options.marathonPort !== undefined;
     progress(`Starting ${options.agents} agent(s)${marathon ? ' and the app framework' : ''}`);
+    // With an engine on this machine, agents run Docker-image tasks too (as the guides configure them).
+    const containerizers = (await engineAnswers()) ? ['--containerizers=docker,mesos'] : [];
     for (let i = 0; i < options.agents; i++) {
       const port = agentPortList[i];
       const ports = `[${AGENT_PORTS_BASE + i * AGENT_PORTS_SPAN}-${AGENT_PORTS_BASE + (i + 1) * AGENT_PORTS_SPAN - 1}]`;
       info.pids.agents.push(start(`agent-${i + 1}`, [
         'agent', `--master=${info.masterFlag}`, '--ip=127.0.0.1', `--port=${port}`, `--work_dir=${path.join(options.workDir, `agent-${i + 1}`)}`,
-        `--resources=${options.agentResources};ports:${ports}`, `--attributes=agent:agent-${i + 1}`,
+        `--resources=${options.agentResources};ports:${ports}`, `--attributes=agent:agent-${i + 1}`, ...containerizers,
       ]));
       info.agents.push(`http://127.0.0.1:${port}`);
     }
@@ -237,7 +244,19 @@ export async function startProcessCluster(options: ProcessClusterOptions): Promi
       info.marathon = `http://127.0.0.1:${options.marathonPort}`;
     }
     if (options.chronosPort !== undefined) startChronos(info, options.chronosPort, zk ? `zk://127.0.0.1:${zkPort}/chronos` : undefined, start);
+    if (options.dns ?? true) {
+      const ports = await freeDnsPorts();
+      // A local cluster's DNS keeps serving what it knows while ZooKeeper is away (no zkDetectionTimeout).
+      const leaderFrom = zk ? [`--zk=${zk}`, '--zkDetectionTimeout=0'] : [`--masters=127.0.0.1:${options.masterPort}`];
+      info.pids.dns = start('dns', ['dns', ...leaderFrom, `--port=${ports.dns}`, `--httpport=${ports.http}`]);
+      info.dns = { address: `127.0.0.1:${ports.dns}`, http: `http://127.0.0.1:${ports.http}` };
+    }
     await Promise.all([
+      info.dns && waitFor('the DNS server', 30_000, async () => {
+        mustLive([info.pids.dns!]);
+        await mustBeOurs(info.dns!.http, `${info.dns!.http}/v1/config`, (c: { Zk?: string; Masters?: string[] }) => (zk ? c.Zk === zk : c.Masters?.[0] === info.masterFlag));
+        return true;
+      }),
       waitFor('every agent to register', 30_000, async () => {
         mustLive([...info.pids.masters, ...info.pids.agents]);
         const state = await getJson<{ activated_slaves: number }>(`${info.master}/master/state`);
@@ -324,12 +343,12 @@ function isTaskHelper(pid: number): boolean {
 }
 
 /**
- * Stops the app framework, agents, masters and ZooKeeper, then executor hosts (which kill their tasks
+ * Stops the DNS server, the app framework, agents, masters and ZooKeeper, then executor hosts (which kill their tasks
  * by their kill policies) and the tasks, then anything left. Hosts are not waited for once their tasks
  * are gone: with the agent gone they have nobody to report to, and would only retry for seconds.
  */
 export async function stopProcessCluster(info: { workDir: string; pids: Partial<ProcessClusterInfo['pids']> }): Promise<void> {
-  const daemons = [...(info.pids.chronos ? [info.pids.chronos] : []), ...(info.pids.marathon ? [info.pids.marathon] : []), ...(info.pids.agents ?? []), ...(info.pids.masters ?? []), ...(info.pids.zookeeper ? [info.pids.zookeeper] : [])];
+  const daemons = [...(info.pids.dns ? [info.pids.dns] : []), ...(info.pids.chronos ? [info.pids.chronos] : []), ...(info.pids.marathon ? [info.pids.marathon] : []), ...(info.pids.agents ?? []), ...(info.pids.masters ?? []), ...(info.pids.zookeeper ? [info.pids.zookeeper] : [])];
   for (const pid of daemons) if (isRunning(pid)) signal(pid, 'SIGTERM');
   await waitGone(daemons, 5000);
   if (!fs.existsSync(info.workDir)) return;
@@ -339,4 +358,6 @@ export async function stopProcessCluster(info: { workDir: string; pids: Partial<
   const left = processesUnder(info.workDir);
   for (const pid of left) signal(pid, 'SIGKILL');
   await waitGone(left, 2000);
+  // Docker tasks' containers (stopped by their executors by now) go with the cluster.
+  await removeTaskContainersUnder(info.workDir);
 }

@@ -2,7 +2,7 @@
 // clear 4xx errors, RecordIO event streams (server side) and keep-alive JSON / stream requests (client side).
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { encodeRecord, RecordIODecoder } from './recordio';
+import { JSON_RECORDS, RecordIODecoder, type StreamFormat } from './recordio';
 import { parseJson } from './json';
 import { HttpError, LINGER_MS, type Router } from './router';
 
@@ -52,7 +52,7 @@ export function readBody(req: http.IncomingMessage, limit = MAX_BODY_BYTES): Pro
   });
 }
 
-/** Reads a JSON object body; 415 for other media types, 400 naming the parse problem. */
+/** Reads a JSON object body of Mesolite's own endpoints (v1 calls: media.ts's readCall); 415 for other media types, 400 naming the parse problem. */
 export async function readJson(req: http.IncomingMessage): Promise<Record<string, unknown>> {
   if (req.headers['content-type'] === undefined) {
     req.resume();
@@ -61,8 +61,7 @@ export async function readJson(req: http.IncomingMessage): Promise<Record<string
   const type = req.headers['content-type'].split(';')[0].trim();
   if (type !== 'application/json') {
     req.resume();
-    // Mesos also speaks application/x-protobuf; Mesolite speaks JSON only.
-    throw new HttpError(415, `Expecting 'Content-Type' of application/json, got '${type}' (Mesolite does not speak application/x-protobuf)`);
+    throw new HttpError(415, `Expecting 'Content-Type' of application/json, got '${type}'`);
   }
   const parsed = await readJsonValue(req);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
@@ -92,14 +91,17 @@ export function sendEmpty(res: http.ServerResponse, status: number): void {
   res.end();
 }
 
-/** A server-side RecordIO stream of JSON events over a chunked 200 response (Content-Type as Mesos sends it). */
+/** A server-side RecordIO stream of events over a chunked 200 response, in `format` (media.ts's streamFormat for v1 clients). */
 export class EventStream {
   private closed = false;
   private readonly closeHandlers: Array<() => void> = [];
 
-  constructor(private readonly res: http.ServerResponse, req: http.IncomingMessage, headers: Record<string, string> = {}) {
+  constructor(
+    private readonly res: http.ServerResponse, req: http.IncomingMessage, headers: Record<string, string> = {},
+    private readonly format: StreamFormat = JSON_RECORDS,
+  ) {
     res.writeHead(200, {
-      'Content-Type': 'application/json',
+      ...format.headers,
       'Cache-Control': 'no-cache',
       ...headers,
     });
@@ -115,7 +117,7 @@ export class EventStream {
   }
 
   send(event: unknown): void {
-    if (!this.closed) this.res.write(encodeRecord(event));
+    if (!this.closed) this.res.write(this.format.record(event));
   }
 
   onClose(handler: () => void): void {
@@ -314,7 +316,8 @@ export function openStream(
       method: 'POST',
       agent: false,
       signal,
-      headers: { 'Content-Type': 'application/json', Accept: 'application/recordio', 'Message-Accept': 'application/json', 'Content-Length': Buffer.byteLength(payload), ...headers },
+      // JSON records under application/json: what every Mesos v1 stream answers (the agent's also speak application/recordio).
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Content-Length': Buffer.byteLength(payload), ...headers },
     }, (res) => {
       if (res.statusCode !== 200) {
         const chunks: Buffer[] = [];

@@ -40,8 +40,13 @@ export function parseJson(text: string | Uint8Array, limits: JsonLimits = DEFAUL
   } catch (e) {
     throw new JsonError((e as Error).message);
   }
-  check(value, limits, [], 0);
+  checkLimits(value, limits);
   return value;
+}
+
+/** Refuses a value read otherwise (a decoded protobuf) that breaks the limits JSON text is held to. */
+export function checkLimits(value: unknown, limits: JsonLimits = DEFAULT_JSON_LIMITS): void {
+  check(value, limits, [], 0);
 }
 
 /** The path as the APIs name fields: `framework_info.labels.labels[0].key`. */

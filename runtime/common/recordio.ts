@@ -1,9 +1,21 @@
 // RecordIO framing as Mesos streams it: "<decimal length>\n<record bytes>" (docs/recordio.md).
 
-export function encodeRecord(message: unknown): Buffer {
-  const body = Buffer.from(JSON.stringify(message));
+/** One record: its bytes behind their length. */
+export function frameRecord(body: Uint8Array): Buffer {
   return Buffer.concat([Buffer.from(`${body.length}\n`), body]);
 }
+
+/** A message as a JSON record. */
+export const encodeRecord = (message: unknown): Buffer => frameRecord(Buffer.from(JSON.stringify(message)));
+
+/** A RecordIO stream's format: the headers of its response and how each message becomes a record. */
+export interface StreamFormat {
+  headers: Record<string, string>;
+  record(message: unknown): Buffer;
+}
+
+/** JSON records under application/json (as Mesos answers a JSON client; Mesolite's own streams too). */
+export const JSON_RECORDS: StreamFormat = { headers: { 'Content-Type': 'application/json' }, record: encodeRecord };
 
 export class RecordIOError extends Error {}
 

@@ -4,14 +4,12 @@
 // while they run: changes go out as TASK_RUNNING updates (`healthy`, `check_status`), each carrying
 // what the other last reported, and a task failing its health check too often is killed.
 import { emptyCheckStatus } from '../common/checks';
-import type { LaunchOptions } from '../common/process';
 import type { CheckStatusInfo, ExecutorEvent, FrameworkInfo, KillPolicy, TaskInfo, TaskState, TaskStatus } from '../common/protocol/v1';
 import { ExecutorDriver } from './driver';
 import type { HostConnection } from './host-connection';
 import { Checker, HealthChecker, type TaskHealthStatus } from './health-checker';
-import { taskLauncher } from './launcher';
 import { checkProbe, healthCheckProbe } from './probes';
-import { TaskProcess } from './task-process';
+import { TaskProcess, type TaskRunner } from './task-process';
 
 export interface BuiltinExecutorOptions {
   connection: HostConnection;
@@ -39,12 +37,10 @@ interface TaskMonitor {
   checker?: Checker;
 }
 
-const graceMs = (policy?: KillPolicy) =>
-  policy?.grace_period?.nanoseconds !== undefined ? policy.grace_period.nanoseconds / 1e6 : DEFAULT_KILL_GRACE_MS;
 
 export abstract class BuiltinExecutor {
   protected readonly driver: ExecutorDriver;
-  protected readonly processes = new Map<string, TaskProcess>();
+  protected readonly processes = new Map<string, TaskRunner>();
   protected readonly terminal = new Map<string, TaskState>();
   private readonly monitors = new Map<string, TaskMonitor>();
   /** Tasks this executor killed because they failed their health checks. */
@@ -94,14 +90,14 @@ export abstract class BuiltinExecutor {
 
   protected launch(task: TaskInfo, sandbox: string): void {
     if (this.processes.has(task.task_id.value)) return; // a re-delivered launch after re-subscription
-    const process = new TaskProcess(task, sandbox, this.options.env, this.options.taskLog);
+    const process = this.runner(task, sandbox);
     this.processes.set(task.task_id.value, process);
     this.driver.update({ task_id: task.task_id, state: 'TASK_STARTING' });
     if (this.shuttingDown) return this.finish(task.task_id.value, 'TASK_KILLED', 'Executor is shutting down');
-    void process.start((code) => this.exited(task.task_id.value, code), (pid) => {
+    void process.start((code, failure) => this.exited(task.task_id.value, code, failure), (containerStatus) => {
       if (this.terminal.has(task.task_id.value)) return;
       const running: TaskMonitor['running'] = {
-        task_id: task.task_id, state: 'TASK_RUNNING', container_status: { executor_pid: pid },
+        task_id: task.task_id, state: 'TASK_RUNNING', container_status: containerStatus,
         ...(task.check ? { check_status: emptyCheckStatus(task.check.type ?? 'UNKNOWN') } : {}),
       };
       this.driver.update(running);
@@ -109,13 +105,18 @@ export abstract class BuiltinExecutor {
     });
   }
 
-  private startChecks(process: TaskProcess, running: TaskMonitor['running']): void {
+  /** What runs a task: a process in its sandbox (the Docker executor runs a container instead). */
+  protected runner(task: TaskInfo, sandbox: string): TaskRunner {
+    return new TaskProcess(task, sandbox, this.options.env, this.options.taskLog);
+  }
+
+  private startChecks(process: TaskRunner, running: TaskMonitor['running']): void {
     const { task } = process;
     if (!task.health_check && !task.check) return;
     const taskId = task.task_id.value;
     const monitor: TaskMonitor = { running };
     this.monitors.set(taskId, monitor);
-    const context = { cwd: process.sandbox, env: process.environment, launch: (o: LaunchOptions) => taskLauncher().launch(o) };
+    const context = process.probeContext();
     const log = (m: string) => this.options.log(`Task ${taskId}: ${m}`);
     if (task.health_check) {
       monitor.health = new HealthChecker({ check: task.health_check, probe: healthCheckProbe(task.health_check, context), log, onUpdate: (h) => this.healthUpdated(taskId, h) });
@@ -158,17 +159,21 @@ export abstract class BuiltinExecutor {
     this.driver.update({ ...monitor.running, reason: 'REASON_TASK_CHECK_STATUS_UPDATED' });
   }
 
-  private exited(taskId: string, code: number): void {
+  /** A kill's grace period when neither the KILL nor the task has a kill policy. */
+  protected readonly defaultGraceMs: number = DEFAULT_KILL_GRACE_MS;
+
+  /** What the messages call what ran ('Command exited with status 1', 'Container exited …'). */
+  protected readonly noun: string = 'Command';
+
+  private exited(taskId: string, code: number, failure?: string): void {
     const process = this.processes.get(taskId)!;
     this.stopChecks(taskId);
     const unhealthy = this.endsUnhealthy(taskId, process.killed) ? { healthy: false } : {};
-    if (process.killed) {
-      this.finish(taskId, 'TASK_KILLED', code > 128 ? `Command terminated with signal ${signalName(code - 128)}` : `Command exited with status ${code}`, unhealthy);
-    } else if (code === 0) {
-      this.finish(taskId, 'TASK_FINISHED', 'Command exited with status 0', unhealthy);
-    } else {
-      this.finish(taskId, 'TASK_FAILED', code > 128 ? `Command terminated with signal ${signalName(code - 128)}` : `Command exited with status ${code}`, unhealthy);
-    }
+    const ended = code > 128 ? `${this.noun} terminated with signal ${signalName(code - 128)}` : `${this.noun} exited with status ${code}`;
+    if (failure) this.finish(taskId, 'TASK_FAILED', failure, unhealthy);
+    else if (process.killed) this.finish(taskId, 'TASK_KILLED', ended, unhealthy);
+    else if (code === 0) this.finish(taskId, 'TASK_FINISHED', ended, unhealthy);
+    else this.finish(taskId, 'TASK_FAILED', ended, unhealthy);
   }
 
   /** Whether a task's terminal update says `healthy: false`: as Mesos' command executor, when it was killed for failing its health checks. */
@@ -192,7 +197,8 @@ export abstract class BuiltinExecutor {
     if ((this.frameworkInfo?.capabilities ?? []).some((c) => c.type === 'TASK_KILLING_STATE')) {
       this.driver.update({ task_id: { value: taskId }, state: 'TASK_KILLING' });
     }
-    process.kill(graceMs(policy ?? process.task.kill_policy));
+    const grace = (policy ?? process.task.kill_policy)?.grace_period?.nanoseconds;
+    process.kill(grace !== undefined ? grace / 1e6 : this.defaultGraceMs);
   }
 
   /** True while any of this executor's task processes still runs. */

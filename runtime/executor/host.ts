@@ -7,6 +7,7 @@ import type { ExecutorHostCall, ExecutorHostEvent } from '../common/protocol/int
 import type { BuiltinExecutor, BuiltinExecutorOptions } from './builtin';
 import { CommandExecutor } from './command';
 import { DefaultExecutor } from './default';
+import { DockerExecutor } from './docker';
 import { HostConnection } from './host-connection';
 
 const RETRY_MS = 500;
@@ -46,17 +47,18 @@ export function runExecutorHost(): void {
   const onEvent = (event: ExecutorHostEvent) => {
     switch (event.type) {
       case 'LAUNCH_EXECUTOR': {
-        const { executor_info: info, directory, task_log, environment } = event.launch_executor;
+        const { executor_info: info, directory, task_log, environment, docker } = event.launch_executor;
         const executorId = info.executor_id.value;
         if (executors.has(executorId)) return;
         const options: BuiltinExecutorOptions = {
           connection, frameworkId, executorId, directory, taskLog: task_log,
-          env: { ...hostEnv, ...environment },
+          // A container gets the executor's variables only, not the host's.
+          env: docker ? environment : { ...hostEnv, ...environment },
           recoveryTimeoutMs: RECOVERY_TIMEOUT_MS, shutdownGraceMs: 3000,
           log: (m) => log.info(`[${executorId}] ${m}`),
           onTerminated: (status) => { executors.delete(executorId); reportExit(executorId, status); },
         };
-        const executor = info.type === 'DEFAULT' ? new DefaultExecutor(options) : new CommandExecutor(options);
+        const executor = docker ? new DockerExecutor(options, docker) : info.type === 'DEFAULT' ? new DefaultExecutor(options) : new CommandExecutor(options);
         executors.set(executorId, executor);
         executor.start();
         return;

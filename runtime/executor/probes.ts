@@ -1,7 +1,8 @@
 // The probes behind checks and health checks, run on the task's own host like Mesos' checker does:
 // COMMAND runs the command (`sh -c` for shell commands) in the task's sandbox with the task's
-// environment, in its own process group that is killed when the attempt is aborted; HTTP(S) sends a
-// GET to 127.0.0.1:<port><path> (::1 for IPv6) following redirects; TCP opens a connection.
+// environment, in its own process group that is killed when the attempt is aborted (or in its Docker
+// container); HTTP(S) sends a GET to 127.0.0.1:<port><path> (::1 for IPv6; a container on a bridge:
+// its address, as Mesos checks in the container's network) following redirects; TCP opens a connection.
 import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
@@ -19,11 +20,17 @@ export interface ProbeContext {
   env: Record<string, string>;
   /** How COMMAND checks start (the executor host's task launcher; in-process by default). */
   launch?: (options: LaunchOptions) => Promise<Launched>;
+  /** Where HTTP and TCP checks connect: loopback unless the task has an address of its own (a container's on a bridge). */
+  address?: string;
+  /** Runs COMMAND checks elsewhere (in a task's Docker container), answering the exit code. */
+  exec?: (command: CommandInfo, env: Record<string, string>, signal: AbortSignal) => Promise<number>;
 }
 
 const MAX_REDIRECTS = 10;
 
 export function commandProbe(command: CommandInfo, context: ProbeContext): Probe {
+  const { exec } = context;
+  if (exec) return async (signal) => ({ type: 'COMMAND', command: { exit_code: await exec(command, { ...context.env, ...commandEnvironment(command) }, signal) } });
   const launch = context.launch ?? directLaunch;
   return async (signal) => {
     const child = await launch({
@@ -40,8 +47,8 @@ export function commandProbe(command: CommandInfo, context: ProbeContext): Probe
   };
 }
 
-export function httpProbe(scheme: string, port: number, path: string, ipv6: boolean): Probe {
-  const host = ipv6 ? '[::1]' : '127.0.0.1';
+export function httpProbe(scheme: string, port: number, path: string, ipv6: boolean, address?: string): Probe {
+  const host = address ?? (ipv6 ? '[::1]' : '127.0.0.1');
   return (signal) => new Promise((resolve, reject) => {
     const get = (url: URL, redirects: number) => {
       const client = url.protocol === 'https:' ? https : http;
@@ -58,9 +65,9 @@ export function httpProbe(scheme: string, port: number, path: string, ipv6: bool
   });
 }
 
-export function tcpProbe(port: number, ipv6: boolean): Probe {
+export function tcpProbe(port: number, ipv6: boolean, address?: string): Probe {
   return (signal) => new Promise((resolve, reject) => {
-    const socket = net.connect({ host: ipv6 ? '::1' : '127.0.0.1', port });
+    const socket = net.connect({ host: address ?? (ipv6 ? '::1' : '127.0.0.1'), port });
     const abort = () => { socket.destroy(); reject(new Error('aborted')); };
     signal.addEventListener('abort', abort, { once: true });
     const done = (succeeded: boolean) => {
@@ -77,8 +84,8 @@ export function tcpProbe(port: number, ipv6: boolean): Probe {
 export function healthCheckProbe(check: HealthCheck, context: ProbeContext): Probe {
   switch (healthCheckType(check)) {
     case 'COMMAND': return commandProbe(check.command!, context);
-    case 'HTTP': return httpProbe(check.http!.scheme ?? 'http', check.http!.port, check.http!.path ?? '', check.http!.protocol === 'IPv6');
-    case 'TCP': return tcpProbe(check.tcp!.port, check.tcp!.protocol === 'IPv6');
+    case 'HTTP': return httpProbe(check.http!.scheme ?? 'http', check.http!.port, check.http!.path ?? '', check.http!.protocol === 'IPv6', context.address);
+    case 'TCP': return tcpProbe(check.tcp!.port, check.tcp!.protocol === 'IPv6', context.address);
     default: return () => Promise.resolve({ type: 'UNKNOWN' });
   }
 }
@@ -87,8 +94,8 @@ export function healthCheckProbe(check: HealthCheck, context: ProbeContext): Pro
 export function checkProbe(check: CheckInfo, context: ProbeContext): Probe {
   switch (check.type) {
     case 'COMMAND': return commandProbe(check.command!.command, context);
-    case 'HTTP': return httpProbe('http', check.http!.port, check.http!.path ?? '', false);
-    case 'TCP': return tcpProbe(check.tcp!.port, false);
+    case 'HTTP': return httpProbe('http', check.http!.port, check.http!.path ?? '', false, context.address);
+    case 'TCP': return tcpProbe(check.tcp!.port, false, context.address);
     default: return () => Promise.resolve({ type: 'UNKNOWN' });
   }
 }

@@ -8,8 +8,28 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { commandArgv, commandEnvironment, killGroup } from '../common/process';
 import { LOG_TASK_EXITED, logTaskStarted } from '../common/task-log';
-import type { TaskInfo } from '../common/protocol/v1';
-import { taskLauncher } from './launcher';
+import type { ContainerStatus, TaskInfo } from '../common/protocol/v1';
+import { taskLauncher, type Launched } from './launcher';
+import type { ProbeContext } from './probes';
+
+/** How a built-in executor runs one task: a process on the host here, or a Docker container (docker-container.ts). */
+export interface TaskRunner {
+  readonly task: TaskInfo;
+  readonly sandbox: string;
+  /** Starting or running. */
+  readonly alive: boolean;
+  /** Asked to be killed. */
+  readonly killed: boolean;
+  /**
+   * onStarted gets what TASK_RUNNING says of its container, then onExit the exit code (and, when it
+   * could not start, why) — in that order, however fast it ends.
+   */
+  start(onExit: (code: number, failure?: string) => void, onStarted: (status: ContainerStatus) => void): Promise<void>;
+  /** The stop signal now, SIGKILL after the grace period. */
+  kill(graceMs: number): void;
+  /** Where its COMMAND checks run, and with what. */
+  probeContext(): ProbeContext;
+}
 
 // A shell command runs in the wrapper's own background subshell (as `sh -c` would run it, without $0
 // or arguments), not through another sh: one exec fewer per task. Other commands are exec'd.
@@ -23,7 +43,7 @@ const WRAPPER = [
   'exit $code',
 ].join('\n');
 
-export class TaskProcess {
+export class TaskProcess implements TaskRunner {
   pid?: number;
   private started = false;
   private exited = false;
@@ -47,11 +67,8 @@ export class TaskProcess {
     return { ...this.env, MESOS_SANDBOX: this.sandbox, MESOS_TASK_ID: this.task.task_id.value, ...commandEnvironment(this.task.command) };
   }
 
-  /**
-   * Starts the command: onStarted gets its pid, then onExit its exit code (a signal shows as 128+n, as
-   * a shell reports it; 127 when it could not start) — in that order, however fast the command ends.
-   */
-  async start(onExit: (code: number) => void, onStarted: (pid: number) => void): Promise<void> {
+  /** Starts the command (onStarted gets its pid; a signal shows as 128+n in onExit, as a shell reports it; 127 when it could not start). */
+  async start(onExit: (code: number) => void, onStarted: (status: ContainerStatus) => void): Promise<void> {
     this.started = true;
     fs.mkdirSync(this.sandbox, { recursive: true });
     const command = this.task.command!;
@@ -74,7 +91,7 @@ export class TaskProcess {
     this.pid = pid;
     // The wrapper leads the task's process group; its pid lets an agent clean up (--recover=cleanup).
     logTaskStarted(this.taskLog, this.task.task_id.value, pid);
-    onStarted(pid);
+    onStarted({ executor_pid: pid });
     launched.onExit((code, signal) => {
       this.exited = true;
       clearTimeout(this.killTimer);
@@ -85,6 +102,10 @@ export class TaskProcess {
   }
 
   private pendingGraceMs = 0;
+
+  probeContext(): ProbeContext {
+    return { cwd: this.sandbox, env: this.environment, launch: (o): Promise<Launched> => taskLauncher().launch(o) };
+  }
 
   /** SIGTERM to the whole process group, SIGKILL after the grace period (once started, if still starting). */
   kill(graceMs: number): void {

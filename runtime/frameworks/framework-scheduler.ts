@@ -22,7 +22,8 @@ export interface FrameworkOptions {
   webuiUrl?: string;
 }
 
-const TICK_MS = 1000;
+/** How often the framework looks after its tasks: kills retried, checks run, unreachable ones expunged, reconciliation due. */
+export const TICK_MS = 1000;
 
 export abstract class FrameworkScheduler<S extends { frameworkId?: string }> {
   protected readonly driver: Scheduler;
@@ -52,6 +53,11 @@ export abstract class FrameworkScheduler<S extends { frameworkId?: string }> {
 
   get state(): S {
     return this.store.state;
+  }
+
+  /** The role the framework subscribes with: every task's resources are allocated to it. */
+  get role(): string {
+    return this.options.role;
   }
 
   get frameworkId(): string | undefined {

@@ -41,7 +41,9 @@ export function validateTaskInfo(task: TaskInfo, inGroup: boolean): string | und
   const command = task.command;
   if (command) {
     if (command.shell !== false && typeof command.value !== 'string') return `Task ${task.task_id.value}: 'command.value' is required for a shell command`;
-    if (command.shell === false && typeof command.value !== 'string') return `Task ${task.task_id.value}: 'command.value' must name the program when 'command.shell' is false`;
+    // A Docker container without a command value runs its image's entrypoint (with the arguments).
+    const docker = (task.container as { type?: string } | undefined)?.type === 'DOCKER';
+    if (command.shell === false && typeof command.value !== 'string' && !docker) return `Task ${task.task_id.value}: 'command.value' must name the program when 'command.shell' is false`;
   }
   const healthCheckError = task.health_check !== undefined ? validateHealthCheck(task.health_check) : undefined;
   if (healthCheckError) return `Task ${task.task_id.value} uses invalid health check: ${healthCheckError}`;
@@ -52,12 +54,15 @@ export function validateTaskInfo(task: TaskInfo, inGroup: boolean): string | und
   return undefined;
 }
 
-/** Mesolite's agents run tasks as processes on the host: no Docker containerizer, no container images (yet). */
+/**
+ * As Mesos checks a ContainerInfo: a DOCKER one names its image (the agent's docker containerizer runs
+ * it, or fails the task when it has none); the mesos containerizer runs no images here (yet).
+ */
 function unsupportedContainer(container: unknown): string | undefined {
-  const c = container as { type?: string; docker?: unknown; mesos?: { image?: unknown } } | undefined;
+  const c = container as { type?: string; docker?: { image?: unknown }; mesos?: { image?: unknown } } | undefined;
   if (!c) return undefined;
-  if (c.type === 'DOCKER' || c.docker) return "container type DOCKER is not supported yet: Mesolite agents run tasks as host processes (leave out 'container' to run the command directly)";
-  if (c.mesos?.image) return 'container images are not supported yet: Mesolite agents run tasks as host processes';
+  if (c.type === 'DOCKER' && typeof c.docker?.image !== 'string') return "DockerInfo 'docker' with an 'image' is required for a DOCKER typed ContainerInfo";
+  if (c.mesos?.image) return 'container images are not supported yet by the mesos containerizer: use a DOCKER ContainerInfo (agents with --containerizers=docker,mesos)';
   return undefined;
 }
 

@@ -16,6 +16,7 @@ export class MasterContender extends EventEmitter<{ elected: []; lost: []; gone:
   private elected = false;
   private stopped = false;
   private readonly onDisconnected = () => this.lose();
+  private readonly onChange = () => void this.check();
   private readonly onExpired = () => {
     this.node = undefined;
     this.lose();
@@ -49,7 +50,7 @@ export class MasterContender extends EventEmitter<{ elected: []; lost: []; gone:
   private async check(): Promise<void> {
     if (this.stopped || !this.node) return;
     try {
-      const children = await this.session.children(this.path, () => void this.check());
+      const children = await this.session.children(this.path, this.onChange);
       if (!children.includes(this.node)) {
         this.lose();
         this.emit('gone');

@@ -19,6 +19,7 @@ export class MasterDetector extends EventEmitter<{ leader: [MasterInfo | undefin
   leader?: MasterInfo;
   private stopped = false;
   private generation = 0;
+  private readonly onChange = () => void this.refresh();
 
   constructor(private readonly session: ZkSession, private readonly path: string) {
     super();
@@ -37,7 +38,7 @@ export class MasterDetector extends EventEmitter<{ leader: [MasterInfo | undefin
     if (this.stopped) return;
     const generation = ++this.generation;
     try {
-      const children = await this.session.children(this.path, () => this.refresh());
+      const children = await this.session.children(this.path, this.onChange);
       const node = leaderNode(children);
       const info = node ? (JSON.parse((await this.session.data(`${this.path}/${node}`)).data.toString('utf8')) as MasterInfo) : undefined;
       if (generation === this.generation) this.set(info);

@@ -12,6 +12,13 @@ function zookeeper(): typeof Zk {
 const MIN_READ_TIMEOUT_MS = 5000;
 
 /**
+ * A server still starting accepts connections and never answers their handshake: after this long,
+ * connect again (doubling up to the read timeout while no handshake succeeds, so a slow server is not
+ * cut off at every try).
+ */
+const HANDSHAKE_TIMEOUT_MS = 2000;
+
+/**
  * node-zookeeper-client 1.1.3 keeps the unread tail of a packet (`pendingBuffer`) when its socket closes,
  * and reads the next socket's first bytes after it: misaligned, a reply's error code is garbage and the
  * library throws "Unknown code: N" from its socket handler, which ends the process (seen when a daemon
@@ -27,20 +34,24 @@ function forgetPartialPacketsOnReconnect(client: Zk.Client): void {
   };
 }
 
+/** How long a request may go unanswered (and a connection attempt hang) before it is given up. */
+export const readTimeoutMs = (sessionTimeoutMs: number): number => Math.max((sessionTimeoutMs * 2) / 3, MIN_READ_TIMEOUT_MS);
+
 export class ZkSession extends EventEmitter<{ connected: []; disconnected: []; expired: [] }> {
   private client: Zk.Client;
   private closed = false;
   private probing = false;
   /** When the client last connected or disconnected, or was last told to try again. */
   private lastProgress = Date.now();
+  private handshakeTimeoutMs = HANDSHAKE_TIMEOUT_MS;
   private readonly readTimeoutMs: number;
   private readonly watchdog: NodeJS.Timeout;
 
   constructor(readonly servers: string, readonly sessionTimeoutMs: number) {
     super();
-    this.readTimeoutMs = Math.max((sessionTimeoutMs * 2) / 3, MIN_READ_TIMEOUT_MS);
+    this.readTimeoutMs = readTimeoutMs(sessionTimeoutMs);
     this.client = this.connect();
-    this.watchdog = setInterval(() => this.probe(), sessionTimeoutMs / 3);
+    this.watchdog = setInterval(() => this.probe(), Math.min(sessionTimeoutMs / 3, HANDSHAKE_TIMEOUT_MS / 2));
     this.watchdog.unref();
   }
 
@@ -74,12 +85,14 @@ export class ZkSession extends EventEmitter<{ connected: []; disconnected: []; e
 
   /**
    * The library's connect timeout ends when TCP connects; a server that accepts the connection and never
-   * answers the handshake (one that is still starting, say) leaves it connecting forever. Not connected for a
-   * read timeout, we close its socket: it then tries again, resuming the same session.
+   * answers the handshake (one that is still starting, say) leaves it connecting forever. Not connected for
+   * the handshake timeout, we close its socket: it then tries again, resuming the same session (agents took
+   * 5 s and more to follow a leader elected after a ZooKeeper restart while they waited on such a socket).
    */
   private unstick(): void {
-    if (Date.now() - this.lastProgress < this.readTimeoutMs) return;
+    if (Date.now() - this.lastProgress < this.handshakeTimeoutMs) return;
     this.lastProgress = Date.now();
+    this.handshakeTimeoutMs = Math.min(this.handshakeTimeoutMs * 2, this.readTimeoutMs);
     (this.client as unknown as { connectionManager?: { socket?: { destroy(): void } } }).connectionManager?.socket?.destroy();
   }
 
@@ -92,6 +105,7 @@ export class ZkSession extends EventEmitter<{ connected: []; disconnected: []; e
     const current = () => client === this.client;
     client.on('connected', () => {
       this.lastProgress = Date.now();
+      this.handshakeTimeoutMs = HANDSHAKE_TIMEOUT_MS;
       if (current()) this.emit('connected');
     });
     client.on('disconnected', () => {
@@ -135,11 +149,15 @@ export class ZkSession extends EventEmitter<{ connected: []; disconnected: []; e
     return new Promise((resolve) => this.client.remove(path, () => resolve()));
   }
 
-  /** Children of path; `watch` fires once on the next change. */
+  /**
+   * Children of path; `watch` fires once on the next change. Pass the same function each time: the
+   * library keeps one watch per function, so a new closure per call would pile up a watch per call
+   * (and per reconnect) until the path changes.
+   */
   children(path: string, watch?: () => void): Promise<string[]> {
     return new Promise((resolve, reject) => {
       const cb = (e: Error | Zk.Exception | null, children: string[]) => (e ? reject(e) : resolve(children));
-      if (watch) this.client.getChildren(path, () => watch(), cb);
+      if (watch) this.client.getChildren(path, watch, cb);
       else this.client.getChildren(path, cb);
     });
   }

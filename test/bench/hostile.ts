@@ -1,7 +1,9 @@
 // The hostile-input probes of issue 22 as figures: each probe's outcome and the daemon's RSS before,
 // during and after (the target: back within 10 % of the start once the clients leave). Real
-// processes on loopback: a master, an agent, the app framework. Probes 2 and 6 (a task's sandbox swapped
-// for a symlink, a FIFO) are tests: test/integration/files-hostile.test.ts. Figures only, no assertions.
+// processes on loopback: a master, an agent, the app framework. SETTLE_MS (default 1000): how long after
+// probe 5a's flood its RSS is read (an idle daemon's garbage goes only at V8's next full collection).
+// Probes 2 and 6 (a task's sandbox swapped for a symlink, a FIFO) are tests:
+// test/integration/files-hostile.test.ts. Figures only, no assertions.
 import * as net from 'node:net';
 import { request } from '../../runtime/common/http';
 import { TestCluster } from '../helpers/cluster';
@@ -50,7 +52,7 @@ async function main(): Promise<void> {
     const during = { rss: 0 };
     setTimeout(() => { during.rss = rssMiB(master); }, 1500);
     const flood = await unfinishedBodies(cluster.masterPort, '/api/v1/scheduler', 40, 8 * 1024 * 1024, 2000);
-    await sleep(1000);
+    await sleep(Number(process.env.SETTLE_MS ?? 1000));
     line('5a. 40 unfinished 8 MiB bodies to the master', tally(flood), master, before, during.rss);
 
     before = rssMiB(master);

@@ -2,60 +2,20 @@
 //  1. ACCEPT -> TASK_RUNNING latency p50/p99 over 200 tasks launched one at a time;
 //  2. the time to get 1,000 tasks RUNNING across 2 agents, and the memory they cost.
 // Targets (2-core machine): p50 <= 50 ms; 1,000 tasks <= 10 s. Figures only, no assertions.
-import * as fs from 'node:fs';
 import type { Offer } from '../../runtime/common/protocol/v1';
-import { processesUnder } from '../../runtime/cluster/process';
 import { commandTask, TestCluster, TestScheduler } from '../helpers/cluster';
+import { acceptToRunning, memoryUnder, percentile } from '../helpers/bench';
 
 const LATENCY_TASKS = Number(process.env.LATENCY_TASKS ?? 200);
 const BULK_TASKS = Number(process.env.BULK_TASKS ?? 1000);
 
 const task = (offer: Offer, id: string) => commandTask(offer, id, 'sleep 1000', 'cpus:0.01;mem:4');
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-
-/**
- * Memory of every process whose working directory lies under dir (executor hosts and tasks): RSS counts
- * shared pages once per process, PSS shares them out, so the PSS sum is what the machine really pays.
- */
-function memoryUnder(dir: string): { processes: number; rssMb: number; pssMb: number } {
-  let processes = 0;
-  let rss = 0;
-  let pss = 0;
-  for (const pid of processesUnder(dir)) {
-    try {
-      const rollup = fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-      processes++;
-      rss += Number(/^Rss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
-      pss += Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? 0);
-    } catch {
-      // exited meanwhile
-    }
-  }
-  return { processes, rssMb: rss / 1024, pssMb: pss / 1024 };
-}
-
 async function main(): Promise<void> {
   const cluster = await TestCluster.start({ agents: 2, agentResources: (i) => `cpus:64;mem:65536;disk:10000;ports:[${31000 + i * 1000}-${31999 + i * 1000}]` });
   try {
     // 1. Latency, one task at a time.
-    const s = new TestScheduler(cluster.masterAddress, { name: 'bench-latency' });
-    const latencies: number[] = [];
-    const available: Offer[] = [];
-    s.on('offers', (offers) => available.push(...offers));
-    await s.subscribe();
-    for (let i = 0; i < LATENCY_TASKS; i++) {
-      while (available.length === 0) await new Promise((r) => setTimeout(r, 1));
-      const offer = available.shift()!;
-      const id = `lat-${i}`;
-      const mark = s.events.length;
-      const started = performance.now();
-      await s.accept([offer.id.value], [{ type: 'LAUNCH', launch: { task_infos: [task(offer, id)] } }], { refuse_seconds: 0 });
-      await s.next('UPDATE', (e) => e.update.status.task_id.value === id && e.update.status.state === 'TASK_RUNNING', 30_000, mark);
-      latencies.push(performance.now() - started);
-    }
-    await s.teardown();
-    latencies.sort((a, b) => a - b);
+    const latencies = await acceptToRunning(cluster.masterAddress, LATENCY_TASKS, task);
     console.log(`ACCEPT -> TASK_RUNNING over ${LATENCY_TASKS} tasks: p50 ${percentile(latencies, 50).toFixed(1)} ms, p99 ${percentile(latencies, 99).toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms`);
 
     // 2. Bulk: BULK_TASKS tasks across both agents, as fast as offers allow.

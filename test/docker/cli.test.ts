@@ -22,7 +22,7 @@ test('up --docker --detach starts a cluster and returns; a second up with the sa
   assert.match(up.out, new RegExp(`Docker cluster '${NAME}' is up`));
   assert.match(up.out, /master-1 +http:\/\/[\d.]+:5050 +\(leading\)/);
   assert.doesNotMatch(up.err, /DEP0005|DeprecationWarning/);
-  const refused = new RegExp(`^Cluster '${NAME}' is already running in Docker \\(3 container\\(s\\)\\); remove it with: .* down --name=${NAME}, or choose another --name\n$`);
+  const refused = new RegExp(`^Cluster '${NAME}' is already running in Docker \\(4 container\\(s\\)\\); remove it with: .* down --name=${NAME}, or choose another --name\n$`);
   const again = mesolite('up', '--docker', '--detach', `--name=${NAME}`, '--masters=1', '--agents=1', '--no-marathon', '--no-chronos');
   assert.equal(again.code, 1);
   assert.match(again.err, refused);

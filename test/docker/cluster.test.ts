@@ -50,7 +50,7 @@ test('the cluster comes up: one leader, every agent registered, the app framewor
   assert.ok(state.frameworks.some((f) => f.name === 'marathon' && f.active));
   assert.equal((await request('GET', `${cluster.info.marathon}/ping`)).body.trim(), 'pong');
   const containers = await clusterContainers(NAME);
-  assert.equal(containers.length, 1 + 3 + 2 + 1);
+  assert.equal(containers.length, 1 + 3 + 2 + 1 + 1, 'ZooKeeper, 3 masters, 2 agents, the app framework, the DNS server');
   for (const c of containers) {
     const published = c.Ports.filter((p) => p.PublicPort);
     assert.ok(published.length > 0, `${c.Names[0]} publishes its port`);

@@ -1,9 +1,11 @@
 // A real `mesolite marathon` process next to a TestCluster, its REST API as raw HTTP (status, headers,
-// JSON), and an SSE reader for /v2/events; marathonFixture shares one daemon between a file's tests.
+// JSON; every answer checked against Marathon's type for it), and an SSE reader for /v2/events;
+// marathonFixture shares one daemon between a file's tests.
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { nonConformance } from './marathon-conformance';
 import { freePort, onFileEnd, onFileStart, startDaemon, stopDaemon, waitUntil, type Daemon, type TestCluster } from './cluster';
 
 export interface ApiResponse<T = any> { status: number; headers: http.IncomingHttpHeaders; body: T; text: string }
@@ -18,7 +20,10 @@ export function api<T = any>(base: string, method: string, route: string, body?:
         const text = Buffer.concat(chunks).toString('utf8');
         let parsed: unknown = text;
         try { parsed = JSON.parse(text); } catch { /* plain text */ }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed as T, text });
+        // Every answer is checked against Marathon's type for it (marathon-conformance.ts): a test that got one that does not fit fails.
+        const problem = typeof parsed === 'string' ? undefined : nonConformance(method, route, res.statusCode ?? 0, parsed, res.headers['content-type']);
+        if (problem) reject(new Error(problem));
+        else resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed as T, text });
       });
     });
     req.on('error', reject);

@@ -332,14 +332,14 @@ describe('readiness and containers', () => {
     await marathon.deploymentDone((await marathon.api('DELETE', '/v2/apps/ready')).body.deploymentId);
   });
 
-  test('a Docker app is accepted and validated; its tasks fail saying Docker images do not run here yet', async () => {
+  test('a Docker app is accepted and validated; on agents without the docker containerizer its tasks fail saying so', async () => {
     const invalid = await marathon.api('POST', '/v2/apps', { id: 'img', cmd: 'true', container: { type: 'DOCKER', docker: { image: 42 } } });
     assert.equal(invalid.status, 422, invalid.text);
     const res = await marathon.api('POST', '/v2/apps', { id: 'img', cmd: 'sleep 3600', cpus: 0.1, mem: 16, container: { type: 'DOCKER', docker: { image: 'nginx:1.25' } } });
     assert.equal(res.status, 201, res.text);
     const failure = await waitUntil('the failure to be reported', async () => (await marathon.app('/img')).lastTaskFailure);
-    assert.equal(failure.state, 'TASK_ERROR');
-    assert.match(failure.message, /DOCKER is not supported yet/);
+    assert.equal(failure.state, 'TASK_FAILED');
+    assert.match(failure.message, /None of the enabled containerizers \(mesos\) could create a container/);
     await marathon.deploymentDone((await marathon.api('DELETE', '/v2/apps/img?force=true')).body.deploymentId);
   });
 });

@@ -7,7 +7,7 @@ import type { MarathonApp, MarathonEvent } from '../../runtime/client/marathon';
 
 const web = (): MarathonApp => ({
   id: '/web', instances: 2, healthChecks: [{ protocol: 'HTTP' }], deployments: [],
-  tasks: [{ id: 'web.1', appId: '/web', host: 'h1', state: 'TASK_RUNNING', healthy: true }],
+  tasks: [{ id: 'web.1', appId: '/web', host: 'h1', state: 'TASK_RUNNING', healthCheckResults: [{ alive: true }] }],
 } as unknown as MarathonApp);
 const ev = (eventType: string, fields: Record<string, unknown> = {}): MarathonEvent => ({ eventType, timestamp: '2024-01-01T00:00:00.000Z', ...fields });
 const status = (taskId: string, taskStatus: string, message = '') => ev('status_update_event', { appId: '/web', taskId, taskStatus, message, host: 'h2' });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { AgentV1 } from '../../runtime/client/operator';
 import type { AppStatus } from '../../extension/apps-state';
-import { appDescription, groupTasks, shortAgentId, shortTaskId, sortAgents, taskLabel } from '../../extension/views/labels';
+import { appDescription, groupTasks, shortAgentId, shortTaskId, sortAgents, taskImage, taskLabel } from '../../extension/views/labels';
 
 const task = (id: string, name: string, framework = 'F1') => ({ name, task_id: { value: id }, framework_id: { value: framework } });
 const agent = (hostname: string, port: number, id = 'x'): AgentV1 => ({
@@ -58,4 +58,10 @@ test('an app: tasks running of instances, health when it is checked, a deploymen
   assert.equal(appDescription(app({ tasks, deployments: new Set(['d1']) })), '2/3 running · deploying');
   const lastFailure = { taskId: 'z', state: 'TASK_FAILED', message: 'exit 1', timestamp: '2024-01-01T00:00:00.000Z' };
   assert.equal(appDescription(app({ lastFailure }), Date.parse('2024-01-01T00:02:30.000Z')), '0/3 running · last failure TASK_FAILED 2m ago');
+});
+
+test('a Docker task shows its image, without a registry\'s path; other tasks none', () => {
+  assert.equal(taskImage({ container: { type: 'DOCKER', docker: { image: 'registry.example.com:5000/team/web:1.2' } } }), 'web:1.2');
+  assert.equal(taskImage({ container: { type: 'DOCKER', docker: { image: 'nginx:1.25' } } }), 'nginx:1.25');
+  assert.equal(taskImage({}), undefined);
 });

@@ -1,8 +1,9 @@
 // The seam between the agent and what runs its executors (Mesos' Containerizer): the agent asks for an
 // executor's container, waits for it to end, kills it, and destroys what is left; how the executor runs
-// (a process here, an executor host's logical executor, later a Docker container) is the containerizer's.
+// (a process here, an executor host's logical executor, a Docker container) is the containerizer's.
 import * as os from 'node:os';
 import type { WindowSize } from '../../common/protocol/attach';
+import type { DockerExecutorSettings } from '../../common/protocol/internal';
 import type { ExecutorInfo } from '../../common/protocol/v1';
 import type { RunCheckpoint } from '../checkpoint';
 import type { ExecutorKind } from '../framework';
@@ -17,6 +18,8 @@ export interface ContainerConfig {
   directory: string;
   /** The MESOS_* variables the executor gets (executorEnvironment). */
   environment: Record<string, string>;
+  /** How its Docker container runs (the docker containerizer's; a DOCKER ContainerInfo without it cannot launch). */
+  docker?: DockerExecutorSettings;
 }
 
 /** How a container runs and the pid to find it by, checkpointed so that recover() finds it again. */
@@ -30,7 +33,8 @@ export interface Containerizer {
    * Takes back the containers a previous run of the agent left: 'reconnect' waits for them again,
    * 'cleanup' kills their executors (what their tasks left goes with destroy()).
    */
-  recover(containers: readonly RecoveredContainer[], mode: 'reconnect' | 'cleanup'): void;
+  recover(containers: readonly RecoveredContainer[], mode: 'reconnect' | 'cleanup', agentId: string): void;
+  /** Throws a Refusal when none of the agent's containerizers can run it (the task fails: REASON_CONTAINER_LAUNCH_FAILED). */
   launch(config: ContainerConfig): ContainerLaunch;
   /** Settles with the executor's waitpid() status once it exits; never for a container whose end cannot be seen. */
   wait(containerId: string): Promise<number>;

@@ -4,6 +4,7 @@
 // a Node process each), whose task log says which task processes to clean up and how tasks ended.
 import * as path from 'node:path';
 import type { Logger } from '../../common/log';
+import type { ContainerInfo } from '../../common/protocol/v1';
 import { commandArgv, commandEnvironment, killGroup, launchDetached } from '../../common/process';
 import { Refusal } from '../../common/refusal';
 import { readTaskLog } from '../../common/task-log';
@@ -40,10 +41,14 @@ export class PosixContainerizer implements Containerizer {
     }
   }
 
-  launch({ run, executorInfo, kind, directory, environment }: ContainerConfig): ContainerLaunch {
+  launch({ run, executorInfo, kind, directory, environment, docker }: ContainerConfig): ContainerLaunch {
+    if ((executorInfo.container as ContainerInfo | undefined)?.type === 'DOCKER' && !docker) {
+      throw new Refusal('invalid', 'None of the enabled containerizers (mesos) could create a container for the provided TaskInfo/ExecutorInfo message');
+    }
     if (kind !== 'custom') {
       const exited = this.hosts.launch(run.frameworkId, {
         executor_info: executorInfo, directory, container_id: run.containerId, task_log: hostTaskLog(this.workDir, run.frameworkId), environment,
+        ...(docker ? { docker } : {}),
       });
       this.containers.set(run.containerId, { run, launcher: 'host', exited, nested: new Set() });
       return { launcher: 'host' };

@@ -1,38 +1,27 @@
 // The agent API's session calls over HTTP (POST /api/v1, as Mesos' slave/http.cpp serves them):
 // LAUNCH_NESTED_CONTAINER_SESSION and ATTACH_CONTAINER_OUTPUT answer with a RecordIO stream of ProcessIO
 // records (with heartbeats), ATTACH_CONTAINER_INPUT's request body is such a stream, WAIT_ and KILL_
-// answer plain JSON. Media types and refusals as Mesos answers them.
+// answer plain messages. Media types (JSON or protobuf, common/media.ts) and refusals as Mesos answers them.
 import type * as http from 'node:http';
-import { HttpError, sendEmpty, sendJson, streamBody } from '../../common/http';
-import { JsonError, parseJson } from '../../common/json';
+import { HttpError, sendEmpty, streamBody } from '../../common/http';
+import { accepts, answerFor, JSON_TYPE, mediaType, PROTOBUF, readMessage, RECORDIO, streamFormat, type Answer, type Wire } from '../../common/media';
 import { parseInputRecord, parseSessionCall, type ProcessIO, type SessionCall } from '../../common/protocol/attach';
-import { encodeRecord, RecordIODecoder } from '../../common/recordio';
+import { RecordIODecoder, type StreamFormat } from '../../common/recordio';
 import { asHttpError } from '../../common/refusal-status';
 import * as v from '../../common/validate';
 import type { NestedContainers, OutputSink, Session } from '../attach/sessions';
 
-const RECORDIO = 'application/recordio';
-const JSON_TYPE = 'application/json';
 /** An input record carries a keystroke or a chunk of what is pasted or piped; clients send 1 KiB or so. */
 const MAX_INPUT_RECORD_BYTES = 1024 * 1024;
-
-const mediaType = (value: string | undefined) => value?.split(';')[0].trim().toLowerCase();
-
-/** Whether the Accept header (absent: anything) allows a media type. */
-function accepts(req: http.IncomingMessage, type: string, header = 'accept'): boolean {
-  const accept = req.headers[header];
-  if (accept === undefined) return true;
-  return String(accept).split(',').map((t) => mediaType(t)).some((t) => t === type || t === '*/*' || t === `${type.split('/')[0]}/*`);
-}
 
 /** A ProcessIO stream over a 200 response, with a HEARTBEAT every `heartbeatMs` while it is open. */
 class ProcessIOStream implements OutputSink {
   private closed = false;
   private readonly closeHandlers: Array<() => void> = [];
 
-  constructor(private readonly res: http.ServerResponse, recordio: boolean, heartbeatMs: number) {
-    // Mesos answers a client that accepts JSON with the same records under that older Content-Type.
-    res.writeHead(200, { 'Content-Type': recordio ? RECORDIO : JSON_TYPE, ...(recordio ? { 'Message-Content-Type': JSON_TYPE } : {}), 'Cache-Control': 'no-cache' });
+  constructor(private readonly res: http.ServerResponse, private readonly format: StreamFormat, heartbeatMs: number) {
+    // Mesos answers a client that accepts JSON (or protobuf) with the same records under that older Content-Type.
+    res.writeHead(200, { ...format.headers, 'Cache-Control': 'no-cache' });
     res.socket?.setNoDelay(true);
     res.socket?.setKeepAlive(true, 10_000);
     const heartbeat: ProcessIO = { type: 'CONTROL', control: { type: 'HEARTBEAT', heartbeat: { interval: { nanoseconds: heartbeatMs * 1e6 } } } };
@@ -45,7 +34,7 @@ class ProcessIOStream implements OutputSink {
   }
 
   send(record: ProcessIO): boolean {
-    return this.closed || this.res.write(encodeRecord(record));
+    return this.closed || this.res.write(this.format.record(record));
   }
 
   onDrain(listener: () => void): void {
@@ -75,15 +64,14 @@ export async function sessionCall(
     throw e;
   }
   const streaming = call.type === 'LAUNCH_NESTED_CONTAINER_SESSION' || call.type === 'ATTACH_CONTAINER_OUTPUT';
-  const recordio = accepts(req, RECORDIO) && !accepts(req, 'application/x-protobuf');
-  if (!streaming && !accepts(req, JSON_TYPE)) throw new HttpError(406, `Streaming response is not supported for ${call.type} call`);
-  if (streaming && !accepts(req, JSON_TYPE, 'message-accept')) throw new HttpError(406, `Expecting 'Message-Accept' to allow ${JSON_TYPE}`);
-  if (streaming && !recordio && !accepts(req, JSON_TYPE)) throw new HttpError(406, `Expecting 'Accept' to allow ${JSON_TYPE} or ${RECORDIO}`);
+  if (!streaming && !accepts(req, JSON_TYPE) && !accepts(req, PROTOBUF)) throw new HttpError(406, `Streaming response is not supported for ${call.type} call`);
+  const format = streaming ? streamFormat(req, 'mesos.v1.agent.ProcessIO') : undefined;
+  const answer: Answer | undefined = streaming ? undefined : answerFor(req, 'mesos.v1.agent.Response');
   try {
     switch (call.type) {
       case 'LAUNCH_NESTED_CONTAINER_SESSION': {
         let stream!: ProcessIOStream;
-        const session = nested.launch(call.launch_nested_container_session, () => (stream = new ProcessIOStream(res, recordio, heartbeatMs)));
+        const session = nested.launch(call.launch_nested_container_session, () => (stream = new ProcessIOStream(res, format!, heartbeatMs)));
         // As Mesos: a container id in use is accepted, and nothing launched.
         if (!session) return sendEmpty(res, 202);
         return stream.onClose(() => nested.launcherGone(session, stream));
@@ -92,11 +80,11 @@ export async function sessionCall(
         const id = call.attach_container_output.container_id;
         if (!id.parent) {
           let stream!: ProcessIOStream;
-          const stop = nested.attachTaskOutput(id, () => (stream = new ProcessIOStream(res, recordio, heartbeatMs)));
+          const stop = nested.attachTaskOutput(id, () => (stream = new ProcessIOStream(res, format!, heartbeatMs)));
           return stream.onClose(stop);
         }
         const session = nested.find(id);
-        const stream = new ProcessIOStream(res, recordio, heartbeatMs);
+        const stream = new ProcessIOStream(res, format!, heartbeatMs);
         session.sinks.add(stream);
         return stream.onClose(() => session.detach(stream));
       }
@@ -105,7 +93,7 @@ export async function sessionCall(
         const field = call.type === 'WAIT_CONTAINER' ? 'wait_container' : 'wait_nested_container';
         const id = call.type === 'WAIT_CONTAINER' ? call.wait_container.container_id : call.wait_nested_container.container_id;
         const status = await nested.wait(id);
-        if (!res.destroyed) sendJson(res, 200, { type: call.type, [field]: { exit_status: status } });
+        if (!res.destroyed) answer!(res, 200, { type: call.type, [field]: { exit_status: status } });
         return;
       }
       case 'KILL_NESTED_CONTAINER':
@@ -131,7 +119,9 @@ export const isStreamingRequest = (req: http.IncomingMessage) => mediaType(req.h
 export function attachInput(req: http.IncomingMessage, res: http.ServerResponse, nested: NestedContainers): Promise<void> {
   const messageType = req.headers['message-content-type'];
   if (messageType === undefined) throw new HttpError(400, "Expecting 'Message-Content-Type' to be set for streaming requests");
-  if (mediaType(String(messageType)) !== JSON_TYPE) throw new HttpError(415, `Expecting 'Message-Content-Type' of ${JSON_TYPE} (Mesolite does not speak application/x-protobuf)`);
+  const type = mediaType(String(messageType));
+  if (type !== JSON_TYPE && type !== PROTOBUF) throw new HttpError(415, `Expecting 'Message-Content-Type' of ${JSON_TYPE} or ${PROTOBUF}`);
+  const wire: Wire = type === JSON_TYPE ? 'json' : 'protobuf';
   const decoder = new RecordIODecoder(MAX_INPUT_RECORD_BYTES);
   return new Promise((resolve, reject) => {
     let attached: { session: Session; release: () => void } | undefined;
@@ -156,7 +146,7 @@ export function attachInput(req: http.IncomingMessage, res: http.ServerResponse,
       }
       for (const record of records) {
         try {
-          const input = parseInputRecord(parseJson(record), !attached);
+          const input = parseInputRecord(readMessage('mesos.v1.agent.Call', wire, record), !attached);
           if (input.type === 'CONTAINER_ID') {
             attached = nested.attachInput(input.container_id);
             streamBody(req);
@@ -167,8 +157,7 @@ export function attachInput(req: http.IncomingMessage, res: http.ServerResponse,
             attached!.session.process.onWritable(() => req.resume());
           }
         } catch (e) {
-          const invalid = e instanceof v.ValidationError || e instanceof JsonError;
-          return finish(invalid ? new HttpError(400, `Failed to validate agent::Call: ${(e as Error).message}`) : asHttpError(e));
+          return finish(e instanceof v.ValidationError ? new HttpError(400, `Failed to validate agent::Call: ${(e as Error).message}`) : asHttpError(e));
         }
       }
     };

@@ -1,5 +1,6 @@
 // POST /api/v1/executor (the v1 Executor HTTP API) and the executor hosts' internal subscription.
 import { EventStream, HttpError, readJson, sendEmpty, sendJson, type Router } from '../../common/http';
+import { readCall, streamFormat } from '../../common/media';
 import { EXECUTOR_HOST_API_PATH, type ExecutorCallResult, type ExecutorHostCall } from '../../common/protocol/internal';
 import { TASK_STATES, type ExecutorCall, type TaskStatus } from '../../common/protocol/v1';
 import * as v from '../../common/validate';
@@ -71,9 +72,9 @@ function executorCall(agent: Agent, body: Record<string, unknown>, subscription:
 
 export function mountExecutorApi(router: Router, agent: Agent): void {
   router.on('POST', '/api/v1/executor', async (req, res) => {
-    const body = await readJson(req);
+    const body = await readCall(req, 'mesos.v1.executor.Call');
     let stream: EventStream | undefined;
-    executorCall(agent, body, () => (stream = new EventStream(res, req)));
+    executorCall(agent, body, () => (stream = new EventStream(res, req, {}, streamFormat(req, 'mesos.v1.executor.Event'))));
     if (!stream) sendEmpty(res, 202);
   });
 

@@ -1,6 +1,7 @@
 // The agent's state views: v0 /state and the v1 operator API calls an agent answers.
 import * as os from 'node:os';
-import { HttpError, readJson, sendEmpty, sendJson, type Router } from '../../common/http';
+import { HttpError, sendEmpty, sendJson, type Router } from '../../common/http';
+import { answerFor, readCall } from '../../common/media';
 import { SESSION_CALLS } from '../../common/protocol/attach';
 import * as res from '../../common/resources';
 import type { Task } from '../../common/protocol/v1';
@@ -88,7 +89,11 @@ export function mountAgentState(router: Router, agent: Agent): void {
   router.on('GET', '/metrics/snapshot', (_req, r) => sendJson(r, 200, agentMetrics(agent)));
   router.on('POST', '/api/v1', async (req, r) => {
     if (isStreamingRequest(req)) return attachInput(req, r, agent.nested);
-    const body = await readJson(req);
+    if (req.headers['message-content-type'] !== undefined) {
+      req.resume();
+      throw new HttpError(415, "Expecting 'Message-Content-Type' to be not set for non-streaming requests");
+    }
+    const body = await readCall(req, 'mesos.v1.agent.Call');
     let type: string;
     try {
       type = v.oneOf(body.type, [...STATE_CALLS, ...SESSION_CALLS, 'ATTACH_CONTAINER_INPUT'] as const, 'type');
@@ -96,7 +101,8 @@ export function mountAgentState(router: Router, agent: Agent): void {
       throw new HttpError(400, `Failed to validate agent::Call: ${(e as Error).message}`);
     }
     if (!(STATE_CALLS as readonly string[]).includes(type)) return sessionCall(req, r, body, agent.nested, agent.options.httpHeartbeatIntervalMs);
-    const reply = (payload: Record<string, unknown>) => sendJson(r, 200, { type, ...payload });
+    const answer = answerFor(req, 'mesos.v1.agent.Response');
+    const reply = (payload: Record<string, unknown>) => answer(r, 200, { type, ...payload });
     switch (type) {
       case 'GET_HEALTH': return reply({ get_health: { healthy: true } });
       case 'GET_VERSION': return reply({ get_version: { version_info: { version: VERSION, build_user: os.userInfo().username } } });

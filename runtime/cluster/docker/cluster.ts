@@ -1,19 +1,22 @@
-// MesoliteCluster: ZooKeeper, masters electing a leader, agents and (optionally) the Marathon-compatible
-// and the Chronos-compatible frameworks, each in its own container on the cluster's own network. Shared by `mesolite up --docker`,
-// the extension and the Docker tests.
+// MesoliteCluster: ZooKeeper, masters electing a leader, agents and (optionally) the Marathon- and
+// Chronos-compatible frameworks and the Mesos-DNS-compatible server, each in its own container on the
+// cluster's own network. Shared by `mesolite up --docker`, the extension and the Docker tests.
 import * as net from 'node:net';
+import { DOCKER_CLUSTER_ENV, DOCKER_HOST_WORK_DIR_ENV, DOCKER_NETWORK_ENV } from '../../common/docker-labels';
 import { request } from '../../common/http';
 import { clusterContainers, demux, docker, removeCluster, ZOOKEEPER_PORT } from './engine';
 import { ensureRuntimeImage, imagesFromEnvironment, resolveImages, type ImageChoice } from './images';
 import { startMember, type MemberSpec } from './members';
-import { createClusterNetwork } from './network';
+import { agentHostWorkDir, createClusterNetwork, localEngineSocket, type ClusterNetwork } from './network';
 import { findLeader, StartedMesoliteCluster, type DockerClusterInfo } from './started';
 
 export const MASTER_PORT = 5050;
 export const AGENT_PORT = 5051;
 export const MARATHON_PORT = 8080;
 export const CHRONOS_PORT = 4400;
+export const DNS_HTTP_PORT = 8123;
 const DEFAULT_AGENT_RESOURCES = 'cpus:2;mem:2048;disk:8192;ports:[31000-32000]';
+const AGENT_WORK_DIR = '/var/lib/mesolite/agent';
 
 export class ClusterExistsError extends Error {}
 
@@ -24,6 +27,7 @@ export class MesoliteCluster {
   private agentResources = DEFAULT_AGENT_RESOURCES;
   private marathon = false;
   private chronos = false;
+  private dns = true;
   private zookeepers: 1 | 3 = 1;
   private images: ImageChoice = imagesFromEnvironment();
   private masterFlags: string[] = [];
@@ -50,6 +54,8 @@ export class MesoliteCluster {
   }
   withMarathon(enabled = true): this { this.marathon = enabled; return this; }
   withChronos(enabled = true): this { this.chronos = enabled; return this; }
+  /** The Mesos-DNS-compatible server (on by default): the agents' containers resolve through it, so tasks find apps by name. */
+  withDns(enabled = true): this { this.dns = enabled; return this; }
   withZooKeeperEnsemble(size: 1 | 3): this {
     if (size !== 1 && size !== 3) throw new Error('A ZooKeeper ensemble has 1 or 3 servers');
     this.zookeepers = size;
@@ -84,10 +90,11 @@ export class MesoliteCluster {
     const labels = { 'mesolite.cluster': name };
     try {
       const network = await createClusterNetwork(engine, `mesolite-${name}`, labels);
-      const specs = this.plan(network.address.bind(network), runtime, images.zookeeper);
+      const specs = this.plan(network, runtime, images.zookeeper);
       const zk = specs.filter((s) => s.role === 'zookeeper');
       const masters = specs.filter((s) => s.role === 'master');
       const clients = specs.filter((s) => s.role === 'agent' || s.role === 'marathon' || s.role === 'chronos');
+      const dns = specs.find((s) => s.role === 'dns');
       const info: DockerClusterInfo = {
         name, network: network.name, subnet: network.subnet,
         zookeeper: zkUrl(zk, '/mesos'),
@@ -95,6 +102,7 @@ export class MesoliteCluster {
         agents: clients.filter((s) => s.role === 'agent').map((s) => s.url!),
         marathon: clients.find((s) => s.role === 'marathon')?.url,
         chronos: clients.find((s) => s.role === 'chronos')?.url,
+        ...(dns ? { dns: { address: `${dns.ip}:53`, http: dns.url! } } : {}),
         leader: '',
         members: specs.map((s) => ({ name: s.name, role: s.role, ip: s.ip, port: s.port, url: s.url })),
       };
@@ -103,7 +111,8 @@ export class MesoliteCluster {
       const until = <T>(what: string, probe: () => Promise<T | undefined>) => waitFor(name, what, deadline, probe, signal);
       // Masters retry ZooKeeper until it serves: starting them with it overlaps their start-ups.
       progress(`Starting ZooKeeper${this.zookeepers > 1 ? ` (an ensemble of ${this.zookeepers})` : ''} and ${this.masters} master(s)`);
-      await Promise.all([...zk, ...masters].map((s) => startMember(s, network, this.onLog)));
+      // The DNS server follows the leader through ZooKeeper: it starts with them too.
+      await Promise.all([...zk, ...masters, ...(dns ? [dns] : [])].map((s) => startMember(s, network, this.onLog)));
       progress('Waiting for ZooKeeper to serve');
       await until('ZooKeeper to serve', async () => ((await Promise.all(zk.map((s) => zkServing(s.ip)))).every(Boolean) ? true : undefined));
       progress('Waiting for a leading master');
@@ -117,6 +126,10 @@ export class MesoliteCluster {
         const state = await probeJson<{ activated_slaves: number }>(`${info.leader}/master/state`);
         return state.activated_slaves >= this.agents ? true : undefined;
       });
+      if (info.dns) {
+        progress('Waiting for the DNS server');
+        await until('the DNS server', async () => ((await request('GET', `${info.dns!.http}/v1/version`, undefined, {}, 2000)).status === 200 ? true : undefined));
+      }
       if (info.marathon) {
         progress('Waiting for the app framework');
         await until('the app framework to subscribe and serve', async () => {
@@ -142,8 +155,10 @@ export class MesoliteCluster {
     }
   }
 
-  private plan(address: (n: number) => string, runtime: string, zookeeperImage: string): MemberSpec[] {
+  private plan(network: ClusterNetwork, runtime: string, zookeeperImage: string): MemberSpec[] {
     const cluster = this.name;
+    const address = network.address.bind(network);
+    const engineSocket = localEngineSocket();
     let n = 0;
     const zk: MemberSpec[] = Array.from({ length: this.zookeepers }, (_, i) => ({
       cluster, name: `zookeeper-${i + 1}`, role: 'zookeeper', image: zookeeperImage, ip: address(++n), port: ZOOKEEPER_PORT,
@@ -161,13 +176,25 @@ export class MesoliteCluster {
           '--work_dir=/var/lib/mesolite/master', `--cluster=${cluster}`, ...this.masterFlags],
       };
     });
+    // The DNS server's address comes last (the others keep theirs); it is known before anything starts.
+    const dnsIp = this.dns ? address(this.zookeepers + this.masters + this.agents + (this.marathon ? 1 : 0) + (this.chronos ? 1 : 0) + 1) : undefined;
     const agents: MemberSpec[] = Array.from({ length: this.agents }, (_, i) => {
       const ip = address(++n);
-      return {
+      const spec: MemberSpec = {
         cluster, name: `agent-${i + 1}`, role: 'agent', image: runtime, ip, port: AGENT_PORT, url: `http://${ip}:${AGENT_PORT}`,
-        command: ['agent', `--master=${mesosZk}`, `--ip=${ip}`, `--port=${AGENT_PORT}`, '--work_dir=/var/lib/mesolite/agent',
+        command: ['agent', `--master=${mesosZk}`, `--ip=${ip}`, `--port=${AGENT_PORT}`, `--work_dir=${AGENT_WORK_DIR}`,
           `--resources=${this.agentResources}`, `--attributes=agent:agent-${i + 1}`, ...this.agentFlags],
+        ...(dnsIp ? { dns: [dnsIp] } : {}),
       };
+      // As Mesos agents in containers run Docker tasks: the engine's socket, and the work_dir on the host
+      // (the engine mounts sandboxes from there); its task containers join the cluster's network.
+      if (engineSocket) {
+        const hostWorkDir = agentHostWorkDir(cluster, network.id, spec.name);
+        spec.command!.push('--containerizers=docker,mesos');
+        spec.binds = [{ source: engineSocket, target: '/var/run/docker.sock' }, { source: hostWorkDir, target: AGENT_WORK_DIR }];
+        spec.environment = { [DOCKER_CLUSTER_ENV]: cluster, [DOCKER_NETWORK_ENV]: network.name, [DOCKER_HOST_WORK_DIR_ENV]: hostWorkDir };
+      }
+      return spec;
     });
     const marathon: MemberSpec[] = [];
     if (this.marathon) {
@@ -185,7 +212,13 @@ export class MesoliteCluster {
         command: ['chronos', `--master=${mesosZk}`, `--zk=${zkUrl(zk, '/chronos')}`, `--http_address=${ip}`, `--http_port=${CHRONOS_PORT}`, `--hostname=${ip}`],
       });
     }
-    return [...zk, ...masters, ...agents, ...marathon, ...chronos];
+    const dns: MemberSpec[] = dnsIp ? [{
+      cluster, name: 'dns', role: 'dns', image: runtime, ip: dnsIp, port: DNS_HTTP_PORT, url: `http://${dnsIp}:${DNS_HTTP_PORT}`,
+      // Names outside the Mesos domain go to Docker's embedded resolver in its own container (127.0.0.11).
+      // A local cluster's resolver keeps serving what it knows while ZooKeeper is away (no zkDetectionTimeout).
+      command: ['dns', `--zk=${mesosZk}`, `--listener=${dnsIp}`, `--HTTPListener=${dnsIp}`, '--port=53', `--httpport=${DNS_HTTP_PORT}`, '--resolvers=127.0.0.11', '--zkDetectionTimeout=0'],
+    }] : [];
+    return [...zk, ...masters, ...agents, ...marathon, ...chronos, ...dns];
   }
 }
 

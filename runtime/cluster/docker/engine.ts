@@ -1,6 +1,9 @@
 // The Docker engine as Mesolite uses it: testcontainers loaded lazily (daemons never pay for it),
 // without Ryuk, and everything of a cluster found again by its labels, also from another process.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type Dockerode from 'dockerode';
+import { DOCKER_HOST_WORK_DIR_ENV } from '../../common/docker-labels';
 import { CLUSTER_LABEL } from './lookup';
 
 export { CLUSTER_LABEL };
@@ -9,9 +12,9 @@ export const ROLE_LABEL = 'mesolite.role';
 
 export const ZOOKEEPER_PORT = 2181;
 
-export type Role = 'zookeeper' | 'master' | 'agent' | 'marathon' | 'chronos';
+export type Role = 'zookeeper' | 'master' | 'agent' | 'marathon' | 'chronos' | 'dns';
 /** Teardown order: clients before what they depend on. */
-const TEARDOWN: Role[] = ['chronos', 'marathon', 'agent', 'master', 'zookeeper'];
+const TEARDOWN: Role[] = ['dns', 'chronos', 'marathon', 'agent', 'master', 'zookeeper'];
 
 export async function loadTestcontainers(): Promise<typeof import('testcontainers')> {
   // Ryuk would remove a cluster when the process that started it exits, but `up --detach` and the
@@ -61,13 +64,31 @@ export async function memberContainer(cluster: string, member: string): Promise<
 export async function removeCluster(name: string): Promise<{ containers: number; networks: number }> {
   const engine = await docker();
   const containers = await clusterContainers(name);
+  const workDirs = await agentHostWorkDirs(engine, containers);
   for (const role of [...TEARDOWN, undefined]) {
     const batch = containers.filter((c) => (role ? c.Labels[ROLE_LABEL] === role : !TEARDOWN.includes(c.Labels[ROLE_LABEL] as Role)));
     await Promise.all(batch.map((c) => engine.getContainer(c.Id).remove({ force: true, v: true }).catch(ignoreGone)));
   }
   const networks = await engine.listNetworks({ filters: clusterFilter(name) });
   await Promise.all(networks.map((n) => engine.getNetwork(n.Id).remove().catch(ignoreGone)));
+  for (const dir of workDirs) {
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // written by the agents as another user: left in the temporary directory, never used again (new with each start)
+    }
+  }
   return { containers: containers.length, networks: networks.length };
+}
+
+/** The host directories holding the agents' work_dirs (one per start of the cluster), from their containers' environment. */
+async function agentHostWorkDirs(engine: Dockerode, containers: Dockerode.ContainerInfo[]): Promise<string[]> {
+  const dirs = await Promise.all(containers.filter((c) => c.Labels[ROLE_LABEL] === 'agent').map(async (c) => {
+    const env = (await engine.getContainer(c.Id).inspect().catch(() => undefined))?.Config.Env ?? [];
+    const value = env.find((e) => e.startsWith(`${DOCKER_HOST_WORK_DIR_ENV}=`))?.slice(DOCKER_HOST_WORK_DIR_ENV.length + 1);
+    return value ? [path.dirname(value)] : [];
+  }));
+  return [...new Set(dirs.flat())];
 }
 
 function ignoreGone(e: { statusCode?: number }): void {

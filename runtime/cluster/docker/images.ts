@@ -108,7 +108,9 @@ export async function ensureRuntimeImage(nodeImage: string, onProgress: (step: s
   const { bundle, dockerfile } = runtimeSources();
   if (!fs.existsSync(bundle)) throw new Error(`${bundle} is missing: run npm run build first`);
   const modules = path.join(path.dirname(bundle), 'node_modules');
-  const hash = createHash('sha256').update(fs.readFileSync(dockerfile)).update(fs.readFileSync(bundle));
+  const dockerClient = path.join(path.dirname(bundle), 'mesolite-dockerode.js');
+  if (!fs.existsSync(dockerClient)) throw new Error(`${dockerClient} is missing: run npm run build first`);
+  const hash = createHash('sha256').update(fs.readFileSync(dockerfile)).update(fs.readFileSync(bundle)).update(fs.readFileSync(dockerClient));
   for (const file of filesUnder(modules)) hash.update(file).update(fs.readFileSync(path.join(modules, file)));
   const tag = hash.update(nodeImage).update((await imageId(client, nodeImage)) ?? '').digest('hex').slice(0, 16);
   const image = `${RUNTIME_REPOSITORY}:${tag}`;
@@ -118,6 +120,7 @@ export async function ensureRuntimeImage(nodeImage: string, onProgress: (step: s
   try {
     fs.copyFileSync(dockerfile, path.join(context, 'Dockerfile'));
     fs.copyFileSync(bundle, path.join(context, 'mesolite.js'));
+    fs.copyFileSync(dockerClient, path.join(context, 'mesolite-dockerode.js'));
     fs.mkdirSync(path.join(context, 'node_modules'));
     if (fs.existsSync(modules)) fs.cpSync(modules, path.join(context, 'node_modules'), { recursive: true });
     await GenericContainer.fromDockerfile(context).withBuildArgs({ NODE_IMAGE: nodeImage }).build(image, { deleteOnExit: false });

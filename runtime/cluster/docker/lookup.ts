@@ -1,11 +1,12 @@
 // How many containers a Docker cluster has, asked of the engine's API directly: a few milliseconds,
 // where loading testcontainers costs a second. Lets process-mode commands (`up`, `status`) see a Docker
-// cluster of the same name without paying for the Docker launcher.
+// cluster of the same name without paying for the Docker launcher, and `down` remove the Docker task
+// containers of a process cluster's agents.
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import { CLUSTER_LABEL, DOCKER_TASK_LABELS } from '../../common/docker-labels';
 
-/** The label every container and network of a cluster carries, with the cluster's name. */
-export const CLUSTER_LABEL = 'mesolite.cluster';
+export { CLUSTER_LABEL };
 
 /** The engine as DOCKER_HOST names it (unix:// or tcp://), else the default socket. */
 function engineAddress(): { socketPath: string } | { host: string; port: number } | undefined {
@@ -19,24 +20,55 @@ function engineAddress(): { socketPath: string } | { host: string; port: number 
 }
 
 /** The cluster's containers (any state), or undefined when no engine answers within `timeoutMs`. */
-export function countClusterContainers(name: string, timeoutMs = 2000): Promise<number | undefined> {
+export async function countClusterContainers(name: string, timeoutMs = 2000): Promise<number | undefined> {
+  return (await listContainers(`${CLUSTER_LABEL}=${name}`, timeoutMs))?.length;
+}
+
+/**
+ * Removes the Docker task containers of the agents working under `workDir` (a process cluster's, whose
+ * agents ran Docker tasks): the agents are gone, and nothing of the cluster may outlive `down`.
+ */
+export async function removeTaskContainersUnder(workDir: string, timeoutMs = 10_000): Promise<number> {
+  const listed = (await listContainers(DOCKER_TASK_LABELS.workDir, timeoutMs)) ?? [];
+  const under = listed.filter((c) => {
+    const dir = c.Labels[DOCKER_TASK_LABELS.workDir] ?? '';
+    return dir === workDir || dir.startsWith(`${workDir}/`);
+  });
+  await Promise.all(under.map((c) => engineRequest('DELETE', `/containers/${c.Id}?force=1&v=1`, timeoutMs)));
+  return under.length;
+}
+
+/** Whether a Docker engine answers here (a process cluster's agents then run Docker tasks too). */
+export async function engineAnswers(timeoutMs = 1000): Promise<boolean> {
+  return (await engineRequest('GET', '/_ping', timeoutMs))?.status === 200;
+}
+
+interface Listed { Id: string; Labels: Record<string, string> }
+
+function listContainers(label: string, timeoutMs: number): Promise<Listed[] | undefined> {
+  const filters = encodeURIComponent(JSON.stringify({ label: [label] }));
+  return engineRequest('GET', `/containers/json?all=1&filters=${filters}`, timeoutMs).then((r) => {
+    try {
+      return r?.status === 200 ? (JSON.parse(r.body) as Listed[]) : undefined;
+    } catch {
+      return undefined;
+    }
+  });
+}
+
+/** One call to the engine's API; undefined when no engine answers. */
+function engineRequest(method: string, path: string, timeoutMs: number): Promise<{ status: number; body: string } | undefined> {
   const address = engineAddress();
   if (!address) return Promise.resolve(undefined);
-  const filters = encodeURIComponent(JSON.stringify({ label: [`${CLUSTER_LABEL}=${name}`] }));
   return new Promise((resolve) => {
-    const req = http.get({ ...address, path: `/containers/json?all=1&filters=${filters}`, timeout: timeoutMs }, (res) => {
+    const req = http.request({ ...address, method, path, timeout: timeoutMs }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => {
-        try {
-          resolve(res.statusCode === 200 ? (JSON.parse(body) as unknown[]).length : undefined);
-        } catch {
-          resolve(undefined);
-        }
-      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
     });
     req.on('timeout', () => req.destroy());
     req.on('error', () => resolve(undefined));
+    req.end();
   });
 }

@@ -18,6 +18,10 @@ export interface MemberSpec {
   environment?: Record<string, string>;
   /** The HTTP endpoint the member serves (not for ZooKeeper). */
   url?: string;
+  /** Name servers for the container (Docker's --dns): its embedded resolver forwards to them what is not a container's name. */
+  dns?: string[];
+  /** Host paths mounted into it (an agent's: the engine's socket and its work_dir). */
+  binds?: Array<{ source: string; target: string }>;
 }
 
 // Readiness is judged at the cluster level (leader elected, agents registered, ...), through the
@@ -37,6 +41,7 @@ export async function startMember(spec: MemberSpec, network: ClusterNetwork, onL
         for (const binding of bindings) binding.HostIp = '127.0.0.1';
       }
       this.createOpts.NetworkingConfig = { EndpointsConfig: { [network.name]: { IPAMConfig: { IPv4Address: spec.ip } } } };
+      if (spec.dns) this.hostConfig.Dns = spec.dns;
     }
   }
   let container: GenericContainer = new MemberContainer(spec.image)
@@ -48,6 +53,7 @@ export async function startMember(spec: MemberSpec, network: ClusterNetwork, onL
     .withEnvironment(spec.environment ?? {})
     .withWaitStrategy(started);
   if (spec.command) container = container.withCommand(spec.command);
+  if (spec.binds) container = container.withBindMounts(spec.binds.map((b) => ({ ...b, mode: 'rw' as const })));
   if (onLog) {
     container = container.withLogConsumer((stream) => {
       let rest = '';

@@ -7,6 +7,9 @@
 // bridges; 127.0.0.1 would mean the container itself to other containers, and a published port
 // differs inside and outside. Fixing the IPs up front lets each daemon listen on and advertise its
 // own (no discovery step), and lets a healed partition reconnect an agent under its old address.
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type Dockerode from 'dockerode';
 import { CLUSTER_LABEL } from './engine';
 
@@ -43,4 +46,20 @@ export async function createClusterNetwork(engine: Dockerode, name: string, labe
       return toIp(first + n - 1);
     },
   };
+}
+
+/** The engine's unix socket on this host (what agents get mounted to run Docker tasks), if it has one. */
+export function localEngineSocket(): string | undefined {
+  const host = process.env.DOCKER_HOST;
+  if (host && !host.startsWith('unix://')) return undefined;
+  const socket = host ? host.slice('unix://'.length) : '/var/run/docker.sock';
+  return fs.existsSync(socket) ? socket : undefined;
+}
+
+/**
+ * Where an agent's work_dir lives on the host: the engine mounts its tasks' sandboxes from there. Named
+ * after the cluster's network, new with each start, so that no agent recovers a previous cluster's checkpoint.
+ */
+export function agentHostWorkDir(cluster: string, networkId: string, member: string): string {
+  return path.join(os.tmpdir(), 'mesolite-docker', `${cluster}-${networkId.slice(0, 12)}`, member);
 }

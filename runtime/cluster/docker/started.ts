@@ -25,6 +25,8 @@ export interface DockerClusterInfo {
   marathon?: string;
   /** The job framework's REST API, when started. */
   chronos?: string;
+  /** The Mesos-DNS-compatible server: DNS at IP:53 (UDP and TCP), its HTTP API; the agents' tasks resolve through it. */
+  dns?: { address: string; http: string };
   /** URL of the master that led when the cluster was ready. */
   leader: string;
   members: DockerMember[];
@@ -152,10 +154,12 @@ export async function connectToCluster(name: string): Promise<StartedMesoliteClu
   }).sort((a, b) => a.name.localeCompare(b.name, 'en', { numeric: true }));
   const urls = (role: Role) => members.filter((m) => m.role === role).map((m) => m.url!);
   const zk = members.filter((m) => m.role === 'zookeeper');
+  const dns = members.find((m) => m.role === 'dns');
   const info: DockerClusterInfo = {
     name, network, subnet: '',
     zookeeper: `zk://${zk.map((m) => `${m.ip}:${m.port}`).join(',')}/mesos`,
     masters: urls('master'), agents: urls('agent'), marathon: urls('marathon')[0], chronos: urls('chronos')[0], leader: '', members,
+    ...(dns ? { dns: { address: `${dns.ip}:53`, http: dns.url! } } : {}),
   };
   const cluster = new StartedMesoliteCluster(info);
   info.leader = (await cluster.leader().catch(() => undefined))?.url ?? ''; // none elected yet: empty, as Mesos' state says

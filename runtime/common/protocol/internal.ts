@@ -73,12 +73,38 @@ export type ExecutorHostCall =
 /** The answer to EXECUTOR_CALLS: what /api/v1/executor would have answered each call (202, or the error). */
 export interface ExecutorCallResult { status: number; message?: string }
 
+/** The agent's Docker flags, as Mesos passes them to its docker executor. */
+export interface DockerExecutorSettings {
+  /** The engine's socket (--docker_socket). */
+  socket: string;
+  /** mesos-<container id>: the name recovery finds the container by. */
+  container_name: string;
+  /** Where the sandbox is mounted in the container (--sandbox_directory). */
+  sandbox_directory: string;
+  /** --docker_stop_timeout, for a kill without a kill policy. */
+  stop_timeout_ms: number;
+  /** Labels naming the agent, framework, executor and container (and the cluster in Docker mode). */
+  labels: Record<string, string>;
+  /** The address host ports are published on (the agent's --ip; in a Docker cluster the host's on its network). */
+  host_ip: string;
+  /** The network BRIDGE containers join (Docker's default bridge unless the agent runs in a Docker cluster). */
+  bridge_network?: string;
+  /** The sandbox's path on the engine's host, when the agent sees it elsewhere (an agent in a container). */
+  sandbox_host_path?: string;
+  /** Registry credentials from --docker_config (a docker config.json's `auths`). */
+  auths?: Record<string, { auth?: string; username?: string; password?: string }>;
+}
+
 export type ExecutorHostEvent =
   | { type: 'SUBSCRIBED' }
   | {
       type: 'LAUNCH_EXECUTOR';
       /** environment: the MESOS_* variables the executor (and its tasks) get, as for any executor. */
-      launch_executor: { executor_info: ExecutorInfo; directory: string; container_id: string; task_log: string; environment: Record<string, string> };
+      launch_executor: {
+        executor_info: ExecutorInfo; directory: string; container_id: string; task_log: string; environment: Record<string, string>;
+        /** Set for a Docker executor (ExecutorInfo.container of type DOCKER): how it runs its task's container. */
+        docker?: DockerExecutorSettings;
+      };
     }
   | { type: 'SHUTDOWN_EXECUTOR'; shutdown_executor: { executor_id: ExecutorID } }
   | { type: 'EXECUTOR_EVENT'; executor_event: { executor_id: ExecutorID; event: ExecutorEvent } }

@@ -107,6 +107,35 @@ export interface ExecutorInfo {
   labels?: Labels;
 }
 
+/** mesos.proto's ContainerInfo, as far as the agents run it (DOCKER; MESOS without an image). */
+export interface ContainerInfo {
+  type?: 'DOCKER' | 'MESOS';
+  volumes?: Volume[];
+  hostname?: string;
+  docker?: DockerInfo;
+  network_infos?: NetworkInfo[];
+}
+
+export interface DockerInfo {
+  image: string;
+  network?: 'HOST' | 'BRIDGE' | 'NONE' | 'USER';
+  port_mappings?: Array<{ host_port: number; container_port: number; protocol?: string }>;
+  privileged?: boolean;
+  parameters?: Parameter[];
+  force_pull_image?: boolean;
+}
+
+export interface Parameter { key: string; value: string }
+
+export interface Volume { container_path: string; host_path?: string; mode?: 'RW' | 'RO' }
+
+export interface NetworkInfo {
+  ip_addresses?: Array<{ protocol?: 'IPv4' | 'IPv6'; ip_address?: string }>;
+  name?: string;
+  labels?: Labels;
+  port_mappings?: Array<{ host_port: number; container_port: number; protocol?: string }>;
+}
+
 export interface DurationInfo { nanoseconds: number }
 export interface TimeInfo { nanoseconds: number }
 export interface KillPolicy { grace_period?: DurationInfo }

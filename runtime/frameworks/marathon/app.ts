@@ -54,6 +54,7 @@ export interface AppDefinition {
   backoffFactor: number;
   maxLaunchDelaySeconds: number;
   container?: Record<string, unknown>;
+  networks?: Array<{ mode?: 'host' | 'container/bridge' | 'container'; name?: string; labels?: Record<string, string> }>;
   healthChecks: HealthCheck[];
   readinessChecks: ReadinessCheck[];
   dependencies: string[];

@@ -5,7 +5,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import { isMarathonSide, type AppDefinition, type HealthCheck, type ReadinessCheck } from './app';
-import type { HealthCheckResult, Instance } from './state';
+import { recordHealth, type Instance } from './state';
 
 /** The host port a check addresses: an explicit port, or the instance's port at portIndex. */
 function checkPort(h: { port?: number; portIndex?: number }, i: Instance): number | undefined {
@@ -94,25 +94,14 @@ export class HealthMonitor {
 
   private async check(app: AppDefinition, i: Instance, h: HealthCheck, index: number): Promise<void> {
     const cause = await probe(h, i);
-    const at = new Date(this.now()).toISOString();
     const previous = i.healthCheckResults[index];
-    const result: HealthCheckResult = previous ?? { alive: false, consecutiveFailures: 0, firstSuccess: null, lastFailure: null, lastSuccess: null, lastFailureCause: null, instanceId: i.taskId };
-    if (cause === undefined) {
-      result.alive = true;
-      result.consecutiveFailures = 0;
-      result.firstSuccess ??= at;
-      result.lastSuccess = at;
-    } else {
-      // Failures in the grace period before the first success do not count (Marathon's rule).
-      const inGrace = !result.firstSuccess && i.startedAt !== null && this.now() - Date.parse(i.startedAt) < h.gracePeriodSeconds * 1000;
-      if (inGrace) return;
-      result.alive = false;
-      result.consecutiveFailures++;
-      result.lastFailure = at;
-      result.lastFailureCause = cause;
-    }
+    // Failures in the grace period before the first success do not count (Marathon's rule).
+    const inGrace = cause !== undefined && !previous?.firstSuccess && i.startedAt !== null && this.now() - Date.parse(i.startedAt) < h.gracePeriodSeconds * 1000;
+    if (inGrace) return;
+    const wasAlive = previous?.alive;
+    const result = recordHealth(previous, i.taskId, cause, new Date(this.now()).toISOString());
     i.healthCheckResults[index] = result;
-    if (previous?.alive !== result.alive) this.events.changed(app, i, result.alive);
+    if (wasAlive !== result.alive) this.events.changed(app, i, result.alive);
     if (!result.alive && h.maxConsecutiveFailures > 0 && result.consecutiveFailures >= h.maxConsecutiveFailures) this.events.unhealthy(app, i, cause!);
   }
 

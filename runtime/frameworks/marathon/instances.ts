@@ -6,7 +6,7 @@ import type { Offer, TaskStatus } from '../../common/protocol/v1';
 import { newUUID } from '../../common/ids';
 import { taskIdPrefix, type AppDefinition } from './app';
 import type { EventBus } from './events';
-import { isHealthy, isTerminal, type Instance, type MarathonState } from './state';
+import { ipAddressesOf, isHealthy, isTerminal, recordHealth, type Instance, type MarathonState } from './state';
 
 export class InstanceTracker {
   private readonly byApp = new Map<string, Map<string, Instance>>();
@@ -53,16 +53,20 @@ export class InstanceTracker {
     const previous = i.state;
     i.state = status.state;
     if (status.agent_id) i.agentId = status.agent_id.value;
+    const addresses = status.container_status?.network_infos?.flatMap((n) => n.ip_addresses ?? []).filter((a) => a.ip_address);
+    if (addresses?.length) i.ipAddresses = addresses.map((a) => ({ ipAddress: a.ip_address!, protocol: a.protocol ?? 'IPv4' }));
     if (status.state === 'TASK_RUNNING' && !i.startedAt) i.startedAt = new Date().toISOString();
     if (status.state === 'TASK_UNREACHABLE') i.unreachableSince ??= new Date().toISOString();
     else delete i.unreachableSince;
-    if (status.healthy !== undefined && status.healthy !== i.mesosHealthy) {
-      i.mesosHealthy = status.healthy;
-      this.bus.publish('health_status_changed_event', { appId: i.appId, instanceId: taskId, taskId, version: i.version, alive: status.healthy });
+    if (status.healthy !== undefined) {
+      const wasAlive = i.mesosHealth?.alive;
+      // The executor's verdict is the Mesos-level check's result; Mesos says why only in the status' message.
+      i.mesosHealth = recordHealth(i.mesosHealth, taskId, status.healthy ? undefined : status.message ?? 'unhealthy', new Date().toISOString());
+      if (wasAlive !== status.healthy) this.bus.publish('health_status_changed_event', { appId: i.appId, instanceId: taskId, taskId, version: i.version, alive: status.healthy });
     }
     this.bus.publish('status_update_event', {
       slaveId: i.agentId, taskId, taskStatus: status.state, message: status.message ?? '', appId: i.appId, host: i.host,
-      ipAddresses: [{ ipAddress: i.ip, protocol: 'IPv4' }], ports: i.ports, version: i.version,
+      ipAddresses: ipAddressesOf(i), ports: i.ports, version: i.version,
     });
     if (previous !== status.state) {
       this.bus.publish('instance_changed_event', {
@@ -96,7 +100,7 @@ export class InstanceTracker {
       if (i.state === 'TASK_RUNNING') counts.tasksRunning++;
       if (!withChecks) continue;
       if (isHealthy(app, i)) counts.tasksHealthy++;
-      else if (i.state === 'TASK_RUNNING' && (i.mesosHealthy === false || i.healthCheckResults.some((r) => !r.alive))) counts.tasksUnhealthy++;
+      else if (i.state === 'TASK_RUNNING' && (i.mesosHealth?.alive === false || i.healthCheckResults.some((r) => !r.alive))) counts.tasksUnhealthy++;
     }
     return counts;
   }
@@ -104,7 +108,7 @@ export class InstanceTracker {
   /** The readiness of each instance of an app with readiness checks (GET /v2/apps/{id}, /v2/deployments). */
   readinessResults(app: AppDefinition | undefined): unknown[] {
     if (!app?.readinessChecks.length) return [];
-    return this.of(app.id).map((i) => ({ name: app.readinessChecks[0].name, taskId: i.taskId, ready: i.ready, lastResponse: null }));
+    return this.of(app.id).map((i) => ({ name: app.readinessChecks[0].name, taskId: i.taskId, ready: i.ready }));
   }
 
   private index(i: Instance): void {

@@ -1,11 +1,13 @@
 // Matches one app instance against what is left of an offer: cpus, mem, disk, gpus, host ports
-// (dynamic from the offer's ranges, or the service ports themselves with requirePorts), roles and
+// (dynamic from the offer's ranges, or the service ports themselves with requirePorts, or the ports
+// a Docker app's port mappings name), roles and
 // constraints. A miss names Marathon's reject reason (as /v2/queue reports them).
 import { reservationRole } from '../../common/resources';
 import type { Resource } from '../../common/protocol/v1';
 import type { AppDefinition } from './app';
 import { portion, takeScalar, type Placement } from '../placement';
 import { unmetConstraint } from './constraints';
+import { hostPortRequests } from './networking';
 
 export type RejectReason =
   | 'UnfulfilledRole' | 'UnfulfilledConstraint' | 'InsufficientCpus' | 'InsufficientMemory'
@@ -55,7 +57,7 @@ export function matchOffer(app: AppDefinition, pool: Resource[], offer: Placemen
     if (!taken) return reason;
     resources.push(...taken);
   }
-  const ports = takePorts(usable, app.portDefinitions.map((p) => (app.requirePorts ? p.port : undefined)));
+  const ports = takePorts(usable, hostPortRequests(app));
   if (!ports) return 'InsufficientPorts';
   return { resources: [...resources, ...ports.resources], hostPorts: ports.ports };
 }

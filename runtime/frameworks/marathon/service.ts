@@ -10,7 +10,7 @@ import type { MarathonScheduler } from './scheduler';
 import { type Deployment, type Instance } from './state';
 
 /** Marathon's local (service) port range for portDefinitions with port 0. */
-const SERVICE_PORTS = { begin: 10000, end: 20000 };
+export const SERVICE_PORTS = { begin: 10000, end: 20000 };
 
 export interface DeploymentRef { deploymentId: string; version: string }
 
@@ -45,6 +45,13 @@ export class MarathonService {
     const app = this.state.apps[id];
     if (!app) throw new Refusal('not_found', `App '${id}' does not exist`);
     return app;
+  }
+
+  /** The apps in a group and its subgroups (`/`: every app); a group no app is in does not exist. */
+  appsInGroup(groupId: string): AppDefinition[] {
+    const apps = Object.values(this.state.apps).filter((a) => groupId === '/' || a.id.startsWith(`${groupId}/`));
+    if (apps.length === 0 && groupId !== '/') throw new Refusal('not_found', `Group '${groupId}' does not exist`);
+    return apps.sort((a, b) => a.id.localeCompare(b.id));
   }
 
   /**
@@ -113,8 +120,11 @@ export class MarathonService {
     return this.deploy(rollback, true, version);
   }
 
-  /** Kills instances; with `scale` their apps shrink by as many (a deployment), else they are replaced. */
-  async killInstances(instances: Instance[], scale: boolean, version: string): Promise<DeploymentRef | undefined> {
+  /**
+   * Kills instances: replaced, or with `scale` their apps shrink by as many in a deployment (which
+   * refuses apps being deployed unless `scale.force`, as Marathon's killAndScale).
+   */
+  async killInstances(instances: Instance[], scale: { force: boolean } | undefined, version: string): Promise<DeploymentRef | undefined> {
     if (!scale) {
       instances.forEach((i) => this.scheduler.kill(i));
       await this.scheduler.store.save();
@@ -125,6 +135,9 @@ export class MarathonService {
       const app = changes[i.appId] ?? this.app(i.appId);
       changes[i.appId] = { ...app, instances: Math.max(0, app.instances - 1), version, versionInfo: { ...app.versionInfo, lastScalingAt: version } };
     }
+    // Refused before anything is killed; the kills come before the deployment, so that it does not pick other victims.
+    const locking = this.deployments.touching(Object.keys(changes));
+    if (locking.length && !scale.force) throw new AppLockedError(locking.map((d) => d.id));
     instances.forEach((i) => this.scheduler.kill(i));
     return this.deploy(changes, true, version);
   }

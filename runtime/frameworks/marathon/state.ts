@@ -4,6 +4,7 @@ import { isTerminalState, type Attribute, type TaskState } from '../../common/pr
 import type { StateShape } from '../store';
 import { isMarathonSide, type AppDefinition } from './app';
 
+/** One health check's record for one instance (Marathon's Health). */
 export interface HealthCheckResult {
   alive: boolean;
   consecutiveFailures: number;
@@ -12,6 +13,26 @@ export interface HealthCheckResult {
   lastSuccess: string | null;
   lastFailureCause: string | null;
   instanceId: string;
+}
+
+/** Marathon's instance id of a task: `<app>.marathon-<uuid>` for a task id `<app>.<uuid>`. */
+export const instanceIdOf = (taskId: string): string => taskId.replace(/\.([^.]+)$/, '.marathon-$1');
+
+/** `previous` (or a new record) after one verdict at `at`: alive, or failed for `cause`. */
+export function recordHealth(previous: HealthCheckResult | undefined, taskId: string, cause: string | undefined, at: string): HealthCheckResult {
+  const result = previous ?? { alive: false, consecutiveFailures: 0, firstSuccess: null, lastFailure: null, lastSuccess: null, lastFailureCause: null, instanceId: instanceIdOf(taskId) };
+  if (cause === undefined) {
+    result.alive = true;
+    result.consecutiveFailures = 0;
+    result.firstSuccess ??= at;
+    result.lastSuccess = at;
+  } else {
+    result.alive = false;
+    result.consecutiveFailures++;
+    result.lastFailure = at;
+    result.lastFailureCause = cause;
+  }
+  return result;
 }
 
 export interface Instance {
@@ -24,6 +45,8 @@ export interface Instance {
   host: string;
   /** The agent's IP (from the offer's URL): what health checks connect to, whatever the hostname resolves to. */
   ip: string;
+  /** The task's addresses as its statuses report them (a Docker container's own on a bridge), once known. */
+  ipAddresses?: Array<{ ipAddress: string; protocol: 'IPv4' | 'IPv6' }>;
   attributes: Attribute[];
   ports: number[];
   state: TaskState;
@@ -32,8 +55,9 @@ export interface Instance {
   /** Killed on purpose: its end is neither a failure nor a reason to replace it. */
   killing: boolean;
   unreachableSince?: string;
-  /** Mesos-level health (TaskStatus.healthy), when the executor runs the check. */
-  mesosHealthy?: boolean;
+  /** The Mesos-level check's record (from TaskStatus.healthy), when the executor runs the check. */
+  mesosHealth?: HealthCheckResult;
+  /** The framework-run checks' records, by their index among the app's HTTP, HTTPS and TCP checks. */
   healthCheckResults: HealthCheckResult[];
   ready: boolean;
 }
@@ -85,11 +109,14 @@ export function isActive(i: Instance, app: AppDefinition, now = Date.now()): boo
 export const isTerminal = (state: TaskState): boolean => isTerminalState(state) || state === 'TASK_UNKNOWN';
 
 /** Healthy as Marathon counts it: running, and passing every health check the app has. */
+/** The task's addresses as Marathon shows them: what its statuses reported, else the agent's IP. */
+export const ipAddressesOf = (i: Instance): NonNullable<Instance['ipAddresses']> => i.ipAddresses ?? [{ ipAddress: i.ip, protocol: 'IPv4' }];
+
 export function isHealthy(app: AppDefinition, i: Instance): boolean {
   if (i.state !== 'TASK_RUNNING') return false;
   if (app.healthChecks.length === 0) return true;
   const marathonSide = app.healthChecks.filter(isMarathonSide);
   const mesosSide = app.healthChecks.length - marathonSide.length;
-  if (mesosSide > 0 && i.mesosHealthy !== true) return false;
+  if (mesosSide > 0 && i.mesosHealth?.alive !== true) return false;
   return marathonSide.length === 0 || (i.healthCheckResults.length === marathonSide.length && i.healthCheckResults.every((r) => r.alive));
 }

@@ -3,7 +3,8 @@
 // may hold is bounded (its size, its id's length), and so is what checking it may cost.
 import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
 import { Refusal } from '../../common/refusal';
-import { absoluteId, knownFields } from './app';
+import { absoluteId, knownFields, type AppDefinition } from './app';
+import { networkOf, portMappingsOf } from './networking';
 import schema from './app.schema.json';
 
 export interface ViolationDetail { path: string; errors: string[] }
@@ -114,6 +115,8 @@ export function groupDefinition(body: Record<string, unknown>, parent: string): 
     const { id = '', apps: groupApps = [], groups = [] } = group as Record<string, unknown>;
     if (typeof id !== 'string' || (id !== '' && !ID_PATTERN.test(id))) fail(`${at}/id`, `expected a path of lowercase names, got ${shown(id)}`);
     const groupId = typeof id === 'string' ? absoluteId(id, parentId) : parentId;
+    // Its apps' ids are longer still; and the id comes back in the Location header, which clients bound.
+    if (groupId.length - 1 > MAX_ID_LENGTH) fail(`${at}/id`, `the group id is ${groupId.length - 1} characters long (without its leading slash), expected ${MAX_ID_LENGTH} or fewer, as for app ids`);
     if (!Array.isArray(groupApps)) fail(`${at}/apps`, `expected array, got ${shown(groupApps)}`);
     else {
       groupApps.forEach((raw, i) => {
@@ -150,7 +153,9 @@ function* crossFieldViolations(app: Record<string, unknown>, base: string): Gene
   // Marathon's rule: cmd or args (not both), unless a container is given.
   const hasArgs = Array.isArray(app.args) && app.args.length > 0;
   if ((app.cmd !== undefined) === hasArgs && app.container === undefined) yield ['/', "AppDefinition must either contain one of 'cmd' or 'args', and/or a 'container'."];
-  const ports = Array.isArray(app.portDefinitions) ? app.portDefinitions as Array<Record<string, unknown>> : Array.isArray(app.ports) ? app.ports : [{}];
+  yield* networkingViolations(app);
+  const mappings = portMappingsOf(app as Pick<AppDefinition, 'container'>);
+  const ports = Array.isArray(mappings) ? mappings as unknown[] : Array.isArray(app.portDefinitions) ? app.portDefinitions as Array<Record<string, unknown>> : Array.isArray(app.ports) ? app.ports : [{}];
   const names = ports.map((p) => (p && typeof p === 'object' ? (p as Record<string, unknown>).name : undefined)).filter((n) => n !== undefined);
   if (new Set(names).size !== names.length) yield ['/portDefinitions', 'Port names must be unique.'];
   const numbers = ports.map((p) => (p && typeof p === 'object' ? (p as Record<string, unknown>).port : p)).filter((n) => typeof n === 'number' && n !== 0);
@@ -171,8 +176,6 @@ function* crossFieldViolations(app: Record<string, unknown>, base: string): Gene
     }
   }
   if (Array.isArray(app.readinessChecks)) {
-    const container = app.container as { portMappings?: Array<{ name?: string }>; docker?: { portMappings?: Array<{ name?: string }> } } | undefined;
-    const mappings = container?.portMappings ?? container?.docker?.portMappings;
     const portNames = new Set<unknown>(Array.isArray(mappings) ? mappings.map((m) => m?.name) : names);
     for (const [i, r] of (app.readinessChecks as Array<Record<string, unknown>>).entries()) {
       const name = r?.portName ?? 'http-api';
@@ -183,6 +186,28 @@ function* crossFieldViolations(app: Record<string, unknown>, base: string): Gene
   if (upgrade && upgrade.minimumHealthCapacity === 1 && upgrade.maximumOverCapacity === 0 && Array.isArray(app.readinessChecks) && app.readinessChecks.length > 0) {
     yield ['/upgradeStrategy', 'minimumHealthCapacity 1 with maximumOverCapacity 0 cannot progress with readiness checks'];
   }
+}
+
+/** Marathon's rules for networks, a Docker container and its port mappings (the schema checked their shapes). */
+function* networkingViolations(app: Record<string, unknown>): Generator<[string, string]> {
+  const container = app.container as { type?: string; docker?: { network?: string; portMappings?: unknown[] }; portMappings?: unknown[] } | undefined;
+  const networks = Array.isArray(app.networks) ? app.networks as Array<{ mode?: string; name?: string }> : [];
+  if (container && (container.type ?? 'DOCKER') === 'DOCKER' && !container.docker) yield ['/container/docker', 'error.path.missing'];
+  if (container?.docker?.network && networks.length) yield ['/container/docker/network', "the legacy docker.network may not be combined with 'networks' (use 'networks' alone)"];
+  if (container?.portMappings && container.docker?.portMappings) yield ['/container/docker/portMappings', "the legacy docker.portMappings may not be combined with container.portMappings (use container.portMappings alone)"];
+  const modes = networks.map((n) => n?.mode ?? 'container');
+  if (modes.length > 1 && modes.some((m) => m !== 'container')) yield ['/networks', 'host and container/bridge networking take a single network: only container networks may be combined'];
+  for (const [i, n] of networks.entries()) if ((n?.mode ?? 'container') === 'container' && !n?.name) yield [`/networks(${i})/name`, 'error.path.missing (container networking names its network)'];
+  if (!container && modes.some((m) => m !== 'host')) yield ['/networks', 'container networking needs a container (container.type DOCKER)'];
+  const { mode } = networkOf(app as Pick<AppDefinition, 'container' | 'networks'>);
+  const mappings = portMappingsOf(app as Pick<AppDefinition, 'container'>) as Array<{ hostPort?: number; name?: string }> | undefined;
+  const at = container?.portMappings ? '/container/portMappings' : '/container/docker/portMappings';
+  if (mappings?.length && mode === 'host') yield [at, 'port mappings need container networking (networks mode container/bridge or container)'];
+  if (!Array.isArray(mappings)) return;
+  const names = mappings.map((m) => m?.name).filter((n) => n !== undefined);
+  if (new Set(names).size !== names.length) yield [at, 'Port names must be unique.'];
+  const hostPorts = mappings.map((m) => m?.hostPort).filter((p) => typeof p === 'number' && p !== 0);
+  if (new Set(hostPorts).size !== hostPorts.length) yield [at, 'Host ports must be unique.'];
 }
 
 function* constraintViolations(c: unknown, path: string): Generator<[string, string]> {

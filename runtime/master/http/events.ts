@@ -32,11 +32,10 @@ export class OperatorSubscribers {
       .on('offerAnswered', (answer) => this.publishCycles(() => ({ type: 'MESOLITE_OFFER_REMOVED', mesolite_offer_removed: offerRemoved(answer) })));
   }
 
-  /** A new subscriber gets SUBSCRIBED with the whole state, then every event, with heartbeats. */
+  /** A new subscriber gets SUBSCRIBED with the whole state, then every event, with a HEARTBEAT every interval from then on (as Mesos' heartbeater). */
   subscribe(stream: EventStream, allocationCycles: boolean): void {
     const { heartbeatIntervalMs } = this.master.options;
     stream.send({ type: 'SUBSCRIBED', subscribed: { get_state: getState(this.master), heartbeat_interval_seconds: heartbeatIntervalMs / 1000 } });
-    stream.send({ type: 'HEARTBEAT' });
     stream.heartbeat(heartbeatIntervalMs);
     this.subscribers.add(stream);
     if (allocationCycles) this.cycleSubscribers.add(stream);

@@ -1,6 +1,7 @@
 // POST /api/v1: the Mesos v1 Operator HTTP API (master side), plus the v0 endpoints people and tools use.
 import * as os from 'node:os';
-import { EventStream, HttpError, readJson, sendEmpty, sendJson, type Router } from '../../common/http';
+import { EventStream, HttpError, sendEmpty, sendJson, type Router } from '../../common/http';
+import { answerFor, readCall, streamFormat, type Answer } from '../../common/media';
 import type { OperatorCallType } from '../../common/protocol/v1';
 import * as v from '../../common/validate';
 import type { Master } from '../master';
@@ -24,24 +25,27 @@ const versionInfo = () => ({ version: MASTER_VERSION, build_date: '', build_time
 export function mountOperatorApi(router: Router, master: Master): void {
   const subscribers = new OperatorSubscribers(master);
   router.on('POST', '/api/v1', async (req, res, url) => {
-    const body = await readJson(req);
+    const body = await readCall(req, 'mesos.v1.master.Call');
+    let answer: Answer | undefined;
     let type: OperatorCallType | AllocationCall | typeof CONTROL_CALL | MaintenanceCall | DrainingCall;
     try {
       type = v.oneOf(body.type, [...CALL_TYPES, ...ALLOCATION_CALLS, CONTROL_CALL, ...MAINTENANCE_CALLS, ...DRAINING_CALLS], 'type');
       if (type === CONTROL_CALL) return openControl(master, body, req, res);
+      // Mesolite's own calls answer JSON (the protobuf definitions have not their messages).
+      if (type !== 'SUBSCRIBE') answer = type.startsWith('MESOLITE_') ? (r, status, reply) => sendJson(r, status, reply) : answerFor(req, 'mesos.v1.master.Response');
       const streamId = req.headers['mesos-stream-id'];
       const call = (ALLOCATION_CALLS as readonly string[]).includes(type) ? allocationCall(master, type as AllocationCall, body, typeof streamId === 'string' ? streamId : undefined)
         : (MAINTENANCE_CALLS as readonly string[]).includes(type) ? maintenanceCall(master, type as MaintenanceCall, body)
         : (DRAINING_CALLS as readonly string[]).includes(type) ? drainingCall(master, type as DrainingCall, body) : undefined;
       if (call) {
         const [status, reply] = call;
-        return reply === undefined ? sendEmpty(res, status) : sendJson(res, status, reply);
+        return reply === undefined ? sendEmpty(res, status) : answer!(res, status, reply);
       }
     } catch (e) {
       if (e instanceof v.ValidationError) throw new HttpError(400, `Failed to validate master::Call: ${e.message}`);
       throw asHttpError(e);
     }
-    const reply = (payload: Record<string, unknown>) => sendJson(res, 200, { type, ...payload });
+    const reply = (payload: Record<string, unknown>) => answer!(res, 200, { type, ...payload });
     switch (type) {
       case 'GET_HEALTH': return reply({ get_health: { healthy: true } });
       case 'GET_VERSION': return reply({ get_version: { version_info: versionInfo() } });
@@ -54,8 +58,12 @@ export function mountOperatorApi(router: Router, master: Master): void {
       case 'GET_EXECUTORS': return reply({ get_executors: getExecutors(master) });
       case 'GET_TASKS': return reply({ get_tasks: getTasks(master) });
       case 'GET_MASTER': return reply({ get_master: { master_info: master.info, start_time: master.startTime, elected_time: master.startTime } });
-      case 'SUBSCRIBE':
-        return subscribers.subscribe(new EventStream(res, req), url.searchParams.get('allocation_cycles') === 'true');
+      case 'SUBSCRIBE': {
+        const format = streamFormat(req, 'mesos.v1.master.Event');
+        const cycles = url.searchParams.get('allocation_cycles') === 'true';
+        if (cycles && format.wire !== 'json') throw new HttpError(406, 'Events of allocation_cycles=true are JSON only');
+        return subscribers.subscribe(new EventStream(res, req, {}, format), cycles);
+      }
     }
   });
 

@@ -1,6 +1,6 @@
 // POST /api/v1/scheduler: the Mesos v1 Scheduler HTTP API (docs/scheduler-http-api.md).
-import type * as http from 'node:http';
-import { EventStream, HttpError, readJson, sendEmpty, type Router } from '../../common/http';
+import { EventStream, HttpError, sendEmpty, type Router } from '../../common/http';
+import { readCall, streamFormat } from '../../common/media';
 import { newUUID } from '../../common/ids';
 import type { FrameworkInfo, SchedulerCall, SchedulerCallType, SchedulerEvent } from '../../common/protocol/v1';
 import { Refusal } from '../../common/refusal';
@@ -175,16 +175,9 @@ function validateFilters(value: unknown, path: string): void {
   v.optionalNumber(v.optionalObject(value, path)?.refuse_seconds, `${path}.refuse_seconds`);
 }
 
-function checkAccept(req: http.IncomingMessage): void {
-  const accept = String(req.headers.accept ?? '*/*');
-  if (!/(application\/json|application\/recordio|\*\/\*|application\/\*)/.test(accept)) {
-    throw new HttpError(406, `Expecting 'Accept' to allow application/json or application/recordio, got '${accept}'`);
-  }
-}
-
 export function mountSchedulerApi(router: Router, master: Master): void {
   router.on('POST', '/api/v1/scheduler', async (req, res) => {
-    const body = await readJson(req);
+    const body = await readCall(req, 'mesos.v1.scheduler.Call');
     let call: SchedulerCall;
     try {
       call = parseSchedulerCall(body);
@@ -192,7 +185,7 @@ export function mountSchedulerApi(router: Router, master: Master): void {
       throw new HttpError(400, `Failed to validate scheduler::Call: ${(e as Error).message}`);
     }
     if (call.type === 'SUBSCRIBE') {
-      checkAccept(req);
+      const format = streamFormat(req, 'mesos.v1.scheduler.Event');
       if (req.headers['mesos-stream-id']) throw new HttpError(400, "Subscribe calls should not include the 'Mesos-Stream-Id' header");
       const info = call.subscribe!.framework_info;
       if (call.framework_id && call.framework_id.value !== info.id?.value) {
@@ -202,7 +195,7 @@ export function mountSchedulerApi(router: Router, master: Master): void {
         throw new HttpError(400, "Failed to validate scheduler::Call: 'framework_id' is required when re-subscribing with 'subscribe.framework_info.id'");
       }
       const streamId = newUUID();
-      const stream = new EventStream(res, req, { 'Mesos-Stream-Id': streamId });
+      const stream = new EventStream(res, req, { 'Mesos-Stream-Id': streamId }, format);
       let fw: FrameworkRecord;
       try {
         fw = master.frameworks.subscribe(info, call.subscribe!.suppressed_roles ?? [], stream, streamId);

@@ -7,8 +7,8 @@ import type { Master } from '../master';
 import type { AgentRecord, FrameworkRecord } from '../state';
 import { MESOLITE_VERSION } from '../version';
 
-/** What GET_AGENTS and /master/state say agents can do. */
-const AGENT_CAPABILITIES = ['MULTI_ROLE', 'HIERARCHICAL_ROLE', 'TASK_KILLING_STATE', 'AGENT_DRAINING'];
+/** What GET_AGENTS and /master/state say agents can do: AgentInfo.Capability types (TASK_KILLING_STATE is a framework's). */
+export const AGENT_CAPABILITIES = ['MULTI_ROLE', 'HIERARCHICAL_ROLE', 'AGENT_DRAINING'] as const;
 
 const nanoseconds = (seconds: number) => ({ nanoseconds: Math.round(seconds * 1e9) });
 

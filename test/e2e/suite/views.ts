@@ -2,7 +2,8 @@
 // Mesos' short id and marks the leader; the Apps view shows an app with tasks running of instances and
 // its tasks as children, scales from its row (as the inline action passes it) and follows the app
 // framework's events without a GET_STATE; the Tasks view groups tasks by app, labels each by name and
-// short id with its state first, sorted, the full id in the tooltip.
+// short id with its state first, sorted, the full id in the tooltip, the task's DNS names too (from the
+// cluster's DNS server), and Copy DNS Name puts the first on the clipboard.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { activateExtension, rows, until } from './util';
@@ -58,6 +59,16 @@ export async function run(): Promise<void> {
     assert.match(String(t.description), /^TASK_RUNNING · /, 'the state first');
     assert.ok(text(t.tooltip).includes(t.task.task_id.value), `the full id in the tooltip: ${text(t.tooltip)}`);
   }
+  // The cluster's DNS server names each running task: in the tooltip (resolved when shown), and Copy DNS Name.
+  const first = tasks[0] as vscode.TreeItem & { task: { task_id: { value: string } } };
+  const resolved = await until('the task\'s DNS names in its tooltip', async () => {
+    const item = await api.views.tasks.resolveTreeItem!(first, first, new vscode.CancellationTokenSource().token);
+    return /\ndns: hello\.marathon\.mesos, hello-[a-z0-9]{5}-s\d+\.marathon\.mesos/.test(text(item?.tooltip)) ? item : undefined;
+  });
+  assert.match(text(resolved!.tooltip), /_hello\._tcp\.marathon\.mesos/, 'its SRV name too');
+  assert.equal(await vscode.commands.executeCommand('mesolite.copyDnsName', first), 'hello.marathon.mesos');
+  assert.equal(await vscode.env.clipboard.readText(), 'hello.marathon.mesos', 'on the clipboard');
+
   const later = session.operator.calls;
   assert.equal((later.GET_STATE ?? 0) - (calls.GET_STATE ?? 0), 0, 'apps and tasks came from the event streams, without a GET_STATE');
 

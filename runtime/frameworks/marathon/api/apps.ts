@@ -5,22 +5,27 @@ import { sendJson, type Router } from '../../../common/http';
 import { Refusal } from '../../../common/refusal';
 import { absoluteId, newVersion, normalizeApp, restartedApp, updatedApp, type AppDefinition } from '../app';
 import { AppValidationError, validateApp } from '../validation';
-import { body, flag, sendDeployment, type ApiContext } from './http';
-import { appJson } from './views';
+import { body, flag, groupOf, sendDeployment, type ApiContext } from './http';
+import { appDefinitionJson, appJson, resolveEmbed, type AppEmbed } from './views';
 
 export function mountApps(router: Router, ctx: ApiContext): void {
   const { service } = ctx;
   router
     .on('GET', '/v2/apps', (_q, res, url) => listApps(ctx, res, url))
     .on('POST', '/v2/apps', (req, res, url) => createApp(ctx, req, res, url))
-    .on('GET', '/v2/apps/{id*}', (_q, res, _u, { id }) => {
-      const app = service.app(absoluteId(id));
-      sendJson(res, 200, { app: { ...appJson(service, app, { tasks: true, readiness: true }), ...(app.lastTaskFailure ? { lastTaskFailure: app.lastTaskFailure } : {}) } });
+    .on('GET', '/v2/apps/{id*}', (_q, res, url, { id }) => {
+      // Marathon embeds these whatever the request says (deprecated, kept for compatibility).
+      const embed = resolveEmbed(url.searchParams.getAll('embed'), ['counts', 'tasks', 'lastTaskFailure', 'deployments']);
+      // `/v2/apps/<group>/*`: every app of the group, under the key `*`.
+      const group = groupOf(id);
+      if (group !== undefined) return sendJson(res, 200, { '*': service.appsInGroup(group).map((a) => appJson(service, a, embed)) });
+      sendJson(res, 200, { app: appJson(service, service.app(absoluteId(id)), embed) });
     })
     .on(['PUT', 'PATCH'], '/v2/apps/{id*}', (req, res, url, { id }) => putApp(ctx, req, res, url, absoluteId(id)))
     .on('DELETE', '/v2/apps/{id*}', async (_q, res, url, { id }) => {
       const app = service.app(absoluteId(id));
-      sendDeployment(res, 200, await service.deploy({ [app.id]: null }, flag(url, 'force'), newVersion()));
+      // Marathon's one deletion forced unless asked otherwise: removing an app cancels its deployments.
+      sendDeployment(res, 200, await service.deploy({ [app.id]: null }, flag(url, 'force', true), newVersion()));
     })
     .on('POST', '/v2/apps/{id*}/restart', async (_q, res, url, { id }) => {
       const version = newVersion();
@@ -34,13 +39,16 @@ export function mountApps(router: Router, ctx: ApiContext): void {
     .on('GET', '/v2/apps/{id*}/versions/{version}', (_q, res, _u, { id, version }) => {
       const found = (service.state.versions[absoluteId(id)] ?? []).find((a) => a.version === version);
       if (!found) throw new Refusal('not_found', `App '${absoluteId(id)}' does not exist in version ${version}`);
-      sendJson(res, 200, found);
+      sendJson(res, 200, appDefinitionJson(found));
     });
 }
 
 function publishPost(ctx: ApiContext, req: http.IncomingMessage, url: URL, app: AppDefinition): void {
   ctx.service.bus.publish('api_post_event', { clientIp: req.socket.remoteAddress ?? '', uri: url.pathname, appDefinition: app });
 }
+
+/** What POST /v2/apps answers with: the new app, its counts and its deployment. */
+const CREATED = new Set<AppEmbed>(['counts', 'deployments']);
 
 async function createApp(ctx: ApiContext, req: http.IncomingMessage, res: http.ServerResponse, url: URL) {
   const raw = await body(req);
@@ -50,7 +58,7 @@ async function createApp(ctx: ApiContext, req: http.IncomingMessage, res: http.S
   if (ctx.service.state.apps[app.id]) throw new Refusal('conflict', `An app with id [${app.id}] already exists.`);
   publishPost(ctx, req, url, app);
   const ref = await ctx.service.deploy({ [app.id]: app }, flag(url, 'force'), version);
-  sendJson(res, 201, appJson(ctx.service, ctx.service.state.apps[app.id], { tasks: true }), { Location: `/v2/apps${app.id}`, 'Marathon-Deployment-Id': ref.deploymentId });
+  sendJson(res, 201, appJson(ctx.service, ctx.service.state.apps[app.id], CREATED), { Location: `/v2/apps${app.id}`, 'Marathon-Deployment-Id': ref.deploymentId });
 }
 
 /** PUT and PATCH: a partial update unless ?partialUpdate=false; creates the app when it does not exist. */
@@ -72,7 +80,7 @@ async function putApp(ctx: ApiContext, req: http.IncomingMessage, res: http.Serv
 
 /** Fields that GET adds (counts, tasks, deployments): a body copied from GET must still validate. */
 function stripComputed(app: Record<string, unknown>): Record<string, unknown> {
-  const { tasks: _t, tasksStaged: _s, tasksRunning: _r, tasksHealthy: _h, tasksUnhealthy: _u, deployments: _d, lastTaskFailure: _l, readinessCheckResults: _c, ...rest } = app;
+  const { tasks: _t, tasksStaged: _s, tasksRunning: _r, tasksHealthy: _h, tasksUnhealthy: _u, deployments: _d, lastTaskFailure: _l, readinessCheckResults: _c, tasksStats: _ts, ...rest } = app;
   return rest;
 }
 
@@ -80,13 +88,13 @@ function listApps(ctx: ApiContext, res: http.ServerResponse, url: URL) {
   const id = url.searchParams.get('id');
   const cmd = url.searchParams.get('cmd');
   const label = url.searchParams.get('label');
-  const embed = url.searchParams.getAll('embed');
+  const embed = resolveEmbed(url.searchParams.getAll('embed'), ['counts', 'deployments']);
   const apps = Object.values(ctx.service.state.apps)
     .filter((a) => !id || a.id.includes(id))
     .filter((a) => !cmd || (a.cmd ?? '').includes(cmd))
     .filter((a) => !label || matchesLabel(a, label))
     .sort((a, b) => a.id.localeCompare(b.id));
-  sendJson(res, 200, { apps: apps.map((a) => appJson(ctx.service, a, { tasks: embed.includes('apps.tasks'), readiness: embed.includes('apps.readiness') })) });
+  sendJson(res, 200, { apps: apps.map((a) => appJson(ctx.service, a, embed)) });
 }
 
 /** Marathon's label selector: `key`, `key==value`, `key!=value`, `key in (a,b)`, comma-separated (all must hold). */

@@ -7,6 +7,7 @@ import { HttpError, readBody, sendErrorAnswer, sendJson, type ErrorAnswer } from
 import { JsonError, parseJson } from '../../../common/json';
 import type { Logger } from '../../../common/log';
 import { Refusal, type RefusalKind } from '../../../common/refusal';
+import { absoluteId } from '../app';
 import { AppLockedError, type DeploymentRef, type MarathonService } from '../service';
 import { AppValidationError, type ViolationDetail } from '../validation';
 
@@ -14,8 +15,15 @@ export interface ApiContext {
   service: MarathonService;
   log: Logger;
   /** Facts for /v2/info and /v2/leader. */
-  info(): { leader?: string; elected: boolean; config: Record<string, unknown>; zk?: string };
+  info(): { leader?: string; elected: boolean; config: MarathonConfigSections };
   abdicate(): void;
+}
+
+/** /v2/info's marathon_config, zookeeper_config and http_config: Marathon's keys, numbers as numbers. */
+export interface MarathonConfigSections {
+  marathon: Record<string, string | number | boolean | string[]> & { features: string[]; task_lost_expunge_initial_delay: number; task_lost_expunge_interval: number };
+  zookeeper: { zk: string; zk_connection_timeout: number; zk_max_versions: number; zk_session_timeout: number; zk_timeout: number };
+  http: { http_port: number; https_port: number };
 }
 
 /** A body that is not a JSON object: 400 with the reader's complaint at its path. */
@@ -39,7 +47,19 @@ export async function body(req: http.IncomingMessage): Promise<Record<string, un
   }
 }
 
-export const flag = (url: URL, name: string) => url.searchParams.get(name) === 'true';
+/**
+ * A boolean query parameter as Marathon's JAX-RS resources read one (Java's Boolean.valueOf): `true` in
+ * any case is true, anything else false, never an error; absent or blank, the resource's default.
+ */
+export function flag(url: URL, name: string, byDefault = false): boolean {
+  const value = url.searchParams.get(name);
+  return value === null || value.trim() === '' ? byDefault : value.toLowerCase() === 'true';
+}
+
+/** The group of an app path `<group>/*` (Marathon's ListApps and GroupTasks forms); undefined for an app id. */
+export function groupOf(id: string): string | undefined {
+  return id === '*' || id.endsWith('/*') ? absoluteId(id.slice(0, -1)) : undefined;
+}
 
 export function sendDeployment(res: http.ServerResponse, status: number, ref: DeploymentRef, headers: Record<string, string> = {}): void {
   sendJson(res, status, ref, { ...headers, 'Marathon-Deployment-Id': ref.deploymentId });

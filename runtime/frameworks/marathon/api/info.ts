@@ -17,10 +17,11 @@ export function mountInfo(router: Router, ctx: ApiContext): void {
     .on('GET', '/metrics', (_q, res) => sendJson(res, 200, metricsJson(ctx)))
     .on('GET', '/v2/info', (_q, res) => {
       const info = ctx.info();
+      const frameworkId = ctx.service.scheduler.frameworkId;
       sendJson(res, 200, {
-        name: 'marathon', version: MESOLITE_VERSION, buildref: 'mesolite', elected: info.elected, leader: info.leader ?? null,
-        frameworkId: ctx.service.scheduler.frameworkId ?? null, marathon_config: info.config,
-        zookeeper_config: info.zk ? { zk: info.zk } : {}, http_config: { http_port: info.config.http_port }, event_subscriber: { type: 'http_callback' },
+        name: 'marathon', version: MESOLITE_VERSION, buildref: 'mesolite', elected: info.elected,
+        ...(info.leader ? { leader: info.leader } : {}), ...(frameworkId ? { frameworkId } : {}),
+        marathon_config: info.config.marathon, zookeeper_config: info.config.zookeeper, http_config: info.config.http,
       });
     })
     .on('GET', '/v2/leader', (_q, res) => {

@@ -1,9 +1,11 @@
 // /v2/queue (Marathon's QueueResource): the launches that wait, with their delay and what became of
 // the offers matched for them; DELETE /v2/queue/{id}/delay forgets an app's backoff.
 import { sendJson, type Router } from '../../../common/http';
+import type { Attribute, Resource } from '../../../common/protocol/v1';
+import { reservationRole } from '../../../common/resources';
 import { absoluteId } from '../app';
 import type { ApiContext } from './http';
-import { appJson } from './views';
+import { appDefinitionJson } from './views';
 
 export function mountQueue(router: Router, { service }: ApiContext): void {
   router
@@ -22,7 +24,8 @@ function queueJson(service: ApiContext['service']) {
       const left = queue.delayLeftSeconds(appId);
       const rejects = [...(stats?.rejects ?? new Map()).entries()];
       return {
-        app: appJson(service, service.state.apps[appId], { tasks: false }),
+        app: appDefinitionJson(service.state.apps[appId]),
+        role: service.scheduler.role,
         count: waiting.count,
         delay: { timeLeftSeconds: Math.ceil(left), overdue: left === 0 },
         since: waiting.since,
@@ -35,10 +38,25 @@ function queueJson(service: ApiContext['service']) {
           rejectSummaryLaunchAttempt: rejects.map(([reason, declined]) => ({ reason, declined, processed: stats?.processed ?? 0 })),
         },
         lastUnusedOffers: (stats?.lastUnused ?? []).map((u) => ({
-          offer: { id: u.offer.id.value, agentId: u.offer.agent_id.value, hostname: u.offer.hostname, resources: u.offer.resources, attributes: u.offer.attributes ?? [] },
+          offer: { id: u.offer.id.value, agentId: u.offer.agent_id.value, hostname: u.offer.hostname, resources: u.offer.resources.map(offerResource), attributes: (u.offer.attributes ?? []).map(agentAttribute) },
           timestamp: u.timestamp, reason: u.reason,
         })),
       };
     }),
   };
 }
+
+/** A value of a resource or attribute as Marathon's Offer types flatten it: `scalar` a number, `ranges` [{begin, end}], `set` a list. */
+function values(v: Resource | Attribute) {
+  return {
+    ...(v.scalar ? { scalar: v.scalar.value } : {}),
+    ...(v.ranges ? { ranges: v.ranges.range.map(({ begin, end }) => ({ begin, end })) } : {}),
+    ...(v.set ? { set: v.set.item } : {}),
+  };
+}
+
+/** Marathon's OfferResource. */
+const offerResource = (r: Resource) => ({ name: r.name, role: reservationRole(r), ...values(r) });
+
+/** Marathon's AgentAttribute. */
+const agentAttribute = (a: Attribute) => ({ name: a.name, ...(a.text ? { text: a.text.value } : {}), ...values(a) });
