@@ -10,7 +10,8 @@ import { freePort, onFileEnd, onFileStart, startDaemon, stopDaemon, waitUntil, t
 
 export interface ApiResponse<T = any> { status: number; headers: http.IncomingHttpHeaders; body: T; text: string }
 
-export function api<T = any>(base: string, method: string, route: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+/** A framework API's answer as it came (status, headers, JSON or text). */
+export function frameworkApi<T = any>(base: string, method: string, route: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     const req = http.request(`${base}${route}`, { method, headers: { ...(data ? { 'Content-Type': 'application/json' } : {}), ...headers } }, (res) => {
@@ -20,15 +21,20 @@ export function api<T = any>(base: string, method: string, route: string, body?:
         const text = Buffer.concat(chunks).toString('utf8');
         let parsed: unknown = text;
         try { parsed = JSON.parse(text); } catch { /* plain text */ }
-        // Every answer is checked against Marathon's type for it (marathon-conformance.ts): a test that got one that does not fit fails.
-        const problem = typeof parsed === 'string' ? undefined : nonConformance(method, route, res.statusCode ?? 0, parsed, res.headers['content-type']);
-        if (problem) reject(new Error(problem));
-        else resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed as T, text });
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed as T, text });
       });
     });
     req.on('error', reject);
     req.end(data);
   });
+}
+
+/** Marathon's API: every answer is checked against Marathon's type for it (marathon-conformance.ts); a test that got one that does not fit fails. */
+export async function api<T = any>(base: string, method: string, route: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  const res = await frameworkApi<T>(base, method, route, body, headers);
+  const problem = typeof res.body === 'string' ? undefined : nonConformance(method, route, res.status, res.body, res.headers['content-type']);
+  if (problem) throw new Error(problem);
+  return res;
 }
 
 /** A state directory that outlives restarts of the daemon within a test run, and goes when the run ends. */
@@ -60,15 +66,15 @@ export class FrameworkDaemon {
   async restart(): Promise<void> {
     const zk = this.args.some((a) => a.startsWith('--zk='));
     this.daemon = startDaemon([this.command, `--http_port=${this.port}`, ...(zk ? [] : [`--work_dir=${this.workDir}`]), ...this.args]);
-    await waitUntil(`${this.command} to answer`, async () => (await api(this.url, 'GET', '/ping')).status === 200);
+    await waitUntil(`${this.command} to answer`, async () => (await frameworkApi(this.url, 'GET', '/ping')).status === 200);
   }
 
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     await stopDaemon(this.daemon, signal);
   }
 
-  api<T = any>(method: string, route: string, body?: unknown, headers?: Record<string, string>) {
-    return api<T>(this.url, method, route, body, headers);
+  api<T = any>(method: string, route: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>> {
+    return frameworkApi<T>(this.url, method, route, body, headers);
   }
 
   logs(): string {
@@ -80,6 +86,10 @@ export class MarathonDaemon extends FrameworkDaemon {
   /** Made unstarted: see start and marathonFixture. */
   constructor(workDir?: string) {
     super('marathon', workDir);
+  }
+
+  override api<T = any>(method: string, route: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>> {
+    return api<T>(this.url, method, route, body, headers);
   }
 
   static async start(master: string, extra: string[] = []): Promise<MarathonDaemon> {
