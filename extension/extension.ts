@@ -15,7 +15,9 @@ import * as deleteApp from './commands/delete';
 import * as killtask from './commands/kill-task';
 import * as copyDnsName from './commands/copy-dns-name';
 import * as keepRunning from './commands/keep-running';
-import { APP_JSON, DeployCodeLens } from './deploy/codelens';
+import { APP_JSON, DeployCodeLens, DeployJobCodeLens, JOB_JSON } from './deploy/codelens';
+import * as jobs from './commands/jobs';
+import * as jobGraph from './commands/job-graph';
 import * as refresh from './commands/refresh';
 import * as revealSandbox from './commands/reveal-sandbox';
 import * as runCommandInTask from './commands/run-command-in-task';
@@ -28,6 +30,7 @@ import type { Change } from './session';
 import { AppsView } from './views/apps';
 import { ClusterView } from './views/cluster';
 import { FrameworksView, OffersView } from './views/frameworks';
+import { JobsView } from './views/jobs';
 import { StatusItem } from './views/status';
 import { TaskTerminals } from './terminal/terminals';
 import { TasksView } from './views/tasks';
@@ -42,8 +45,10 @@ export function activate(context: vscode.ExtensionContext) {
   const tasks = new TasksView(c);
   const frameworks = new FrameworksView(c);
   const offers = new OffersView(c);
+  const jobsView = new JobsView(c);
   const diagnostics = vscode.languages.createDiagnosticCollection('mesolite');
   const lens = new DeployCodeLens(c);
+  const jobLens = new DeployJobCodeLens(c);
   const status = new StatusItem(c);
   const credentials = new CredentialStore(context.secrets);
   const terminals = new TaskTerminals(c);
@@ -51,7 +56,7 @@ export function activate(context: vscode.ExtensionContext) {
   void credentials.get().then((found) => { c.credentials ??= found; }, (e: Error) => log.warn(`Cannot read the credentials: ${e.message}`));
   // Each re-renders when a part it draws changed; all of them when the session starts or ends.
   const render = (changes?: ReadonlySet<Change>) => {
-    for (const r of [cluster, apps, frameworks, offers, tasks, lens, status]) if (!changes || r.parts.some((p) => changes.has(p))) r.refresh();
+    for (const r of [cluster, apps, frameworks, offers, tasks, jobsView, lens, jobLens, status]) if (!changes || r.parts.some((p) => changes.has(p))) r.refresh();
   };
   let sessionListener: vscode.Disposable | undefined;
   context.subscriptions.push(
@@ -63,6 +68,7 @@ export function activate(context: vscode.ExtensionContext) {
     vscode.window.registerTreeDataProvider('mesolite.frameworks', frameworks),
     vscode.window.registerTreeDataProvider('mesolite.offers', offers),
     vscode.window.registerTreeDataProvider('mesolite.tasks', tasks),
+    vscode.window.registerTreeDataProvider('mesolite.jobs', jobsView),
     start.register(c, context.globalStorageUri.fsPath),
     stop.register(c),
     keepRunning.register(c),
@@ -71,6 +77,9 @@ export function activate(context: vscode.ExtensionContext) {
     refresh.register(c),
     diagnostics,
     vscode.languages.registerCodeLensProvider(APP_JSON, lens),
+    vscode.languages.registerCodeLensProvider(JOB_JSON, jobLens),
+    jobs.register(c),
+    jobGraph.register(c),
     deploy.register(c, diagnostics),
     showTaskLogs.register(c, context.extensionUri),
     showContainerLogs.register(c, context.extensionUri),
@@ -88,7 +97,7 @@ export function activate(context: vscode.ExtensionContext) {
     runCommandInTask.register(c, terminals),
     setCredentials.register(c, credentials),
   );
-  return { controller: c, views: { cluster, apps, frameworks, offers, tasks }, lens, terminals };
+  return { controller: c, views: { cluster, apps, frameworks, offers, tasks, jobs: jobsView }, lens, jobLens, terminals };
 }
 
 /** A cluster this extension started is stopped with the window unless the user chose to keep it. */

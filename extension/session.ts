@@ -1,13 +1,16 @@
 // The connected cluster: one operator SUBSCRIBE stream (reconnecting across failovers) whose events are
 // applied to the state as they come (cluster-state.ts), and Marathon's /v2/events applied to the apps
-// (apps-feed.ts). A read happens only when an event asks for one (debounced) or the user refreshes; views
+// (apps-feed.ts), and the job framework's jobs re-read when the master reports a task event (jobs-feed.ts).
+// A read happens only when an event asks for one (debounced) or the user refreshes; views
 // listen to onDidChange and re-render only for the parts they draw. No polling loops.
 import * as vscode from 'vscode';
 import type { Credentials } from '../runtime/common/authentication';
 import { OperatorClient, type GetState, type OperatorEvent, type OperatorSubscription } from '../runtime/client/operator';
+import { ChronosClient } from '../runtime/client/chronos';
 import { DnsClient } from '../runtime/client/dns';
 import { MarathonClient } from '../runtime/client/marathon';
 import { AppsFeed } from './apps-feed';
+import { JobsFeed, type JobStatus } from './jobs-feed';
 import type { AppPart, AppsState } from './apps-state';
 import { ALL_PARTS, ClusterState, type Applied, type Part, type Reread } from './cluster-state';
 import type { StartedCluster } from './local/local';
@@ -15,6 +18,8 @@ import type { StartedCluster } from './local/local';
 export interface ClusterTarget {
   master: string;
   marathon?: string;
+  /** The Chronos-compatible job framework's API. */
+  chronos?: string;
   /** The HTTP API of the cluster's Mesos-DNS-compatible server, when there is one. */
   dns?: string;
   /** A started cluster is stopped when the window closes unless the user chose to keep it. */
@@ -25,12 +30,13 @@ export interface ClusterTarget {
   credentials?: Credentials;
 }
 
-/** What changed: a part of the master's state, the leader, or a part of the app framework's apps. */
-export type Change = Part | 'leader' | AppPart;
+/** What changed: a part of the master's state, the leader, a part of the app framework's apps, or the jobs. */
+export type Change = Part | 'leader' | AppPart | 'jobs';
 
 export class ClusterSession implements vscode.Disposable {
   readonly operator: OperatorClient;
   readonly marathon?: MarathonClient;
+  readonly chronos?: ChronosClient;
   readonly dns?: DnsClient;
   leader?: string;
   private cluster?: ClusterState;
@@ -41,6 +47,7 @@ export class ClusterSession implements vscode.Disposable {
   readonly onDidEnd = this.endEmitter.event;
   private readonly subscription: OperatorSubscription;
   private readonly appsFeed?: AppsFeed;
+  private readonly jobsFeed?: JobsFeed;
   private readonly owned: Array<{ dispose(): void }> = [];
   private timer?: NodeJS.Timeout;
   /** The read asked for and not yet sent ('state' covers 'offers'). */
@@ -52,6 +59,7 @@ export class ClusterSession implements vscode.Disposable {
   constructor(readonly target: ClusterTarget, private readonly log: vscode.LogOutputChannel, private readonly debounceMs = 100) {
     this.operator = new OperatorClient(target.master, target.credentials);
     this.marathon = target.marathon ? new MarathonClient(target.marathon) : undefined;
+    this.chronos = target.chronos ? new ChronosClient(target.chronos) : undefined;
     this.dns = target.dns ? new DnsClient(target.dns) : undefined;
     this.subscription = this.operator.subscribe({ allocationCycles: true });
     // SUBSCRIBED, the stream's first event, carries the whole state: no read on (re)connection.
@@ -68,6 +76,7 @@ export class ClusterSession implements vscode.Disposable {
       this.apply(event);
     });
     this.appsFeed = this.marathon && new AppsFeed(this.marathon, (parts) => this.fire(parts), (m) => log.warn(m), debounceMs);
+    this.jobsFeed = this.chronos && new JobsFeed(this.chronos, () => this.fire(['jobs']), (m) => log.warn(m), debounceMs);
   }
 
   get isEnded(): boolean {
@@ -83,9 +92,20 @@ export class ClusterSession implements vscode.Disposable {
     return this.appsFeed?.state;
   }
 
-  /** Reads the whole state now, and the apps (Mesolite: Refresh). */
+  /** The job framework's jobs, once read. */
+  get jobs(): ReadonlyMap<string, JobStatus> | undefined {
+    return this.jobsFeed?.jobs;
+  }
+
+  /** Reads the jobs again soon (after a command changed them). */
+  refreshJobs(): void {
+    this.jobsFeed?.refresh();
+  }
+
+  /** Reads the whole state now, the apps and the jobs (Mesolite: Refresh). */
   refresh(): Promise<void> {
     this.appsFeed?.refresh();
+    this.jobsFeed?.refresh();
     this.wanted = 'state';
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -137,6 +157,8 @@ export class ClusterSession implements vscode.Disposable {
   }
 
   private fire(changes: readonly Change[]): void {
+    // A task started or ended: a job's state or counters may have changed with it.
+    if (changes.includes('tasks')) this.jobsFeed?.refresh();
     if (changes.length) this.changed.fire(new Set(changes));
   }
 
@@ -151,6 +173,7 @@ export class ClusterSession implements vscode.Disposable {
     clearTimeout(this.timer);
     this.subscription.close();
     this.appsFeed?.close();
+    this.jobsFeed?.close();
     this.operator.close();
     this.endEmitter.fire();
     this.endEmitter.dispose();

@@ -9,6 +9,8 @@ export interface Settings {
   agentResources: string;
   masterPort: number;
   marathonPort: number;
+  /** 0: no job framework. */
+  chronosPort: number;
   clusterName: string;
   /** Empty: MESOLITE_ZOOKEEPER_IMAGE / MESOLITE_NODE_IMAGE, else the public images (the launcher decides). */
   images: { zookeeper: string; runtime: string };
@@ -27,6 +29,7 @@ export function readSettings(): Settings {
     agentResources: c.get('agentResources', 'cpus:4;mem:4096;disk:10000'),
     masterPort: c.get('masterPort', 5050),
     marathonPort: c.get('marathonPort', 8080),
+    chronosPort: c.get('chronosPort', 4400),
     clusterName: c.get('clusterName', 'vscode'),
     images: { zookeeper: c.get('images.zookeeper', ''), runtime: c.get('images.runtime', '') },
     stopOnClose: c.get('stopOnClose', 'ask'),

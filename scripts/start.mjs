@@ -10,8 +10,9 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 // The banner's commands are written for the shell this was started from (npm sets INIT_CWD itself).
 process.env.INIT_CWD ??= process.cwd();
 process.chdir(root);
-// The Docker launcher goes with the CLI: `npm start -- --docker` needs it.
-const stale = staleBundles(['cli', 'docker']);
+// What the CLI loads lazily goes with it: the Docker launcher (`npm start -- --docker`), the agents'
+// Docker client (they take Docker tasks when an engine answers) and the ZooKeeper client (--masters=3).
+const stale = staleBundles(['cli', 'docker', 'dockerode', 'zk']);
 if (stale.length > 0) {
   process.stdout.write('Bundling dist/mesolite.js (sources changed)...\n');
   await bundle(stale);

@@ -23,6 +23,12 @@ export const COMMANDS = {
   setCredentials: 'mesolite.setCredentials',
   openDashboard: 'mesolite.openDashboard',
   openInBrowser: 'mesolite.openInBrowser',
+  deployJob: 'mesolite.deployJob',
+  runJob: 'mesolite.runJob',
+  disableJob: 'mesolite.disableJob',
+  enableJob: 'mesolite.enableJob',
+  deleteJob: 'mesolite.deleteJob',
+  showJobGraph: 'mesolite.showJobGraph',
 } as const;
 
 export type CommandId = (typeof COMMANDS)[keyof typeof COMMANDS];

@@ -55,5 +55,5 @@ export function register(c: Controller, storagePath: string): vscode.Disposable 
 
 /** Views follow the cluster; the log channel follows its members' logs for as long as the session lasts. */
 function connectStarted(c: Controller, started: StartedCluster, keepOnClose: boolean): void {
-  c.connect({ master: masterOf(started), marathon: started.marathon, dns: started.dns?.http, started, keepOnClose }).own(followLogs(started, c.log));
+  c.connect({ master: masterOf(started), marathon: started.marathon, chronos: started.chronos, dns: started.dns?.http, started, keepOnClose }).own(followLogs(started, c.log));
 }

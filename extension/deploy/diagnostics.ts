@@ -1,4 +1,5 @@
-// Marathon's 422 details name JSON paths (/cpus, /container/volumes(0)/hostPath): map them to ranges.
+// Marathon's 422 details name JSON paths (/cpus, /container/volumes(0)/hostPath), Chronos' 400 a field
+// ('constraints[0][1]'): map them to ranges.
 import { findNodeAtLocation, parseTree, type Node } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import type { ErrorDetail } from '../../runtime/client/marathon';
@@ -19,13 +20,16 @@ function nodeFor(root: Node, segments: Array<string | number>): Node {
   return root;
 }
 
-export function detailsToDiagnostics(doc: vscode.TextDocument, details: ErrorDetail[]): vscode.Diagnostic[] {
+/** An error at the JSON path `segments` of the document (or the nearest node there is). */
+export function diagnosticAt(doc: vscode.TextDocument, segments: Array<string | number>, message: string, source: string): vscode.Diagnostic {
   const root = parseTree(doc.getText());
-  return details.flatMap((d) => d.errors.map((error) => {
-    const node = root ? nodeFor(root, pathSegments(d.path)) : undefined;
-    const range = node ? new vscode.Range(doc.positionAt(node.offset), doc.positionAt(node.offset + node.length)) : new vscode.Range(0, 0, 0, 0);
-    const diagnostic = new vscode.Diagnostic(range, `${d.path || '/'}: ${error}`, vscode.DiagnosticSeverity.Error);
-    diagnostic.source = 'Marathon';
-    return diagnostic;
-  }));
+  const node = root ? nodeFor(root, segments) : undefined;
+  const range = node ? new vscode.Range(doc.positionAt(node.offset), doc.positionAt(node.offset + node.length)) : new vscode.Range(0, 0, 0, 0);
+  const diagnostic = new vscode.Diagnostic(range, message, vscode.DiagnosticSeverity.Error);
+  diagnostic.source = source;
+  return diagnostic;
+}
+
+export function detailsToDiagnostics(doc: vscode.TextDocument, details: ErrorDetail[]): vscode.Diagnostic[] {
+  return details.flatMap((d) => d.errors.map((error) => diagnosticAt(doc, pathSegments(d.path), `${d.path || '/'}: ${error}`, 'Marathon')));
 }

@@ -15,7 +15,7 @@ export async function existingDocker(name: string): Promise<StartedCluster | und
 export async function startDocker(s: Settings, report: (step: string) => void, signal: AbortSignal): Promise<StartedCluster> {
   const { MesoliteCluster } = await launcher();
   const cluster = await new MesoliteCluster()
-    .withName(s.clusterName).withMasters(mastersFor(s, 'docker')).withAgents(s.agents).withAgentResources(s.agentResources).withMarathon()
+    .withName(s.clusterName).withMasters(mastersFor(s, 'docker')).withAgents(s.agents).withAgentResources(s.agentResources).withMarathon().withChronos(s.chronosPort !== 0)
     // Empty settings leave the launcher's choice: MESOLITE_*_IMAGE, else the public images.
     .withImages({ ...(s.images.runtime ? { node: s.images.runtime } : {}), ...(s.images.zookeeper ? { zookeeper: s.images.zookeeper } : {}) })
     .withSignal(signal).withProgress(report)

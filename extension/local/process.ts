@@ -11,7 +11,7 @@ export async function startProcess(cliBundle: string, s: Settings, workDir: stri
   const masters = mastersFor(s, 'process');
   const info = await startProcessCluster({
     name: s.clusterName, workDir, agents: s.agents, masters, masterPort: s.masterPort,
-    agentResources: s.agentResources, marathonPort: s.marathonPort, signal, onProgress: report,
+    agentResources: s.agentResources, marathonPort: s.marathonPort, chronosPort: s.chronosPort || undefined, signal, onProgress: report,
     // In desktop VS Code execPath is Electron: run it as plain Node.
     cli: { command: process.execPath, args: [cliBundle], env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } },
   });

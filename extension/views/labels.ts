@@ -1,9 +1,10 @@
-// What the Cluster, Tasks and Apps views write in a row, kept short for the default side-bar width, and
+// What the Cluster, Tasks, Apps and Jobs views write in a row, kept short for the default side-bar width, and
 // the order rows come in. No vscode import: unit-tested in test/unit/view-labels.test.ts.
 import type { AgentV1 } from '../../runtime/client/operator';
 import { formatAge } from '../../runtime/common/duration';
 import type { ContainerInfo, Task } from '../../runtime/common/protocol/v1';
 import type { AppStatus } from '../apps-state';
+import type { JobStatus } from '../jobs-feed';
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 // Numbers inside names compare as numbers: agent :33002 before :33003, 172.17.0.9 before 172.17.0.10.
@@ -77,4 +78,20 @@ export function appDescription(app: AppStatus, now = Date.now()): string {
   const failed = app.lastFailure?.timestamp ? Date.parse(app.lastFailure.timestamp) : NaN;
   if (app.lastFailure) parts.push(`last failure ${app.lastFailure.state}${Number.isNaN(failed) ? '' : ` ${formatAge(now - failed)} ago`}`);
   return parts.join(' · ');
+}
+
+/** A scheduled job's next run: the start of its schedule (Chronos moves it on at each run), while repetitions are left. */
+export function nextRun(schedule: string | undefined): string | undefined {
+  const [repeat, start] = schedule?.split('/') ?? [];
+  return repeat && repeat !== 'R0' && start ? start : undefined;
+}
+
+export function jobDescription({ job, summary }: JobStatus): string {
+  const next = nextRun(job.schedule);
+  return [
+    ...(job.disabled ? ['disabled'] : []),
+    summary?.status ?? 'fresh', summary?.state ?? 'idle',
+    job.parents?.length ? `after ${job.parents.join(', ')}` : (job.schedule ?? ''),
+    ...(next && !job.disabled ? [`next ${next}`] : []),
+  ].join(' · ');
 }

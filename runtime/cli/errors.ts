@@ -7,7 +7,7 @@ import { portHolder } from '../cluster/ports';
 export class CliError extends Error {}
 
 /** The flag that moves a daemon's listening port. */
-const PORT_FLAG: Record<string, string> = { master: '--port', agent: '--port', marathon: '--http_port', dns: '--port (or --httpport)' };
+const PORT_FLAG: Record<string, string> = { master: '--port', agent: '--port', marathon: '--http_port', chronos: '--http_port', dns: '--port (or --httpport)' };
 
 export function describeError(e: unknown, command: string, verbose: boolean): string {
   if (!(e instanceof Error)) return String(e);

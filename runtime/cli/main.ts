@@ -13,6 +13,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<{ run(argv
   master: { summary: 'Run a master daemon', load: () => import('./master') },
   agent: { summary: 'Run an agent daemon', load: () => import('./agent') },
   marathon: { summary: 'Run the Marathon-compatible app framework (REST API on --http_port)', load: () => import('./marathon') },
+  chronos: { summary: 'Run the Chronos-compatible job framework (REST API on --http_port, default 4400)', load: () => import('./chronos') },
   dns: { summary: 'Run the Mesos-DNS-compatible DNS server and HTTP API (--config=config.json, or its fields as flags)', load: () => import('./dns') },
   'executor-host': { summary: '(internal) Run a framework\'s built-in executors; started by the agent', load: () => import('./executor-host') },
   'task-launcher': { summary: '(internal) Start task processes for an executor host', load: () => import('./task-launcher') },

@@ -16,7 +16,7 @@ const FLAGS = {
 interface State {
   id: string; leader: string; hostname: string; activated_slaves: number;
   slaves: Array<{ id: string; pid: string; hostname: string; active: boolean; resources: Record<string, number | string>; used_resources: Record<string, number | string> }>;
-  frameworks: Array<{ id: string; name: string; active: boolean; tasks: Array<{ id: string; state: string; slave_id: string }> }>;
+  frameworks: Array<{ id: string; name: string; active: boolean; webui_url?: string; tasks: Array<{ id: string; state: string; slave_id: string }> }>;
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -45,7 +45,7 @@ export async function run(argv: string[]): Promise<number> {
   lines.push('', `Frameworks (${state.frameworks.length})`);
   for (const f of state.frameworks) {
     const running = f.tasks.filter((t) => t.state === 'TASK_RUNNING').length;
-    lines.push(`  ${f.id}  ${f.name}  ${f.active ? 'active' : 'inactive'}  tasks ${f.tasks.length} (${running} running)`);
+    lines.push(`  ${f.id}  ${f.name}  ${f.active ? 'active' : 'inactive'}  tasks ${f.tasks.length} (${running} running)${f.webui_url ? `  ${f.webui_url}` : ''}`);
   }
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;

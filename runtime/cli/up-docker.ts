@@ -1,5 +1,5 @@
 // mesolite up --docker: the same cluster in Docker containers (ZooKeeper, masters, agents, the app
-// framework). Loaded only for --docker, so the process mode never loads testcontainers.
+// and job frameworks). Loaded only for --docker, so the process mode never loads testcontainers.
 import type { StartedMesoliteCluster } from '../cluster/docker';
 import { CliError } from './errors';
 import { endLine, tryLines, untilInterrupted } from './foreground';
@@ -11,6 +11,7 @@ export interface DockerUpOptions {
   agents: number;
   agentResources: string;
   marathon: boolean;
+  chronos: boolean;
   dns: boolean;
   detach: boolean;
 }
@@ -21,7 +22,7 @@ export async function upDocker(options: DockerUpOptions): Promise<number> {
   try {
     cluster = await new MesoliteCluster()
       .withName(options.name).withMasters(options.masters).withAgents(options.agents)
-      .withAgentResources(options.agentResources).withMarathon(options.marathon).withDns(options.dns)
+      .withAgentResources(options.agentResources).withMarathon(options.marathon).withChronos(options.chronos).withDns(options.dns)
       .withProgress((step) => process.stdout.write(`${step}...\n`))
       .start();
   } catch (e) {

@@ -20,6 +20,8 @@ const FLAGS = {
   agent_resources: { type: 'string', default: 'cpus:4;mem:4096;disk:10000', help: 'Resources of each agent (a disjoint ports range is added)' },
   marathon: { type: 'bool', default: 'true', help: 'Start the Marathon-compatible app framework (--no-marathon to leave it out)' },
   marathon_port: { type: 'int', default: '8080', help: 'Port of the app framework\'s REST API' },
+  chronos: { type: 'bool', default: 'true', help: 'Start the Chronos-compatible job framework (--no-chronos to leave it out)' },
+  chronos_port: { type: 'int', default: '4400', help: 'Port of the job framework\'s REST API' },
   dns: { type: 'bool', default: 'true', help: 'Start the Mesos-DNS-compatible server: on a free 127.0.0.1 port, or with --docker as the tasks\' resolver (--no-dns to leave it out)' },
   detach: { type: 'bool', help: 'Return once the cluster is ready; stop it with mesolite down' },
   fresh: { type: 'bool', help: 'Start from an empty state: forget the registry, agents and apps kept from earlier runs (process mode)' },
@@ -37,7 +39,7 @@ export async function run(argv: string[]): Promise<number | void> {
   await refuseTakenName(name);
   if (flags.docker) {
     const { upDocker } = await import('./up-docker');
-    return upDocker({ name, masters: flags.masters, agents: flags.agents, agentResources: flags.agent_resources!, marathon: flags.marathon!, dns: flags.dns!, detach: flags.detach! });
+    return upDocker({ name, masters: flags.masters, agents: flags.agents, agentResources: flags.agent_resources!, marathon: flags.marathon!, chronos: flags.chronos!, dns: flags.dns!, detach: flags.detach! });
   }
   const workDir = clusterDir(name);
   if (flags.fresh) fs.rmSync(workDir, { recursive: true, force: true });
@@ -47,8 +49,8 @@ export async function run(argv: string[]): Promise<number | void> {
     info = await startProcessCluster({
       name, workDir, agents: flags.agents, masters: flags.masters, zkPort: flags.zk_port!,
       masterPort: flags.port!,
-      agentResources: flags.agent_resources!, marathonPort: flags.marathon ? flags.marathon_port! : undefined, dns: flags.dns, onProgress: (step) => process.stdout.write(`${step}...
-`),
+      agentResources: flags.agent_resources!, marathonPort: flags.marathon ? flags.marathon_port! : undefined,
+      chronosPort: flags.chronos ? flags.chronos_port! : undefined, dns: flags.dns, onProgress: (step) => process.stdout.write(`${step}...\n`),
     });
   } catch (e) {
     if (e instanceof PortsInUseError) throw new CliError(`Cluster '${name}' not started: ${portsAdvice(e)}`);
@@ -63,6 +65,7 @@ export async function run(argv: string[]): Promise<number | void> {
       : [`  master          ${info.master}   (state: ${info.master}/master/state)`]),
     ...info.agents.map((a, i) => `  agent-${i + 1}         ${a}`),
     ...(info.marathon ? [`  marathon        ${info.marathon}   (apps: ${info.marathon}/v2/apps)`] : []),
+    ...(info.chronos ? [`  chronos         ${info.chronos}   (jobs: ${info.chronos}/v1/scheduler/jobs)`] : []),
     ...(info.dns ? [dnsLine(info.dns)] : []),
     `  scheduler API   POST ${info.master}/api/v1/scheduler`,
     `  operator API    POST ${info.master}/api/v1`,
@@ -90,7 +93,7 @@ async function refuseTakenName(name: string): Promise<void> {
 
 /** The taken ports, their holders, and the flags that move them. */
 function portsAdvice(e: PortsInUseError): string {
-  const flags = new Set(e.taken.map((t) => (t.member === 'ZooKeeper' ? '--zk_port=' : t.member === 'the app framework' ? '--marathon_port= (or --no-marathon)' : '--port=')));
+  const flags = new Set(e.taken.map((t) => (t.member === 'ZooKeeper' ? '--zk_port=' : t.member === 'the app framework' ? '--marathon_port= (or --no-marathon)' : t.member === 'the job framework' ? '--chronos_port= (or --no-chronos)' : '--port=')));
   return `${e.message}; choose free ports with ${[...flags].join(' and ')}`;
 }
 

@@ -21,6 +21,8 @@ export interface ProcessClusterOptions {
   agentResources: string;
   /** Port of the Marathon-compatible app framework's REST API; undefined: no app framework. */
   marathonPort?: number;
+  /** Port of the Chronos-compatible job framework's REST API; undefined: no job framework. */
+  chronosPort?: number;
   /** Start the Mesos-DNS-compatible server (`mesolite dns`) on free 127.0.0.1 ports (default: true). */
   dns?: boolean;
   /** Extra flags for every daemon (e.g. --allocation_interval=100ms for tests). */
@@ -42,9 +44,11 @@ export interface ProcessClusterInfo {
   agents: string[];
   /** The app framework's REST API, when started. */
   marathon?: string;
+  /** The job framework's REST API, when started. */
+  chronos?: string;
   /** The DNS server (UDP and TCP at HOST:PORT) and its HTTP API, when started. */
   dns?: { address: string; http: string };
-  pids: { masters: number[]; agents: number[]; zookeeper?: number; marathon?: number; dns?: number };
+  pids: { masters: number[]; agents: number[]; zookeeper?: number; marathon?: number; chronos?: number; dns?: number };
 }
 
 /**
@@ -152,6 +156,7 @@ function portsOf(options: ProcessClusterOptions): PortUse[] {
     ...(count > 1 ? [{ port: options.zkPort ?? 2181, member: 'ZooKeeper' }] : []),
     ...Array.from({ length: count }, (_, i) => ({ port: options.masterPort + i, member: `master-${i + 1}` })),
     ...(options.marathonPort !== undefined ? [{ port: options.marathonPort, member: 'the app framework' }] : []),
+    ...(options.chronosPort !== undefined ? [{ port: options.chronosPort, member: 'the job framework' }] : []),
   ];
 }
 
@@ -238,6 +243,7 @@ export async function startProcessCluster(options: ProcessClusterOptions): Promi
       info.pids.marathon = start('marathon', ['marathon', `--master=${info.masterFlag}`, `--http_port=${options.marathonPort}`, ...state]);
       info.marathon = `http://127.0.0.1:${options.marathonPort}`;
     }
+    if (options.chronosPort !== undefined) startChronos(info, options.chronosPort, zk ? `zk://127.0.0.1:${zkPort}/chronos` : undefined, start);
     if (options.dns ?? true) {
       const ports = await freeDnsPorts();
       // A local cluster's DNS keeps serving what it knows while ZooKeeper is away (no zkDetectionTimeout).
@@ -261,6 +267,10 @@ export async function startProcessCluster(options: ProcessClusterOptions): Promi
         const about = await mustBeOurs(info.marathon!, `${info.marathon}/v2/info`, (i: { frameworkId?: string | null; marathon_config?: { master?: string } }) => i.marathon_config?.master === info.masterFlag);
         return about.frameworkId ? true : undefined;
       }),
+      info.chronos && waitFor('the job framework to subscribe', 30_000, async () => {
+        mustLive([info.pids.chronos!]);
+        return (await chronosSubscribed(info)) || undefined;
+      }),
     ]);
     progress('Cluster ready');
     return info;
@@ -268,6 +278,19 @@ export async function startProcessCluster(options: ProcessClusterOptions): Promi
     await stopProcessCluster(info);
     throw e;
   }
+}
+
+/** The Chronos-compatible job framework beside the app framework: its state in ZooKeeper when the masters use it, else in the cluster's directory. */
+function startChronos(info: ProcessClusterInfo, port: number, zk: string | undefined, start: (name: string, args: string[]) => number): void {
+  const state = zk ? [`--zk=${zk}`] : [`--work_dir=${path.join(info.workDir, 'chronos')}`];
+  info.pids.chronos = start('chronos', ['chronos', `--master=${info.masterFlag}`, `--http_port=${port}`, ...state]);
+  info.chronos = `http://127.0.0.1:${port}`;
+}
+
+/** Whether this cluster's leading master has the job framework at info.chronos subscribed (its web UI URL is its API): another program on that port never counts. */
+async function chronosSubscribed(info: ProcessClusterInfo): Promise<boolean> {
+  const state = await getJson<{ frameworks: Array<{ name: string; webui_url?: string; active: boolean }> }>(`${info.master}/master/state`);
+  return state.frameworks.some((f) => f.name === 'chronos' && f.active && f.webui_url === info.chronos);
 }
 
 /** The daemon's answer at `url`, if it belongs to this cluster; another cluster's (same port, other host address) ends the start. */
@@ -325,7 +348,7 @@ function isTaskHelper(pid: number): boolean {
  * are gone: with the agent gone they have nobody to report to, and would only retry for seconds.
  */
 export async function stopProcessCluster(info: { workDir: string; pids: Partial<ProcessClusterInfo['pids']> }): Promise<void> {
-  const daemons = [...(info.pids.dns ? [info.pids.dns] : []), ...(info.pids.marathon ? [info.pids.marathon] : []), ...(info.pids.agents ?? []), ...(info.pids.masters ?? []), ...(info.pids.zookeeper ? [info.pids.zookeeper] : [])];
+  const daemons = [...(info.pids.dns ? [info.pids.dns] : []), ...(info.pids.chronos ? [info.pids.chronos] : []), ...(info.pids.marathon ? [info.pids.marathon] : []), ...(info.pids.agents ?? []), ...(info.pids.masters ?? []), ...(info.pids.zookeeper ? [info.pids.zookeeper] : [])];
   for (const pid of daemons) if (isRunning(pid)) signal(pid, 'SIGTERM');
   await waitGone(daemons, 5000);
   if (!fs.existsSync(info.workDir)) return;

@@ -19,7 +19,7 @@ after(() => {
 });
 
 test('task exec and exec -it reach a task of a Docker cluster: output, exit code, a PTY in the agent\'s container', { timeout: 300_000 }, async () => {
-  const up = mesolite('up', '--docker', '--detach', `--name=${NAME}`, '--masters=1', '--agents=1', '--no-marathon');
+  const up = mesolite('up', '--docker', '--detach', `--name=${NAME}`, '--masters=1', '--agents=1', '--no-marathon', '--no-chronos');
   assert.equal(up.code, 0, up.err);
   const zk = /ZooKeeper (zk:\/\/[^)\s]+)/.exec(mesolite('status', `--name=${NAME}`).out)![1];
   execute = spawn(process.execPath, [BUNDLE, 'execute', `--master=${zk}`, '--name=sleeper', '--command=sleep 1000', '--resources=cpus:0.1;mem:32'], { stdio: 'ignore' });

@@ -17,16 +17,16 @@ function mesoliteWith(env: NodeJS.ProcessEnv, ...args: string[]) {
 after(() => { mesolite('down', `--name=${NAME}`); });
 
 test('up --docker --detach starts a cluster and returns; a second up with the same name is refused in either mode', () => {
-  const up = mesolite('up', '--docker', '--detach', `--name=${NAME}`, '--masters=1', '--agents=1', '--no-marathon');
+  const up = mesolite('up', '--docker', '--detach', `--name=${NAME}`, '--masters=1', '--agents=1', '--no-marathon', '--no-chronos');
   assert.equal(up.code, 0, up.err);
   assert.match(up.out, new RegExp(`Docker cluster '${NAME}' is up`));
   assert.match(up.out, /master-1 +http:\/\/[\d.]+:5050 +\(leading\)/);
   assert.doesNotMatch(up.err, /DEP0005|DeprecationWarning/);
   const refused = new RegExp(`^Cluster '${NAME}' is already running in Docker \\(4 container\\(s\\)\\); remove it with: .* down --name=${NAME}, or choose another --name\n$`);
-  const again = mesolite('up', '--docker', '--detach', `--name=${NAME}`, '--masters=1', '--agents=1', '--no-marathon');
+  const again = mesolite('up', '--docker', '--detach', `--name=${NAME}`, '--masters=1', '--agents=1', '--no-marathon', '--no-chronos');
   assert.equal(again.code, 1);
   assert.match(again.err, refused);
-  const asProcesses = mesolite('up', '--detach', `--name=${NAME}`, '--no-marathon');
+  const asProcesses = mesolite('up', '--detach', `--name=${NAME}`, '--no-marathon', '--no-chronos');
   assert.equal(asProcesses.code, 1);
   assert.match(asProcesses.err, refused);
 });
@@ -61,14 +61,14 @@ test('down removes the cluster by label; a second down finds nothing', async () 
 });
 
 test('an image that is neither here nor pullable stops up before anything is created, saying what to do', async () => {
-  const up = mesoliteWith({ MESOLITE_NODE_IMAGE: 'mesolite/no-such-image:never' }, 'up', '--docker', '--detach', '--name=no-image', '--masters=1', '--agents=1', '--no-marathon');
+  const up = mesoliteWith({ MESOLITE_NODE_IMAGE: 'mesolite/no-such-image:never' }, 'up', '--docker', '--detach', '--name=no-image', '--masters=1', '--agents=1', '--no-marathon', '--no-chronos');
   assert.equal(up.code, 1);
   assert.match(up.err, /^The image mesolite\/no-such-image:never is not on this machine and cannot be pulled \(.+\): run scripts\/provision-docker.sh .*, or set MESOLITE_NODE_IMAGE to an image on this machine\n$/);
   assert.deepEqual(await clusterContainers('no-image'), []);
 });
 
 test('without image variables, a public image that cannot be pulled gives way to the local one, and says so', () => {
-  const up = mesoliteWith({ MESOLITE_NODE_IMAGE: '', MESOLITE_ZOOKEEPER_IMAGE: '' }, 'up', '--docker', '--detach', `--name=${NAME}-public`, '--masters=1', '--agents=1', '--no-marathon');
+  const up = mesoliteWith({ MESOLITE_NODE_IMAGE: '', MESOLITE_ZOOKEEPER_IMAGE: '' }, 'up', '--docker', '--detach', `--name=${NAME}-public`, '--masters=1', '--agents=1', '--no-marathon', '--no-chronos');
   try {
     assert.equal(up.code, 0, up.err);
     // Where the public images are present or a registry answers, they are used instead.
@@ -83,7 +83,7 @@ test('without image variables, a public image that cannot be pulled gives way to
 
 test('a foreground up --docker exits when down removes its cluster from another shell', async () => {
   const name = `${NAME}-fg`;
-  const up = spawn(process.execPath, [BUNDLE, 'up', '--docker', `--name=${name}`, '--masters=1', '--agents=1', '--no-marathon']);
+  const up = spawn(process.execPath, [BUNDLE, 'up', '--docker', `--name=${name}`, '--masters=1', '--agents=1', '--no-marathon', '--no-chronos']);
   let out = '';
   up.stdout.on('data', (c) => (out += c));
   up.stderr.on('data', (c) => (out += c));

@@ -23,7 +23,7 @@ test('UI: debug offers from the Run view — stop on entry, F10, Variables, a fu
   const [masterPort, marathonPort] = [await freePort(), await freePort()];
   const settings = {
     'mesolite.mode': 'process', 'mesolite.agents': 2, 'mesolite.agentResources': 'cpus:2;mem:1024;disk:2000',
-    'mesolite.masterPort': masterPort, 'mesolite.marathonPort': marathonPort,
+    'mesolite.masterPort': masterPort, 'mesolite.marathonPort': marathonPort, 'mesolite.chronosPort': await freePort(),
   };
   await withWorkbench('debugger', settings, async ({ page }, shot) => {
     await palette(page, 'Mesolite: Start Local Cluster');

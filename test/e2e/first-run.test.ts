@@ -31,7 +31,7 @@ async function startsVisible(row: Locator, text: string): Promise<boolean> {
 test('UI (process mode): a passing "cluster up", short task labels with their state, the Apps view scales, the Logs panel stops with the cluster', { timeout: 420_000 }, async () => {
   const settings = {
     'mesolite.mode': 'process', 'mesolite.agents': AGENTS, 'mesolite.agentResources': 'cpus:1;mem:1024;disk:2000',
-    'mesolite.masterPort': await freePort(), 'mesolite.marathonPort': await freePort(),
+    'mesolite.masterPort': await freePort(), 'mesolite.marathonPort': await freePort(), 'mesolite.chronosPort': await freePort(),
   };
   await inWorkbench('first-run', settings, async ({ page, workspace }, shot) => {
     await palette(page, 'Mesolite: Start Local Cluster');

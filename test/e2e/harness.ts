@@ -84,9 +84,12 @@ export async function openWorkbench(settings: Record<string, unknown>, payloadFo
   }
 }
 
-/** The extension's settings for a cluster of that many agents, its master and app framework on free ports. */
+/** The extension's settings for a cluster of that many agents, its master and frameworks on free ports. */
 export async function clusterSettings(mode: 'process' | 'docker', agents: number, extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
-  return { 'mesolite.mode': mode, 'mesolite.agents': agents, 'mesolite.masterPort': await freePort(), 'mesolite.marathonPort': await freePort(), ...extra };
+  return {
+    'mesolite.mode': mode, 'mesolite.agents': agents, 'mesolite.masterPort': await freePort(), 'mesolite.marathonPort': await freePort(),
+    'mesolite.chronosPort': await freePort(), ...extra,
+  };
 }
 
 /** Builds dist/ (the extension and the CLI bundle it runs), as the extension-host tests load it. */

@@ -12,7 +12,7 @@ test('UI: Attach Terminal on a running task, type pwd, see its sandbox, exit clo
   const masterPort = await freePort();
   const settings = {
     'mesolite.mode': 'process', 'mesolite.agents': 1, 'mesolite.agentResources': 'cpus:1;mem:1024;disk:2000',
-    'mesolite.masterPort': masterPort, 'mesolite.marathonPort': await freePort(), 'mesolite.clusterName': `e2e-terminal-${process.pid}`,
+    'mesolite.masterPort': masterPort, 'mesolite.marathonPort': await freePort(), 'mesolite.chronosPort': await freePort(), 'mesolite.clusterName': `e2e-terminal-${process.pid}`,
     // The DOM renderer, so that the terminal's rows can be read.
     'terminal.integrated.gpuAcceleration': 'off',
   };
@@ -74,7 +74,7 @@ test('UI: Attach Terminal on a running task, type pwd, see its sandbox, exit clo
     for (let n = 1; n <= 2; n++) {
       await row.hover();
       await inline.click();
-      await page.locator('.terminal-wrapper .xterm-rows div', { hasText: /[$#]/ }).first().waitFor({ timeout: 30_000 });
+      await page.locator('.terminal-wrapper.active .xterm-rows div', { hasText: /[$#]/ }).first().waitFor({ timeout: 30_000 });
     }
     await page.locator('.terminal-tabs-entry', { hasText: taskId }).nth(1).waitFor({ timeout: 30_000 });
     await shot('4-two-terminals');

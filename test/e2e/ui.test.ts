@@ -15,7 +15,7 @@ for (const mode of ['process', 'docker'] as const) {
   test(`UI (${mode} mode): start, deploy through the CodeLens, read the logs in the webview, stop`, { timeout: 420_000 }, async () => {
     const settings = {
       'mesolite.mode': mode, 'mesolite.agents': AGENTS, 'mesolite.agentResources': 'cpus:1;mem:1024;disk:2000',
-      'mesolite.masterPort': await freePort(), 'mesolite.marathonPort': await freePort(),
+      'mesolite.masterPort': await freePort(), 'mesolite.marathonPort': await freePort(), 'mesolite.chronosPort': await freePort(),
     };
     await inWorkbench(mode, settings, async ({ page, workspace }, shot) => {
       await palette(page, 'Mesolite: Start Local Cluster');

@@ -10,7 +10,8 @@ import { freePort, onFileEnd, onFileStart, startDaemon, stopDaemon, waitUntil, t
 
 export interface ApiResponse<T = any> { status: number; headers: http.IncomingHttpHeaders; body: T; text: string }
 
-export function api<T = any>(base: string, method: string, route: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+/** A framework API's answer as it came (status, headers, JSON or text). */
+export function frameworkApi<T = any>(base: string, method: string, route: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     const req = http.request(`${base}${route}`, { method, headers: { ...(data ? { 'Content-Type': 'application/json' } : {}), ...headers } }, (res) => {
@@ -20,15 +21,20 @@ export function api<T = any>(base: string, method: string, route: string, body?:
         const text = Buffer.concat(chunks).toString('utf8');
         let parsed: unknown = text;
         try { parsed = JSON.parse(text); } catch { /* plain text */ }
-        // Every answer is checked against Marathon's type for it (marathon-conformance.ts): a test that got one that does not fit fails.
-        const problem = typeof parsed === 'string' ? undefined : nonConformance(method, route, res.statusCode ?? 0, parsed, res.headers['content-type']);
-        if (problem) reject(new Error(problem));
-        else resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed as T, text });
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed as T, text });
       });
     });
     req.on('error', reject);
     req.end(data);
   });
+}
+
+/** Marathon's API: every answer is checked against Marathon's type for it (marathon-conformance.ts); a test that got one that does not fit fails. */
+export async function api<T = any>(base: string, method: string, route: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  const res = await frameworkApi<T>(base, method, route, body, headers);
+  const problem = typeof res.body === 'string' ? undefined : nonConformance(method, route, res.status, res.body, res.headers['content-type']);
+  if (problem) throw new Error(problem);
+  return res;
 }
 
 /** A state directory that outlives restarts of the daemon within a test run, and goes when the run ends. */
@@ -38,21 +44,15 @@ function stateDir(): string {
   return dir;
 }
 
-export class MarathonDaemon {
+/** A framework daemon (`mesolite marathon`, `mesolite chronos`) on a free port, restartable with its state. */
+export class FrameworkDaemon {
   daemon?: Daemon;
   port = 0;
   private args: string[] = [];
 
-  /** Made unstarted: see start and marathonFixture. */
-  constructor(readonly workDir = stateDir()) {}
+  constructor(readonly command: string, readonly workDir = stateDir()) {}
 
-  static async start(master: string, extra: string[] = []): Promise<MarathonDaemon> {
-    const m = new MarathonDaemon();
-    await m.boot(master, extra);
-    return m;
-  }
-
-  /** Starts a daemon made with `new MarathonDaemon()`, as start and marathonFixture do. */
+  /** Starts a daemon made unstarted, as start and the fixtures do. */
   async boot(master: string, extra: string[] = []): Promise<void> {
     this.args = [`--master=${master}`, '--decline_offer_duration=2000', ...extra];
     this.port = await freePort();
@@ -65,16 +65,37 @@ export class MarathonDaemon {
 
   async restart(): Promise<void> {
     const zk = this.args.some((a) => a.startsWith('--zk='));
-    this.daemon = startDaemon(['marathon', `--http_port=${this.port}`, ...(zk ? [] : [`--work_dir=${this.workDir}`]), ...this.args]);
-    await waitUntil('marathon to answer', async () => (await api(this.url, 'GET', '/ping')).status === 200);
+    this.daemon = startDaemon([this.command, `--http_port=${this.port}`, ...(zk ? [] : [`--work_dir=${this.workDir}`]), ...this.args]);
+    await waitUntil(`${this.command} to answer`, async () => (await frameworkApi(this.url, 'GET', '/ping')).status === 200);
   }
 
   async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
     await stopDaemon(this.daemon, signal);
   }
 
-  api<T = any>(method: string, route: string, body?: unknown, headers?: Record<string, string>) {
+  api<T = any>(method: string, route: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>> {
+    return frameworkApi<T>(this.url, method, route, body, headers);
+  }
+
+  logs(): string {
+    return (this.daemon?.log ?? []).join('');
+  }
+}
+
+export class MarathonDaemon extends FrameworkDaemon {
+  /** Made unstarted: see start and marathonFixture. */
+  constructor(workDir?: string) {
+    super('marathon', workDir);
+  }
+
+  override api<T = any>(method: string, route: string, body?: unknown, headers?: Record<string, string>): Promise<ApiResponse<T>> {
     return api<T>(this.url, method, route, body, headers);
+  }
+
+  static async start(master: string, extra: string[] = []): Promise<MarathonDaemon> {
+    const m = new MarathonDaemon();
+    await m.boot(master, extra);
+    return m;
   }
 
   async app(id: string): Promise<any> {
@@ -96,10 +117,6 @@ export class MarathonDaemon {
       const running = tasks.filter((t) => t.state === 'TASK_RUNNING');
       return running.length === count && tasks.length === count ? running : undefined;
     }, timeoutMs);
-  }
-
-  logs(): string {
-    return (this.daemon?.log ?? []).join('');
   }
 }
 

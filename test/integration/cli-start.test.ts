@@ -21,7 +21,7 @@ test('a port taken by a plain listener is refused before anything starts, naming
   const listener = net.createServer((s) => s.destroy());
   await listen(listener, port);
   try {
-    const up = home.run(['up', '--detach', `--port=${port}`, '--no-marathon', '--name=taken']);
+    const up = home.run(['up', '--no-chronos', '--detach', `--port=${port}`, '--no-marathon', '--name=taken']);
     assertOneLineError(up, new RegExp(`port ${port} \\(master-1\\) is in use by .*node.* \\(pid ${process.pid}\\); choose free ports with --port=`));
     assert.ok(up.ms < 5000, `refused after ${up.ms} ms`);
     assert.equal(fs.existsSync(home.clusterDir('taken')), false, 'nothing was started');
@@ -36,7 +36,7 @@ test('a port where another HTTP server answers is refused within seconds, naming
   const server = http.createServer((_req, res) => res.end('<html>a static site</html>'));
   await listen(server, marathonPort);
   try {
-    const up = home.run(['up', '--detach', `--port=${port}`, `--marathon_port=${marathonPort}`, '--name=http']);
+    const up = home.run(['up', '--no-chronos', '--detach', `--port=${port}`, `--marathon_port=${marathonPort}`, '--name=http']);
     assertOneLineError(up, new RegExp(`port ${marathonPort} \\(the app framework\\) is in use .*; choose free ports with --marathon_port= \\(or --no-marathon\\)`));
     assert.ok(up.ms < 5000, `refused after ${up.ms} ms`);
     await assert.rejects(getJson(`http://127.0.0.1:${port}/master/state`), 'no master was left running');
@@ -50,7 +50,7 @@ test('agents pass over a taken port after the masters\' instead of failing the s
   const blocker = net.createServer((s) => s.destroy());
   await listen(blocker, port + 1);
   try {
-    const up = home.run(['up', '--detach', `--port=${port}`, '--agents=1', '--no-marathon', '--name=skip']);
+    const up = home.run(['up', '--no-chronos', '--detach', `--port=${port}`, '--agents=1', '--no-marathon', '--name=skip']);
     assert.equal(up.status, 0, up.stderr);
     const state = await getJson<{ slaves: Array<{ port: number }> }>(`http://127.0.0.1:${port}/master/state`);
     assert.equal(state.slaves.length, 1);
@@ -63,7 +63,7 @@ test('agents pass over a taken port after the masters\' instead of failing the s
 
 test('a daemon that exits while the cluster starts fails up with its own error, and nothing is left', async () => {
   const port = await freePort();
-  const up = home.run(['up', '--detach', `--port=${port}`, '--no-marathon', '--agent_resources=cpus:lots', '--name=bad-agent']);
+  const up = home.run(['up', '--no-chronos', '--detach', `--port=${port}`, '--no-marathon', '--agent_resources=cpus:lots', '--name=bad-agent']);
   assertOneLineError(up, /Cluster 'bad-agent' did not start: agent-\d exited: .*--resources.*cpus.*\(log: .*agent-\d\.log\)/);
   assert.doesNotMatch(up.stdout, /is up/);
   assert.deepEqual(processesUnder(home.clusterDir('bad-agent')), []);
@@ -72,20 +72,20 @@ test('a daemon that exits while the cluster starts fails up with its own error, 
 test('one name, one cluster: a running cluster\'s name is refused in either mode, naming it; its ports too under another name', async () => {
   const port = await freePort();
   const marathonPort = await freePort();
-  const up = home.run(['up', '--detach', `--port=${port}`, `--marathon_port=${marathonPort}`, '--name=one']);
+  const up = home.run(['up', '--no-chronos', '--detach', `--port=${port}`, `--marathon_port=${marathonPort}`, '--name=one']);
   assert.equal(up.status, 0, up.stderr);
-  const again = home.run(['up', '--detach', `--port=${await freePort()}`, '--no-marathon', '--name=one']);
+  const again = home.run(['up', '--no-chronos', '--detach', `--port=${await freePort()}`, '--no-marathon', '--name=one']);
   assertOneLineError(again, new RegExp(`Cluster 'one' is already running as local processes \\(master http://127.0.0.1:${port}\\); stop it with: .* down --name=one, or choose another --name`));
   const docker = home.run(['up', '--docker', '--detach', '--name=one']);
   assertOneLineError(docker, /Cluster 'one' is already running as local processes/);
-  const second = home.run(['up', '--detach', `--port=${port}`, `--marathon_port=${marathonPort}`, '--name=second']);
+  const second = home.run(['up', '--no-chronos', '--detach', `--port=${port}`, `--marathon_port=${marathonPort}`, '--name=second']);
   assertOneLineError(second, new RegExp(`port ${port} \\(master-1\\) is in use by mesolite master of cluster 'one' \\(pid \\d+\\);.* port ${marathonPort} \\(the app framework\\) is in use by mesolite marathon of cluster 'one'`));
   assert.equal(home.run(['down', '--name=one']).status, 0);
 });
 
 test('a foreground up exits when down stops its cluster from another shell', async () => {
   const port = await freePort();
-  const up = home.start(['up', `--port=${port}`, '--agents=1', '--no-marathon', '--name=fg']);
+  const up = home.start(['up', '--no-chronos', `--port=${port}`, '--agents=1', '--no-marathon', '--name=fg']);
   try {
     await waitUntil('the cluster', () => up.output().includes('Press Ctrl+C'));
     const exited = new Promise<number | null>((resolve) => up.child.once('exit', resolve));
@@ -102,19 +102,19 @@ test('the cluster keeps its apps across down and up; --fresh starts empty', asyn
   const port = await freePort();
   const marathonPort = await freePort();
   const flags = ['--detach', `--port=${port}`, `--marathon_port=${marathonPort}`, '--name=kept'];
-  assert.equal(home.run(['up', ...flags]).status, 0);
+  assert.equal(home.run(['up', '--no-chronos', ...flags]).status, 0);
   const deploy = home.run(['deploy', '--name=kept', '{"id":"keep-me","cmd":"sleep 1000","cpus":0.1,"mem":16}']);
   assert.equal(deploy.status, 0, deploy.stderr);
   assert.equal(home.run(['down', '--name=kept']).status, 0);
 
-  const again = home.run(['up', ...flags]);
+  const again = home.run(['up', '--no-chronos', ...flags]);
   assert.equal(again.status, 0, again.stderr);
   assert.match(again.stdout, /state +\S+ +\(kept from the last run; up --fresh starts empty\)/);
   type Apps = { apps: Array<{ id: string; tasksRunning: number }> };
   await waitUntil('the kept app to run again', async () => (await getJson<Apps>(`http://127.0.0.1:${marathonPort}/v2/apps`)).apps.find((a) => a.id === '/keep-me' && a.tasksRunning === 1), 30_000);
   assert.equal(home.run(['down', '--name=kept']).status, 0);
 
-  const fresh = home.run(['up', ...flags, '--fresh']);
+  const fresh = home.run(['up', '--no-chronos', ...flags, '--fresh']);
   assert.equal(fresh.status, 0, fresh.stderr);
   assert.match(fresh.stdout, /\(new; up --fresh starts empty\)/);
   // (retried: the test's keep-alive connection to the previous app framework is gone)

@@ -18,7 +18,7 @@ const NAME = '--name=tasks';
 before(async () => {
   port = await freePort();
   marathonPort = await freePort();
-  const up = home.run(['up', '--detach', `--port=${port}`, `--marathon_port=${marathonPort}`, NAME]);
+  const up = home.run(['up', '--no-chronos', '--detach', `--port=${port}`, `--marathon_port=${marathonPort}`, NAME]);
   assert.equal(up.status, 0, up.stderr);
 });
 after(() => home.cleanup());

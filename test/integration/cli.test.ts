@@ -18,12 +18,17 @@ test('up --detach, status, execute, down: a whole session leaves no process behi
   const env = { MESOLITE_HOME: home };
   const port = await freePort();
   const marathonPort = await freePort();
+  const chronosPort = await freePort();
   try {
-    const up = mesolite(['up', '--detach', '--agents=2', `--port=${port}`, `--marathon_port=${marathonPort}`, '--name=cli-test'], env);
+    const up = mesolite(['up', '--detach', '--agents=2', `--port=${port}`, `--marathon_port=${marathonPort}`, `--chronos_port=${chronosPort}`, '--name=cli-test'], env);
     assert.equal(up.status, 0, up.stderr);
     assert.match(up.stdout, new RegExp(`master\\s+http://127\\.0\\.0\\.1:${port}`));
     assert.match(up.stdout, /agent-2/);
     assert.match(up.stdout, new RegExp(`marathon\\s+http://127\\.0\\.0\\.1:${marathonPort}`));
+    assert.match(up.stdout, new RegExp(`chronos\\s+http://127\\.0\\.0\\.1:${chronosPort}`));
+    const job = await postJson(`http://127.0.0.1:${chronosPort}/v1/scheduler/iso8601`, { name: 'from-cli', command: 'true', schedule: 'R1//PT1H', cpus: 0.1, mem: 16, disk: 1 });
+    assert.equal(job.status, 204, job.body);
+    await waitUntil('the job to run', async () => (await getJson<{ successCount: number }>(`http://127.0.0.1:${chronosPort}/v1/scheduler/job/from-cli`)).successCount === 1 || undefined);
     const deployed = await postJson(`http://127.0.0.1:${marathonPort}/v2/apps`, { id: 'from-cli', cmd: 'sleep 1000', cpus: 0.1, mem: 16 });
     assert.equal(deployed.status, 201, deployed.body);
     await waitUntil('the app to run', async () => (await getJson<{ app: { tasksRunning: number } }>(`http://127.0.0.1:${marathonPort}/v2/apps/from-cli`)).app.tasksRunning === 1 || undefined);
@@ -35,6 +40,7 @@ test('up --detach, status, execute, down: a whole session leaves no process behi
     const status = mesolite(['status', '--name=cli-test'], env);
     assert.equal(status.status, 0, status.stderr);
     assert.match(status.stdout, /Agents \(2 active\)/);
+    assert.match(status.stdout, new RegExp(`chronos  active  tasks 0 \\(0 running\\)  http://127\\.0\\.0\\.1:${chronosPort}`), 'status lists the job framework');
 
     const ok = mesolite(['execute', `--master=127.0.0.1:${port}`, '--name=hi', '--command=echo hi'], env);
     assert.equal(ok.status, 0, ok.stdout + ok.stderr);
@@ -57,6 +63,7 @@ test('up --detach, status, execute, down: a whole session leaves no process behi
     assert.deepEqual(processesUnder(workDir), []);
     await assert.rejects(getJson(`http://127.0.0.1:${port}/master/state`));
     await assert.rejects(getJson(`http://127.0.0.1:${marathonPort}/v2/info`));
+    await assert.rejects(getJson(`http://127.0.0.1:${chronosPort}/v1/scheduler/jobs`));
   } finally {
     mesolite(['down', '--name=cli-test'], env);
     fs.rmSync(home, { recursive: true, force: true });
@@ -70,7 +77,8 @@ test('up --masters=3 starts ZooKeeper and three masters that elect a leader; dow
   const zkPort = await freePort();
   try {
     const marathonPort = await freePort();
-    const up = mesolite(['up', '--detach', '--masters=3', '--agents=1', `--port=${port}`, `--zk_port=${zkPort}`, `--marathon_port=${marathonPort}`, '--name=ha'], env);
+    const chronosPort = await freePort();
+    const up = mesolite(['up', '--detach', '--masters=3', '--agents=1', `--port=${port}`, `--zk_port=${zkPort}`, `--marathon_port=${marathonPort}`, `--chronos_port=${chronosPort}`, '--name=ha'], env);
     assert.equal(up.status, 0, up.stdout + up.stderr);
     assert.match(up.stdout, new RegExp(`zookeeper\\s+zk://127\\.0\\.0\\.1:${zkPort}/mesos`));
     assert.equal((up.stdout.match(/\(leading\)/g) ?? []).length, 1);
@@ -81,6 +89,7 @@ test('up --masters=3 starts ZooKeeper and three masters that elect a leader; dow
     const about = await getJson<{ frameworkId: string; zookeeper_config: { zk: string } }>(`http://127.0.0.1:${marathonPort}/v2/info`);
     assert.ok(about.frameworkId);
     assert.equal(about.zookeeper_config.zk, `zk://127.0.0.1:${zkPort}/marathon`, 'the app framework keeps its state in ZooKeeper');
+    assert.equal((await getJson<{ leader: string }>(`http://127.0.0.1:${chronosPort}/leader`)).leader, `127.0.0.1:${chronosPort}`, 'the job framework leads its ZooKeeper election');
     assert.equal(mesolite(['down', '--name=ha'], env).status, 0);
     assert.deepEqual(processesUnder(path.join(home, 'clusters', 'ha')), []);
   } finally {
@@ -92,7 +101,7 @@ test('up --masters=3 starts ZooKeeper and three masters that elect a leader; dow
 test('up in the foreground stops everything on Ctrl+C', async () => {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'mesolite-home-'));
   const port = await freePort();
-  const up = spawn(process.execPath, [BUNDLE, 'up', '--agents=1', `--port=${port}`, '--no-marathon'], { env: { ...process.env, MESOLITE_HOME: home } });
+  const up = spawn(process.execPath, [BUNDLE, 'up', '--agents=1', `--port=${port}`, '--no-marathon', '--no-chronos'], { env: { ...process.env, MESOLITE_HOME: home } });
   let out = '';
   up.stdout.on('data', (c) => (out += c));
   try {

@@ -1,6 +1,6 @@
-// MesoliteCluster: ZooKeeper, masters electing a leader, agents and (optionally) the Marathon-compatible
-// framework, each in its own container on the cluster's own network. Shared by `mesolite up --docker`,
-// the extension and the Docker tests.
+// MesoliteCluster: ZooKeeper, masters electing a leader, agents and (optionally) the Marathon- and
+// Chronos-compatible frameworks and the Mesos-DNS-compatible server, each in its own container on the
+// cluster's own network. Shared by `mesolite up --docker`, the extension and the Docker tests.
 import * as net from 'node:net';
 import { DOCKER_CLUSTER_ENV, DOCKER_HOST_WORK_DIR_ENV, DOCKER_NETWORK_ENV } from '../../common/docker-labels';
 import { request } from '../../common/http';
@@ -13,6 +13,7 @@ import { findLeader, StartedMesoliteCluster, type DockerClusterInfo } from './st
 export const MASTER_PORT = 5050;
 export const AGENT_PORT = 5051;
 export const MARATHON_PORT = 8080;
+export const CHRONOS_PORT = 4400;
 export const DNS_HTTP_PORT = 8123;
 const DEFAULT_AGENT_RESOURCES = 'cpus:2;mem:2048;disk:8192;ports:[31000-32000]';
 const AGENT_WORK_DIR = '/var/lib/mesolite/agent';
@@ -25,6 +26,7 @@ export class MesoliteCluster {
   private agents = 3;
   private agentResources = DEFAULT_AGENT_RESOURCES;
   private marathon = false;
+  private chronos = false;
   private dns = true;
   private zookeepers: 1 | 3 = 1;
   private images: ImageChoice = imagesFromEnvironment();
@@ -51,6 +53,7 @@ export class MesoliteCluster {
     return this;
   }
   withMarathon(enabled = true): this { this.marathon = enabled; return this; }
+  withChronos(enabled = true): this { this.chronos = enabled; return this; }
   /** The Mesos-DNS-compatible server (on by default): the agents' containers resolve through it, so tasks find apps by name. */
   withDns(enabled = true): this { this.dns = enabled; return this; }
   withZooKeeperEnsemble(size: 1 | 3): this {
@@ -90,7 +93,7 @@ export class MesoliteCluster {
       const specs = this.plan(network, runtime, images.zookeeper);
       const zk = specs.filter((s) => s.role === 'zookeeper');
       const masters = specs.filter((s) => s.role === 'master');
-      const clients = specs.filter((s) => s.role === 'agent' || s.role === 'marathon');
+      const clients = specs.filter((s) => s.role === 'agent' || s.role === 'marathon' || s.role === 'chronos');
       const dns = specs.find((s) => s.role === 'dns');
       const info: DockerClusterInfo = {
         name, network: network.name, subnet: network.subnet,
@@ -98,6 +101,7 @@ export class MesoliteCluster {
         masters: masters.map((s) => s.url!),
         agents: clients.filter((s) => s.role === 'agent').map((s) => s.url!),
         marathon: clients.find((s) => s.role === 'marathon')?.url,
+        chronos: clients.find((s) => s.role === 'chronos')?.url,
         ...(dns ? { dns: { address: `${dns.ip}:53`, http: dns.url! } } : {}),
         leader: '',
         members: specs.map((s) => ({ name: s.name, role: s.role, ip: s.ip, port: s.port, url: s.url })),
@@ -115,7 +119,7 @@ export class MesoliteCluster {
       info.leader = (await until('a leading master', () => findLeader(masterMembers))).url!;
       // Agents start once a master leads: one registering while the leader was still being elected
       // was seen to lose its connection for good (the process launcher waits the same way).
-      progress(`Starting ${this.agents} agent(s)${info.marathon ? ' and the app framework' : ''}`);
+      progress(`Starting ${this.agents} agent(s)${info.marathon ? ' and the app framework' : ''}${info.chronos ? `${info.marathon ? ',' : ' and'} the job framework` : ''}`);
       await Promise.all(clients.map((s) => startMember(s, network, this.onLog)));
       progress(`Waiting for ${this.agents} agent(s) to register`);
       await until('every agent to register', async () => {
@@ -132,6 +136,14 @@ export class MesoliteCluster {
           const state = await probeJson<{ frameworks: Array<{ name: string; active: boolean }> }>(`${info.leader}/master/state`);
           if (!state.frameworks.some((f) => f.name === 'marathon' && f.active)) return undefined;
           return (await request('GET', `${info.marathon}/v2/info`, undefined, {}, 2000)).status === 200 ? true : undefined;
+        });
+      }
+      if (info.chronos) {
+        progress('Waiting for the job framework');
+        await until('the job framework to subscribe and serve', async () => {
+          const state = await probeJson<{ frameworks: Array<{ name: string; active: boolean }> }>(`${info.leader}/master/state`);
+          if (!state.frameworks.some((f) => f.name === 'chronos' && f.active)) return undefined;
+          return (await request('GET', `${info.chronos}/v1/scheduler/jobs`, undefined, {}, 2000)).status === 200 ? true : undefined;
         });
       }
       progress('Cluster ready');
@@ -165,7 +177,7 @@ export class MesoliteCluster {
       };
     });
     // The DNS server's address comes last (the others keep theirs); it is known before anything starts.
-    const dnsIp = this.dns ? address(this.zookeepers + this.masters + this.agents + (this.marathon ? 1 : 0) + 1) : undefined;
+    const dnsIp = this.dns ? address(this.zookeepers + this.masters + this.agents + (this.marathon ? 1 : 0) + (this.chronos ? 1 : 0) + 1) : undefined;
     const agents: MemberSpec[] = Array.from({ length: this.agents }, (_, i) => {
       const ip = address(++n);
       const spec: MemberSpec = {
@@ -192,13 +204,21 @@ export class MesoliteCluster {
         command: ['marathon', `--master=${mesosZk}`, `--zk=${zkUrl(zk, '/marathon')}`, `--http_address=${ip}`, `--http_port=${MARATHON_PORT}`, `--hostname=${ip}`],
       });
     }
+    const chronos: MemberSpec[] = [];
+    if (this.chronos) {
+      const ip = address(++n);
+      chronos.push({
+        cluster, name: 'chronos', role: 'chronos', image: runtime, ip, port: CHRONOS_PORT, url: `http://${ip}:${CHRONOS_PORT}`,
+        command: ['chronos', `--master=${mesosZk}`, `--zk=${zkUrl(zk, '/chronos')}`, `--http_address=${ip}`, `--http_port=${CHRONOS_PORT}`, `--hostname=${ip}`],
+      });
+    }
     const dns: MemberSpec[] = dnsIp ? [{
       cluster, name: 'dns', role: 'dns', image: runtime, ip: dnsIp, port: DNS_HTTP_PORT, url: `http://${dnsIp}:${DNS_HTTP_PORT}`,
       // Names outside the Mesos domain go to Docker's embedded resolver in its own container (127.0.0.11).
       // A local cluster's resolver keeps serving what it knows while ZooKeeper is away (no zkDetectionTimeout).
       command: ['dns', `--zk=${mesosZk}`, `--listener=${dnsIp}`, `--HTTPListener=${dnsIp}`, '--port=53', `--httpport=${DNS_HTTP_PORT}`, '--resolvers=127.0.0.11', '--zkDetectionTimeout=0'],
     }] : [];
-    return [...zk, ...masters, ...agents, ...marathon, ...dns];
+    return [...zk, ...masters, ...agents, ...marathon, ...chronos, ...dns];
   }
 }
 

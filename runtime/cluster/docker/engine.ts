@@ -12,9 +12,9 @@ export const ROLE_LABEL = 'mesolite.role';
 
 export const ZOOKEEPER_PORT = 2181;
 
-export type Role = 'zookeeper' | 'master' | 'agent' | 'marathon' | 'dns';
+export type Role = 'zookeeper' | 'master' | 'agent' | 'marathon' | 'chronos' | 'dns';
 /** Teardown order: clients before what they depend on. */
-const TEARDOWN: Role[] = ['dns', 'marathon', 'agent', 'master', 'zookeeper'];
+const TEARDOWN: Role[] = ['dns', 'chronos', 'marathon', 'agent', 'master', 'zookeeper'];
 
 export async function loadTestcontainers(): Promise<typeof import('testcontainers')> {
   // Ryuk would remove a cluster when the process that started it exits, but `up --detach` and the

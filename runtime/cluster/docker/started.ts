@@ -23,6 +23,8 @@ export interface DockerClusterInfo {
   masters: string[];
   agents: string[];
   marathon?: string;
+  /** The job framework's REST API, when started. */
+  chronos?: string;
   /** The Mesos-DNS-compatible server: DNS at IP:53 (UDP and TCP), its HTTP API; the agents' tasks resolve through it. */
   dns?: { address: string; http: string };
   /** URL of the master that led when the cluster was ready. */
@@ -156,7 +158,7 @@ export async function connectToCluster(name: string): Promise<StartedMesoliteClu
   const info: DockerClusterInfo = {
     name, network, subnet: '',
     zookeeper: `zk://${zk.map((m) => `${m.ip}:${m.port}`).join(',')}/mesos`,
-    masters: urls('master'), agents: urls('agent'), marathon: urls('marathon')[0], leader: '', members,
+    masters: urls('master'), agents: urls('agent'), marathon: urls('marathon')[0], chronos: urls('chronos')[0], leader: '', members,
     ...(dns ? { dns: { address: `${dns.ip}:53`, http: dns.url! } } : {}),
   };
   const cluster = new StartedMesoliteCluster(info);

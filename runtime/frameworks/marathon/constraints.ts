@@ -1,28 +1,7 @@
 // Marathon's placement constraints ([field, operator, value]) on hostname and agent attributes:
 // UNIQUE, CLUSTER, GROUP_BY, LIKE, UNLIKE, MAX_PER, IS.
-import type { Attribute } from '../../common/protocol/v1';
+import { fieldValue, fullMatch, type Placement } from '../placement';
 import type { Constraint } from './app';
-
-/** Where an instance runs, or where an offer would put one. */
-export interface Placement { hostname: string; attributes?: Attribute[] }
-
-function attributeValue(a: Attribute): string {
-  switch (a.type) {
-    case 'TEXT': return a.text?.value ?? '';
-    case 'SCALAR': return String(a.scalar?.value ?? '');
-    case 'RANGES': return (a.ranges?.range ?? []).map((r) => `[${r.begin}-${r.end}]`).join(',');
-    case 'SET': return `{${(a.set?.item ?? []).join(',')}}`;
-  }
-}
-
-/** The value a constraint field has at a placement (undefined when the agent lacks the attribute). */
-function fieldValue(field: string, p: Placement): string | undefined {
-  if (field === 'hostname' || field === '@hostname') return p.hostname;
-  const attribute = p.attributes?.find((a) => a.name === field);
-  return attribute ? attributeValue(attribute) : undefined;
-}
-
-const fullMatch = (pattern: string, value: string) => new RegExp(`^(?:${pattern})$`).test(value);
 
 /** Whether one more instance may go to `offer` given where the app's instances already run. */
 export function meetsConstraint([field, operator, param]: Constraint, offer: Placement, placed: Placement[]): boolean {

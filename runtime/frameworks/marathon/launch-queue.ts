@@ -5,7 +5,7 @@
 import type { Offer, TaskInfo } from '../../common/protocol/v1';
 import { subtract } from '../../common/resources';
 import type { AppDefinition } from './app';
-import type { Placement } from './constraints';
+import type { Placement } from '../placement';
 import { matchOffer, type Match, type RejectReason } from './offers';
 import type { MarathonState } from './state';
 

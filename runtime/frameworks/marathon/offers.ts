@@ -5,7 +5,8 @@
 import { reservationRole } from '../../common/resources';
 import type { Resource } from '../../common/protocol/v1';
 import type { AppDefinition } from './app';
-import { unmetConstraint, type Placement } from './constraints';
+import { portion, takeScalar, type Placement } from '../placement';
+import { unmetConstraint } from './constraints';
 import { hostPortRequests } from './networking';
 
 export type RejectReason =
@@ -17,25 +18,6 @@ export interface Match { resources: Resource[]; hostPorts: number[] }
 const SCALARS: Array<[keyof AppDefinition & ('cpus' | 'mem' | 'disk' | 'gpus'), RejectReason]> = [
   ['cpus', 'InsufficientCpus'], ['mem', 'InsufficientMemory'], ['disk', 'InsufficientDisk'], ['gpus', 'InsufficientGpus'],
 ];
-
-/** A copy of `r` (same name, roles, allocation) holding only `part`. */
-function portion(r: Resource, part: Pick<Resource, 'type' | 'scalar' | 'ranges'>): Resource {
-  const { scalar: _s, ranges: _r, set: _set, ...identity } = r;
-  return { ...identity, ...part };
-}
-
-function takeScalar(pool: Resource[], name: string, amount: number): Resource[] | undefined {
-  const taken: Resource[] = [];
-  let left = Math.round(amount * 1000) / 1000;
-  for (const r of pool) {
-    if (left <= 0) break;
-    if (r.name !== name || r.type !== 'SCALAR' || !r.scalar?.value) continue;
-    const part = Math.min(left, r.scalar.value);
-    taken.push(portion(r, { type: 'SCALAR', scalar: { value: part } }));
-    left = Math.round((left - part) * 1000) / 1000;
-  }
-  return left <= 0 ? taken : undefined;
-}
 
 function takePorts(pool: Resource[], wanted: Array<number | undefined>): { resources: Resource[]; ports: number[] } | undefined {
   const free = pool.filter((r) => r.name === 'ports' && r.type === 'RANGES')

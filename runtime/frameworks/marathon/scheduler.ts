@@ -2,82 +2,48 @@
 // converges every app towards its definition (launches wait in the launch queue, kills go out at
 // once), answers offers with the queue's placements, follows status updates into the instances,
 // backs off failing apps, runs health checks, reconciles, and suppresses offers while nothing waits.
-import * as os from 'node:os';
 import type { Logger } from '../../common/log';
-import { isTerminalState, type FrameworkInfo, type Offer, type TaskStatus } from '../../common/protocol/v1';
-import { Scheduler } from '../../scheduler/scheduler';
+import { isTerminalState, type Offer, type TaskStatus } from '../../common/protocol/v1';
+import { FrameworkScheduler, type FrameworkOptions } from '../framework-scheduler';
 import type { AppDefinition } from './app';
 import { converge, DeploymentManager, mayAct } from './deployments';
 import { EventBus } from './events';
 import { HealthMonitor } from './health';
 import { InstanceTracker } from './instances';
 import { LaunchQueue } from './launch-queue';
-import { isActive, type Instance } from './state';
-import type { StateStore } from './store';
+import type { StateStore } from '../store';
+import { isActive, type Instance, type MarathonState } from './state';
 import { nanoseconds, taskInfo } from './task-info';
 
-export interface MarathonOptions {
-  master: string;
-  frameworkName: string;
-  role: string;
-  failoverTimeoutSeconds: number;
-  declineOfferSeconds: number;
-  /** Full (explicit, then implicit) reconciliation period; unreachable instances are asked about more often. */
-  reconciliationIntervalMs: number;
-  webuiUrl?: string;
-}
-
-/** How often instances are looked after: kills retried, checks run, unreachable ones expunged. */
-export const TICK_MS = 1000;
 const KILL_RETRY_MS = 10_000;
 /** Task states are written at most this often: after a crash, reconciliation tells the rest. */
 const STATUS_SAVE_MS = 1000;
 /** Mesos sends nothing when an unreachable agent comes back: ask about its instances this often. */
 const UNREACHABLE_RECONCILE_MS = 3000;
 
-export class MarathonScheduler {
+export class MarathonScheduler extends FrameworkScheduler<MarathonState> {
   readonly bus = new EventBus();
   readonly instances: InstanceTracker;
   readonly queue: LaunchQueue;
   readonly deployments: DeploymentManager;
-  private readonly driver: Scheduler;
   private readonly health: HealthMonitor;
-  private suppressed = false;
-  private convergeQueued = false;
-  private ticker?: NodeJS.Timeout;
-  private lastReconciliation = Date.now();
   private lastUnreachableReconciliation = 0;
   /** Tasks whose ACCEPT is in flight: reconciliation leaves them out, as the master, not knowing them yet, would answer TASK_GONE. */
   private readonly launching = new Set<string>();
 
-  constructor(readonly store: StateStore, private readonly options: MarathonOptions, private readonly log: Logger) {
-    const framework: FrameworkInfo = {
-      user: os.userInfo().username,
-      name: options.frameworkName,
-      roles: [options.role],
-      failover_timeout: options.failoverTimeoutSeconds,
-      checkpoint: true,
-      hostname: os.hostname(),
-      capabilities: [{ type: 'PARTITION_AWARE' }, { type: 'MULTI_ROLE' }, { type: 'TASK_KILLING_STATE' }],
-      ...(options.webuiUrl ? { webui_url: options.webuiUrl } : {}),
-      ...(store.state.frameworkId ? { id: { value: store.state.frameworkId } } : {}),
-    };
+  constructor(store: StateStore<MarathonState>, options: FrameworkOptions, log: Logger) {
+    super(store, options, log, ['TASK_KILLING_STATE']);
     this.instances = new InstanceTracker(store.state, this.bus);
     this.queue = new LaunchQueue(store.state);
     this.deployments = new DeploymentManager(store.state, this.bus, {
       instancesOf: (appId) => this.instances.of(appId),
       persist: () => store.persist(),
-      changed: () => this.requestConverge(),
+      changed: () => this.requestPass(),
     });
-    this.driver = new Scheduler({ master: options.master, framework });
-    this.driver.on('subscribed', (s) => this.guarded('Handling SUBSCRIBED', () => this.onSubscribed(s.framework_id.value)));
-    this.driver.on('offers', (offers) => this.guarded(`Matching ${offers.length} offers`, () => this.onOffers(offers)));
-    this.driver.on('update', (status) => this.guarded(`Handling ${status.state} of ${status.task_id.value}`, () => this.onUpdate(status)));
-    this.driver.on('error', (message) => this.log.error(`The master refused the framework: ${message}`));
     this.health = new HealthMonitor({
       changed: (app, i, alive) => {
         if (alive !== undefined) this.bus.publish('health_status_changed_event', { appId: app.id, instanceId: i.taskId, taskId: i.taskId, version: i.version, alive });
-        this.requestConverge();
+        this.requestPass();
       },
       unhealthy: (app, i, cause) => {
         this.log.warn(`Killing unhealthy instance ${i.taskId} of ${app.id}: ${cause}`);
@@ -86,36 +52,6 @@ export class MarathonScheduler {
       },
       failed: (what, e) => this.log.error(`${what} failed: ${e.stack ?? e.message}`),
     });
-  }
-
-  get state() {
-    return this.store.state;
-  }
-
-  /** The role the framework subscribes with: every task's resources are allocated to it. */
-  get role(): string {
-    return this.options.role;
-  }
-
-  get frameworkId(): string | undefined {
-    return this.state.frameworkId;
-  }
-
-  get isSubscribed(): boolean {
-    return this.driver.streamId !== undefined;
-  }
-
-  async start(): Promise<void> {
-    await this.driver.subscribe();
-    this.ticker = setInterval(() => this.guarded('The periodic tick', () => this.tick()), TICK_MS);
-    this.ticker.unref();
-  }
-
-  /** Leaves the framework registered (it fails over to the next leader), stops acting. */
-  stop(): void {
-    clearInterval(this.ticker);
-    this.driver.close();
-    this.store.close();
   }
 
   /** Kills an instance on purpose: it will not count as a failure, nor towards its app's size. */
@@ -131,51 +67,15 @@ export class MarathonScheduler {
   /** Forgets an app's backoff (DELETE /v2/queue/{id}/delay). */
   resetDelay(appId: string): void {
     this.queue.resetDelay(appId);
-    this.requestConverge();
+    this.requestPass();
   }
 
-  /** Coalesces every reason to look at the apps into one pass. */
-  requestConverge(): void {
-    if (this.convergeQueued) return;
-    this.convergeQueued = true;
-    setImmediate(() => {
-      this.convergeQueued = false;
-      this.guarded('Converging apps', () => this.convergeAll());
-    });
+  /** Explicitly reconciled: the instances we launched (not those whose ACCEPT is in flight). */
+  protected knownTasks() {
+    return this.instances.all().filter((i) => !this.launching.has(i.taskId)).map((i) => ({ taskId: i.taskId, agentId: i.agentId }));
   }
 
-  /** Runs what no caller awaits (a timer, a driver event): an exception is logged with its context, never fatal to the process. */
-  private guarded(what: string, run: () => unknown): void {
-    const report = (e: unknown) => this.log.error(`${what} failed: ${(e as Error).stack ?? String(e)}`);
-    try {
-      const result = run();
-      if (result instanceof Promise) result.catch(report);
-    } catch (e) {
-      report(e);
-    }
-  }
-
-  private async onSubscribed(frameworkId: string): Promise<void> {
-    this.log.info(`Subscribed as framework ${frameworkId}`);
-    this.suppressed = false;
-    if (this.state.frameworkId !== frameworkId) {
-      this.state.frameworkId = frameworkId;
-      // Logged and retried by the store; reconciling meanwhile loses nothing.
-      await this.store.save().catch(() => undefined);
-    }
-    await this.reconcile();
-    this.requestConverge();
-  }
-
-  /** Learns what happened unseen: explicitly for the instances we know (launched), implicitly for the rest. */
-  private async reconcile(): Promise<void> {
-    this.lastReconciliation = Date.now();
-    const known = this.instances.all().filter((i) => !this.launching.has(i.taskId)).map((i) => ({ taskId: i.taskId, agentId: i.agentId }));
-    await this.driver.reconcile(known).catch((e: Error) => this.log.warn(`Explicit reconciliation failed: ${e.message}`));
-    await this.driver.reconcile().catch((e: Error) => this.log.warn(`Implicit reconciliation failed: ${e.message}`));
-  }
-
-  private onUpdate(status: TaskStatus): void {
+  protected onUpdate(status: TaskStatus): void {
     // Unacknowledged, the agent sends the update again: losing this acknowledgement is safe.
     this.driver.acknowledge(status).catch(() => undefined);
     const i = this.instances.get(status.task_id.value);
@@ -194,7 +94,7 @@ export class MarathonScheduler {
       if (!i.killing && status.state !== 'TASK_FINISHED' && app) this.failed(app, i, status);
     }
     this.store.saveSoon(STATUS_SAVE_MS);
-    this.requestConverge();
+    this.requestPass();
   }
 
   /** An instance failed: its app's next launches wait (backoff) and GET /v2/apps/{id} tells why. */
@@ -207,7 +107,8 @@ export class MarathonScheduler {
     this.log.info(`${i.taskId} of ${app.id} ended ${status.state}; next launch in ${delay.toFixed(1)}s`);
   }
 
-  private convergeAll(): void {
+  /** Converges every app towards its definition. */
+  protected pass(): void {
     let wantsMore = false;
     // Every app, and what is left of removed ones.
     for (const appId of new Set([...Object.keys(this.state.apps), ...this.instances.appIds()])) {
@@ -225,35 +126,15 @@ export class MarathonScheduler {
       if (this.queue.wait(appId, decision.launch)) wantsMore = true;
     }
     this.deployments.advance();
-    this.reviveOrSuppress(wantsMore);
+    this.wantOffers(this.queue.launchable().length > 0, wantsMore);
   }
 
-  /** Offers are wanted while launches may go (revived when more are wanted), suppressed otherwise. */
-  private reviveOrSuppress(wantsMore: boolean): void {
-    const anyLaunchable = this.queue.launchable().length > 0;
-    if ((wantsMore || this.suppressed) && anyLaunchable) {
-      this.suppressed = false;
-      this.driver.revive().catch((e: Error) => {
-        // Still suppressed at the master: the next converge (at the latest the next tick) revives again.
-        this.log.warn(`Reviving offers failed (retried): ${e.message}`);
-        this.suppressed = true;
-      });
-    } else if (!anyLaunchable && !this.suppressed && this.isSubscribed) {
-      this.suppressed = true;
-      // Not suppressed after all: the next converge suppresses again; meanwhile offers are declined.
-      this.driver.suppress().catch(() => { this.suppressed = false; });
-    }
-  }
-
-  private tick(): void {
-    const now = Date.now();
+  protected tick(now: number): void {
     for (const i of this.instances.all()) {
       const app = this.state.apps[i.appId];
       if (this.instances.killOverdue(i, KILL_RETRY_MS, now)) this.kill(i);
       else if (app) this.health.tick(app, i, this.deployments.of(app.id) !== undefined);
     }
-    // reconcile() logs its own failures.
-    if (this.isSubscribed && now - this.lastReconciliation > this.options.reconciliationIntervalMs) void this.reconcile();
     const unreachable = this.instances.all().filter((i) => i.unreachableSince);
     if (this.isSubscribed && unreachable.length && now - this.lastUnreachableReconciliation > UNREACHABLE_RECONCILE_MS) {
       this.lastUnreachableReconciliation = now;
@@ -261,10 +142,10 @@ export class MarathonScheduler {
       this.driver.reconcile(unreachable.map((i) => ({ taskId: i.taskId, agentId: i.agentId }))).catch(() => undefined);
     }
     // Backoffs run out and unreachable instances turn inactive with time alone.
-    this.requestConverge();
+    this.requestPass();
   }
 
-  private async onOffers(offers: Offer[]): Promise<void> {
+  protected async onOffers(offers: Offer[]): Promise<void> {
     const placed = (app: AppDefinition) => this.instances.of(app.id).filter((i) => isActive(i, app)).map((i) => ({ hostname: i.host, attributes: i.attributes }));
     const uses = this.queue.place(offers, placed, (app, offer, match) => taskInfo(app, this.instances.create(app, offer, match.hostPorts), match.resources));
     const declined: string[] = [];
@@ -276,12 +157,8 @@ export class MarathonScheduler {
         for (const t of tasks) this.guarded(`Dropping ${t.task_id.value}`, () => this.onUpdate({ task_id: t.task_id, state: 'TASK_DROPPED', message: e.message, agent_id: t.agent_id }));
       }).finally(() => { for (const t of tasks) this.launching.delete(t.task_id.value); });
     }
-    // Unused offers come back only after refuse_seconds, or at once after a REVIVE (new work).
-    if (declined.length) {
-      await this.driver.decline(declined, { refuse_seconds: this.options.declineOfferSeconds })
-        .catch((e: Error) => this.log.warn(`Declining ${declined.length} offers failed (they stay with the framework until the master rescinds them): ${e.message}`));
-    }
+    await this.decline(declined);
     this.store.persist();
-    this.requestConverge();
+    this.requestPass();
   }
 }

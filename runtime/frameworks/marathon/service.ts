@@ -87,7 +87,7 @@ export class MarathonService {
       this.undo(deployment, changes, versionsBefore);
       throw e;
     }
-    this.scheduler.requestConverge();
+    this.scheduler.requestPass();
     return { deploymentId: deployment.id, version };
   }
 

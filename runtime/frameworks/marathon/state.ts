@@ -1,6 +1,7 @@
 // What the framework knows and persists: apps with their versions, instances (one task each, as
 // Marathon's apps have), deployments and the framework id. The store (store.ts) keeps it durable.
 import { isTerminalState, type Attribute, type TaskState } from '../../common/protocol/v1';
+import type { StateShape } from '../store';
 import { isMarathonSide, type AppDefinition } from './app';
 
 /** One health check's record for one instance (Marathon's Health). */
@@ -87,6 +88,11 @@ export interface MarathonState {
 }
 
 export const emptyState = (): MarathonState => ({ apps: {}, versions: {}, instances: {}, deployments: {}, delays: {} });
+
+export const MARATHON_STATE: StateShape<MarathonState> = {
+  empty: emptyState,
+  summary: ({ apps, instances, deployments }) => `${Object.keys(apps).length} apps, ${Object.keys(instances).length} instances, ${Object.keys(deployments).length} deployments`,
+};
 
 /**
  * An instance counts towards its app's size while it neither ended nor is being killed, and while it

@@ -22,7 +22,7 @@ export async function run(): Promise<void> {
 
   const activity = countActivity(api);
   await sleep(10_000);
-  assert.deepEqual(activity.renders, { cluster: 0, apps: 0, frameworks: 0, offers: 0, tasks: 0, codelens: 0 }, 'no re-render while the cluster is idle');
+  assert.deepEqual(activity.renders, { cluster: 0, apps: 0, frameworks: 0, offers: 0, tasks: 0, jobs: 0, codelens: 0 }, 'no re-render while the cluster is idle');
   assert.equal(activity.calls().GET_STATE, undefined, `no GET_STATE while the cluster is idle: ${JSON.stringify(activity.calls())}`);
   assert.equal((await agentRows(api.views.cluster)).length, AGENTS, 'the Cluster view still shows every agent');
   assert.ok((await rows(api.views.frameworks)).some((i) => i.label === 'marathon'), 'the Frameworks view still shows the app framework');

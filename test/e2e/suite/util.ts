@@ -11,8 +11,9 @@ export type Api = {
       target: { started?: { workDir: string; pids: { masters: number[]; agents: number[]; marathon?: number } } };
     };
   };
-  views: { cluster: Tree; apps: Tree; frameworks: Tree; offers: Tree; tasks: Tree };
+  views: { cluster: Tree; apps: Tree; frameworks: Tree; offers: Tree; tasks: Tree; jobs: Tree };
   lens: vscode.CodeLensProvider;
+  jobLens: vscode.CodeLensProvider;
 };
 
 /** The activated extension's API (run() may start before activation). */

@@ -1,18 +1,24 @@
-// Durable framework state: a file in --work_dir when standalone, a znode (`<zk path>/state`, gzipped,
-// compare-and-set) with --zk. Writes are coalesced: callers await the write that includes their change.
-// A write that fails is logged with its context and retried; those awaiting it get a StorageError.
+// Durable framework state, shared by the frameworks (the app framework, Chronos): one JSON document in a
+// file in --work_dir when standalone, a znode (`<zk path>/state`, gzipped, compare-and-set) with --zk.
+// Writes are coalesced: callers await the write that includes their change. A write that fails is
+// logged with its context and retried; those awaiting it get a StorageError.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { Logger } from '../../common/log';
-import { Refusal } from '../../common/refusal';
-import { ZkSession } from '../../zk/session';
-import { emptyState, type MarathonState } from './state';
+import type { Logger } from '../common/log';
+import { Refusal } from '../common/refusal';
+import { ZkSession } from '../zk/session';
 
-interface Backend {
+/** What a framework keeps: a fresh state, and a summary of one for log lines. */
+export interface StateShape<S> {
+  empty(): S;
+  summary(state: S): string;
+}
+
+interface Backend<S> {
   /** Where the state goes, for log lines. */
   readonly location: string;
-  read(): Promise<MarathonState | undefined>;
+  read(): Promise<S | undefined>;
   write(data: string): Promise<void>;
 }
 
@@ -26,24 +32,24 @@ export class StorageError extends Refusal {
 /** A failed write is tried again after this long, with whatever the state is by then. */
 const RETRY_MS = 5000;
 
-export class StateStore {
+export class StateStore<S extends object> {
   private pending?: Promise<void>;
   private soon?: NodeJS.Timeout;
   private dirty = false;
   private closed = false;
 
-  private constructor(private readonly backend: Backend, readonly state: MarathonState, private readonly log: Logger) {}
+  private constructor(private readonly backend: Backend<S>, private readonly shape: StateShape<S>, readonly state: S, private readonly log: Logger) {}
 
-  static async open(backend: Backend, log: Logger): Promise<StateStore> {
-    return new StateStore(backend, { ...emptyState(), ...(await backend.read()) }, log);
+  private static async open<S extends object>(backend: Backend<S>, shape: StateShape<S>, log: Logger): Promise<StateStore<S>> {
+    return new StateStore(backend, shape, { ...shape.empty(), ...(await backend.read()) }, log);
   }
 
-  static file(workDir: string, log: Logger): Promise<StateStore> {
-    return StateStore.open(new FileBackend(path.join(workDir, 'state.json')), log);
+  static file<S extends object>(workDir: string, shape: StateShape<S>, log: Logger): Promise<StateStore<S>> {
+    return StateStore.open(new FileBackend<S>(path.join(workDir, 'state.json')), shape, log);
   }
 
-  static async zk(session: ZkSession, zkPath: string, log: Logger): Promise<StateStore> {
-    return StateStore.open(await ZkBackend.create(session, `${zkPath}/state`), log);
+  static async zk<S extends object>(session: ZkSession, zkPath: string, shape: StateShape<S>, log: Logger): Promise<StateStore<S>> {
+    return StateStore.open(await ZkBackend.create<S>(session, `${zkPath}/state`), shape, log);
   }
 
   /** Resolves once the current state (with every change made before this call) is durable; rejects with a StorageError. */
@@ -87,24 +93,23 @@ export class StateStore {
       bytes = data.length;
       await this.backend.write(data);
     } catch (e) {
-      const { apps, instances, deployments } = this.state;
-      this.log.error(`Saving the framework state (${bytes} characters; ${Object.keys(apps).length} apps, ${Object.keys(instances).length} instances, ${Object.keys(deployments).length} deployments) to ${this.backend.location} failed, retrying in ${RETRY_MS / 1000}s: ${(e as Error).stack ?? String(e)}`);
+      this.log.error(`Saving the framework state (${bytes} characters; ${this.shape.summary(this.state)}) to ${this.backend.location} failed, retrying in ${RETRY_MS / 1000}s: ${(e as Error).stack ?? String(e)}`);
       this.saveSoon(RETRY_MS);
       throw new StorageError(`Could not persist the change: ${(e as Error).message}`);
     }
   }
 }
 
-class FileBackend implements Backend {
+class FileBackend<S> implements Backend<S> {
   constructor(private readonly file: string) {}
 
   get location(): string {
     return this.file;
   }
 
-  async read(): Promise<MarathonState | undefined> {
+  async read(): Promise<S | undefined> {
     try {
-      return JSON.parse(await fs.promises.readFile(this.file, 'utf8')) as MarathonState;
+      return JSON.parse(await fs.promises.readFile(this.file, 'utf8')) as S;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw e;
@@ -126,20 +131,20 @@ class FileBackend implements Backend {
 }
 
 /** One gzipped JSON document; a write that loses a version race means another instance leads. */
-class ZkBackend implements Backend {
-  private constructor(private readonly session: ZkSession, private readonly node: string, private version: number, private readonly initial?: MarathonState) {}
+class ZkBackend<S> implements Backend<S> {
+  private constructor(private readonly session: ZkSession, private readonly node: string, private version: number, private readonly initial?: S) {}
 
-  static async create(session: ZkSession, node: string): Promise<ZkBackend> {
+  static async create<S>(session: ZkSession, node: string): Promise<ZkBackend<S>> {
     await session.mkdirp(node);
     const { data, version } = await session.data(node);
-    return new ZkBackend(session, node, version, data.length ? (JSON.parse(gunzipSync(data).toString('utf8')) as MarathonState) : undefined);
+    return new ZkBackend<S>(session, node, version, data.length ? (JSON.parse(gunzipSync(data).toString('utf8')) as S) : undefined);
   }
 
   get location(): string {
     return `ZooKeeper node ${this.node}`;
   }
 
-  async read(): Promise<MarathonState | undefined> {
+  async read(): Promise<S | undefined> {
     return this.initial;
   }
 
