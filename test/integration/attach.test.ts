@@ -334,11 +334,16 @@ test('task attach follows a task\'s output until the task ends', async () => {
 });
 
 /** `mesolite task exec -it` in a real terminal (node-pty), typed at like a person would. */
+// A test that fails half-way must not leave its session holding the test file open.
+const terminals: pty.IPty[] = [];
+after(() => { for (const t of terminals) { try { t.kill(); } catch { /* already ended */ } } });
+
 function terminal(args: string[], size = { cols: 101, rows: 33 }) {
   const term = pty.spawn(process.execPath, [BUNDLE, 'task', 'exec', '-it', `--master=${cluster.masterAddress}`, ...args], { ...size, cwd: process.cwd(), env: { ...process.env, TERM: 'xterm' } as Record<string, string> });
   let screen = '';
   term.onData((d) => (screen += d));
   const exited = new Promise<number>((resolve) => term.onExit(({ exitCode }) => resolve(exitCode)));
+  terminals.push(term);
   /** Waits for `pattern` in what came after `from` (default: since the last expect). */
   let mark = 0;
   const expect = async (pattern: RegExp, what: string) => {
@@ -374,6 +379,8 @@ test('task exec -it: a shell with job control in a real terminal; resizes, Ctrl+
   term.write('top\r');
   await expect(/load average/, 'top');
   term.write('q');
+  // top flushes unread input as it restores the terminal: what is typed before the prompt is back may be lost.
+  await expect(/[$#] $/, 'the prompt after top');
   term.write('exit 7\r');
   assert.equal(await exited, 7);
   assert.doesNotMatch(screen(), /no job control/);
