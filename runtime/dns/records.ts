@@ -152,7 +152,12 @@ export function generateRecords(state: MasterStateV0, o: GeneratorOptions): Reco
       if (!slaveIPs || task.state !== 'TASK_RUNNING') continue;
       const records: EnumerableRecord[] = [];
       framework.tasks.push({ name: task.name, id: task.id, records });
-      const add = (name: string, host: string, rtype: RecordKind) => { if (insert(name, host, rtype)) records.push({ name, host, rtype }); };
+      // Every record of the task is listed under it, also one another instance added first (app-wide
+      // names such as <app>.marathon.<domain> on a shared IP): otherwise which task shows them depends on state order.
+      const add = (name: string, host: string, rtype: RecordKind) => {
+        insert(name, host, rtype);
+        if (!records.some((r) => r.name === name && r.host === host && r.rtype === rtype)) records.push({ name, host, rtype });
+      };
       const context = { taskName: rule(task.name), hash: hashString(task.id), agent: agentIdTail(task.slave_id), ips: taskIPs(task, o.ipSources, slaveIPs), slaveIPs };
       const discoveryName = task.discovery?.name;
       if (discoveryName) {

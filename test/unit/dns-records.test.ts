@@ -80,3 +80,14 @@ test('configuration: fields match without regard to case; bad ones are refused b
   refused({ mesosAuthentication: 'iam' }, /field 'mesosAuthentication'/);
   refused({ mesosCredentials: { user: 'x' } }, /unknown field 'mesosCredentials.user'/);
 });
+
+test('each instance of an app lists the app-wide names too, whichever instance the state names first', () => {
+  const instance = (id: string) => ({ id, name: 'web', slave_id: '20160107-001256-134875658-5050-27524-S3', state: 'TASK_RUNNING', resources: { ports: '[31000-31000]' } });
+  const two = { ...state, frameworks: [{ ...state.frameworks![0], tasks: [instance('web.1'), instance('web.2')] }] } as MasterStateV0;
+  const tasks = generateRecords(two, { ...options, ipSources: ['host'] }).enumeration.frameworks[0].tasks;
+  for (const t of tasks) {
+    const names = t.records.map((r) => r.name);
+    assert.ok(names.includes('web.marathon.mesos.'), `${t.id}: ${names.join(', ')}`);
+    assert.equal(new Set(t.records.map((r) => `${r.name} ${r.host} ${r.rtype}`)).size, t.records.length, 'no record twice');
+  }
+});
